@@ -1,0 +1,40 @@
+"""Apply one layer spec to input shapes: argument binding plus the compute call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .layers import lookup
+from .layers.base import Built, Config, LayerSpec, ShapeError
+
+# Keyword arguments every Keras layer accepts through **kwargs.
+BASE_KWARGS = frozenset(
+    {"name", "dtype", "trainable", "input_shape", "input_dim", "batch_input_shape", "batch_size", "autocast", "input_length"}
+)
+
+
+def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
+    """Bind constructor arguments the way Python would bind them to Keras' __init__."""
+    if len(args) > len(spec.positional):
+        raise ShapeError(
+            "invalid",
+            f"{spec.name}() takes at most {len(spec.positional)} positional arguments but {len(args)} were given",
+        )
+    values = dict(spec.defaults)
+    for name, value in zip(spec.positional, args):
+        values[name] = value
+    for name, value in kwargs.items():
+        if name in spec.positional[: len(args)]:
+            raise ShapeError("invalid", f"{spec.name}() got multiple values for argument '{name}'")
+        values[name] = value
+    return Config(spec.name, values)
+
+
+def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, call_kwargs: dict | None = None) -> Built:
+    """Shapes and weights of layer ``cls`` built on ``inputs`` (list of shapes)."""
+    spec = lookup(cls)
+    if spec is None:
+        raise KeyError(cls)
+    cfg = bind(spec, args, kwargs)
+    cfg.values["__call__"] = call_kwargs or {}
+    return spec.compute(cfg, list(inputs))

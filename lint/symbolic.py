@@ -1,0 +1,355 @@
+"""Symbolic integer expressions for dimensions and parameter counts.
+
+A dimension is an ``int``, ``None`` (unknown, as Keras uses for the batch
+axis) or an :class:`Expr` built from symbols named by the source text they
+stand for (``nClasses``, ``x.shape[-1]``).  Expressions are kept as
+polynomials with integer coefficients over *atoms*; an atom is a symbol or a
+floor division that could not be simplified away.  Keeping a canonical form
+means two equal formulas compare equal, which the merge-layer checks rely on.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+# A monomial is a sorted tuple of (atom, exponent); the empty tuple is 1.
+Monomial = tuple
+MAX_TERMS = 64  # keeps pathological inputs from growing without bound
+
+
+class Atom:
+    """An indivisible factor: a named symbol or an irreducible operation."""
+
+    __slots__ = ("key", "text", "compound")
+
+    def __init__(self, key: str, text: str, compound: bool = False) -> None:
+        self.key = key
+        self.text = text
+        # A compound atom prints with parentheses when it is multiplied.
+        self.compound = compound
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Atom) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: "Atom") -> bool:
+        return self.key < other.key
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Expr:
+    """An integer polynomial over atoms, immutable and canonical."""
+
+    __slots__ = ("terms", "_hash")
+
+    def __init__(self, terms: dict) -> None:
+        self.terms = {m: c for m, c in terms.items() if c != 0}
+        self._hash = None
+
+    # -- construction -------------------------------------------------
+    @staticmethod
+    def symbol(name: str) -> "Expr":
+        return Expr({((Atom("s:" + name, name), 1),): 1})
+
+    @staticmethod
+    def opaque(text: str) -> "Expr":
+        return Expr({((Atom("o:" + text, text, compound=True), 1),): 1})
+
+    # -- inspection ---------------------------------------------------
+    def constant(self) -> int:
+        return self.terms.get((), 0)
+
+    def symbols(self) -> set[str]:
+        names: set[str] = set()
+        for mono in self.terms:
+            for atom, _ in mono:
+                if atom.key.startswith("s:"):
+                    names.add(atom.text)
+                else:
+                    names.add(atom.text)
+        return names
+
+    # -- arithmetic ---------------------------------------------------
+    def _coerce(self, other: "DimLike") -> "Expr | None":
+        if isinstance(other, Expr):
+            return other
+        if isinstance(other, bool):
+            return Expr({(): int(other)})
+        if isinstance(other, int):
+            return Expr({(): other})
+        return None
+
+    def __add__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        terms = dict(self.terms)
+        for m, c in o.terms.items():
+            terms[m] = terms.get(m, 0) + c
+        return _normal(Expr(terms))
+
+    __radd__ = __add__
+
+    def __neg__(self) -> "Expr":
+        return Expr({m: -c for m, c in self.terms.items()})
+
+    def __sub__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return self + (-o)
+
+    def __rsub__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return o + (-self)
+
+    def __mul__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        terms: dict = {}
+        for m1, c1 in self.terms.items():
+            for m2, c2 in o.terms.items():
+                m = _mono_mul(m1, m2)
+                terms[m] = terms.get(m, 0) + c1 * c2
+        return _normal(Expr(terms))
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, other: "DimLike") -> "Dim":
+        if isinstance(other, int) and not isinstance(other, bool) and other > 0:
+            return _floordiv(self, other)
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(self, "//", o)
+
+    def __rfloordiv__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(o, "//", self)
+
+    def __mod__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(self, "%", o)
+
+    def __rmod__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(o, "%", self)
+
+    def __truediv__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(self, "/", o)
+
+    def __rtruediv__(self, other: "DimLike") -> "Dim":
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(o, "/", self)
+
+    def __pow__(self, other: "DimLike") -> "Dim":
+        if isinstance(other, int) and not isinstance(other, bool) and 0 <= other <= 8:
+            result: Dim = 1
+            for _ in range(other):
+                result = self * result
+            return result
+        o = self._coerce(other)
+        if o is None:
+            return NotImplemented
+        return _opaque_binop(self, "**", o)
+
+    # -- comparison ---------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Expr):
+            return self.terms == other.terms
+        return False
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self.terms.items()))
+        return self._hash
+
+    def __bool__(self) -> bool:
+        return True
+
+    # -- printing -----------------------------------------------------
+    def __str__(self) -> str:
+        return _format(self)
+
+    def __repr__(self) -> str:
+        return f"Expr({_format(self)!r})"
+
+
+Dim = Union[int, None, Expr]
+DimLike = Union[int, Expr]
+
+
+def _mono_mul(a: Monomial, b: Monomial) -> Monomial:
+    powers: dict = dict(a)
+    for atom, e in b:
+        powers[atom] = powers.get(atom, 0) + e
+    return tuple(sorted(powers.items(), key=lambda p: p[0].key))
+
+
+def _normal(e: Expr) -> Dim:
+    """Collapse constant expressions to plain ints; bound the size."""
+    if not e.terms:
+        return 0
+    if len(e.terms) == 1 and () in e.terms:
+        return e.terms[()]
+    if len(e.terms) > MAX_TERMS:
+        return Expr.opaque("<expression too large>")
+    return e
+
+
+def _opaque_binop(a: Expr, op: str, b: Expr) -> Expr:
+    text = f"{_format(a, wrap=True)} {op} {_format(b, wrap=True)}"
+    if len(text) > 200:
+        text = "<expression too large>"
+    return Expr.opaque(text)
+
+
+def _floordiv(e: Expr, d: int) -> Dim:
+    if d == 1:
+        return e
+    if all(c % d == 0 for c in e.terms.values()):
+        return _normal(Expr({m: c // d for m, c in e.terms.items()}))
+    # Pull whole multiples of d out of the constant term: (L - 3)//3 + 1 is L//3.
+    const = e.constant()
+    q = const // d
+    rest = Expr(dict(e.terms))
+    rest.terms.pop((), None)
+    if const - q * d:
+        rest.terms[()] = const - q * d
+    # Also pull out terms whose coefficient is a multiple of d.
+    exact = {m: c // d for m, c in rest.terms.items() if m != () and c % d == 0}
+    for m in exact:
+        rest.terms.pop(m)
+    inner = _normal(rest)
+    if isinstance(inner, int):
+        floor_part: Dim = inner // d
+    else:
+        text = f"{_format(inner, wrap=True)} // {d}"
+        floor_part = Expr({((Atom("f:" + text, text, compound=True), 1),): 1})
+    result = floor_part + q
+    if exact:
+        result = result + Expr(exact)
+    return _normal(result) if isinstance(result, Expr) else result
+
+
+def _format_mono(mono: Monomial, coeff: int) -> str:
+    factors = []
+    for atom, exp in mono:
+        t = f"({atom.text})" if atom.compound and (len(mono) > 1 or coeff != 1 or exp > 1) else atom.text
+        factors.append(t if exp == 1 else f"{t}**{exp}")
+    body = "*".join(factors)
+    if coeff == 1:
+        return body
+    return f"{coeff}*{body}"
+
+
+def _format(e: Dim, wrap: bool = False) -> str:
+    if not isinstance(e, Expr):
+        return str(e)
+    monos = sorted((m for m in e.terms if m != ()), key=lambda m: (-sum(p for _, p in m), [a.key for a, _ in m]))
+    parts: list[str] = []
+    for m in monos:
+        c = e.terms[m]
+        s = _format_mono(m, abs(c))
+        if not parts:
+            parts.append(s if c > 0 else "-" + s)
+        else:
+            parts.append(("+ " if c > 0 else "- ") + s)
+    const = e.terms.get((), 0)
+    if const:
+        if parts:
+            parts.append(("+ " if const > 0 else "- ") + str(abs(const)))
+        else:
+            parts.append(str(const))
+    text = " ".join(parts)
+    if wrap and (len(parts) > 1 or (len(parts) == 1 and text.startswith("-"))):
+        return f"({text})"
+    if wrap and len(e.terms) == 1 and len(next(iter(e.terms))) == 1:
+        atom = next(iter(e.terms))[0][0]
+        if atom.compound:
+            return f"({text})"
+    return text
+
+
+# -- helpers for layer code ------------------------------------------------
+
+
+def is_known(*dims: Dim) -> bool:
+    """True when none of the dims is None."""
+    return all(d is not None for d in dims)
+
+
+def as_int(d: Dim) -> int | None:
+    """The value of d if it is a concrete int, else None."""
+    return d if isinstance(d, int) and not isinstance(d, bool) else None
+
+
+def dim_str(d: Dim) -> str:
+    return "None" if d is None else _format(d)
+
+
+def shape_str(shape: "tuple | list | None") -> str:
+    if shape is None:
+        return "?"
+    if isinstance(shape, list):
+        return "[" + ", ".join(shape_str(s) for s in shape) + "]"
+    inner = ", ".join(dim_str(d) for d in shape)
+    if len(shape) == 1:
+        inner += ","
+    return f"({inner})"
+
+
+def prod(dims) -> Dim:
+    """Product of dims; None if any is None."""
+    result: Dim = 1
+    for d in dims:
+        if d is None:
+            return None
+        result = d * result
+    return result
+
+
+def dim_add(a: Dim, b: Dim) -> Dim:
+    return None if a is None or b is None else a + b
+
+
+def dim_sub(a: Dim, b: Dim) -> Dim:
+    return None if a is None or b is None else a - b
+
+
+def dim_mul(a: Dim, b: Dim) -> Dim:
+    return None if a is None or b is None else a * b
+
+
+def dims_equal(a: Dim, b: Dim) -> bool | None:
+    """True/False when decidable, None when unknown (None or differing symbols)."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    diff = a - b
+    if isinstance(diff, int):
+        return diff == 0
+    return None
+
+
+def to_json_dim(d: Dim) -> "int | str | None":
+    return d if d is None or isinstance(d, int) else _format(d)

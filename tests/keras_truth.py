@@ -1,0 +1,86 @@
+"""Build every row of tests/layer_cases in real Keras and record the result.
+
+Run with TensorFlow installed:
+    python tests/keras_truth.py [FAMILY ...]          write truth/FAMILY.json
+    python tests/keras_truth.py --check [FAMILY ...]  compare, exit 1 on drift
+The stored files are Keras' output, never ours, so the table tests compare the
+static engine with real Keras even on machines without TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from layerlint.layers.base import LayerArg  # noqa: E402
+from tests.layer_cases import TRUTH_DIR, case_id, families, family_cases  # noqa: E402
+from tests.layer_cases.calls import call_layer  # noqa: E402
+
+
+def _shape(s) -> list:
+    return [None if d is None else int(d) for d in s]
+
+
+def _materialise(v):
+    """Turn LayerArg rows into real Keras layers."""
+    import keras
+
+    if isinstance(v, LayerArg):
+        return getattr(keras.layers, v.cls)(*[_materialise(a) for a in v.args], **{k: _materialise(x) for k, x in v.kwargs})
+    return v
+
+
+def keras_result(case: tuple) -> dict:
+    import keras
+    import numpy as np
+
+    cls, args, kwargs, inputs = case[:4]
+    call = dict(case[4]) if len(case) > 4 else {}
+    try:
+        layer = getattr(keras.layers, cls)(*[_materialise(a) for a in args], **{k: _materialise(v) for k, v in kwargs.items()})
+        tensors = [keras.Input(batch_shape=tuple(s)) for s in inputs]
+        for k, v in list(call.items()):
+            if isinstance(v, dict) and "input" in v:
+                call[k] = tensors[v["input"]]
+        out = call_layer(layer, tensors, call)
+    except Exception as exc:  # Keras raises many types; the table only needs "it raised" and why
+        text = str(exc).strip().splitlines()
+        return {"error": f"{type(exc).__name__}: {text[0] if text else ''}"[:300]}
+    multi = isinstance(out, (list, tuple))
+    return {
+        "output": [_shape(o.shape) for o in out] if multi else _shape(out.shape),
+        "weights": [_shape(w.shape) for w in layer.weights],
+        "trainable": int(sum(int(np.prod(w.shape)) for w in layer.trainable_weights)),
+        "non_trainable": int(sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights)),
+    }
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    chosen = [a for a in argv if not a.startswith("--")] or families()
+    bad = 0
+    TRUTH_DIR.mkdir(exist_ok=True)
+    for family in chosen:
+        truth = {case_id(c): keras_result(c) for c in family_cases(family)}
+        path = TRUTH_DIR / f"{family}.json"
+        if check:
+            stored = json.loads(path.read_text()) if path.exists() else {}
+            diff = [k for k in truth if stored.get(k) != truth[k]]
+            for k in diff:
+                print(f"differs: {k}\n  stored {stored.get(k)}\n  keras  {truth[k]}")
+            print(f"{family}: {len(truth) - len(diff)} rows agree with live Keras, {len(diff)} differ")
+            bad += len(diff)
+        else:
+            lines = [f" {json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(truth.items())]
+            path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
+            print(f"{family}: wrote {len(truth)} rows to {path}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
