@@ -20,13 +20,16 @@ MAX_TERMS = 64  # keeps pathological inputs from growing without bound
 class Atom:
     """An indivisible factor: a named symbol or an irreducible operation."""
 
-    __slots__ = ("key", "text", "compound")
+    __slots__ = ("key", "text", "compound", "op", "args")
 
-    def __init__(self, key: str, text: str, compound: bool = False) -> None:
+    def __init__(self, key: str, text: str, compound: bool = False, op: str = "sym", args: tuple = ()) -> None:
         self.key = key
         self.text = text
         # A compound atom prints with parentheses when it is multiplied.
         self.compound = compound
+        # How to rebuild the atom after substitution: ("//", (inner, d)) etc.
+        self.op = op
+        self.args = args
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Atom) and other.key == self.key
@@ -64,14 +67,30 @@ class Expr:
         return self.terms.get((), 0)
 
     def symbols(self) -> set[str]:
+        """Names of the free symbols, including those inside floor divisions."""
         names: set[str] = set()
         for mono in self.terms:
             for atom, _ in mono:
-                if atom.key.startswith("s:"):
+                if atom.op == "sym":
                     names.add(atom.text)
-                else:
-                    names.add(atom.text)
+                for a in atom.args:
+                    if isinstance(a, Expr):
+                        names |= a.symbols()
         return names
+
+    def subs(self, values: dict) -> "Dim":
+        """Replace symbols by dims; None anywhere makes the result None."""
+        total: Dim = 0
+        for mono, coeff in self.terms.items():
+            term: Dim = coeff
+            for atom, exp in mono:
+                v = _subs_atom(atom, values)
+                if v is None:
+                    return None
+                for _ in range(exp):
+                    term = v * term
+            total = term + total
+        return total
 
     # -- arithmetic ---------------------------------------------------
     def _coerce(self, other: "DimLike") -> "Expr | None":
@@ -218,8 +237,35 @@ def _normal(e: Expr) -> Dim:
 def _opaque_binop(a: Expr, op: str, b: Expr) -> Expr:
     text = f"{_format(a, wrap=True)} {op} {_format(b, wrap=True)}"
     if len(text) > 200:
-        text = "<expression too large>"
-    return Expr.opaque(text)
+        return Expr.opaque("<expression too large>")
+    return Expr({((Atom("o:" + text, text, compound=True, op=op, args=(a, b)), 1),): 1})
+
+
+def _subs_atom(atom: Atom, values: dict) -> Dim:
+    if atom.op == "sym":
+        v = values.get(atom.text)
+        return Expr({((atom, 1),): 1}) if v is None and atom.text not in values else v
+    if not atom.args:
+        return Expr({((atom, 1),): 1})
+    a, b = (x.subs(values) if isinstance(x, Expr) else x for x in atom.args)
+    if a is None or b is None:
+        return None
+    try:
+        if atom.op == "//":
+            return a // b
+        if atom.op == "%":
+            return a % b
+        if atom.op == "/":
+            return a // b if isinstance(a, int) and isinstance(b, int) and b and a % b == 0 else _opaque_binop(_as_expr(a), "/", _as_expr(b))
+        if atom.op == "**":
+            return a**b
+    except (ZeroDivisionError, TypeError):
+        pass
+    return Expr({((atom, 1),): 1})
+
+
+def _as_expr(d: "DimLike") -> Expr:
+    return d if isinstance(d, Expr) else Expr({(): d})
 
 
 def _floordiv(e: Expr, d: int) -> Dim:
@@ -243,7 +289,7 @@ def _floordiv(e: Expr, d: int) -> Dim:
         floor_part: Dim = inner // d
     else:
         text = f"{_format(inner, wrap=True)} // {d}"
-        floor_part = Expr({((Atom("f:" + text, text, compound=True), 1),): 1})
+        floor_part = Expr({((Atom("f:" + text, text, compound=True, op="//", args=(inner, d)), 1),): 1})
     result = floor_part + q
     if exact:
         result = result + Expr(exact)

@@ -14,5 +14,7 @@ def call_layer(layer, tensors, call_kwargs):
     if name in MULTI_INPUT:
         return layer(tensors, **call_kwargs)
     if name in TWO_TENSOR_CALLS:
-        return layer(*tensors, **call_kwargs)
+        # A tensor also passed by keyword (e.g. MHA key=) is not repeated positionally.
+        by_keyword = [v for v in call_kwargs.values() if not isinstance(v, (bool, int, float, str, type(None)))]
+        return layer(*[t for t in tensors if not any(t is v for v in by_keyword)], **call_kwargs)
     return layer(tensors[0], **call_kwargs)

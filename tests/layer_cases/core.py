@@ -5,3 +5,17 @@ CASES = [
     ("Dense", (4,), {}, [(None, None)]),
     ("Dense", (4,), {}, [(None,)]),
 ]
+
+CASES += [
+    ("Embedding", (1000, 64), {}, [(None, 10)]),
+    ("Embedding", (1000, 64), {"mask_zero": True}, [(None, None)]),
+    ("Embedding", (50, 8), {}, [(None,)]),
+    ("Embedding", (50, 8), {}, [(None, 4, 6)]),
+    ("Embedding", (5000, 300), {"lora_rank": 4}, [(None, 20)]),
+    ("Embedding", (0, 8), {}, [(None, 5)]),
+    ("Embedding", (10, -1), {}, [(None, 5)]),
+    ("Identity", (), {}, [(None, 3, 4)]),
+    ("Identity", (), {}, [(None,)]),
+    ("Masking", (), {}, [(None, 20, 3)]),
+    ("Masking", (-1.0,), {}, [(None, None, 7)]),
+]

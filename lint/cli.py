@@ -1,0 +1,99 @@
+"""Command line: ``layerlint summary`` (and friends)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+
+from . import __version__
+from .analyze import FileAnalysis, analyze_text
+from .files import PathError, discover
+from .model import Span
+from .source import SourceError, read_source
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
+    """Analyse one file; every failure becomes a problem on the file, never an exception."""
+    try:
+        src = read_source(path)
+    except SourceError as e:
+        fa = FileAnalysis(path, "")
+        fa.problems.append((e.code, e.message, Span(e.line, e.col, e.line, e.col)))
+        return fa
+    try:
+        return analyze_text(src.text, path)
+    except Exception as e:  # one file's internal error must not stop the run
+        fa = FileAnalysis(path, src.text)
+        msg = f"internal error: {type(e).__name__}: {e}; please report this with the file"
+        if verbose:
+            traceback.print_exc(file=sys.stderr)
+        fa.problems.append(("LL002", msg, Span(1, 0, 1, 0)))
+        return fa
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from .report import render_file, summary_document
+
+    try:
+        files = discover(args.paths)
+    except PathError as e:
+        print(f"layerlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    results = [analyze_path(f, args.verbose) for f in files]
+    if args.format == "json":
+        print(json.dumps(summary_document(results), indent=1))
+    else:
+        chunks = []
+        for fa in results:
+            for code, msg, span in fa.problems:
+                print(f"{fa.path}:{span.line}:{span.col + 1}: {code} {msg}", file=sys.stderr)
+            text = render_file(fa, args.explain)
+            if text:
+                chunks.append(text)
+        if chunks:
+            print("\n\n".join(chunks))
+        elif not args.quiet:
+            print("No Keras models found.", file=sys.stderr)
+    return EXIT_ERROR if any(fa.problems for fa in results) else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="layerlint",
+        description="Static analysis for Keras model code: shapes, parameter counts and mistakes, without running TensorFlow.",
+        epilog="examples:\n  layerlint summary model.py\n  layerlint summary --explain src/\n  layerlint summary --format json model.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"layerlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    s = sub.add_parser("summary", help="print each model's layers, output shapes and parameter counts")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--explain", action="store_true", help="show the arithmetic behind every shape and count")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    s.set_defaults(func=_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # never show a user a bare traceback
+        print(f"layerlint: internal error: {type(e).__name__}: {e} (run with --verbose and please report it)", file=sys.stderr)
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        return EXIT_ERROR

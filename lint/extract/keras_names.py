@@ -1,0 +1,83 @@
+"""Classify fully qualified names (as resolved through imports) as Keras things.
+
+``tensorflow.keras.layers.core.Dense``, ``keras.layers.Dense`` and
+``tf_keras.layers.Dense`` are all Keras' ``Dense``; the import path decides,
+never the local spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..layers import lookup
+
+KERAS_ROOTS = (
+    "tensorflow.compat.v1.keras",
+    "tensorflow.compat.v2.keras",
+    "tensorflow.python.keras",
+    "tensorflow.keras",
+    "tf_keras",
+    "keras",
+)
+
+MERGE_FUNCTIONS = {
+    "concatenate": "Concatenate",
+    "add": "Add",
+    "subtract": "Subtract",
+    "multiply": "Multiply",
+    "average": "Average",
+    "maximum": "Maximum",
+    "minimum": "Minimum",
+    "dot": "Dot",
+}
+
+BASE_CLASSES = {"Layer", "Model", "Functional", "Sequential"}
+
+
+@dataclass(frozen=True)
+class KerasName:
+    kind: str  # layer | opaque-layer | sequential | model | input | input-layer | merge-fn | backend-fn | module | base
+    name: str  # canonical class or function name
+
+
+def keras_path(qualname: str) -> str | None:
+    """The part after the Keras root (``layers.Dense``), or None if not Keras."""
+    for root in KERAS_ROOTS:
+        if qualname == root:
+            return ""
+        if qualname.startswith(root + "."):
+            return qualname[len(root) + 1 :]
+    return None
+
+
+def classify(qualname: str) -> KerasName | None:
+    path = keras_path(qualname)
+    if path is None:
+        return None
+    if path == "":
+        return KerasName("module", "keras")
+    parts = path.split(".")
+    last = parts[-1]
+    if last == "Sequential":
+        return KerasName("sequential", last)
+    if last in ("Model", "Functional") and len(parts) <= 3:
+        return KerasName("model", "Model")
+    if last == "Input":
+        return KerasName("input", last)
+    if last == "InputLayer":
+        return KerasName("input-layer", last)
+    if last in MERGE_FUNCTIONS and (len(parts) == 1 or "layers" in parts[:-1]):
+        return KerasName("merge-fn", MERGE_FUNCTIONS[last])
+    if parts[0] == "backend" or (parts[0] == "config" and len(parts) == 2):
+        return KerasName("backend-fn", last)
+    if last == "Layer":
+        return KerasName("base", last)
+    spec = lookup(last)
+    if spec is not None and ("layers" in parts[:-1] or len(parts) == 1):
+        return KerasName("layer", spec.name)
+    if last[:1].isupper():
+        if parts[0] in ("layers", "src") or "layers" in parts:
+            return KerasName("opaque-layer", last)
+        if parts[0] == "applications":
+            return KerasName("opaque-layer", last)
+    return KerasName("module", last) if last[:1].islower() else None

@@ -1,0 +1,189 @@
+"""Rendering shaped models: the summary table, --explain, and the JSON document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .analyze import FileAnalysis
+from .shapes import ShapedLayer, ShapedModel, explain_params
+from .symbolic import Dim, shape_str, to_json_dim
+
+JSON_VERSION = 1
+
+
+def fmt_count(d: Dim) -> str:
+    if d is None:
+        return "?"
+    return f"{d:,}" if isinstance(d, int) else str(d)
+
+
+def readable_size(n_bytes: float) -> str:
+    """Keras' size string: base-1024 units with two decimals."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n_bytes / 1024 < 1:
+            return f"{n_bytes:.2f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.2f} PB"
+
+
+def count_line(label: str, d: Dim, bytes_per_param: int = 4) -> str:
+    if isinstance(d, int):
+        return f"{label}: {d:,} ({readable_size(d * bytes_per_param)})"
+    return f"{label}: {fmt_count(d)}"
+
+
+def output_str(out: Any) -> str:
+    if out is None:
+        return "?"
+    if isinstance(out, list):
+        return "[" + ", ".join(output_str(o) for o in out) + "]"
+    return shape_str(out)
+
+
+def _row_label(row: ShapedLayer) -> str:
+    return f"{row.name} ({row.cls})"
+
+
+def _row_status(row: ShapedLayer) -> str | None:
+    if row.status == "error" and row.error is not None:
+        return f"error: {row.error.message}"
+    if row.status == "opaque":
+        return f"not analysed: {row.reason}"
+    if row.status == "unknown":
+        return f"unknown: {row.reason}"
+    return None
+
+
+def model_title(path: str, sm: ShapedModel) -> str:
+    m = sm.model
+    where = f"{path}:{m.span.line}"
+    ctx = f" [{m.context}]" if m.context else ""
+    return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
+
+
+def render_summary(sm: ShapedModel, path: str, explain: bool = False) -> str:
+    rows = []
+    for row in sm.layers:
+        params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
+        if row.is_input:
+            params = "0"
+        rows.append((_row_label(row), output_str(row.output), params, str(row.span.line), row))
+    w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
+    w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
+    w3 = max([len("Param #")] + [len(r[2]) for r in rows])
+    sep = "-" * (w1 + w2 + w3 + 14)
+    out = [model_title(path, sm), sep,
+           f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  Line", "=" * len(sep)]
+    for label, shape, params, line, row in rows:
+        out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>4}")
+        status = _row_status(row)
+        if status:
+            out.append(f"    {status}")
+        if explain:
+            for note in _explain_lines(row):
+                out.append(f"    {note}")
+    out.append("=" * len(sep))
+    out.append(count_line("Total params", sm.total_params))
+    out.append(count_line("Trainable params", sm.trainable_params))
+    out.append(count_line("Non-trainable params", sm.non_trainable_params))
+    if not sm.complete:
+        out.append("Totals cover only the layers that could be analysed." if any(
+            r.status != "ok" and not r.weights for r in sm.layers) else "")
+        out = [o for o in out if o != ""]
+    for note in sm.model.notes:
+        out.append(f"note (line {note.span.line}): {note.message}")
+    out.append(sep)
+    return "\n".join(out)
+
+
+def _explain_lines(row: ShapedLayer) -> list[str]:
+    if row.is_input or row.status != "ok":
+        return []
+    lines = []
+    head = f"{row.cls} on {shape_in(row)}"
+    body = "; ".join(row.notes)
+    p = explain_params(row)
+    if p:
+        body = f"{body}; {p}" if body else p
+    elif not body:
+        body = "no weights"
+    lines.append(f"{head}: {body}")
+    return lines
+
+
+def shape_in(row: ShapedLayer) -> str:
+    if not row.calls:
+        return "?"
+    ins = row.calls[0].inputs
+    if len(ins) == 1:
+        return output_str(ins[0])
+    return "[" + ", ".join(output_str(s) for s in ins) + "]"
+
+
+def render_file(fa: FileAnalysis, explain: bool = False) -> str:
+    parts = [render_summary(sm, fa.path, explain) for sm in fa.models]
+    return "\n\n".join(parts)
+
+
+# -- JSON ----------------------------------------------------------------
+
+
+def _json_count(d: Dim) -> int | str | None:
+    return to_json_dim(d)
+
+
+def _json_shape(out: Any) -> Any:
+    if out is None:
+        return None
+    if isinstance(out, list):
+        return [_json_shape(o) for o in out]
+    return [to_json_dim(d) for d in out]
+
+
+def layer_json(row: ShapedLayer) -> dict:
+    err = None
+    if row.error is not None:
+        err = row.error.message
+    elif row.status in ("opaque", "unknown"):
+        err = None
+    return {
+        "line": row.span.line,
+        "class": row.cls,
+        "name": row.name,
+        "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
+        "params": _json_count(row.params) if row.status == "ok" or row.weights else None,
+        "trainable_params": _json_count(row.trainable_params) if row.status == "ok" or row.weights else None,
+        "non_trainable_params": _json_count(row.non_trainable_params) if row.status == "ok" or row.weights else None,
+        "weights": [_json_shape(w.shape) for w in row.weights],
+        "error": err,
+        "status": row.status,
+        "reason": row.reason,
+    }
+
+
+def model_json(sm: ShapedModel, path: str) -> dict:
+    m = sm.model
+    return {
+        "path": path,
+        "line": m.span.line,
+        "name": sm.name,
+        "api": m.api,
+        "context": m.context,
+        "layers": [layer_json(r) for r in sm.layers],
+        "total_params": _json_count(sm.total_params),
+        "trainable_params": _json_count(sm.trainable_params),
+        "non_trainable_params": _json_count(sm.non_trainable_params),
+        "complete": sm.complete,
+        "notes": [{"line": n.span.line, "message": n.message} for n in m.notes],
+    }
+
+
+def summary_document(files: list[FileAnalysis]) -> dict:
+    return {
+        "version": JSON_VERSION,
+        "models": [model_json(sm, fa.path) for fa in files for sm in fa.models],
+        "problems": [
+            {"path": fa.path, "code": code, "message": msg, "line": span.line, "column": span.col + 1}
+            for fa in files for code, msg, span in fa.problems
+        ],
+    }

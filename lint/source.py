@@ -1,0 +1,71 @@
+"""Reading a source file into text: encodings, BOMs, binary and oversized files."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 8 * 1024 * 1024  # larger files are reported, not parsed
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+class SourceError(Exception):
+    """The file cannot be read as Python text; ``code`` is the finding to report."""
+
+    def __init__(self, code: str, message: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass
+class Source:
+    path: str
+    text: str
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode like Python does: BOM, then a PEP 263 coding line, else UTF-8."""
+    if b"\x00" in data:
+        raise SourceError("LL003", "file contains NUL bytes: not Python source")
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    else:
+        for line in data.splitlines()[:2]:
+            m = _CODING.match(line)
+            if m:
+                encoding = m.group(1).decode("ascii")
+                break
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise SourceError("LL003", f"unknown source encoding `{encoding}`") from None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceError("LL003", f"file is not valid {encoding}: byte 0x{data[e.start]:02x} at offset {e.start}", line) from None
+
+
+def read_source(path: str | Path) -> Source:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError("LL003", f"file is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB limit; not analysed")
+        data = p.read_bytes()
+    except SourceError:
+        raise
+    except IsADirectoryError:
+        raise SourceError("LL003", "is a directory") from None
+    except PermissionError:
+        raise SourceError("LL003", "permission denied: file cannot be read") from None
+    except FileNotFoundError:
+        raise SourceError("LL003", "file not found (or a broken symlink)") from None
+    except OSError as e:
+        raise SourceError("LL003", f"cannot read file: {e.strerror or e}") from None
+    return Source(str(path), decode(data, str(path)))
