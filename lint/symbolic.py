@@ -10,7 +10,7 @@ means two equal formulas compare equal, which the merge-layer checks rely on.
 
 from __future__ import annotations
 
-from typing import Union
+
 
 # A monomial is a sorted tuple of (atom, exponent); the empty tuple is 1.
 Monomial = tuple
@@ -37,7 +37,7 @@ class Atom:
     def __hash__(self) -> int:
         return hash(self.key)
 
-    def __lt__(self, other: "Atom") -> bool:
+    def __lt__(self, other: Atom) -> bool:
         return self.key < other.key
 
     def __repr__(self) -> str:
@@ -55,11 +55,11 @@ class Expr:
 
     # -- construction -------------------------------------------------
     @staticmethod
-    def symbol(name: str) -> "Expr":
+    def symbol(name: str) -> Expr:
         return Expr({((Atom("s:" + name, name), 1),): 1})
 
     @staticmethod
-    def opaque(text: str) -> "Expr":
+    def opaque(text: str) -> Expr:
         return Expr({((Atom("o:" + text, text, compound=True), 1),): 1})
 
     # -- inspection ---------------------------------------------------
@@ -78,7 +78,7 @@ class Expr:
                         names |= a.symbols()
         return names
 
-    def subs(self, values: dict) -> "Dim":
+    def subs(self, values: dict) -> Dim:
         """Replace symbols by dims; None anywhere makes the result None."""
         total: Dim = 0
         for mono, coeff in self.terms.items():
@@ -93,7 +93,7 @@ class Expr:
         return total
 
     # -- arithmetic ---------------------------------------------------
-    def _coerce(self, other: "DimLike") -> "Expr | None":
+    def _coerce(self, other: DimLike) -> Expr | None:
         if isinstance(other, Expr):
             return other
         if isinstance(other, bool):
@@ -102,7 +102,7 @@ class Expr:
             return Expr({(): other})
         return None
 
-    def __add__(self, other: "DimLike") -> "Dim":
+    def __add__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
@@ -113,22 +113,22 @@ class Expr:
 
     __radd__ = __add__
 
-    def __neg__(self) -> "Expr":
+    def __neg__(self) -> Expr:
         return Expr({m: -c for m, c in self.terms.items()})
 
-    def __sub__(self, other: "DimLike") -> "Dim":
+    def __sub__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return self + (-o)
 
-    def __rsub__(self, other: "DimLike") -> "Dim":
+    def __rsub__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return o + (-self)
 
-    def __mul__(self, other: "DimLike") -> "Dim":
+    def __mul__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
@@ -141,7 +141,7 @@ class Expr:
 
     __rmul__ = __mul__
 
-    def __floordiv__(self, other: "DimLike") -> "Dim":
+    def __floordiv__(self, other: DimLike) -> Dim:
         if isinstance(other, int) and not isinstance(other, bool) and other > 0:
             return _floordiv(self, other)
         o = self._coerce(other)
@@ -149,37 +149,37 @@ class Expr:
             return NotImplemented
         return _opaque_binop(self, "//", o)
 
-    def __rfloordiv__(self, other: "DimLike") -> "Dim":
+    def __rfloordiv__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return _opaque_binop(o, "//", self)
 
-    def __mod__(self, other: "DimLike") -> "Dim":
+    def __mod__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return _opaque_binop(self, "%", o)
 
-    def __rmod__(self, other: "DimLike") -> "Dim":
+    def __rmod__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return _opaque_binop(o, "%", self)
 
-    def __truediv__(self, other: "DimLike") -> "Dim":
+    def __truediv__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return _opaque_binop(self, "/", o)
 
-    def __rtruediv__(self, other: "DimLike") -> "Dim":
+    def __rtruediv__(self, other: DimLike) -> Dim:
         o = self._coerce(other)
         if o is None:
             return NotImplemented
         return _opaque_binop(o, "/", self)
 
-    def __pow__(self, other: "DimLike") -> "Dim":
+    def __pow__(self, other: DimLike) -> Dim:
         if isinstance(other, int) and not isinstance(other, bool) and 0 <= other <= 8:
             result: Dim = 1
             for _ in range(other):
@@ -212,8 +212,8 @@ class Expr:
         return f"Expr({_format(self)!r})"
 
 
-Dim = Union[int, None, Expr]
-DimLike = Union[int, Expr]
+Dim = int | None | Expr
+DimLike = int | Expr
 
 
 def _mono_mul(a: Monomial, b: Monomial) -> Monomial:
@@ -264,7 +264,7 @@ def _subs_atom(atom: Atom, values: dict) -> Dim:
     return Expr({((atom, 1),): 1})
 
 
-def _as_expr(d: "DimLike") -> Expr:
+def _as_expr(d: DimLike) -> Expr:
     return d if isinstance(d, Expr) else Expr({(): d})
 
 
@@ -352,7 +352,7 @@ def dim_str(d: Dim) -> str:
     return "None" if d is None else _format(d)
 
 
-def shape_str(shape: "tuple | list | None") -> str:
+def shape_str(shape: tuple | list | None) -> str:
     if shape is None:
         return "?"
     if isinstance(shape, list):
@@ -397,5 +397,5 @@ def dims_equal(a: Dim, b: Dim) -> bool | None:
     return None
 
 
-def to_json_dim(d: Dim) -> "int | str | None":
+def to_json_dim(d: Dim) -> int | str | None:
     return d if d is None or isinstance(d, int) else _format(d)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from layerlint.layer_apply import apply_layer
 from layerlint.layers.base import ShapeError, Unanalysable
 from layerlint.symbolic import prod
+
 from tests.layer_cases import all_cases, case_id, load_truth
 
 CASES = all_cases()

@@ -10,8 +10,9 @@ weight shapes in ``get_weights()`` order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..symbolic import Dim, Expr, as_int, shape_str
 
