@@ -48,7 +48,7 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
     try:
         result: FileResult = extract_module(module, path)
         fa.notes = result.notes
-        for m in result.models:
+        for m in sorted(result.models, key=lambda m: (m.span.line, m.span.col)):
             if m.api == "subclassed":
                 fa.notes.extend(m.notes)
                 continue

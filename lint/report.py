@@ -100,7 +100,7 @@ def _explain_lines(row: ShapedLayer) -> list[str]:
     if row.is_input or row.status != "ok":
         return []
     lines = []
-    head = f"{row.cls} on {shape_in(row)}"
+    head = f"{call_text(row)} on {shape_in(row)}"
     body = "; ".join(row.notes)
     p = explain_params(row)
     if p:
@@ -109,6 +109,32 @@ def _explain_lines(row: ShapedLayer) -> list[str]:
         body = "no weights"
     lines.append(f"{head}: {body}")
     return lines
+
+
+_QUIET_KWARGS = {"name", "dtype", "trainable", "input_shape", "batch_input_shape", "input_dim", "batch_size", "activation"}
+
+
+def _arg_text(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, tuple):
+        return "(" + ", ".join(_arg_text(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    if isinstance(v, (int, float, bool)) or v is None:
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_arg_text(x) for x in v) + "]"
+    return str(v) if len(str(v)) < 40 else "..."
+
+
+def call_text(row: ShapedLayer) -> str:
+    """The constructor as written, without noise: ``Conv1D(7, 40)``, ``MaxPooling1D(pool_size=3)``."""
+    src = row.source
+    args = [_arg_text(a) for a in getattr(src, "args", ())]
+    for k, v in getattr(src, "kwargs", {}).items():
+        if k in _QUIET_KWARGS or k.endswith(("_initializer", "_regularizer", "_constraint")):
+            continue
+        args.append(f"{k}={_arg_text(v)}")
+    return f"{row.cls}({', '.join(args)})"
 
 
 def shape_in(row: ShapedLayer) -> str:

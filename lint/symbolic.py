@@ -231,6 +231,12 @@ def _normal(e: Expr) -> Dim:
         return e.terms[()]
     if len(e.terms) > MAX_TERMS:
         return Expr.opaque("<expression too large>")
+    # floor(x / a) + c is written floor((x + a*c) / a): one atom instead of two
+    # terms, so products of pooled dims (Flatten) stay a single monomial.
+    single = _single_floordiv(e)
+    if single is not None and single[2] != 0:
+        x, a, c = single
+        return _floordiv_atom(x + a * c, a) if isinstance(x + a * c, Expr) else (x + a * c) // a
     return e
 
 
@@ -273,27 +279,36 @@ def _floordiv(e: Expr, d: int) -> Dim:
         return e
     if all(c % d == 0 for c in e.terms.values()):
         return _normal(Expr({m: c // d for m, c in e.terms.items()}))
-    # Pull whole multiples of d out of the constant term: (L - 3)//3 + 1 is L//3.
-    const = e.constant()
-    q = const // d
-    rest = Expr(dict(e.terms))
-    rest.terms.pop((), None)
-    if const - q * d:
-        rest.terms[()] = const - q * d
-    # Also pull out terms whose coefficient is a multiple of d.
-    exact = {m: c // d for m, c in rest.terms.items() if m != () and c % d == 0}
-    for m in exact:
-        rest.terms.pop(m)
-    inner = _normal(rest)
-    if isinstance(inner, int):
-        floor_part: Dim = inner // d
-    else:
-        text = f"{_format(inner, wrap=True)} // {d}"
-        floor_part = Expr({((Atom("f:" + text, text, compound=True, op="//", args=(inner, d)), 1),): 1})
-    result = floor_part + q
-    if exact:
-        result = result + Expr(exact)
-    return _normal(result) if isinstance(result, Expr) else result
+    # floor((floor(x / a) + c) / d) == floor((x + a*c) / (a*d)): keeps stacked
+    # pooling layers readable, e.g. ((L - 2) // 2 - 2) // 2 is (L - 6) // 4.
+    inner_div = _single_floordiv(e)
+    if inner_div is not None:
+        x, a, c = inner_div
+        return _floordiv_of(x + a * c, a * d)
+    return _floordiv_atom(e, d)
+
+
+def _floordiv_of(x: Dim, d: int) -> Dim:
+    if isinstance(x, int):
+        return x // d
+    assert isinstance(x, Expr)
+    return _floordiv(x, d)
+
+
+def _single_floordiv(e: Expr) -> tuple | None:
+    """(x, a, c) when e is exactly floor(x / a) + c."""
+    monos = [m for m in e.terms if m != ()]
+    if len(monos) != 1 or e.terms[monos[0]] != 1 or len(monos[0]) != 1:
+        return None
+    atom, exp = monos[0][0]
+    if exp != 1 or atom.op != "//" or not isinstance(atom.args[1], int):
+        return None
+    return atom.args[0], atom.args[1], e.constant()
+
+
+def _floordiv_atom(inner: Expr, d: int) -> Expr:
+    text = f"{_format(inner, wrap=True)} // {d}"
+    return Expr({((Atom("f:" + text, text, compound=True, op="//", args=(inner, d)), 1),): 1})
 
 
 def _format_mono(mono: Monomial, coeff: int) -> str:

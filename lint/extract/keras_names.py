@@ -31,12 +31,14 @@ MERGE_FUNCTIONS = {
     "dot": "Dot",
 }
 
+KERAS_OBJECT_MODULES = {"losses", "optimizers", "metrics", "activations", "initializers", "regularizers", "constraints"}
+
 BASE_CLASSES = {"Layer", "Model", "Functional", "Sequential"}
 
 
 @dataclass(frozen=True)
 class KerasName:
-    kind: str  # layer | opaque-layer | sequential | model | input | input-layer | merge-fn | backend-fn | module | base
+    kind: str  # layer | opaque-layer | sequential | model | input | input-layer | merge-fn | backend-fn | module | object | base
     name: str  # canonical class or function name
 
 
@@ -75,6 +77,9 @@ def classify(qualname: str) -> KerasName | None:
     spec = lookup(last)
     if spec is not None and ("layers" in parts[:-1] or len(parts) == 1):
         return KerasName("layer", spec.name)
+    if last[:1].isupper() and parts[0] in KERAS_OBJECT_MODULES:
+        # Loss, optimizer, ... classes: kept as KerasObj so rules can read e.g. from_logits=True.
+        return KerasName("object", last)
     if last[:1].isupper():
         if parts[0] in ("layers", "src") or "layers" in parts:
             return KerasName("opaque-layer", last)

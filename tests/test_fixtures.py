@@ -1,0 +1,80 @@
+"""Golden fixtures: layerlint's summaries, and its numbers against real Keras.
+
+Every fixture under fixtures/seeds and fixtures/models has beside it
+``<stem>.summary.txt`` (layerlint's output, reviewed in diffs; regenerate with
+``python fixtures/regen.py``) and, when Keras can build it, ``<stem>.keras.json``
+(recorded by executing the fixture under real Keras with
+``python fixtures/regen.py --keras``).  The static engine must equal Keras on
+every layer of every model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fixtures.regen import ROOT, fixture_files, summary_text
+from layerlint.cli import analyze_path
+from layerlint.report import model_json
+
+FILES = fixture_files()
+KERAS_FILES = [f for f in FILES if f.with_suffix(".keras.json").exists()]
+
+
+def _rel(p: Path) -> str:
+    return p.relative_to(ROOT).as_posix()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_summary_matches_golden(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    golden = path.with_suffix(".summary.txt")
+    assert golden.exists(), f"missing {golden.name}: run python fixtures/regen.py"
+    assert summary_text(path) == golden.read_text()
+
+
+def concrete_models(path: Path) -> list[dict]:
+    """Our models that Keras also built: not the symbolic analyses of uncalled builders."""
+    fa = analyze_path(_rel(path))
+    return [model_json(sm, fa.path) for sm in fa.models if "as symbols" not in (sm.model.context or "")]
+
+
+KEYS = ("class", "output_shape", "params", "trainable_params", "non_trainable_params", "weights")
+
+
+def compare_with_keras(path: Path) -> tuple[int, list[str]]:
+    """(layers compared, list of mismatches) for one fixture."""
+    truth = json.loads(path.with_suffix(".keras.json").read_text())
+    if isinstance(truth, dict):
+        return 0, [f"Keras could not run the fixture: {truth.get('error')}"]
+    ours = concrete_models(path)
+    problems: list[str] = []
+    if [t["model"]["line"] for t in truth] != [m["line"] for m in ours]:
+        problems.append(f"model lines differ: keras {[t['model']['line'] for t in truth]} ours {[m['line'] for m in ours]}")
+        return 0, problems
+    compared = 0
+    for t, m in zip(truth, ours):
+        if t["model"].get("unbuilt"):
+            continue
+        if len(t["layers"]) != len(m["layers"]):
+            problems.append(f"line {m['line']}: Keras has {len(t['layers'])} layers, layerlint {len(m['layers'])}")
+            continue
+        for i, (kl, ll) in enumerate(zip(t["layers"], m["layers"])):
+            compared += 1
+            diff = {k: (kl[k], ll.get(k)) for k in KEYS if kl[k] != ll.get(k)}
+            if diff:
+                problems.append(f"model at line {m['line']}, layer {i} ({ll['name']}, line {ll['line']}): " + "; ".join(
+                    f"{k}: keras {a} layerlint {b}" for k, (a, b) in diff.items()))
+        if t["model"].get("total_params") != m["total_params"]:
+            problems.append(f"model at line {m['line']}: total keras {t['model'].get('total_params')} layerlint {m['total_params']}")
+    return compared, problems
+
+
+@pytest.mark.parametrize("path", KERAS_FILES, ids=[p.name for p in KERAS_FILES])
+def test_static_equals_keras(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    compared, problems = compare_with_keras(path)
+    assert not problems, "\n".join(problems)
+    assert compared > 0
