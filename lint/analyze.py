@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .extract.interp import BudgetExceeded, extract_module
-from .model import FileResult, Note, Span
+from .model import ExtractedModel, FileResult, Note, Span
 from .shapes import ShapedModel, shape_model
 
 # Any of these must appear for a file to be able to build a Keras model;
@@ -22,6 +22,7 @@ class FileAnalysis:
     text: str
     models: list[ShapedModel] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    subclassed: list[ExtractedModel] = field(default_factory=list)
     # (code, message, Span): LL001 syntax error, LL002 internal error, LL003 unreadable, LL004 budget
     problems: list[tuple] = field(default_factory=list)
 
@@ -51,6 +52,7 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
         for m in sorted(result.models, key=lambda m: (m.span.line, m.span.col)):
             if m.api == "subclassed":
                 fa.notes.extend(m.notes)
+                fa.subclassed.append(m)
                 continue
             fa.models.append(shape_model(m))
     except BudgetExceeded as e:

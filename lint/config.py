@@ -27,6 +27,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 TABLE = "tool.layerlint"
+CLI_SOURCE = "command line"
 OUTPUT_FORMATS = ("concise", "full", "json", "json-lines", "github", "gitlab", "sarif")
 
 _SELECTOR = re.compile(r"^(ALL|LL[0-9]{0,3})$")
@@ -42,7 +43,8 @@ class ConfigError(Exception):
         self.source = source
         self.key = key
         self.expected = expected
-        where = f"{source}: [{TABLE}] `{key}`" if key else source
+        table = f"[{TABLE}] " if source != CLI_SOURCE else ""
+        where = f"{source}: {table}`{key}`" if key else source
         super().__init__(f"{where}: {expected}")
 
 
@@ -120,12 +122,64 @@ class Threshold:
     help: str
 
 
-# Every rule threshold that can be set in [tool.layerlint]; rules read them with
-# ``settings.threshold(key)``.  A rule that needs a new knob adds a row here.
-THRESHOLDS: dict[str, Threshold] = {t.key: t for t in (
+# Thresholds the core knows; rules add theirs through ``Rule.options`` (their
+# defaults decide how values are checked).  Rules read them with
+# ``settings.threshold(key)``.
+CORE_THRESHOLDS: dict[str, Threshold] = {t.key: t for t in (
     Threshold("max-layer-params", 10_000_000, _parse_count, "a single layer with more parameters is reported"),
     Threshold("memory-budget", 16 * 2**30, parse_bytes, "training memory estimate above this is reported (bytes or e.g. \"16GiB\")"),
 )}
+
+
+def _parser_like(default: Any) -> Callable[[Any], Any]:
+    """A checker for a rule option, judged from its default value's type."""
+    if isinstance(default, bool):
+        return _parse_bool
+    if isinstance(default, int):
+        return _parse_count
+    if isinstance(default, float):
+        def parse_number(v: Any) -> float:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                raise ValueError("expected a non-negative number")
+            return float(v)
+        return parse_number
+    if isinstance(default, str):
+        def parse_str(v: Any) -> str:
+            if not isinstance(v, str):
+                raise ValueError("expected a string")
+            return v
+        return parse_str
+    if isinstance(default, (list, tuple)):
+        return _parse_str_list
+    return lambda v: v
+
+
+def rule_thresholds() -> dict[str, Threshold]:
+    """Core thresholds plus every registered rule's options."""
+    table = dict(CORE_THRESHOLDS)
+    try:
+        from .rules.base import all_rules
+
+        rules = all_rules()
+    except ImportError:  # the rules package is optional while it is being built
+        return table
+    for rule in rules:
+        for key, default in getattr(rule, "options", {}).items():
+            if key not in table:
+                table[key] = Threshold(key, default, _parser_like(default), f"option of {rule.code}")
+    return table
+
+
+THRESHOLDS: dict[str, Threshold] = dict(CORE_THRESHOLDS)
+
+
+def _refresh_thresholds() -> None:
+    THRESHOLDS.update(rule_thresholds())
+
+
+def _default_thresholds() -> dict[str, Any]:
+    _refresh_thresholds()
+    return {k: t.default for k, t in THRESHOLDS.items()}
 
 
 def _field_key(name: str) -> str:
@@ -136,7 +190,7 @@ def _field_key(name: str) -> str:
 class Settings:
     """The effective configuration for one file (or one directory of files)."""
 
-    select: tuple[str, ...] = ("ALL",)
+    select: tuple[str, ...] | None = None  # None: the rules that are on by default
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     extend_ignore: tuple[str, ...] = ()
@@ -146,7 +200,7 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False
     output_format: str = "concise"
-    thresholds: Mapping[str, Any] = field(default_factory=lambda: {k: t.default for k, t in THRESHOLDS.items()})
+    thresholds: Mapping[str, Any] = field(default_factory=lambda: _default_thresholds())
     # Where the settings came from; relative globs are resolved against ``root``.
     config_file: Path | None = None
     root: Path = field(default_factory=Path.cwd)
@@ -154,10 +208,11 @@ class Settings:
     def threshold(self, key: str) -> Any:
         return self.thresholds[key]
 
-    def is_enabled(self, code: str, path: str | Path | None = None) -> bool:
+    def is_enabled(self, code: str, path: str | Path | None = None, default_enabled: bool = True) -> bool:
         """Ruff's rule: the most specific selector wins, and ignore wins a tie."""
         code = code.upper()
-        chosen = _longest_match(code, self.select + self.extend_select)
+        select = self.select if self.select is not None else (("ALL",) if default_enabled else ())
+        chosen = _longest_match(code, select + self.extend_select)
         if chosen < 0:
             return False
         if _longest_match(code, self.ignore + self.extend_ignore) >= chosen:
@@ -189,6 +244,8 @@ class Settings:
                 value = {glob: list(codes) for glob, codes in value}
             elif isinstance(value, tuple):
                 value = list(value)
+            elif value is None:
+                value = "default"
             table[_field_key(f.name)] = value
         table.update(self.thresholds)
         return table
@@ -234,17 +291,22 @@ _FIELD_PARSERS: dict[str, Callable[[Any], Any]] = {
     "output-format": _parse_output_format,
 }
 _ADDITIVE = ("extend-select", "extend-ignore", "extend-exclude")
-KNOWN_KEYS = tuple(_FIELD_PARSERS) + tuple(THRESHOLDS)
+
+
+def known_keys() -> tuple[str, ...]:
+    return tuple(_FIELD_PARSERS) + tuple(THRESHOLDS)
 
 
 def parse_table(table: Mapping[str, Any], source: str) -> dict[str, Any]:
     """Validate raw key/values (file table or command-line overrides) into parsed values."""
+    _refresh_thresholds()
+    known = known_keys()
     parsed: dict[str, Any] = {}
     for key, raw in table.items():
         parse = _FIELD_PARSERS.get(key) or (THRESHOLDS[key].parse if key in THRESHOLDS else None)
         if parse is None:
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KNOWN_KEYS)}"
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(known)}"
             raise ConfigError(source, key, f"unknown key{hint}")
         try:
             parsed[key] = parse(raw)
@@ -327,7 +389,7 @@ class SettingsResolver:
     def __init__(self, config_override: str | Path | None = None,
                  cli_overrides: Mapping[str, Any] | None = None) -> None:
         self.override = Path(config_override) if config_override else None
-        self.cli = parse_table(dict(cli_overrides or {}), "command line")
+        self.cli = parse_table(dict(cli_overrides or {}), CLI_SOURCE)
         self._by_file: dict[Path | None, Settings] = {}
         self._by_dir: dict[Path, Settings] = {}
 

@@ -148,6 +148,8 @@ def shape_in(row: ShapedLayer) -> str:
 
 def render_file(fa: FileAnalysis, explain: bool = False) -> str:
     parts = [render_summary(sm, fa.path, explain) for sm in fa.models]
+    for m in fa.subclassed:
+        parts.append(f'Model: "{m.name}" (subclassed) at {fa.path}:{m.span.line}: not analysed: layers built in call() are not followed')
     return "\n\n".join(parts)
 
 
@@ -208,6 +210,11 @@ def summary_document(files: list[FileAnalysis]) -> dict:
     return {
         "version": JSON_VERSION,
         "models": [model_json(sm, fa.path) for fa in files for sm in fa.models],
+        "not_analysed": [
+            {"path": fa.path, "line": m.span.line, "name": m.name, "api": m.api,
+             "reason": "subclassed model: layers built in call() are not followed"}
+            for fa in files for m in fa.subclassed
+        ],
         "problems": [
             {"path": fa.path, "code": code, "message": msg, "line": span.line, "column": span.col + 1}
             for fa in files for code, msg, span in fa.problems

@@ -45,7 +45,5 @@ def position(d: Diagnostic) -> str:
 
 
 def end_column(d: Diagnostic) -> int:
-    """1-based inclusive end column as editors want it; at least the start column."""
-    if d.end_line == d.line:
-        return max(d.end_col, d.col + 1)
-    return max(d.end_col, 1)
+    """1-based column just past the end, as ruff's JSON and SARIF count it."""
+    return d.end_col + 1

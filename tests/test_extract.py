@@ -1,0 +1,195 @@
+"""Extraction: every import spelling and construction style resolves to the same model."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from layerlint.analyze import analyze_text
+from layerlint.symbolic import Expr
+
+
+def shaped(src: str):
+    fa = analyze_text(textwrap.dedent(src), "t.py")
+    assert not fa.problems, fa.problems
+    return fa.models
+
+
+def one(src: str):
+    ms = shaped(src)
+    assert len(ms) == 1, [m.name for m in ms]
+    return ms[0]
+
+
+SPELLINGS = {
+    "from keras import layers": "from keras import layers, Sequential\nm = Sequential([layers.Input((8,)), layers.Dense(4)])",
+    "from tensorflow.keras import layers": "from tensorflow.keras import layers, models\nm = models.Sequential([layers.Input((8,)), layers.Dense(4)])",
+    "import tensorflow as tf": "import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.Input((8,)), tf.keras.layers.Dense(4)])",
+    "import keras": "import keras\nm = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])",
+    "from tensorflow import keras": "from tensorflow import keras\nm = keras.models.Sequential([keras.layers.Input(shape=(8,)), keras.layers.Dense(4)])",
+    "alias D": "from keras.layers import Dense as D, Input\nfrom keras.models import Sequential as S\nm = S([Input((8,)), D(4)])",
+    "import keras.layers as L": "import keras.layers as L\nimport keras.models as M\nm = M.Sequential([L.Input((8,)), L.Dense(4)])",
+    "star import": "from keras.layers import *\nfrom keras.models import *\nm = Sequential([Input((8,)), Dense(4)])",
+    "tf.keras.layers.core path": "import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.InputLayer(input_shape=(8,)), tf.keras.layers.Dense(4)])",
+    "tf_keras": "import tf_keras as keras\nm = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])",
+}
+
+
+@pytest.mark.parametrize("name", SPELLINGS)
+def test_import_spellings_resolve(name: str) -> None:
+    m = one(SPELLINGS[name])
+    assert [(r.cls, r.output, r.params) for r in m.layers] == [("Dense", (None, 4), 36)]
+
+
+def test_shadowed_name_is_not_keras() -> None:
+    # A local class named Dense is not Keras' Dense: resolution follows bindings, not spelling.
+    m = one("""
+        from keras.models import Sequential
+        from keras.layers import Input
+        class Dense:
+            pass
+        m = Sequential([Input((8,)), Dense()])
+    """)
+    assert m.layers[0].status == "opaque"
+
+
+def test_input_variants() -> None:
+    ms = shaped("""
+        from keras import Sequential
+        from keras.layers import Dense, InputLayer
+        a = Sequential([Dense(4, input_shape=(8,))])
+        b = Sequential([Dense(4, input_dim=8)])
+        c = Sequential([Dense(4, batch_input_shape=(32, 8))])
+        d = Sequential([InputLayer(shape=(8,)), Dense(4)])
+        e = Sequential()
+        e.add(Dense(4))
+    """)
+    outs = [m.layers[0].output for m in ms]
+    assert outs[:4] == [(None, 4), (None, 4), (32, 4), (None, 4)]
+    assert ms[4].layers[0].params == Expr.symbol("input_shape[0]") * 4 + 4
+
+
+def test_sequential_keywords_and_mixed_add() -> None:
+    m = one("""
+        import keras
+        m = keras.Sequential(layers=[keras.Input((10,)), keras.layers.Dense(5)], name="mlp")
+        m.add(keras.layers.Dense(1))
+    """)
+    assert m.name == "mlp"
+    assert [r.output for r in m.layers] == [(None, 5), (None, 1)]
+
+
+def test_functional_shared_multi_io_and_merge_functions() -> None:
+    m = one("""
+        from keras import Input, Model, layers
+        a = Input(shape=(16,), name="a")
+        b = Input(shape=(16,), name="b")
+        shared = layers.Dense(8)
+        x = layers.concatenate([shared(a), shared(b)])
+        y = layers.add([shared(a), shared(b)])
+        out1 = layers.Dense(1, activation="sigmoid")(x)
+        out2 = layers.Dense(3, activation="softmax")(y)
+        model = Model(inputs=[a, b], outputs=[out1, out2])
+    """)
+    rows = {r.name: r for r in m.layers}
+    assert rows["dense"].params == 16 * 8 + 8  # shared: counted once
+    assert rows["concatenate"].output == (None, 16)
+    assert m.total_params == 136 + 17 + 27
+
+
+def test_builder_called_with_arguments_and_uncalled_builder() -> None:
+    ms = shaped("""
+        from keras import layers, models
+        def build(input_shape, n_classes, width=32):
+            inp = layers.Input(shape=input_shape)
+            x = layers.Conv2D(width, 3)(inp)
+            x = layers.Flatten()(x)
+            return models.Model(inp, layers.Dense(n_classes)(x))
+        def unused(n):
+            return models.Sequential([layers.Input((4,)), layers.Dense(n)])
+        m = build((28, 28, 1), 10)
+        m2 = build((8, 8, 3), 2, width=4)
+    """)
+    called = [m for m in ms if "as symbols" not in (m.model.context or "")]
+    assert [m.total_params for m in called] == [320 + 21632 * 10 + 10, 112 + 144 * 2 + 2]
+    (sym,) = [m for m in ms if "as symbols" in (m.model.context or "")]
+    assert str(sym.layers[0].params) == "5*n"
+
+
+def test_helper_block_loops_comprehensions_and_constants() -> None:
+    m = one("""
+        from keras import layers, Model, Input
+        FILTERS = [16, 32]
+        def block(x, f):
+            x = layers.Conv2D(f, 3, padding="same")(x)
+            return layers.MaxPooling2D()(x)
+        inp = Input((32, 32, 3))
+        x = inp
+        for f in FILTERS:
+            x = block(x, f)
+        if len(FILTERS) > 1:
+            x = layers.GlobalAveragePooling2D()(x)
+        heads = [layers.Dense(2 ** i) for i in range(1, 3)]
+        for h in heads:
+            x = h(x)
+        model = Model(inp, x)
+    """)
+    assert m.outputs == [(None, 4)]
+    assert [r.output for r in m.layers if r.cls == "MaxPooling2D"] == [(None, 16, 16, 16), (None, 8, 8, 32)]
+
+
+def test_unknown_values_become_named_symbols() -> None:
+    m = one("""
+        import keras
+        vocab = load_vocab()
+        model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(len(vocab), 64), keras.layers.LSTM(hp.Int("u", 8, 64))])
+    """)
+    emb, lstm = m.layers
+    assert str(emb.params) == "64*len(vocab)"
+    assert lstm.output == (None, Expr.symbol('hp.Int("u", 8, 64)'))
+
+
+def test_tensor_shape_reference_resolves() -> None:
+    m = one("""
+        from keras import layers, Model, Input
+        inp = Input((10, 6))
+        x = layers.Dense(inp.shape[-1] * 2)(inp)
+        model = Model(inp, x)
+    """)
+    assert m.layers[-1].output == (None, 10, 12)
+
+
+def test_opaque_and_subclassed() -> None:
+    fa = analyze_text(textwrap.dedent("""
+        import keras
+        from keras import layers
+        class Block(layers.Layer):
+            def call(self, x):
+                return x
+        class Net(keras.Model):
+            def call(self, x):
+                return x
+        inp = keras.Input((4,))
+        x = layers.Lambda(lambda t: t * 2)(inp)
+        x = Block()(x)
+        x = layers.Dense(3)(x)
+        m = keras.Model(inp, x)
+    """), "t.py")
+    (m,) = [sm for sm in fa.models if sm.model.api != "subclassed"]
+    statuses = [(r.cls, r.status) for r in m.layers]
+    assert statuses == [("InputLayer", "ok"), ("Lambda", "opaque"), ("Block", "opaque"), ("Dense", "unknown")]
+    assert any("Net" in n.message and "not analysed" in n.message for n in fa.notes)
+
+
+def test_nested_models() -> None:
+    m = shaped("""
+        import keras
+        from keras import layers
+        enc = keras.Sequential([layers.Input((8,)), layers.Dense(4)], name="enc")
+        inp = keras.Input((8,))
+        out = layers.Dense(2)(enc(inp))
+        model = keras.Model(inp, out)
+    """)[-1]
+    assert [(r.cls, r.output, r.params) for r in m.layers] == [
+        ("InputLayer", (None, 8), 0), ("Sequential", (None, 4), 36), ("Dense", (None, 2), 10)]

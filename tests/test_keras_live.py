@@ -1,0 +1,61 @@
+"""Re-derive the stored Keras truth from live Keras (CI installs TensorFlow).
+
+The table and fixture tests compare layerlint with Keras' recorded results;
+these tests make sure those records still equal what the installed Keras
+computes, so a stale or hand-edited truth file cannot hide a disagreement.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from fixtures.regen import fixture_files
+from tests.layer_cases import case_id, families, family_cases, load_truth
+
+
+@pytest.fixture(scope="module")
+def keras():
+    try:
+        import keras
+    except ImportError:
+        if os.environ.get("CI"):
+            raise  # CI must run these, never skip them
+        pytest.skip("TensorFlow/Keras not installed")
+    return keras
+
+
+def _comparable(result: dict) -> dict:
+    # Error texts carry Keras' auto-numbered layer names; the kind of error is what matters.
+    if "error" in result:
+        return {"error": result["error"].split(":", 1)[0]}
+    return result
+
+
+@pytest.mark.parametrize("family", families())
+def test_layer_table_truth_is_live_keras(keras, family: str) -> None:
+    from tests.keras_truth import keras_result
+
+    stored = load_truth()
+    diffs = []
+    for case in family_cases(family):
+        live = _comparable(keras_result(case))
+        if _comparable(stored.get(case_id(case), {"error": "missing"})) != live:
+            diffs.append(f"{case_id(case)}: stored {stored.get(case_id(case))} live {live}")
+    assert not diffs, "\n".join(diffs)
+
+
+BUILDABLE = [f for f in fixture_files() if f.with_suffix(".keras.json").exists()]
+
+
+@pytest.mark.parametrize("path", BUILDABLE, ids=[p.name for p in BUILDABLE])
+def test_fixture_truth_is_live_keras(keras, path, monkeypatch) -> None:
+    from fixtures.regen import ROOT, dump_records
+    from tests.keras_fixtures import record_models
+
+    monkeypatch.chdir(ROOT)
+    stored = json.loads(path.with_suffix(".keras.json").read_text())
+    live = json.loads(dump_records(record_models(path.relative_to(ROOT).as_posix())))
+    assert live == stored
