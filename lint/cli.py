@@ -1,4 +1,4 @@
-"""Command line: ``layerlint summary`` (and friends)."""
+"""Command line: ``layerlint summary``, ``layerlint check`` and ``layerlint rule``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import traceback
 
 from . import __version__
 from .analyze import FileAnalysis, analyze_text
+from .check_command import add_check_command
+from .cli_options import add_config_command
 from .files import PathError, discover
 from .model import Span
 from .source import SourceError, read_source
@@ -61,11 +63,32 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_ERROR if any(fa.problems for fa in results) else EXIT_OK
 
 
+def _rule(args: argparse.Namespace) -> int:
+    from .check import rule_listing
+    from .rules import get_rule
+    from .rules.base import render_docs
+
+    if args.all:
+        print(rule_listing(markdown=args.markdown))
+        return EXIT_OK
+    if not args.code:
+        print("layerlint: error: give a rule code (e.g. LL201) or --all", file=sys.stderr)
+        return EXIT_ERROR
+    rule = get_rule(args.code)
+    if rule is None:
+        print(f"layerlint: error: unknown rule {args.code!r} (see `layerlint rule --all`)", file=sys.stderr)
+        return EXIT_ERROR
+    print(render_docs(rule, markdown=args.markdown), end="")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="layerlint",
         description="Static analysis for Keras model code: shapes, parameter counts and mistakes, without running TensorFlow.",
-        epilog="examples:\n  layerlint summary model.py\n  layerlint summary --explain src/\n  layerlint summary --format json model.py",
+        epilog="examples:\n  layerlint check src/ notebooks/\n  layerlint check --output-format github .\n"
+               "  layerlint summary --explain model.py\n  layerlint summary --format json model.py\n"
+               "  layerlint config src/model.py\n  layerlint rule LL201",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"layerlint {__version__}")
@@ -77,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true")
     s.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
     s.set_defaults(func=_summary)
+
+    add_check_command(sub)
+    add_config_command(sub)
+
+    r = sub.add_parser("rule", help="show a rule's documentation, or list all rules")
+    r.add_argument("code", nargs="?", metavar="CODE")
+    r.add_argument("--all", action="store_true", help="list every rule")
+    r.add_argument("--markdown", action="store_true", help="Markdown output (for the README's Rules section)")
+    r.set_defaults(func=_rule)
     return parser
 
 

@@ -30,7 +30,7 @@ TABLE = "tool.layerlint"
 CLI_SOURCE = "command line"
 OUTPUT_FORMATS = ("concise", "full", "json", "json-lines", "github", "gitlab", "sarif")
 
-_SELECTOR = re.compile(r"^(ALL|LL[0-9]{0,3})$")
+_SELECTOR = re.compile(r"^(ALL|[A-Z]{1,4}[0-9]{0,4})$")
 _BYTE_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
                "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 _BYTES = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$")
@@ -90,10 +90,22 @@ def _parse_str_list(v: Any, what: str = "strings") -> tuple[str, ...]:
 
 def _parse_selectors(v: Any) -> tuple[str, ...]:
     codes = _parse_str_list(v, 'rule codes or prefixes, e.g. ["LL2", "LL301"]')
+    known = _known_codes()
     for c in codes:
         if not _SELECTOR.match(c.upper()):
-            raise ValueError(f'`{c}` is not a rule code or prefix; expected "ALL" or LL followed by up to three digits')
+            raise ValueError(f'`{c}` is not a rule code or prefix; expected "ALL" or a code prefix such as LL2 or LL201')
+        if known and c.upper() != "ALL" and not any(k.startswith(c.upper()) for k in known):
+            raise ValueError(f"`{c}` matches no rule (`layerlint rule --all` lists them)")
     return tuple(c.upper() for c in codes)
+
+
+def _known_codes() -> list[str]:
+    try:
+        from .rules.base import all_rules
+
+        return [r.code for r in all_rules()]
+    except ImportError:  # the rules package is optional while it is being built
+        return []
 
 
 def _parse_per_file_ignores(v: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -208,18 +220,18 @@ class Settings:
     def threshold(self, key: str) -> Any:
         return self.thresholds[key]
 
-    def is_enabled(self, code: str, path: str | Path | None = None, default_enabled: bool = True) -> bool:
-        """Ruff's rule: the most specific selector wins, and ignore wins a tie."""
-        code = code.upper()
-        select = self.select if self.select is not None else (("ALL",) if default_enabled else ())
-        chosen = _longest_match(code, select + self.extend_select)
-        if chosen < 0:
-            return False
-        if _longest_match(code, self.ignore + self.extend_ignore) >= chosen:
-            return False
-        if path is not None and code in self.ignored_for(path):
-            return False
-        return True
+    def check_settings(self, verbose: bool = False):  # -> layerlint.check.CheckSettings
+        """What the rule runner takes; selection semantics live in check.py."""
+        from .check import CheckSettings
+
+        return CheckSettings(select=list(self.select) if self.select is not None else None,
+                             ignore=list(self.ignore + self.extend_ignore),
+                             extend_select=list(self.extend_select),
+                             options=dict(self.thresholds), verbose=verbose)
+
+    def is_ignored_for(self, code: str, path: str | Path) -> bool:
+        """Whether ``per-file-ignores`` switches ``code`` off for ``path``."""
+        return code.upper() in self.ignored_for(path)
 
     def ignored_for(self, path: str | Path) -> _CodeSet:
         """The codes that ``per-file-ignores`` switches off for ``path``."""

@@ -6,8 +6,12 @@ shapes.  The shape engine (``shapes.py``) turns them into shaped models.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
+
+# Keras names a layer when it is constructed, so auto names follow creation order.
+_creation = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class LayerDef:
     known: bool = True
     opaque_reason: str | None = None
     submodel: ExtractedModel | None = None  # a model used as a layer
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property
     def explicit_name(self) -> str | None:
@@ -47,6 +52,7 @@ class InputDef:
     batch_size: Any = None
     name: str | None = None
     dtype: str | None = None
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
 
 
 @dataclass(eq=False)

@@ -132,14 +132,20 @@ def snake_case(name: str) -> str:
 class _Namer:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.given: dict[int, str] = {}  # id(definition) -> the name it was given
 
-    def __call__(self, explicit: str | None, cls: str) -> str:
+    def __call__(self, explicit: str | None, cls: str, key: int | None = None) -> str:
+        if key is not None and key in self.given:
+            return self.given[key]
         if explicit:
             return explicit
         base = snake_case(cls)
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
-        return base if n == 0 else f"{base}_{n}"
+        name = base if n == 0 else f"{base}_{n}"
+        if key is not None:
+            self.given[key] = name
+        return name
 
 
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
@@ -195,6 +201,11 @@ class Engine:
         rank = self._rank_hint(first)
         if m.seq_input is not None:
             return _input_shape(m.seq_input, rank), None
+        if first is not None and first.submodel is not None and self.depth < MAX_NESTING:
+            # Keras builds a Sequential whose first layer is a model with a known input.
+            inner = Engine(first.submodel, self.depth + 1).run().input_shapes
+            if len(inner) == 1 and isinstance(inner[0], tuple):
+                return inner[0], None
         if first is not None:
             kw = first.kwargs
             if "batch_input_shape" in kw and isinstance(kw["batch_input_shape"], (tuple, list)):
@@ -229,6 +240,7 @@ class Engine:
         sm.input_shapes = [shape]
         if m.seq_input is not None and input_override is None:
             sm.input_shapes = [shape]
+        self._name_in_creation_order(list(m.layers))
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
         for ld in m.layers:
@@ -250,9 +262,11 @@ class Engine:
             if input_override is not None and i < len(input_override):
                 self.tensor_shapes[id(t.producer)] = input_override[i]
         rows: dict[int, ShapedLayer] = {}
-        for op in ordered_operations(m):
+        ops = ordered_operations(m)
+        self._name_in_creation_order(ops)
+        for op in ops:
             if isinstance(op, InputDef):
-                row = ShapedLayer(op, self.namer(op.name, "InputLayer"), "InputLayer", op.span)
+                row = ShapedLayer(op, self.namer(op.name, "InputLayer", key=id(op)), "InputLayer", op.span)
                 rows[id(op)] = row
                 sm.layers.append(row)
             else:
@@ -279,7 +293,8 @@ class Engine:
             self.tensor_shapes[id(node)] = call.output
         for row in sm.layers:
             if row.is_input:
-                row.output = self.tensor_shapes.get(id(row.source))
+                # A declared input no layer reads still has its declared shape.
+                row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
                 if row.output is None:
                     row.status = "unknown"
                     row.reason = "input shape is not known"
@@ -320,10 +335,20 @@ class Engine:
 
     # -- one layer -------------------------------------------------------------
     def _row(self, ld: LayerDef) -> ShapedLayer:
-        cls = ld.cls
+        return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld)), self._row_cls(ld), ld.span)
+
+    def _row_cls(self, ld: LayerDef) -> str:
         if ld.submodel is not None:
-            cls = "Sequential" if ld.submodel.api == "sequential" else "Functional"
-        return ShapedLayer(ld, self.namer(ld.explicit_name, cls), cls, ld.span)
+            return "Sequential" if ld.submodel.api == "sequential" else "Functional"
+        return ld.cls
+
+    def _name_in_creation_order(self, ops: list) -> None:
+        """Reserve auto names the way Keras hands them out: in construction order."""
+        for op in sorted(ops, key=lambda o: o.created):
+            if isinstance(op, InputDef):
+                self.namer(op.name, "InputLayer", key=id(op))
+            else:
+                self.namer(op.explicit_name, self._row_cls(op), key=id(op))
 
     def _apply(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, call_kwargs: dict,
                node: Node | None, upstream_problem: str | None) -> ShapedCall:
@@ -343,8 +368,7 @@ class Engine:
         if ld.submodel is not None:
             out = self._nested(row, ld, inputs)
             call.output = out
-            if first_call:
-                row.output = out
+            row.output = out  # like Keras' summary: a shared layer shows its last call's output
             return call
         spec = lookup(ld.cls)
         assert spec is not None
@@ -367,8 +391,12 @@ class Engine:
                 row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
             return call
         call.output, call.notes, call.facts = built.output, built.notes, built.facts
+        row.output = built.output  # like Keras' summary: a shared layer shows its last call's output
         if first_call:
-            row.output, row.weights, row.notes, row.facts = built.output, built.weights, built.notes, built.facts
+            weights = built.weights
+            if ld.kwargs.get("trainable") is False:  # Layer(trainable=False): every weight is frozen
+                weights = [Weight(w.name, w.shape, False) for w in weights]
+            row.weights, row.notes, row.facts = weights, built.notes, built.facts
         return call
 
     def _resolve(self, v: Any) -> Any:

@@ -1,0 +1,6 @@
+"""layerlint's rule catalogue: one module per family (LL1xx shape errors, LL2xx
+structure, LL3xx size, LL4xx losses, LL0xx/LL900 analysis)."""
+
+from .base import Context, Finding, Rule, all_rules, get_rule, register
+
+__all__ = ["Context", "Finding", "Rule", "all_rules", "get_rule", "register"]

@@ -10,6 +10,7 @@ named by its source text, and a note says where.
 from __future__ import annotations
 
 import math
+import re
 import time
 from typing import Any
 
@@ -105,6 +106,9 @@ class Interpreter:
         self.functions: list[FunctionVal] = []
         self.shape_refs: dict[str, tuple] = {}
         self.node_counter = 0
+        self.layer_calls: dict[int, list[Node]] = {}  # id(LayerDef) -> its nodes, first first
+        self.seq_owner: dict[int, ExtractedModel] = {}  # id(LayerDef) -> the Sequential holding it
+        self.seq_chains: dict[int, tuple] = {}  # id(model) -> (layer count, input, outputs)
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
@@ -330,11 +334,18 @@ class Interpreter:
             obj = self.eval(target.value, frame)
             if isinstance(obj, InstanceVal):
                 obj.attrs[target.attr.value] = value
+            elif target.attr.value == "trainable" and isinstance(value, bool):
+                # Keras sets the flag on every layer the object holds now; layers
+                # added later keep their own.  Summaries read the final state.
+                for ld in _held_layers(obj):
+                    ld.kwargs["trainable"] = value
         # Subscript targets (d[k] = v) are not tracked.
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
         if isinstance(value, (tuple, list)) and len(value) == n:
             return list(value)
+        if isinstance(value, ShapeVal):  # _, h, w, c = x.shape
+            return [self.shape_dim(value, i, f"{value.text}[{i}]") for i in range(n)]
         if isinstance(value, TensorVal) and value.tensor.index is None:
             return [TensorVal(Tensor(value.tensor.producer, i)) for i in range(n)]
         return [Expr.symbol(f"{self.text(node)}[{i}]") for i in range(n)]
@@ -480,9 +491,15 @@ class Interpreter:
         if isinstance(obj, ModelVal):
             return self.model_attribute(obj, attr, node)
         if isinstance(obj, LayerObj):
-            if attr in ("output", "input") and not obj.layer.known:
+            if attr == "name":
+                return obj.layer.explicit_name or _AutoName(obj.layer.cls)
+            if attr in ("output", "input") and not obj.layer.known and obj.layer.submodel is None:
                 return self.opaque_output(obj, attr)
+            if attr in ("output", "input"):
+                return self.layer_tensor(obj.layer, attr) or self.symbol(node)
             return BoundMethod(obj, attr)
+        if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
+            return TensorVal(Tensor(obj.input))
         if isinstance(obj, InstanceVal):
             if attr in obj.attrs:
                 return obj.attrs[attr]
@@ -511,26 +528,60 @@ class Interpreter:
         if attr in ("add", "compile", "summary", "fit", "build", "pop", "get_layer", "predict", "evaluate", "save"):
             return BoundMethod(mv, attr)
         if attr == "layers":
-            if m.api == "sequential":
-                return [LayerObj(ld) for ld in m.layers]
-            return [LayerObj(n.layer) for n in _functional_nodes(m)]
+            return [LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op) for op in _model_layers(m)]
         if m.api == "functional":
             if attr in ("input", "inputs"):
-                return m.inputs[0] if attr == "input" and len(m.inputs) == 1 else list(m.inputs)
+                return TensorVal(m.inputs[0]) if attr == "input" and len(m.inputs) == 1 else [TensorVal(t) for t in m.inputs]
             if attr in ("output", "outputs"):
-                return m.outputs[0] if attr == "output" and len(m.outputs) == 1 else list(m.outputs)
+                return TensorVal(m.outputs[0]) if attr == "output" and len(m.outputs) == 1 else [TensorVal(t) for t in m.outputs]
         if m.api == "sequential" and attr in ("input", "output", "inputs", "outputs"):
-            inp = m.seq_input or self.implicit_seq_input(m)
-            if attr.startswith("input"):
-                t = TensorVal(Tensor(inp))
-                return t if attr == "input" else [t]
-            layer = self.model_as_layer(mv)
-            out = TensorVal(Tensor(Node(layer, [Tensor(inp)], {}, m.span)))
-            return out if attr == "output" else [out]
+            # Keras 3 answers .inputs/.outputs from the Sequential's own graph of
+            # its layers (.input/.output only once it was called; older Keras always).
+            inp, outs = self.seq_chain(m)
+            t = inp if attr.startswith("input") or not outs else outs[-1]
+            return t if attr in ("input", "output") else [t]
         return self.symbol(node)
 
     def implicit_seq_input(self, m: ExtractedModel) -> InputDef:
+        first = m.layers[0] if m.layers else None
+        if first is not None:  # Dense(12, input_dim=8) / LSTM(.., input_shape=(10, 3))
+            shape = first.kwargs.get("input_shape")
+            if shape is None and "input_dim" in first.kwargs:
+                shape = (first.kwargs["input_dim"],)
+            if isinstance(shape, list):
+                shape = tuple(shape)
+            if isinstance(shape, tuple):
+                return InputDef(shape, first.span)
         return InputDef(Expr.symbol(f"{m.name or 'model'}.input_shape"), m.span)
+
+    def seq_chain(self, m: ExtractedModel) -> tuple[TensorVal, list[TensorVal]]:
+        """A Sequential's input and each layer's output, built once per layer count."""
+        cached = self.seq_chains.get(id(m))
+        if cached is not None and cached[0] == len(m.layers):
+            return cached[1], cached[2]
+        x = inp = TensorVal(Tensor(m.seq_input or self.implicit_seq_input(m)))
+        outs: list[TensorVal] = []
+        for ld in m.layers:
+            n = Node(ld, [x.tensor], {}, ld.span)
+            self.layer_calls.setdefault(id(ld), []).insert(0, n)  # Keras built it when it was added
+            x = TensorVal(Tensor(n))
+            outs.append(x)
+        self.seq_chains[id(m)] = (len(m.layers), inp, outs)
+        return inp, outs
+
+    def layer_tensor(self, ld: LayerDef, attr: str) -> Any:
+        """``layer.output`` / ``layer.input``: Keras answers from the layer's first call."""
+        owner = self.seq_owner.get(id(ld))
+        if owner is not None:
+            self.seq_chain(owner)
+        calls = self.layer_calls.get(id(ld))
+        if not calls:
+            return None
+        n = calls[0]
+        if attr == "output":
+            return TensorVal(Tensor(n))
+        ins = [TensorVal(t) for t in n.inputs]
+        return ins[0] if len(ins) == 1 and not n.list_input else ins
 
     def eval_subscript(self, node: cst.Subscript, frame: Frame) -> Any:
         obj = self.eval(node.value, frame)
@@ -540,9 +591,7 @@ class Interpreter:
         if isinstance(sl, cst.Index):
             idx = self.eval(sl.value, frame)
             if isinstance(obj, ShapeVal) and isinstance(idx, int):
-                name = self.text(node)
-                self.shape_refs[name] = (obj.tensor, idx)
-                return Expr.symbol(name)
+                return self.shape_dim(obj, idx, self.text(node))
             if isinstance(obj, TensorVal) and isinstance(idx, int) and obj.tensor.index is None:
                 return TensorVal(Tensor(obj.tensor.producer, idx))
             if isinstance(obj, (tuple, list, str)) and isinstance(idx, int) and not isinstance(idx, bool):
@@ -563,7 +612,39 @@ class Interpreter:
             parts.append(None if p is None else self.eval(p, frame))
         if isinstance(obj, (tuple, list, str)) and all(p is None or isinstance(p, int) for p in parts):
             return obj[slice(*parts)]
+        if isinstance(obj, ShapeVal) and all(p is None or isinstance(p, int) for p in parts):
+            shape = self.known_shape(obj.tensor)
+            if shape is not None:
+                return shape[slice(*parts)]
         return self.symbol(node)
+
+    def known_shape(self, tensor: Tensor) -> tuple | None:
+        """The shape the graph built so far gives ``tensor``, as Keras has it at this line.
+
+        Builders branch on ``x.shape[-1]`` and size layers from it; shaping the
+        sub-graph that produced ``x`` now lets both follow what Keras does.
+        """
+        from ..shapes import shape_model  # the engine only reads the graph; no cycle at import
+
+        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
+        try:
+            out = shape_model(probe).outputs[0]
+        except Exception:  # an unfinished graph the engine cannot shape: keep the symbol
+            return None
+        return out if isinstance(out, tuple) else None
+
+    def shape_dim(self, sv: ShapeVal, axis: int, name: str) -> Any:
+        shape = self.known_shape(sv.tensor)
+        if shape is not None and -len(shape) <= axis < len(shape) and shape[axis] is not None:
+            return shape[axis]
+        # Unknown now: a symbol the engine resolves once x is shaped.  Named by
+        # source text plus the tensor, so one helper called twice keeps two names.
+        base, k = name, 1
+        while name in self.shape_refs and not _same_dim(self.shape_refs[name], (sv.tensor, axis)):
+            k += 1
+            name = f"{base}'{k}"
+        self.shape_refs[name] = (sv.tensor, axis)
+        return Expr.symbol(name)
 
     def eval_comparison(self, node: cst.Comparison, frame: Frame) -> Any:
         left = self.eval(node.left, frame)
@@ -853,6 +934,16 @@ class Interpreter:
             m.compile = dict(zip(names, args))
             m.compile.update(kwargs)
             m.compile_span = self.span(node)
+        elif name == "get_layer":
+            wanted, index = kwargs.get("name", args[0] if args else None), kwargs.get("index")
+            ops = _model_layers(m)
+            for op in ops:
+                if isinstance(wanted, str) and isinstance(op, LayerDef) and op.explicit_name == wanted:
+                    return LayerObj(op)
+            if isinstance(index, int) and -len(ops) <= index < len(ops):
+                op = ops[index]
+                return LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op)
+            return self.symbol(node)
         elif name == "build" and m.api == "sequential" and args and m.seq_input is None:
             shape = args[0]
             if isinstance(shape, (tuple, list)) and shape:
@@ -959,6 +1050,8 @@ class Interpreter:
                 return self.binop("Power", args[0], args[1], node)
             if name == "print":
                 return None
+            if name == "isinstance" and len(args) == 2 and isinstance(args[0], LayerObj):
+                return _is_layer_instance(args[0].layer, args[1])
         except (TypeError, ValueError, OverflowError):
             pass
         return self.symbol(node)
@@ -1039,8 +1132,10 @@ class Interpreter:
             m.seq_input = item.input
         elif isinstance(item, LayerObj):
             m.layers.append(item.layer)
+            self.seq_owner.setdefault(id(item.layer), m)
         elif isinstance(item, ModelVal):
             m.layers.append(self.model_as_layer(item))
+            self.seq_owner.setdefault(id(m.layers[-1]), m)
         elif isinstance(item, OpaqueModelVal):
             m.layers.append(LayerDef(item.cls.name, (), {}, item.span, known=False,
                                      opaque_reason=f"subclassed model `{item.cls.name}` is not analysed"))
@@ -1098,6 +1193,7 @@ class Interpreter:
     def make_node(self, layer: LayerDef, inputs: list, call_kwargs: dict, node: cst.CSTNode, list_input: bool) -> TensorVal:
         self.node_counter += 1
         n = Node(layer, inputs, call_kwargs, self.span(node), list_input=list_input)
+        self.layer_calls.setdefault(id(layer), []).append(n)
         return TensorVal(Tensor(n))
 
 
@@ -1107,6 +1203,37 @@ def _tensors_to_refs(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return type(v)(_tensors_to_refs(x) for x in v)
     return v
+
+
+def _held_layers(obj: Any) -> list[LayerDef]:
+    """A layer or model and, recursively, the layers inside it."""
+    if isinstance(obj, LayerObj):
+        defs = [obj.layer]
+    elif isinstance(obj, ModelVal):
+        m = obj.model
+        defs = list(m.layers) if m.api == "sequential" else [n.layer for n in _functional_nodes(m)]
+    else:
+        return []
+    out: list[LayerDef] = []
+    for ld in defs:
+        out.append(ld)
+        if ld.submodel is not None:
+            out.extend(_held_layers(ModelVal(ld.submodel)))
+    return out
+
+
+def _model_layers(m: ExtractedModel) -> list:
+    """Keras' ``model.layers``: a functional model lists its InputLayers too."""
+    if m.api == "sequential":
+        return list(m.layers)
+    from ..graph import ordered_operations
+
+    return ordered_operations(m)
+
+
+def _same_dim(a: tuple, b: tuple) -> bool:
+    (ta, axis_a), (tb, axis_b) = a, b
+    return ta.producer is tb.producer and ta.index == tb.index and axis_a == axis_b
 
 
 def _flatten(v: Any) -> list:
@@ -1135,7 +1262,60 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
+class _AutoName:
+    """``layer.name`` of a layer Keras names itself: ``dense``, ``dense_3``, ...
+
+    The number depends on what else the file builds, but the stem does not, so
+    tests like ``layer.name == "adapter"`` are decidable for most layers.
+    """
+
+    def __init__(self, cls: str) -> None:
+        from ..shapes import snake_case  # Keras' naming rule lives with the engine
+
+        self.stem = snake_case(cls)
+
+    def could_be(self, s: str) -> bool:
+        return re.fullmatch(re.escape(self.stem) + r"(_\d+)?", s) is not None
+
+    def equals(self, op: str, other: Any) -> Any:
+        if isinstance(other, str) and not self.could_be(other):
+            return op == "NotEqual"
+        return UNDECIDED
+
+    def contains(self, op: str, part: Any) -> Any:
+        """``"conv" in layer.name``: the stem always leads the name."""
+        if not isinstance(part, str):
+            return UNDECIDED
+        if part in self.stem:
+            return op == "In"
+        if set(part) - set(self.stem + "_0123456789"):
+            return op == "NotIn"
+        return UNDECIDED
+
+
+def _is_layer_instance(ld: LayerDef, classes: Any) -> Any:
+    """``isinstance(layer, BatchNormalization)`` for a layer we know the class of."""
+    refs = classes if isinstance(classes, tuple) else (classes,)
+    if not ld.known or ld.submodel is not None or not all(isinstance(r, Ref) for r in refs):
+        return UNDECIDED
+    for r in refs:
+        k = classify(r.qualname)
+        if k is None or k.kind not in ("layer", "base"):
+            return UNDECIDED
+        if k.kind == "base" or k.name == ld.cls:
+            return True
+    return False
+
+
 def _compare(op: str, a: Any, b: Any) -> Any:
+    if isinstance(a, _AutoName) and op in ("Equal", "NotEqual"):
+        return a.equals(op, b)
+    if isinstance(b, _AutoName) and op in ("Equal", "NotEqual"):
+        return b.equals(op, a)
+    if isinstance(b, _AutoName) and op in ("In", "NotIn"):
+        return b.contains(op, a)
+    if isinstance(a, _AutoName) or isinstance(b, _AutoName):
+        return UNDECIDED
     if op in ("Is", "IsNot"):
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
             if isinstance(a, (Expr, TensorVal)) or isinstance(b, (Expr, TensorVal)):

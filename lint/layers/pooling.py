@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..symbolic import dim_str
-from .base import Built, ComputeFn, Config, layer, require_rank, single
+from .base import Built, ComputeFn, Config, ShapeError, layer, require_rank, single
 from .ops import compute_pooling_output_shape, data_format, padding_mode, positive_tuple, split_channels
 
 
@@ -12,6 +12,8 @@ def _pooling(rank: int) -> ComputeFn:
         shape = single(inputs, cfg.cls)
         require_rank(shape, rank + 2, cfg.cls)
         fmt = data_format(cfg)
+        if "pool_size" not in cfg:  # AveragePoolingND has no default
+            raise ShapeError("invalid", f"{cfg.cls}.__init__() missing 1 required positional argument: 'pool_size'")
         pool = positive_tuple(cfg, "pool_size", rank)
         strides = None if cfg["strides"] is None else positive_tuple(cfg, "strides", rank)
         # Pooling layers keep `padding` as given, so "SAME" is rejected like any unknown mode.

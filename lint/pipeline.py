@@ -1,0 +1,89 @@
+"""``check`` over many files: per-file settings, notebooks, stdin, progress.
+
+Each file gets the settings of its nearest configuration; a notebook is analysed
+as its joined code cells and its findings are mapped back to cells; standard
+input is analysed under the ``--stdin-filename`` path.  The rules themselves run
+in check.py.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analyze import FileAnalysis, analyze_text
+from .check import CheckSettings, check_analysis, enabled_rules
+from .config import Settings, SettingsResolver
+from .diagnostics import Diagnostic
+from .files import STDIN, discover
+from .inputs import Input, load_input
+from .model import Span
+from .progress import Progress
+
+
+def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
+    """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
+    if inp.problem is not None:
+        fa = FileAnalysis(inp.path, "")
+        e = inp.problem
+        fa.problems.append((e.code, e.message, Span(e.line, e.col, e.line, e.col)))
+        return fa
+    try:
+        return analyze_text(inp.text, inp.path)
+    except Exception as e:  # one file's internal error must not stop the run
+        if verbose:
+            traceback.print_exc(file=sys.stderr)
+        fa = FileAnalysis(inp.path, inp.text)
+        msg = f"internal error: {type(e).__name__}: {e}; please report this with the file"
+        fa.problems.append(("LL002", msg, Span(1, 0, 1, 0)))
+        return fa
+
+
+@dataclass
+class CheckRun:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # texts not on disk (stdin), for `full`
+
+
+def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
+                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True) -> CheckRun:
+    """Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
+    force_exclude = force_exclude or resolver.for_path(Path.cwd()).force_exclude
+
+    def policy(directory: Path):
+        return resolver.for_path(directory).walk_policy()
+
+    files = discover(paths, policy_for=policy, force_exclude=force_exclude)
+    run = CheckRun(files=len(files))
+    prepared: dict[int, tuple[CheckSettings, list]] = {}
+    with Progress(len(files), enabled=None if show_progress else False) as progress:
+        for path in files:
+            progress.advance(path)
+            if path == STDIN:
+                shown = stdin_filename or "-"
+                settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
+                if force_exclude and stdin_filename and settings.walk_policy().excludes_path(Path(stdin_filename)):
+                    continue
+                inp = load_input(shown if stdin_filename else "stdin.py", sys.stdin.buffer.read())
+                inp.path = shown
+                run.sources[shown] = inp.raw
+            else:
+                settings = resolver.for_path(Path(path))
+                inp = load_input(path)
+            run.diagnostics += _check_one(inp, settings, prepared, verbose)
+    run.diagnostics.sort(key=Diagnostic.sort_key)
+    return run
+
+
+def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool) -> list[Diagnostic]:
+    if id(settings) not in prepared:
+        cs = settings.check_settings(verbose)
+        prepared[id(settings)] = (cs, enabled_rules(cs))
+    cs, rules = prepared[id(settings)]
+    diagnostics = check_analysis(analyze_input(inp, verbose), cs, rules)
+    if inp.notebook is not None:
+        diagnostics = inp.notebook.remap_all(diagnostics)
+    return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)]

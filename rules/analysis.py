@@ -1,0 +1,106 @@
+"""LL0xx and LL900: findings about the analysis itself rather than the model.
+
+LL001-LL004 carry the problems ``analyze_text`` records on a file (syntax
+errors, internal errors, unreadable files, budget exhaustion) so they are
+selected, suppressed and formatted like any other finding.  LL900 says where
+shape inference stopped, for users wondering why a model got no findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from layerlint.shapes import ShapedModel
+
+from .base import Context, Finding, Rule, register
+
+
+class _FileProblem(Rule):
+    """Turns FileAnalysis.problems with this rule's code into findings."""
+
+    severity = "error"
+
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        for code, message, span in analysis.problems:
+            if code == self.code:
+                yield Finding(span, message)
+
+
+@register
+class SyntaxErrorRule(_FileProblem):
+    code = "LL001"
+    name = "syntax-error"
+    summary = "The file is not valid Python and was not analysed"
+    what = "Reports files that do not parse, at the position of the syntax error. Other files are still checked."
+    why = "Nothing in the file can be checked until it parses; Python would refuse to run it too."
+    invalid = ("import keras\nmodel = keras.Sequential([keras.layers.Dense(3)\n",)
+    valid = ("import keras\nmodel = keras.Sequential([keras.layers.Dense(3)])\n",)
+
+
+@register
+class InternalError(_FileProblem):
+    code = "LL002"
+    name = "internal-error"
+    summary = "layerlint failed on this file (a bug in layerlint)"
+    what = "Reports that the analysis of a file crashed; the rest of the run continues."
+    why = "The file's models were not checked. Please report it with the file (run with --verbose for a traceback)."
+
+
+@register
+class UnreadableFile(_FileProblem):
+    code = "LL003"
+    name = "unreadable-file"
+    summary = "The file cannot be read or decoded as Python source"
+    what = "Reports files that cannot be read: missing permissions, undecodable bytes, binary content, oversized files."
+    why = "Nothing in the file can be checked."
+
+
+@register
+class AnalysisBudgetExceeded(_FileProblem):
+    code = "LL004"
+    name = "analysis-budget-exceeded"
+    summary = "The file is too large or too deeply nested to analyse within budget"
+    what = "Reports files whose analysis was stopped because it exceeded layerlint's time or size budget."
+    why = "The file's models were not (fully) checked."
+
+
+@register
+class AnalysisIncomplete(Rule):
+    code = "LL900"
+    name = "analysis-incomplete"
+    severity = "info"
+    default_enabled = False
+    summary = "Shape inference stopped here; later layers were not checked"
+    what = """
+Reports where shape inference stopped and why: a layer layerlint does not model
+(a `Lambda`, a custom layer, a pretrained application), an argument held in a
+variable it could not follow, or a construct the extractor skipped. Off by
+default; enable it with `--extend-select LL900` to see why a model got no findings.
+"""
+    why = """
+Rules only judge what is known, so layers after this point are not checked.
+This is not a problem in your model.
+"""
+    invalid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t * 2), layers.Dense(3)])
+""",)
+    valid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((8,)), layers.Rescaling(2.0), layers.Dense(3)])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for row in model.layers:
+            if row.status == "opaque" or (row.status == "unknown" and not (row.reason or "").startswith("input unknown")):
+                why = row.reason or "its output could not be inferred"
+                yield Finding(row.span, f"shapes unknown from {row.cls} `{row.name}` on: {why}")
+        for note in model.model.notes:
+            yield Finding(note.span, note.message)
+
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        for note in analysis.notes:
+            yield Finding(note.span, note.message)

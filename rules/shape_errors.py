@@ -1,0 +1,259 @@
+"""LL1xx: models Keras refuses to build.  The shape engine records Keras' reason
+on the failing layer application; these rules turn it into a finding with the
+user's numbers and a way out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerlint.shapes import ShapedCall, ShapedModel
+from layerlint.symbolic import as_int, shape_str
+
+from .base import Context, Finding, Rule, register
+from .layer_facts import RECURRENT
+
+IMPORTS = "from keras import Sequential, Input, Model, layers\n"
+
+
+def failed_calls(model: ShapedModel, kinds: tuple[str, ...]) -> Iterator[ShapedCall]:
+    for call in model.calls:
+        if call.error is not None and call.error.kind in kinds:
+            yield call
+
+
+def call_span(call: ShapedCall):
+    """A functional application points at ``layer(x)``; a Sequential layer at its constructor."""
+    return call.node.span if call.node is not None else call.row.span
+
+
+def label(call: ShapedCall) -> str:
+    return f"{call.row.cls} `{call.row.name}`"
+
+
+def error_text(call: ShapedCall) -> str:
+    """Keras' reason, naming the layer once."""
+    message = call.error.message.rstrip(".")
+    cls = call.row.cls
+    if message.startswith(cls + " "):
+        return f"{label(call)}{message[len(cls):]}"
+    return f"{label(call)}: {message}"
+
+
+@register
+class ZeroOrNegativeDimension(Rule):
+    code = "LL101"
+    name = "zero-or-negative-dimension"
+    severity = "error"
+    summary = "A window (kernel, pool or crop) is larger than the length it slides over"
+    what = """
+Finds convolution, pooling and cropping layers whose window no longer fits in
+what remains of the input, so that the output length `(length - window)/stride + 1`
+would be zero or negative. Keras raises "Computed output size would be zero or
+negative" when it builds such a layer.
+"""
+    why = """
+The model cannot be built, let alone trained. This usually happens deep in a
+stack of `padding="valid"` layers: every valid convolution removes `kernel - 1`
+positions and every pooling divides the length, and the input is smaller than
+the stack assumes.
+"""
+    invalid = (IMPORTS + """
+model = Sequential([
+    Input((28, 28, 1)),
+    layers.Conv2D(32, 3),        # 26 x 26
+    layers.MaxPooling2D(4),      # 6 x 6
+    layers.Conv2D(64, 7),        # a 7 x 7 kernel on 6 x 6
+])
+""",)
+    valid = (IMPORTS + """
+model = Sequential([
+    Input((28, 28, 1)),
+    layers.Conv2D(32, 3),
+    layers.MaxPooling2D(4),
+    layers.Conv2D(64, 3),        # 6 x 6 -> 4 x 4
+])
+""", IMPORTS + """
+model = Sequential([Input((6, 8)), layers.Conv1D(4, 7, padding="same")])
+""")
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("zero-or-negative",)):
+            f = call.error.facts
+            if "formula" in f and "window" in f and "input" in f:
+                axis = f.get("axis", "length")
+                what = "cropping" if call.row.cls.startswith("Cropping") else "window"
+                msg = (f"{label(call)} on {shape_str(call.inputs[0]) if call.inputs else '?'}: "
+                       f"the {what} {f['window']} does not fit the input {axis} {f['input']}: "
+                       f"output {axis} {f['formula']}")
+            else:
+                msg = error_text(call)
+            fix = ("use padding=\"same\", a smaller kernel/pool size or fewer downsampling layers before it, "
+                   "or a larger input")
+            yield Finding(call_span(call), msg, fix)
+
+
+_RANK_HINTS = {
+    "Conv1D": "(batch, steps, channels)", "Conv2D": "(batch, height, width, channels)",
+    "Conv3D": "(batch, depth, height, width, channels)", "Conv2DTranspose": "(batch, height, width, channels)",
+    "Conv1DTranspose": "(batch, steps, channels)", "MaxPooling1D": "(batch, steps, channels)",
+    "MaxPooling2D": "(batch, height, width, channels)", "AveragePooling1D": "(batch, steps, channels)",
+    "AveragePooling2D": "(batch, height, width, channels)", "LSTM": "(batch, timesteps, features)",
+    "GRU": "(batch, timesteps, features)", "SimpleRNN": "(batch, timesteps, features)",
+}
+
+
+@register
+class IncompatibleInputRank(Rule):
+    code = "LL102"
+    name = "incompatible-input-rank"
+    severity = "error"
+    summary = "A layer receives a tensor with the wrong number of axes"
+    what = """
+Finds layers applied to tensors of a rank they do not accept: `Conv2D` on
+`(None, 28, 28)` images without a channel axis, an `LSTM` on a flat
+`(None, features)` tensor, a `Conv2DTranspose` right after a `Dense`.
+"""
+    why = """
+Keras checks the rank when it builds the layer and raises "Input 0 of layer ...
+is incompatible with the layer: expected ndim=4, found ndim=3". The data or the
+preceding layer needs reshaping first.
+"""
+    invalid = (IMPORTS + """
+model = Sequential([
+    Input((28, 28)),             # grayscale images without a channel axis
+    layers.Conv2D(32, 3),
+])
+""", IMPORTS + """
+model = Sequential([Input((10,)), layers.LSTM(8)])
+""", IMPORTS + """
+model = Sequential([Input((100,)), layers.Dense(7 * 7 * 32), layers.Conv2DTranspose(16, 3)])
+""")
+    valid = (IMPORTS + """
+model = Sequential([
+    Input((28, 28, 1)),
+    layers.Conv2D(32, 3),
+])
+""", IMPORTS + """
+model = Sequential([Input((100,)), layers.Dense(7 * 7 * 32), layers.Reshape((7, 7, 32)),
+                    layers.Conv2DTranspose(16, 3)])
+""")
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("rank",)):
+            f = call.error.facts
+            shape = call.inputs[0] if call.inputs else None
+            expected, found = f.get("expected"), f.get("found")
+            if shape is None or expected is None or found is None:
+                yield Finding(call_span(call), error_text(call))
+                continue
+            want = f">= {expected}" if f.get("at_least") and call.row.cls not in _RANK_HINTS else str(expected)
+            layout = _RANK_HINTS.get(call.row.cls)
+            msg = (f"{label(call)} expects input of rank {want}{' ' + layout if layout else ''}, "
+                   f"got {shape_str(shape)} of rank {found}")
+            yield Finding(call_span(call), msg, _rank_fix(call, shape, as_int(expected), found))
+
+
+def _rank_fix(call: ShapedCall, shape: tuple, expected: int | None, found: int) -> str:
+    cls = call.row.cls
+    if expected is not None and found == expected - 1 and cls.startswith(("Conv", "MaxPooling", "AveragePooling")):
+        inner = shape_str(tuple(shape[1:]) + (1,))
+        return f"add a channel axis: give the input shape as {inner} (reshape the data) or insert layers.Reshape({inner})"
+    if cls in RECURRENT and found == 2:
+        return f"recurrent layers read sequences: reshape to (timesteps, features), e.g. layers.Reshape(({shape_str(shape[1:])[1:-1]} 1))"
+    if expected is not None and found < expected:
+        return "insert a layers.Reshape(...) that gives the tensor the axes this layer expects"
+    return "flatten or pool away the extra axes first (layers.Flatten() or a Global*Pooling layer)"
+
+
+@register
+class IncompatibleMergeShapes(Rule):
+    code = "LL103"
+    name = "incompatible-merge-shapes"
+    severity = "error"
+    summary = "Concatenate, Add, Multiply, ... receive tensors whose shapes cannot be merged"
+    what = """
+Finds merge layers (`Concatenate`, `Add`, `Subtract`, `Multiply`, `Average`,
+`Maximum`, `Minimum`, `Dot`) whose inputs disagree on the axes that must match.
+"""
+    why = """
+Keras raises when the model is built. A typical cause is a U-Net skip connection
+after an odd size: 25 pooled is 12, upsampled is 24, and 24 cannot be
+concatenated with 25.
+"""
+    invalid = (IMPORTS + """
+inp = Input((50, 50, 3))
+down = layers.Conv2D(8, 3, padding="same")(inp)
+pooled = layers.MaxPooling2D()(down)               # 25 x 25
+deeper = layers.MaxPooling2D()(pooled)             # 12 x 12
+up = layers.UpSampling2D()(deeper)                 # 24 x 24
+merged = layers.Concatenate()([up, pooled])        # 24 vs 25
+model = Model(inp, merged)
+""",)
+    valid = (IMPORTS + """
+inp = Input((48, 48, 3))
+down = layers.Conv2D(8, 3, padding="same")(inp)
+pooled = layers.MaxPooling2D()(down)               # 24 x 24
+deeper = layers.MaxPooling2D()(pooled)             # 12 x 12
+up = layers.UpSampling2D()(deeper)                 # 24 x 24
+merged = layers.Concatenate()([up, pooled])
+model = Model(inp, merged)
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("merge",)):
+            fix = "make the inputs agree (crop, pad or resize one of them, or use an input size divisible by 2**depth)"
+            yield Finding(call_span(call), error_text(call), fix)
+
+
+@register
+class ReshapeSizeMismatch(Rule):
+    code = "LL104"
+    name = "reshape-size-mismatch"
+    severity = "error"
+    summary = "A Reshape target holds a different number of elements than its input"
+    what = "Finds `Reshape` layers whose `target_shape` does not hold exactly as many elements as the input."
+    why = "Keras raises \"total size of the tensor must be unchanged\" when the model is built."
+    invalid = (IMPORTS + """
+model = Sequential([Input((100,)), layers.Dense(6272), layers.Reshape((7, 7, 64))])
+""",)
+    valid = (IMPORTS + """
+model = Sequential([Input((100,)), layers.Dense(3136), layers.Reshape((7, 7, 64))])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("reshape",)):
+            f = call.error.facts
+            n, k = as_int(f.get("input_size")), as_int(f.get("target_size"))
+            shape = call.inputs[0] if call.inputs else None
+            target = call.row.config.get("target_shape")
+            if n is not None and k is not None and shape is not None:
+                msg = (f"{label(call)} to {shape_str(tuple(target)) if isinstance(target, (tuple, list)) else target}: "
+                       f"input {shape_str(shape)} has {n:,} elements per sample, the target {k:,}")
+            else:
+                msg = error_text(call)
+            yield Finding(call_span(call), msg, "make the target's sizes multiply to the input's size, or use -1 for one axis")
+
+
+@register
+class InvalidLayerArguments(Rule):
+    code = "LL105"
+    name = "invalid-layer-arguments"
+    severity = "error"
+    summary = "Keras rejects a layer's arguments for this input (groups, undefined axes, bad values)"
+    what = """
+Reports the other errors Keras raises while building a layer: filters or input
+channels not divisible by `groups`, a `Dense` or convolution whose last axis is
+undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
+out-of-range axes.
+"""
+    why = "The model cannot be built; Keras stops with a ValueError at this layer."
+    invalid = (IMPORTS + """
+model = Sequential([Input((32, 32, 6)), layers.Conv2D(10, 3, groups=4)])
+""",)
+    valid = (IMPORTS + """
+model = Sequential([Input((32, 32, 8)), layers.Conv2D(12, 3, groups=4)])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("invalid", "groups")):
+            yield Finding(call_span(call), error_text(call))

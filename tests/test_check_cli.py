@@ -1,0 +1,166 @@
+"""`layerlint check` and `layerlint rule` end to end: output lines, exit codes,
+selection, noqa and formats."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from layerlint.check import CheckSettings, Suppressions, is_enabled, parse_suppressions
+from layerlint.cli import main
+from layerlint.rules import get_rule
+
+SEED000_LIKE = textwrap.dedent("""\
+    from keras import Input, Sequential, layers
+
+    model = Sequential([
+        Input((32, 100)),
+        layers.Dense(300, activation="relu"),{noqa}
+        layers.Flatten(),
+        layers.Dense(1, activation="softmax"),
+    ])
+""")
+CLEAN = "from keras import Input, Sequential, layers\nmodel = Sequential([Input((8,)), layers.Dense(1)])\n"
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+FINDING = re.compile(r"^.+:\d+:\d+: (LL\d+) ")
+
+
+def finding_codes(out: str) -> list[str]:
+    return [m.group(1) for line in out.splitlines() if (m := FINDING.match(line))]
+
+
+def test_findings_lines_and_exit_1(tmp_path, capsys):
+    path = write(tmp_path, "m.py", SEED000_LIKE.format(noqa=""))
+    code, out, err = run(capsys, "check", path)
+    lines = out.splitlines()
+    assert code == 1
+    # 1-based columns: `layers.Dense` starts at column 4 (0-based) -> 5
+    assert lines[0].startswith(f"{path}:5:5: LL201 Dense(300) on (None, 32, 100) acts on each of 32 positions: 30,300 params")
+    assert lines[1].startswith(f"{path}:7:5: LL404 ")
+    assert "Found 2 findings (1 error, 1 warning)." in (out + err).splitlines()
+
+
+def test_clean_file_exit_0(tmp_path, capsys):
+    code, out, err = run(capsys, "check", write(tmp_path, "ok.py", CLEAN))
+    assert code == 0 and finding_codes(out) == [] and "No findings." in out + err
+
+
+def test_exit_zero(tmp_path, capsys):
+    code, _, _ = run(capsys, "check", "--exit-zero", write(tmp_path, "m.py", SEED000_LIKE.format(noqa="")))
+    assert code == 0
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert run(capsys, "check", str(tmp_path / "missing.py"))[0] == 2
+    code, _, err = run(capsys, "check", "--select", "XY9", write(tmp_path, "ok.py", CLEAN))
+    assert code == 2 and "XY9" in err
+
+
+def test_select_ignore_longest_prefix_wins():
+    ll201, ll202, ll900 = get_rule("LL201"), get_rule("LL202"), get_rule("LL900")
+    s = CheckSettings(select=["LL2"], ignore=["LL20"], extend_select=["LL201"])
+    assert is_enabled(ll201, s) and not is_enabled(ll202, s)
+    assert not is_enabled(get_rule("LL301"), s)
+    assert is_enabled(ll201, CheckSettings(ignore=["LL2"], extend_select=["LL201"]))
+    assert not is_enabled(ll201, CheckSettings(select=["LL201"], ignore=["LL201"]))  # tie: ignore wins
+    # default-off rules need a selector naming their family or code
+    assert not is_enabled(ll900, CheckSettings())
+    assert not is_enabled(ll900, CheckSettings(select=["ALL"]))
+    assert is_enabled(ll900, CheckSettings(extend_select=["LL9"]))
+
+
+def test_select_on_command_line(tmp_path, capsys):
+    path = write(tmp_path, "m.py", SEED000_LIKE.format(noqa=""))
+    _, out, _ = run(capsys, "check", "--select", "LL4", path)
+    assert finding_codes(out) == ["LL404"]
+    code, out, _ = run(capsys, "check", "--ignore", "LL404,LL201", path)
+    assert code == 0 and finding_codes(out) == []
+
+
+@pytest.mark.parametrize(("comment", "remaining"), [
+    ("  # noqa", ["LL404"]),
+    ("  # noqa: LL201", ["LL404"]),
+    ("  # noqa: LL301, LL201", ["LL404"]),
+    ("  # noqa: LL2", ["LL404"]),
+    ("  # noqa: E501", ["LL201", "LL404"]),
+])
+def test_line_noqa(tmp_path, capsys, comment, remaining):
+    path = write(tmp_path, "m.py", SEED000_LIKE.format(noqa=comment))
+    _, out, _ = run(capsys, "check", path)
+    assert finding_codes(out) == remaining
+
+
+def test_file_noqa(tmp_path, capsys):
+    text = "# layerlint: noqa: LL404\n" + SEED000_LIKE.format(noqa="")
+    _, out, _ = run(capsys, "check", write(tmp_path, "m.py", text))
+    assert finding_codes(out) == ["LL201"]
+    text = "# layerlint: noqa\n" + SEED000_LIKE.format(noqa="")
+    code, out, _ = run(capsys, "check", write(tmp_path, "n.py", text))
+    assert code == 0
+
+
+def test_noqa_parsing_ignores_strings():
+    sup = parse_suppressions('x = "# noqa"\ny = 1  # NOQA:LL201,LL3\n')
+    assert 1 not in sup.lines and sup.lines[2] == {"LL201", "LL3"}
+    assert isinstance(parse_suppressions("def f(:\n  # noqa\n"), Suppressions)  # untokenizable: line scan
+
+
+def test_syntax_error_file_does_not_stop_others(tmp_path, capsys):
+    bad = write(tmp_path, "a_bad.py", "import keras\nmodel = keras.Sequential([\n")
+    good = write(tmp_path, "b_m.py", SEED000_LIKE.format(noqa=""))
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"{bad}:") and " LL001 syntax error" in lines[0]
+    assert any(line.startswith(f"{good}:5:5: LL201") for line in lines)
+
+
+def test_statistics(tmp_path, capsys):
+    _, out, _ = run(capsys, "check", "--statistics", write(tmp_path, "m.py", SEED000_LIKE.format(noqa="")))
+    assert out.splitlines()[:2] == ["    1  LL201  dense-on-unflattened-input", "    1  LL404  softmax-single-unit"]
+
+
+def test_full_format_shows_caret_and_fix(tmp_path, capsys):
+    _, out, _ = run(capsys, "check", "--output-format", "full", "--select", "LL201",
+                    write(tmp_path, "m.py", SEED000_LIKE.format(noqa="")))
+    lines = out.splitlines()
+    assert lines[2] == '5 |     layers.Dense(300, activation="relu"),'
+    assert lines[3] == "  |     " + "^" * len('layers.Dense(300, activation="relu")')
+    assert "put layers.Flatten() (or layers.GlobalAveragePooling1D()) before this Dense" in lines[4]
+
+
+def test_rule_docs(capsys):
+    code, out, _ = run(capsys, "rule", "LL201")
+    assert code == 0
+    for part in ("LL201 dense-on-unflattened-input (warning)", "What it does", "Why is this bad?", "Example", "Use instead"):
+        assert part in out
+    assert run(capsys, "rule", "LL999")[0] == 2
+
+
+def test_rule_all_and_markdown(capsys):
+    _, out, _ = run(capsys, "rule", "--all")
+    codes = [line.split()[0] for line in out.splitlines()]
+    assert codes == sorted(codes) and {"LL101", "LL201", "LL302", "LL404", "LL900"} <= set(codes)
+    _, md, _ = run(capsys, "rule", "--all", "--markdown")
+    assert '<a id="ll201"></a>' in md and "| [LL302](#ll302) |" in md
+
+
+def test_url_points_at_readme_anchor(tmp_path):
+    from layerlint.check import run_check
+
+    diags = run_check([write(tmp_path, "m.py", SEED000_LIKE.format(noqa=""))], CheckSettings(select=["LL201"]))
+    assert diags[0].url.endswith("README.md#ll201")

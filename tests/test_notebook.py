@@ -1,0 +1,114 @@
+"""Notebooks: code cells joined in order, IPython syntax neutralised, lines mapped back."""
+
+from __future__ import annotations
+
+import json
+
+import libcst as cst
+import pytest
+from layerlint.analyze import analyze_text
+from layerlint.diagnostics import Diagnostic
+from layerlint.notebook import NotebookError, parse_notebook
+
+
+def notebook(*cells: tuple[str, str], as_list: bool = True) -> str:
+    def source(text: str) -> list[str] | str:
+        return text.splitlines(keepends=True) if as_list else text
+
+    return json.dumps({
+        "cells": [{"cell_type": kind, "metadata": {}, "source": source(text),
+                   **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                  for kind, text in cells],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
+MODEL_ACROSS_CELLS = notebook(
+    ("markdown", "# A model built over three cells"),
+    ("code", "%matplotlib inline\nimport keras\nfrom keras import layers\n!pip install keras"),
+    ("code", "model = keras.Sequential()\nmodel.add(keras.Input((64, 1)))\nmodel.add(layers.Conv1D(8, 3))"),
+    ("markdown", "More layers:"),
+    ("code", "%%time\nmodel.add(layers.Flatten())\nmodel.add(layers.Dense(2))"),
+)
+
+
+def test_cells_join_in_order_with_ipython_lines_neutralised() -> None:
+    nb = parse_notebook(MODEL_ACROSS_CELLS)
+    lines = nb.text.splitlines()
+    assert lines[0] == "pass" and lines[3] == "pass"  # %matplotlib and !pip
+    assert lines[1] == "import keras"
+    assert lines[7] == ""  # the %%time line
+    assert lines[8] == "model.add(layers.Flatten())"
+    cst.parse_module(nb.text)  # the joined text is valid Python
+    assert nb.line_map[0] == (2, 1)
+    assert nb.line_map[4] == (3, 1)
+    assert nb.line_map[8] == (5, 2)
+    assert len(nb.line_map) == len(lines)
+
+
+def test_a_model_built_across_cells_is_one_model() -> None:
+    nb = parse_notebook(MODEL_ACROSS_CELLS)
+    fa = analyze_text(nb.text, "m.ipynb")
+    assert not fa.problems
+    assert len(fa.models) == 1
+    model = fa.models[0]
+    # Conv1D(8, 3) on (64, 1): 3*1*8 + 8 = 32; Dense(2) on 62*8=496: 496*2 + 2 = 994
+    assert model.total_params == 32 + 994
+    dense = model.layers[-1]
+    cell, line = nb.locate(dense.span.line)
+    assert (cell, line) == (5, 3)
+
+
+@pytest.mark.parametrize("line", [
+    "%timeit f()", "!ls -la", "files = !ls", "x = %env HOME", "model.summary?", "?keras.layers.Dense",
+    "    %debug",
+])
+def test_ipython_lines_become_pass_keeping_indentation(line: str) -> None:
+    nb = parse_notebook(notebook(("code", f"for i in range(2):\n    y = i\n{line}")))
+    out = nb.text.splitlines()[2]
+    assert out.strip() == "pass"
+    assert out[: len(out) - len(out.lstrip())] == line[: len(line) - len(line.lstrip())]
+
+
+def test_shell_continuation_lines_and_foreign_cell_magics_are_blanked() -> None:
+    nb = parse_notebook(notebook(("code", "!pip install \\\n    keras\nx = 1"), ("code", "%%bash\necho hi\nls")))
+    assert nb.text.splitlines() == ["pass", "", "x = 1", "", "", ""]
+    cst.parse_module(nb.text)
+
+
+def test_python_that_looks_similar_is_kept() -> None:
+    src = "a = 5 % 3\nb = a != 2\nc = {'k': '!x'}\nd = f'{a}?'"
+    nb = parse_notebook(notebook(("code", src)))
+    assert nb.text.splitlines() == src.splitlines()
+
+
+def test_string_sources_and_empty_notebooks() -> None:
+    nb = parse_notebook(notebook(("code", "x = 1\ny = 2"), as_list=False))
+    assert nb.text == "x = 1\ny = 2\n"
+    empty = parse_notebook(notebook(("markdown", "only prose")))
+    assert empty.text == "" and empty.line_map == []
+
+
+def test_remap_points_at_the_cell_and_clamps_spans_to_it() -> None:
+    nb = parse_notebook(notebook(("markdown", "m"), ("code", "a = 1\nbb = 2"), ("code", "c = 3")))
+    d = Diagnostic("LL201", "x", "msg", "error", "n.ipynb", 2, 0, 2, 6)
+    r = nb.remap(d)
+    assert (r.cell, r.line, r.col, r.end_line, r.end_col) == (2, 2, 0, 2, 6)
+    across = nb.remap(Diagnostic("LL201", "x", "msg", "error", "n.ipynb", 1, 0, 3, 5))
+    assert (across.cell, across.line, across.end_line, across.end_col) == (2, 1, 2, 6)
+
+
+@pytest.mark.parametrize("raw, words", [
+    ("{not json", "invalid JSON at line 1"),
+    ("[]", "top level must be a JSON object"),
+    ('{"nbformat": 4}', "missing the `cells` list"),
+    ('{"worksheets": []}', "nbformat 3"),
+    ('{"cells": {}}', "`cells` must be a list"),
+    ('{"cells": [{"source": "x"}]}', "cell 1 has no `cell_type`"),
+    ('{"cells": [{"cell_type": "code", "source": 5}]}', "cell 1: `source` must be"),
+    ('{"cells": [], "metadata": {"language_info": {"name": "R"}}}', "not Python"),
+])
+def test_broken_notebooks_raise_clear_errors(raw: str, words: str) -> None:
+    with pytest.raises(NotebookError, match=words.replace("(", r"\(").replace("[", r"\[")):
+        parse_notebook(raw)
