@@ -17,6 +17,7 @@ from .cli_options import (
     write_output,
 )
 from .config import ConfigError
+from .confirm_options import add_confirm_arguments, prepare_confirm
 from .files import STDIN, PathError
 from .formats import render
 
@@ -36,6 +37,7 @@ def add_check_command(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
         formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
     add_check_arguments(c)
+    add_confirm_arguments(c)
     c.add_argument("--statistics", action="store_true", help="print counts per rule instead of the findings")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     c.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
@@ -50,13 +52,16 @@ def check_command(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     if args.stdin_filename and not args.paths:
         paths = [STDIN]
+    if not prepare_confirm(args):
+        return EXIT_ERROR
     try:
         resolver = make_resolver(args)
         base = resolver.for_path(Path(args.stdin_filename) if args.stdin_filename else Path.cwd())
         fmt = output_format(args, base)
         quiet = args.quiet or args.silent
         run = check_paths(paths, resolver, stdin_filename=args.stdin_filename, force_exclude=bool(args.force_exclude),
-                          verbose=args.verbose, show_progress=not quiet)
+                          verbose=args.verbose, show_progress=not quiet,
+                          confirm=args.assume_values if args.confirm else None)
     except (ConfigError, PathError) as e:
         print(f"layerlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR

@@ -8,33 +8,21 @@ import sys
 import traceback
 
 from . import __version__
-from .analyze import FileAnalysis, analyze_text
+from .analyze import FileAnalysis
 from .check_command import add_check_command
 from .cli_options import add_config_command
+from .confirm_options import add_confirm_arguments, prepare_confirm
 from .files import PathError, discover
-from .model import Span
-from .source import SourceError, read_source
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
-    """Analyse one file; every failure becomes a problem on the file, never an exception."""
-    try:
-        src = read_source(path)
-    except SourceError as e:
-        fa = FileAnalysis(path, "")
-        fa.problems.append((e.code, e.message, Span(e.line, e.col, e.line, e.col)))
-        return fa
-    try:
-        return analyze_text(src.text, path)
-    except Exception as e:  # one file's internal error must not stop the run
-        fa = FileAnalysis(path, src.text)
-        msg = f"internal error: {type(e).__name__}: {e}; please report this with the file"
-        if verbose:
-            traceback.print_exc(file=sys.stderr)
-        fa.problems.append(("LL002", msg, Span(1, 0, 1, 0)))
-        return fa
+    """Analyse one file (Python or notebook); failures become problems on the file, never exceptions."""
+    from .inputs import load_input
+    from .pipeline import analyze_input
+
+    return analyze_input(load_input(path), verbose)
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -45,7 +33,15 @@ def _summary(args: argparse.Namespace) -> int:
     except PathError as e:
         print(f"layerlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
+    if not prepare_confirm(args):
+        return EXIT_ERROR
     results = [analyze_path(f, args.verbose) for f in files]
+    disagreements = False
+    if args.confirm:
+        from .confirm import confirm_file
+
+        for fa in results:
+            disagreements |= any(r.status == "disagrees" for r in confirm_file(fa, args.assume_values))
     if args.format == "json":
         print(json.dumps(summary_document(results), indent=1))
     else:
@@ -60,7 +56,9 @@ def _summary(args: argparse.Namespace) -> int:
             print("\n\n".join(chunks))
         elif not args.quiet:
             print("No Keras models found.", file=sys.stderr)
-    return EXIT_ERROR if any(fa.problems for fa in results) else EXIT_OK
+    if any(fa.problems for fa in results):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if disagreements else EXIT_OK
 
 
 def _rule(args: argparse.Namespace) -> int:
@@ -99,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["text", "json"], default="text")
     s.add_argument("-q", "--quiet", action="store_true")
     s.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    add_confirm_arguments(s)
     s.set_defaults(func=_summary)
 
     add_check_command(sub)

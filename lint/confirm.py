@@ -22,7 +22,8 @@ from .model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from .shapes import ShapedLayer, ShapedModel, shape_model
 from .symbolic import Expr, prod, shape_str
 
-__all__ = ["ConfirmResult", "Difference", "KerasUnavailable", "confirm_models", "parse_assume", "TF_HINT"]
+__all__ = ["ConfirmResult", "Difference", "KerasUnavailable", "confirm_file", "confirm_models", "parse_assume",
+           "require_keras", "TF_HINT"]
 
 DEFAULT_MAX_LAYER_WEIGHTS = 2**28
 TF_HINT = '--confirm needs TensorFlow: pip install "layerlint[tf]"'
@@ -77,6 +78,23 @@ class ConfirmResult:
         lines = [self.headline()]
         lines += [f"    {d.message}" for d in self.differences]
         return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "keras_version": self.keras_version,
+            "layers_compared": self.layers_compared,
+            "weights_allocated": self.allocated,
+            "seconds": round(self.seconds, 4),
+            "differences": [{"line": d.span.line, "col": d.span.col, "layer": d.layer, "what": d.what,
+                             "layerlint": d.ours, "keras": d.keras} for d in self.differences],
+        }
+
+
+def require_keras() -> str:
+    """Import Keras now (once per run); raises KerasUnavailable. Returns its version."""
+    return getattr(load_keras(), "__version__", "?")
 
 
 # -- --assume ----------------------------------------------------------------------
@@ -361,8 +379,10 @@ class _Comparer:
     def _keras_outputs(self, row: ShapedLayer) -> list:
         """Per call, Keras' output shapes; for the summary row Keras prints the last."""
         if self.sm.model.api == "functional":
-            return [_keras_shapes(self.keras, self.kb.node_outputs[id(c.node)]) for c in row.calls
-                    if c.node is not None and id(c.node) in self.kb.node_outputs]
+            # In the order the source made the calls: Keras' summary shows the latest.
+            calls = sorted((c for c in row.calls if c.node is not None and id(c.node) in self.kb.node_outputs),
+                           key=lambda c: c.node.created)
+            return [_keras_shapes(self.keras, self.kb.node_outputs[id(c.node)]) for c in calls]
         layer = self._keras_layer(row)
         nodes = getattr(layer, "_inbound_nodes", None) or []
         return [_keras_shapes(self.keras, nodes[-1].outputs)] if nodes else []
@@ -379,12 +399,18 @@ class _Comparer:
                 self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(theirs))
             return
         outs = self._keras_outputs(row)
-        ours_calls = [_flat_shapes(c.output) for c in row.calls if c.error is None]
         if self.sm.model.api == "functional" and len(row.calls) > 1:
-            for i, (o, k) in enumerate(zip(ours_calls, outs)):
-                if o != k:
-                    self.diff(row, f"output shape of call {i + 1}", _shapes_text(o), _shapes_text(k))
-        if outs and _flat_shapes(row.output) != outs[-1]:
+            # A shared layer: every call Keras made, matched by node.
+            calls = sorted((c for c in row.calls if c.node is not None), key=lambda c: c.node.created)
+            for i, c in enumerate(calls):
+                theirs = self.kb.node_outputs.get(id(c.node))
+                if theirs is not None and c.error is None and _flat_shapes(c.output) != _keras_shapes(self.keras, theirs):
+                    self.diff(row, f"output shape of call {i + 1}", _shapes_text(_flat_shapes(c.output)),
+                              _shapes_text(_keras_shapes(self.keras, theirs)))
+            rebuilt_all = all(id(c.node) in self.kb.node_outputs for c in calls)
+        else:
+            rebuilt_all = True
+        if outs and rebuilt_all and _flat_shapes(row.output) != outs[-1]:
             self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(outs[-1]))
         ours_w = [tuple(w.shape) for w in row.weights]
         theirs_w = [tuple(int(d) for d in w.shape) for w in layer.weights]
@@ -428,6 +454,13 @@ def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = No
         result.keras_version = version
         result.seconds = time.perf_counter() - start
         results.append(result)
+    return results
+
+
+def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[ConfirmResult]:
+    """Confirm every model of a FileAnalysis; the results also go to ``analysis.confirmations`` for LL950."""
+    results = confirm_models(analysis.models, assume)
+    analysis.confirmations = results
     return results
 
 

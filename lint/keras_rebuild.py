@@ -43,6 +43,8 @@ def load_keras() -> Any:
     global _KERAS
     if _KERAS is None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # Only shapes are computed, never numbers, so oneDNN's startup notice is noise.
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

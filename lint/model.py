@@ -72,6 +72,7 @@ class Node:
     call_kwargs: dict[str, Any]
     span: Span
     list_input: bool = False  # called with a list/tuple (merge style)
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
 
 
 @dataclass

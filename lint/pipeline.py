@@ -49,7 +49,9 @@ class CheckRun:
 
 
 def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
-                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True) -> CheckRun:
+                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True,
+                confirm: dict | None = None) -> CheckRun:
+    """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950)."""
     """Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
     force_exclude = force_exclude or resolver.for_path(Path.cwd()).force_exclude
 
@@ -73,17 +75,22 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
             else:
                 settings = resolver.for_path(Path(path))
                 inp = load_input(path)
-            run.diagnostics += _check_one(inp, settings, prepared, verbose)
+            run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run
 
 
-def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool) -> list[Diagnostic]:
+def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> list[Diagnostic]:
     if id(settings) not in prepared:
         cs = settings.check_settings(verbose)
         prepared[id(settings)] = (cs, enabled_rules(cs))
     cs, rules = prepared[id(settings)]
-    diagnostics = check_analysis(analyze_input(inp, verbose), cs, rules)
+    fa = analyze_input(inp, verbose)
+    if confirm is not None:
+        from .confirm import confirm_file
+
+        confirm_file(fa, confirm)
+    diagnostics = check_analysis(fa, cs, rules)
     if inp.notebook is not None:
         diagnostics = inp.notebook.remap_all(diagnostics)
     return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)]

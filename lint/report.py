@@ -148,6 +148,9 @@ def shape_in(row: ShapedLayer) -> str:
 
 def render_file(fa: FileAnalysis, explain: bool = False) -> str:
     parts = [render_summary(sm, fa.path, explain) for sm in fa.models]
+    # With --confirm (lint/confirm.py), each model's verdict from Keras follows its table.
+    for i, result in enumerate(getattr(fa, "confirmations", None) or []):
+        parts[i] += "\n" + result.render()
     for m in fa.subclassed:
         parts.append(f'Model: "{m.name}" (subclassed) at {fa.path}:{m.span.line}: not analysed: layers built in call() are not followed')
     return "\n\n".join(parts)
@@ -206,10 +209,17 @@ def model_json(sm: ShapedModel, path: str) -> dict:
     }
 
 
+def _with_confirmation(doc: dict, fa: FileAnalysis, index: int) -> dict:
+    confirmations = getattr(fa, "confirmations", None)
+    if confirmations:
+        doc["confirm"] = confirmations[index].to_json()
+    return doc
+
+
 def summary_document(files: list[FileAnalysis]) -> dict:
     return {
         "version": JSON_VERSION,
-        "models": [model_json(sm, fa.path) for fa in files for sm in fa.models],
+        "models": [_with_confirmation(model_json(sm, fa.path), fa, i) for fa in files for i, sm in enumerate(fa.models)],
         "not_analysed": [
             {"path": fa.path, "line": m.span.line, "name": m.name, "api": m.api,
              "reason": "subclassed model: layers built in call() are not followed"}

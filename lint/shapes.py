@@ -16,7 +16,7 @@ from typing import Any
 from .graph import model_nodes, ordered_operations
 from .layer_apply import bind
 from .layers import lookup
-from .layers.base import Built, ShapeError, Unanalysable, Weight
+from .layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
 from .model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from .symbolic import Dim, Expr, prod, shape_str
 
@@ -263,7 +263,7 @@ class Engine:
                 self.tensor_shapes[id(t.producer)] = input_override[i]
         rows: dict[int, ShapedLayer] = {}
         ops = ordered_operations(m)
-        self._name_in_creation_order(ops)
+        self._name_in_creation_order(ops, model_nodes(m))
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self.namer(op.name, "InputLayer", key=id(op)), "InputLayer", op.span)
@@ -299,7 +299,13 @@ class Engine:
                     row.status = "unknown"
                     row.reason = "input shape is not known"
         sm.outputs = [self._tensor_shape(t, None) for t in m.outputs]
-        sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) for t in m.inputs]
+        sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) or (_input_shape(t.producer, None) if isinstance(t.producer, InputDef) else None)
+                           for t in m.inputs]
+        for row in sm.layers:
+            # Keras' summary shows a shared layer's latest call, in the order the calls were made.
+            done = [c for c in row.calls if c.node is not None and c.error is None and c.output is not None]
+            if len(done) > 1:
+                row.output = max(done, key=lambda c: c.node.created).output
 
     def _unknown_reason(self, t: Tensor) -> str:
         p = t.producer
@@ -342,13 +348,38 @@ class Engine:
             return "Sequential" if ld.submodel.api == "sequential" else "Functional"
         return ld.cls
 
-    def _name_in_creation_order(self, ops: list) -> None:
-        """Reserve auto names the way Keras hands them out: in construction order."""
-        for op in sorted(ops, key=lambda o: o.created):
-            if isinstance(op, InputDef):
+    def _name_in_creation_order(self, ops: list, nodes: list | tuple = ()) -> None:
+        """Reserve auto names the way Keras hands them out: in construction order.
+
+        A layer passed as an argument (the LSTM in Bidirectional(LSTM(8))) is
+        constructed first and takes a name too, and some layers create helper
+        layers when first called (MultiHeadAttention's Softmax and Dropout).
+        """
+        first_calls: dict[int, Node] = {}
+        for n in nodes:
+            if n.layer.cls in _BUILD_SUBLAYERS and (id(n.layer) not in first_calls or n.created < first_calls[id(n.layer)].created):
+                first_calls[id(n.layer)] = n
+        events = [(op.created, op) for op in ops] + [(n.created, n) for n in first_calls.values()]
+        for _, op in sorted(events, key=lambda e: e[0]):
+            if isinstance(op, Node):
+                for cls in _BUILD_SUBLAYERS[op.layer.cls]:
+                    self.namer(None, cls)
+            elif isinstance(op, InputDef):
                 self.namer(op.name, "InputLayer", key=id(op))
             else:
+                for arg in [*op.args, *op.kwargs.values()]:
+                    self._name_nested(arg)
                 self.namer(op.explicit_name, self._row_cls(op), key=id(op))
+
+    def _name_nested(self, v: Any) -> None:
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                self._name_nested(x)
+        elif isinstance(v, LayerArg):
+            for x in [*v.args, *(x for _, x in v.kwargs)]:
+                self._name_nested(x)
+            name = dict(v.kwargs).get("name")
+            self.namer(name if isinstance(name, str) else None, v.cls)
 
     def _apply(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, call_kwargs: dict,
                node: Node | None, upstream_problem: str | None) -> ShapedCall:
@@ -389,6 +420,12 @@ class Engine:
             # An argument of an unexpected type reached the layer rule: treat as not analysable.
             if row.status == "ok":
                 row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
+            return call
+        problem = _weights_problem(row, built.weights, first_call, inputs)
+        if problem is not None:
+            call.error = problem
+            if row.error is None:
+                row.status, row.error = "error", problem
             return call
         call.output, call.notes, call.facts = built.output, built.notes, built.facts
         row.output = built.output  # like Keras' summary: a shared layer shows its last call's output
@@ -437,6 +474,42 @@ class Engine:
         if ld.submodel.api == "sequential":
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
+
+
+# Helper layers Keras creates, with automatic names, when these layers are first called.
+_BUILD_SUBLAYERS = {"MultiHeadAttention": ("Softmax", "Dropout")}
+
+# Layers whose build pins the input rank (InputSpec(ndim=...)), refusing later calls of another rank.
+_RANK_PINNED = frozenset(["EinsumDense", "BatchNormalization", "GroupNormalization", "PReLU"])
+
+# Layers whose build pins input axes (Keras' InputSpec(axes=...)), so a later
+# call on other sizes is refused; for these the weights depend on exactly those
+# axes, so "this call would need other weights" is the same test.  Other layers
+# (RNNs, EinsumDense, wrappers) accept such calls when the model is built.
+_INPUT_AXES_CHECKED = frozenset(
+    ["Dense", "BatchNormalization", "GroupNormalization", "PReLU"]
+    + [f"{kind}{n}D{suffix}" for n in (1, 2, 3) for kind, suffix in
+       (("Conv", ""), ("Conv", "Transpose"), ("DepthwiseConv", ""), ("SeparableConv", ""))]
+)
+
+
+def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, inputs: list) -> ShapeError | None:
+    """Keras creates weights once, at the first call, and only with fully known shapes."""
+    for w in weights:
+        if any(d is None for d in w.shape):
+            return ShapeError("invalid", "Shapes used to initialize variables must be fully-defined (no `None` "
+                              f"dimensions). Received: shape={shape_str(w.shape)} for variable {row.name}/{w.name}")
+    if not first_call and row.cls in _RANK_PINNED and row.calls[0].inputs and inputs:
+        built_for, given = row.calls[0].inputs[0], inputs[0]
+        if isinstance(built_for, tuple) and isinstance(given, tuple) and len(built_for) != len(given):
+            return ShapeError("rank", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: expected "
+                              f"ndim={len(built_for)}, found ndim={len(given)}. Full shape received: {shape_str(given)}")
+    if not first_call and row.cls in _INPUT_AXES_CHECKED and [w.shape for w in weights] != [w.shape for w in row.weights]:
+        was = ", ".join(shape_str(w.shape) for w in row.weights)
+        now = ", ".join(shape_str(w.shape) for w in weights)
+        return ShapeError("invalid", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: it was built "
+                          f"with weights {was}, this call would need {now}")
+    return None
 
 
 def shape_model(model: ExtractedModel) -> ShapedModel:

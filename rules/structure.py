@@ -117,8 +117,14 @@ def suspicious_unflattened_output(flow: Flow, out_call: ShapedCall | None) -> He
         return None
     # A pure per-position stack never relates positions; a downsampling stack was built to summarise them.
     mixes = any(_mixes_positions(c) for c in upstream)
-    if mixes and not any(_downsamples(c) for c in upstream):
+    downsampled = any(_downsamples(c) for c in upstream)
+    if mixes and not downsampled:
         return None
+    if config_int(head.dense.row, "units") != 1:
+        # Several classes per position is a frame or token classifier unless the stack pooled its input
+        # first; a Reshape before the head means positions were laid out on purpose (CTC-style models).
+        if not downsampled or any(c.row.cls in ("Reshape", "Permute") for c in upstream):
+            return None
     return head
 
 
@@ -136,8 +142,9 @@ class UnflattenedOutput(Rule):
     summary = "A classifier or regressor head still outputs one prediction per position"
     what = """
 Finds models whose output is still rank 3 or more although the last layer looks
-like a classifier or regressor head: `Dense(1)`, or a `Dense` with softmax or
-sigmoid. `Dense` acts on the last axis only, so on `(None, 100, 1)` data it
+like a classifier or regressor head: `Dense(1)` on data that no layer relates
+across positions, or a `Dense(1)` / softmax / sigmoid head after pooling or
+strided layers have downsampled the positions. `Dense` acts on the last axis only, so on `(None, 100, 1)` data it
 predicts once per position, and the output is `(None, 100, 1)` rather than
 `(None, 1)`.
 """
@@ -182,6 +189,12 @@ model = Sequential([
     layers.MaxPooling1D(2),
     layers.Flatten(),
     layers.Dense(1, activation="sigmoid"),
+])
+""", IMPORTS + """
+model = Sequential([                          # a frame classifier: 5 classes for each of 100 frames
+    Input((100, 20)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(5, activation="softmax"),
 ])
 """)
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
-
 from layerlint.layer_apply import apply_layer
 from layerlint.layers.base import LayerArg
 
@@ -381,10 +380,14 @@ def pick_layer(c: Chooser, shape: tuple) -> LayerCall:
     rank = len(shape)
     if c.chance(0.03):
         # Deliberately the wrong rank: a layer made for another input rank.
-        maker, ranks, _ = c.pick(CATALOGUE)
+        # (TimeDistributed is left out: Keras does not check the inner layer's
+        # rank when building, so a mismatch only fails when the model runs.)
+        maker, ranks, _ = c.pick([e for e in CATALOGUE if e[0] is not m_time_distributed])
         want = c.pick(ranks)
         return maker(c, (None,) + tuple((list(shape[1:]) + [3] * want)[: want - 1]))
     options = [(m, w) for m, ranks, w in CATALOGUE if rank in ranks]
+    if not options:  # a rank no maker is meant for (1, or 6 after a Reshape)
+        return c.pick([("Flatten", (), {}), ("Dense", (c.int(1, 8),), {}), ("Reshape", ((-1, 2),), {})])
     total = sum(w for _, w in options)
     r = c.int(0, total - 1)
     for maker, w in options:

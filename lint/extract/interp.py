@@ -15,11 +15,11 @@ import time
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from ..model import ExtractedModel, FileResult, InputDef, LayerDef, Node, Note, Span, Tensor
 from ..symbolic import Expr
 from .keras_names import classify
+from .positions import Positions
 from .values import (
     BoundMethod,
     ClassVal,
@@ -91,11 +91,10 @@ BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "li
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str) -> None:
+    def __init__(self, module: cst.Module, path: str, text: str | None = None) -> None:
         self.module = module
         self.path = path
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.positions = wrapper.resolve(PositionProvider)
+        self.positions = Positions(module, text)
         self.result = FileResult(path)
         self.globals = Frame(None)
         self.star_modules: list[str] = []
@@ -132,10 +131,7 @@ class Interpreter:
 
     # -- helpers -----------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
-        r: CodeRange | None = self.positions.get(node)
-        if r is None:
-            return Span(1, 0, 1, 0)
-        return Span(r.start.line, r.start.column, r.end.line, r.end.column)
+        return self.positions.span(node)
 
     def text(self, node: cst.CSTNode) -> str:
         t = self.module.code_for_node(node).strip()
@@ -157,8 +153,13 @@ class Interpreter:
 
     # -- statements --------------------------------------------------------
     def exec_block(self, stmts: Any, frame: Frame) -> None:
+        executing = self.positions.stack  # spans are computed for the statements on it
         for stmt in stmts:
-            self.exec_stmt(stmt, frame)
+            executing.append(stmt)
+            try:
+                self.exec_stmt(stmt, frame)
+            finally:
+                executing.pop()
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
         self.tick()
@@ -1079,8 +1080,10 @@ class Interpreter:
     def layer_arg(self, v: Any) -> Any:
         """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""
         from ..layers.base import LayerArg
+        from ..layers.rnn import CELL_SPECS
 
-        if isinstance(v, LayerObj) and v.layer.known:
+        # RNN cells are not layers of their own, but RNN(LSTMCell(4)) reads them as arguments.
+        if isinstance(v, LayerObj) and (v.layer.known or v.layer.cls in CELL_SPECS or v.layer.cls == "StackedRNNCells"):
             return LayerArg(v.layer.cls, tuple(self.layer_arg(a) for a in v.layer.args),
                             tuple(sorted((k, self.layer_arg(x)) for k, x in v.layer.kwargs.items())))
         if isinstance(v, list):
@@ -1242,8 +1245,9 @@ def _flatten(v: Any) -> list:
         for x in v:
             out.extend(_flatten(x))
         return out
-    if isinstance(v, dict):
-        return _flatten(list(v.values()))
+    if isinstance(v, dict):  # Keras flattens dicts of inputs/outputs in key order
+        keys = sorted(v) if all(isinstance(k, str) for k in v) else list(v)
+        return _flatten([v[k] for k in keys])
     return [] if v is None else [v]
 
 
@@ -1357,6 +1361,7 @@ def _functional_nodes(m: ExtractedModel) -> list[Node]:
     return model_nodes(m)
 
 
-def extract_module(module: cst.Module, path: str) -> FileResult:
-    """Run the interpreter over a parsed module and return the models it built."""
-    return Interpreter(module, path).run()
+def extract_module(module: cst.Module, path: str, text: str | None = None) -> FileResult:
+    """Run the interpreter over a parsed module and return the models it built.
+    ``text`` is the module's source, if at hand (it saves regenerating it)."""
+    return Interpreter(module, path, text).run()

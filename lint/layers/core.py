@@ -11,6 +11,8 @@ def dense(cfg: Config, inputs: list) -> Built:
     shape = single(inputs, "Dense")
     require_rank(shape, 2, "Dense", at_least=True)
     units = cfg.dim("units")
+    if as_int(units) is not None and as_int(units) <= 0:
+        raise ShapeError("invalid", f"Received an invalid value for `units`, expected a positive integer. Received: units={units}")
     features = shape[-1]
     if features is None:
         raise ShapeError(

@@ -7,7 +7,8 @@ from .base import Built, Config, ShapeError, Unanalysable, layer
 
 
 def _merge_error(cls: str, shapes: list, why: str) -> ShapeError:
-    return ShapeError("merge", f"{cls} cannot merge inputs with shapes {shape_str(shapes)}: {why}", shapes=list(shapes))
+    listed = "[" + ", ".join(shape_str(tuple(s)) for s in shapes) + "]"
+    return ShapeError("merge", f"{cls} cannot merge inputs with shapes {listed}: {why}", shapes=list(shapes))
 
 
 def _inputs(cfg: Config, inputs: list) -> list:
@@ -88,9 +89,9 @@ def concatenate(cfg: Config, inputs: list) -> Built:
         if any(dims_equal(known[0], d) is False for d in known[1:]):
             sizes = ", ".join(dim_str(d) for d in position)
             raise _merge_error("Concatenate", shapes, f"shapes must match except on axis {axis}; found sizes {sizes}")
-    rank = len(shapes[0])
-    if not -rank <= axis < rank:
-        raise _merge_error("Concatenate", shapes, f"axis {axis} is out of range for rank {rank}")
+    for s in shapes:
+        if not -len(s) <= axis < len(s):
+            raise _merge_error("Concatenate", shapes, f"axis {axis} is out of range for rank {len(s)}")
     out = list(shapes[0])
     total: Dim = out[axis]
     for s in shapes[1:]:

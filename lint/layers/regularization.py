@@ -45,7 +45,14 @@ def activity_regularization(cfg: Config, inputs: list) -> Built:
     return passthrough(cfg, inputs)
 
 
+# SpatialDropoutND.__init__ takes no **kwargs, unlike every other layer.
+_NOT_ACCEPTED = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "trainable", "autocast", "input_length")
+
+
 def _spatial_dropout(cfg: Config, inputs: list, rank: int) -> Built:
+    for key in _NOT_ACCEPTED:
+        if key in cfg:
+            raise ShapeError("invalid", f"{cfg.cls}.__init__() got an unexpected keyword argument '{key}'")
     shape = single(inputs, cfg.cls)
     check_range(cfg, "rate", cfg.cls)
     require_rank(shape, rank, cfg.cls)

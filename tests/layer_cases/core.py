@@ -4,6 +4,9 @@ CASES = [
     ("Dense", (1,), {}, [(None, 9600)]),
     ("Dense", (4,), {}, [(None, None)]),
     ("Dense", (4,), {}, [(None,)]),
+    # Found by the differential fuzzer: Keras refuses units <= 0 in the constructor.
+    ("Dense", (0,), {}, [(None, 8)]),
+    ("Dense", (-2,), {"use_bias": False}, [(None, 3, 8)]),
 ]
 
 CASES += [

@@ -1,5 +1,8 @@
 CASES = [
     ("Concatenate", (), {}, [(None, 4), (None, 6)]),
+    # Found by the differential fuzzer: an axis past the rank of one input, and Dot axes out of range.
+    ("Concatenate", (2,), {}, [(None, 7, 11), (None, 7)]),
+    ("Dot", ((1, 2),), {}, [(None, 2), (None, 2)]),
     ("Concatenate", (), {}, [(None, 10, 4), (None, 10, 6), (None, 10, 1)]),
     ("Concatenate", (1,), {}, [(None, 10, 4), (None, 3, 4)]),
     ("Concatenate", (), {"axis": 1}, [(None, 10, 4), (None, 3, 5)]),

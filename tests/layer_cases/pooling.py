@@ -21,6 +21,10 @@ CASES = [
     ("MaxPooling1D", (2, None, "valid", "channels_last", "pool"), {}, [(None, 9, 4)]),
     # AveragePooling1D.
     ("AveragePooling1D", (2,), {}, [(None, 9, 4)]),
+    # Found by the differential fuzzer: AveragePooling has no default pool_size (MaxPooling does).
+    ("AveragePooling1D", (), {"strides": 2}, [(None, 9, 4)]),
+    ("AveragePooling2D", (), {}, [(None, 8, 8, 3)]),
+    ("AveragePooling3D", (), {"padding": "same"}, [(None, 4, 4, 4, 2)]),
     ("AveragePooling1D", (3, 2, "same", "channels_first"), {}, [(None, 4, 9)]),
     ("AvgPool1D", (4,), {}, [(None, 3, 4)]),
     # 2D.

@@ -6,6 +6,9 @@ CASES = [
     ("Dropout", (1.5,), {}, [(None, 128)]),
     ("Dropout", (0.2,), {"noise_shape": (None, 0, 8)}, [(None, 20, 8)]),
     ("SpatialDropout1D", (0.2,), {}, [(None, 100, 64)]),
+    # Found by the differential fuzzer: SpatialDropoutND takes no **kwargs, so no input_shape either.
+    ("SpatialDropout1D", (0.2,), {"input_shape": (100, 64)}, [(None, 100, 64)]),
+    ("SpatialDropout2D", (0.2,), {"trainable": False}, [(None, 8, 8, 3)]),
     ("SpatialDropout1D", (0.2,), {}, [(None, 64)]),
     ("SpatialDropout1D", (0.2,), {}, [(None, 10, 10, 3)]),
     ("SpatialDropout2D", (0.25,), {}, [(None, 32, 32, 16)]),

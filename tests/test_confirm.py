@@ -1,0 +1,225 @@
+"""``--confirm``: rebuilding extracted models in the installed Keras and comparing.
+
+These need TensorFlow; they are skipped without it except on CI, where a
+missing Keras fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from fixtures.regen import ROOT, fixture_files
+from layerlint.analyze import analyze_text
+from layerlint.cli import analyze_path, main
+from layerlint.confirm import confirm_models, parse_assume
+from layerlint.layers.base import Weight
+
+# Fixtures Keras itself refuses although layerlint reads them (a Keras 2 idiom).
+KNOWN_DISAGREEMENTS = {"buggy_batch_input_shape_keras3.py"}
+
+
+@pytest.fixture(scope="module")
+def keras():
+    try:
+        import keras
+    except ImportError:
+        if os.environ.get("CI"):
+            raise  # CI installs tensorflow-cpu: never skip there
+        pytest.skip("TensorFlow/Keras not installed")
+    return keras
+
+
+def _models(source: str):
+    return analyze_text(textwrap.dedent(source), "model.py").models
+
+
+def _rel(path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+# -- --assume ------------------------------------------------------------------------
+
+
+def test_parse_assume_values() -> None:
+    assert parse_assume(["nClasses=10", "input_shape=(256, 256, 3)", "dims=[4, 5]"]) == {
+        "nClasses": 10, "input_shape": (256, 256, 3), "dims": (4, 5)}
+    assert parse_assume(None) == {}
+
+
+@pytest.mark.parametrize("item", ["nClasses", "=3", "n=relu", "n=True", "n=(1,"])
+def test_parse_assume_rejects(item: str) -> None:
+    with pytest.raises(ValueError):
+        parse_assume([item])
+
+
+# -- every fixture ---------------------------------------------------------------------
+
+
+def test_every_fixture_agrees_with_keras(keras, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    verdicts: dict[str, int] = {}
+    problems = []
+    for path in fixture_files():
+        fa = analyze_path(_rel(path))
+        for result in confirm_models(fa.models):
+            verdicts[result.status] = verdicts.get(result.status, 0) + 1
+            if result.status == "disagrees" and path.name not in KNOWN_DISAGREEMENTS:
+                problems.append(f"{path.name}:{result.shaped.model.span.line}: {result.render()}")
+            if result.status == "not-confirmed":
+                problems.append(f"{path.name}:{result.shaped.model.span.line}: {result.render()}")
+    assert not problems, "\n".join(problems)
+    assert verdicts.get("confirmed", 0) >= 60, verdicts
+
+
+def test_known_disagreement_is_reported_at_the_layer(keras) -> None:
+    fa = analyze_path(_rel(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py"))
+    (result,) = confirm_models(fa.models)
+    assert result.status == "disagrees"
+    (diff,) = result.differences
+    assert (diff.what, diff.layer, diff.span.line) == ("rejected", "lstm", 9)
+    assert "batch_input_shape" in diff.keras and diff.ours == "(16, 32)"
+
+
+def test_a_wrong_engine_number_is_caught(keras) -> None:
+    """Tamper with layerlint's result: the rebuild must notice, with both values."""
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4), keras.layers.Dense(2)])
+    """)
+    sm.layers[1].weights = [Weight("kernel", (4, 3)), Weight("bias", (3,))]
+    sm.layers[0].output = (None, 5)
+    (result,) = confirm_models([sm])
+    assert result.status == "disagrees"
+    found = {(d.layer, d.what): (d.ours, d.keras) for d in result.differences}
+    assert found[("dense", "output shape")] == ("(None, 5)", "(None, 4)")
+    assert found[("dense_1", "weights")] == ("(4, 3), (3,)", "(4, 2), (2,)")
+    assert found[("dense_1", "params")][1] == "10 (0 non-trainable)"
+
+
+def test_both_rejecting_the_same_layer_is_agreement(keras) -> None:
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((5, 3)), keras.layers.Conv1D(4, 7), keras.layers.Flatten()])
+    """)
+    assert sm.layers[0].status == "error"
+    (result,) = confirm_models([sm])
+    assert result.status == "confirmed", result.render()
+
+
+def test_functional_graph_with_shared_layer_and_layer_args(keras) -> None:
+    (sm,) = _models("""
+        import keras
+        from keras import layers
+        a = keras.Input((6, 4))
+        b = keras.Input((9, 4))
+        shared = layers.Bidirectional(layers.LSTM(3, return_sequences=True), merge_mode="sum")
+        x = layers.Concatenate(axis=1)([shared(a), shared(b)])
+        y = layers.RNN([layers.GRUCell(2), layers.LSTMCell(5)])(x)
+        model = keras.Model([a, b], layers.Dense(1, activation=keras.activations.sigmoid)(y))
+    """)
+    (result,) = confirm_models([sm])
+    assert result.status == "confirmed", result.render()
+    assert result.layers_compared == len(sm.layers)
+
+
+def test_symbols_need_assume(keras) -> None:
+    fa = analyze_path(_rel(ROOT / "fixtures/seeds/seed003_dense_after_flatten.py"))
+    symbolic = fa.models[0]
+    (plain,) = confirm_models([symbolic])
+    assert plain.status == "not-confirmable"
+    assert "`nClasses`" in plain.reason and "--assume" in plain.reason
+    (bound,) = confirm_models([symbolic], parse_assume(["nClasses=10", "input_shape=(64, 48, 3)"]))
+    assert bound.status == "confirmed", bound.render()
+    assert bound.shaped.layers[-1].output == (None, 10)
+    assert bound.shaped.layers[0].output == (None, 64, 48, 32)
+
+
+def test_opaque_layers_are_not_confirmable(keras) -> None:
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2), keras.layers.Dense(1)])
+    """)
+    (result,) = confirm_models([sm])
+    assert result.status == "not-confirmable"
+    assert "Lambda" in result.reason
+
+
+def test_oversized_models_are_confirmed_without_allocating(keras) -> None:
+    """seed003's huge_head (a 14,930,092,800-weight kernel) and seed002's build_real
+    (1,801,800,000 weights in one kernel) would need 60 GB and 7 GB as float32."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results = []
+    for name, line in (("seed003_dense_after_flatten.py", 60), ("seed002_reshaped_features.py", 34)):
+        fa = analyze_path(_rel(ROOT / "fixtures/seeds" / name))
+        (sm,) = [m for m in fa.models if m.model.span.line == line]
+        results += confirm_models([sm])
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert [r.status for r in results] == ["confirmed", "confirmed"], [r.render() for r in results]
+    assert not any(r.allocated for r in results)
+    assert results[0].shaped.total_params == 14_930_858_788
+    assert grown_mb < 1024, f"peak memory grew by {grown_mb:.0f} MB"
+
+
+def test_small_limit_takes_the_no_allocation_path(keras) -> None:
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(8, 3), keras.layers.BatchNormalization()])
+    """)
+    (result,) = confirm_models([sm], max_layer_weights=100)
+    assert result.status == "confirmed" and not result.allocated
+    (again,) = confirm_models([sm])  # Keras' pending-variable list was left clean
+    assert again.status == "confirmed" and again.allocated
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def test_summary_confirm_marks_each_model(keras, capsys: pytest.CaptureFixture) -> None:
+    path = _rel(ROOT / "fixtures/seeds/seed003_dense_after_flatten.py")
+    code = main(["summary", "--confirm", "--assume", "nClasses=4", "--assume", "input_shape=(32, 32, 3)",
+                 str(ROOT / path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.count("confirmed by Keras 3.") == 3
+    assert "without allocating weights" in out
+
+
+def test_summary_confirm_json(keras, capsys: pytest.CaptureFixture) -> None:
+    main(["summary", "--confirm", "--format", "json", str(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py")])
+    doc = json.loads(capsys.readouterr().out)
+    confirm = doc["models"][0]["confirm"]
+    assert confirm["status"] == "disagrees"
+    assert confirm["differences"][0]["line"] == 9
+
+
+def test_check_confirm_reports_ll950(keras, capsys: pytest.CaptureFixture) -> None:
+    code = main(["check", "--confirm", "--select", "LL950", str(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py"),
+                 str(ROOT / "fixtures/models/transfer_learning_frozen.py")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.count("LL950") == 1 and ":9:11: LL950 Keras 3." in out
+
+
+def test_without_tensorflow_a_clear_message_and_exit_2(tmp_path) -> None:
+    """A blocked import stands in for an environment without TensorFlow."""
+    script = textwrap.dedent(f"""
+        import sys
+        class NoTensorFlow:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("keras", "tensorflow"):
+                    raise ImportError("No module named " + repr(name))
+        sys.meta_path.insert(0, NoTensorFlow())
+        from layerlint.cli import main
+        sys.exit(main(["summary", "--confirm", {str(ROOT / "fixtures/seeds/seed000_dense_before_flatten.py")!r}]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert '--confirm needs TensorFlow: pip install "layerlint[tf]"' in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,172 @@
+"""Values user code reads back from Keras while building: ``x.shape``, ``layer.name``,
+``.trainable``, ``model.inputs``, ``layer.output``, ``get_layer``.
+
+Every expected number was recorded by running the same source under Keras 3.15
+(tensorflow backend) and reading ``model.layers``, ``layer.output.shape`` and
+the trainable / non-trainable weight counts.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from layerlint.analyze import analyze_text
+
+
+def models(src: str) -> dict:
+    fa = analyze_text(textwrap.dedent(src).lstrip("\n"), "t.py")
+    assert not fa.problems, fa.problems
+    return {sm.model.span.line: sm for sm in fa.models}
+
+
+def rows(sm) -> list[tuple]:
+    return [(r.cls, r.output, r.trainable_params, r.non_trainable_params) for r in sm.layers]
+
+
+def test_branch_on_tensor_shape_follows_keras() -> None:
+    # The projection exists only where the channel count changes (second block).
+    ms = models("""
+        import keras
+        from keras import layers
+
+        def block(x, filters):
+            y = layers.Conv2D(filters, 3, padding="same")(x)
+            if x.shape[-1] != filters:
+                x = layers.Conv2D(filters, 1)(x)
+            return layers.Add()([x, y])
+
+        inp = keras.Input((8, 8, 4))
+        h = block(inp, 4)
+        h = block(h, 6)
+        model = keras.Model(inp, h)
+    """)
+    sm = ms[13]
+    assert [r.cls for r in sm.layers] == ["InputLayer", "Conv2D", "Add", "Conv2D", "Conv2D", "Add"]
+    assert sm.total_params == 400
+    assert not sm.model.notes
+
+
+def test_helper_reading_shape_twice_keeps_each_call_apart() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        def excite(x):
+            c = x.shape[-1]
+            s = layers.GlobalAveragePooling2D()(x)
+            s = layers.Dense(c, activation="sigmoid")(s)
+            return layers.Multiply()([x, layers.Reshape((1, 1, c))(s)])
+
+        inp = keras.Input((8, 8, 4))
+        h = excite(layers.Conv2D(6, 3)(excite(inp)))
+        model = keras.Model(inp, h)
+    """)
+    sm = ms[12]
+    dense = [r for r in sm.layers if r.cls == "Dense"]
+    assert [(r.output, r.params) for r in dense] == [((None, 4), 20), ((None, 6), 42)]
+    assert [r.output for r in sm.layers if r.cls == "Reshape"] == [(None, 1, 1, 4), (None, 1, 1, 6)]
+    assert sm.total_params == 284
+
+
+def test_unpacking_and_slicing_a_shape() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        inp = keras.Input((8, 6, 4))
+        _, h, w, c = inp.shape
+        flat = layers.Reshape((h * w, c))(inp)
+        out = layers.Dense(inp.shape[1:][-1] * 2)(flat)
+        model = keras.Model(inp, out)
+    """)
+    assert [r.output for r in ms[8].layers] == [(None, 8, 6, 4), (None, 48, 4), (None, 48, 8)]
+
+
+def test_trainable_flags_by_model_name_and_class() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(),
+                                 layers.Dense(4, name="top")])
+        base.trainable = False
+        base.trainable = True
+        for layer in base.layers:
+            if isinstance(layer, layers.BatchNormalization) or layer.name == "top":
+                layer.trainable = False
+    """)
+    assert [(r[2], r[3]) for r in rows(ms[4])] == [(36, 0), (0, 16), (0, 20)]
+
+
+def test_frozen_model_used_as_a_layer() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        base = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+        base.trainable = False
+        inp = keras.Input((8,))
+        model = keras.Model(inp, layers.Dense(2)(base(inp)))
+    """)
+    outer = ms[7]
+    assert (outer.trainable_params, outer.non_trainable_params) == (10, 36)
+
+
+def test_feature_models_from_inputs_and_layer_outputs() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        seq = keras.Sequential()
+        seq.add(layers.Dense(12, input_dim=8))
+        seq.add(layers.Dense(8))
+        seq.add(layers.Dense(1))
+        features = keras.Model(inputs=seq.inputs, outputs=seq.layers[1].output)
+
+        inp = keras.Input((10,))
+        out = layers.Dense(2)(layers.Dense(6, name="hidden")(inp))
+        net = keras.Model(inp, out)
+        probe = keras.Model(net.input, net.get_layer("hidden").output)
+    """)
+    assert [(r.cls, r.output, r.params) for r in ms[8].layers] == [
+        ("InputLayer", (None, 8), 0), ("Dense", (None, 12), 108), ("Dense", (None, 8), 104)]
+    assert [(r.cls, r.output, r.params) for r in ms[13].layers] == [
+        ("InputLayer", (None, 10), 0), ("Dense", (None, 6), 66)]
+
+
+def test_functional_layers_list_starts_with_its_input() -> None:
+    # Keras' model.layers[0] of a functional model is the InputLayer.
+    ms = models("""
+        import keras
+        from keras import layers
+
+        inp = keras.Input((4,))
+        net = keras.Model(inp, layers.Dense(2)(layers.Dense(3)(inp)))
+        cut = keras.Model(inp, net.layers[1].output)
+    """)
+    assert [(r.cls, r.output) for r in ms[6].layers] == [("InputLayer", (None, 4)), ("Dense", (None, 3))]
+
+
+def test_dict_outputs_are_ordered_by_key() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        inp = keras.Input((5,))
+        h = layers.Dense(3)(inp)
+        model = keras.Model(inp, {"zeta": layers.Dense(1)(h), "alpha": layers.Dense(4)(h)})
+    """)
+    assert [r.output for r in ms[6].layers] == [(None, 5), (None, 3), (None, 4), (None, 1)]
+
+
+def test_sequential_without_input_takes_the_shapes_of_its_call() -> None:
+    ms = models("""
+        import keras
+        from keras import layers
+
+        head = keras.Sequential([layers.Dense(7), layers.Dense(2)])
+        trunk_in = keras.Input((9,))
+        outer = keras.Model(trunk_in, head(trunk_in))
+    """)
+    assert [(r.output, r.params) for r in ms[4].layers] == [((None, 7), 70), ((None, 2), 16)]
+    assert ms[6].total_params == 86
