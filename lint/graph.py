@@ -89,7 +89,7 @@ def ordered_operations(m: ExtractedModel) -> list:
     for t in m.inputs:  # declared inputs that no output depends on still count
         if isinstance(t.producer, InputDef) and id(t.producer) not in ops:
             ops[id(t.producer)] = t.producer
-            op_depth[id(t.producer)] = max(op_depth.values(), default=0)
+            op_depth[id(t.producer)] = 0  # Keras: depth 0, ordered before the other outputs (index -1)
             first_seen.setdefault(id(t.producer), -1)
     keys = sorted(ops, key=lambda k: (-op_depth[k], first_seen.get(k, 0)))
     return [ops[k] for k in keys]

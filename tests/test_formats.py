@@ -202,9 +202,9 @@ def test_palette_off_is_plain() -> None:
     assert Palette(True).code("LL201").startswith("\x1b[")
 
 
-# --- editor snippets in docs/editors.md must parse our concise lines ---------------
+# --- editor snippets in README.md must parse our concise lines ---------------
 
-EDITORS_DOC = Path(__file__).resolve().parent.parent / "docs" / "editors.md"
+EDITORS_DOC = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _code_blocks(lang: str) -> list[str]:
