@@ -11,6 +11,9 @@ from .layers.base import Built, Config, LayerSpec, ShapeError
 BASE_KWARGS = frozenset(
     {"name", "dtype", "trainable", "input_shape", "input_dim", "batch_input_shape", "batch_size", "autocast", "input_length"}
 )
+# Keras 2 accepted these on any layer; Keras 3 layers reject them (only
+# keras.Input / InputLayer take a batch shape), so code ported as-is fails.
+KERAS2_ONLY_KWARGS = ("batch_input_shape", "batch_size")
 
 
 def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
@@ -19,6 +22,14 @@ def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
         raise ShapeError(
             "invalid",
             f"{spec.name}() takes at most {len(spec.positional)} positional arguments but {len(args)} were given",
+        )
+    removed = {k: kwargs[k] for k in KERAS2_ONLY_KWARGS if k in kwargs}
+    if removed:
+        shown = ", ".join(f"{k}={v!r}" for k, v in removed.items())
+        raise ShapeError(
+            "invalid",
+            f"Unrecognized keyword arguments passed to {spec.name}: {shown}; Keras 3 takes a batch shape only "
+            "in keras.Input(batch_shape=...) or InputLayer(batch_shape=...)",
         )
     values = dict(spec.defaults)
     for name, value in zip(spec.positional, args):

@@ -80,11 +80,7 @@ def test_no_findings_on_correct_models(path):
 
 
 def test_buggy_corpus_models_are_flagged():
-    """The corpus' deliberately broken models (fixtures/models/buggy_*) get at least one finding,
-    except those whose bug is not a layerlint rule yet (listed here with the reason)."""
-    not_rules = {"buggy_batch_input_shape_keras3.py": "Keras 3 constructor keyword check"}
+    """The corpus' deliberately broken models (fixtures/models/buggy_*) each get a finding."""
     for path in sorted((ROOT / "fixtures" / "models").glob("buggy_*.py")):
-        if path.name in not_rules:
-            continue
         diags = check_analysis(analyze_text(path.read_text(), str(path)), CheckSettings())
         assert diags, f"{path.name}: no finding"
