@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from .extract.interp import BudgetExceeded, extract_module
 from .model import ExtractedModel, FileResult, Note, Span
+from .preflight import preflight
 from .shapes import ShapedModel, shape_model
 from .symbolic import Expr
 
 # Any of these must appear for a file to be able to build a Keras model;
 # files without them are skipped before parsing.
 PREFILTER_WORDS = ("keras", "Sequential", "Model", "Input")
+# Parse, interpretation (which has its own, shorter budget) and shape inference together.
+MAX_FILE_SECONDS = 20.0
 
 
 @dataclass
@@ -56,11 +60,19 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
     fa = FileAnalysis(path, text)
     if not may_define_model(text):
         return fa
+    deadline = time.monotonic() + MAX_FILE_SECONDS
+    problem = preflight(text)
+    if problem is not None:
+        fa.problems.append(problem.as_tuple())
+        return fa
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
+        # Python accepted the file (preflight), so this is a limit of libcst, not the user's mistake.
         msg = e.message.strip().splitlines()[0] if e.message else "invalid syntax"
-        fa.problems.append(("LL001", f"syntax error: {msg}", Span(e.raw_line, e.raw_column, e.raw_line, e.raw_column)))
+        fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python "
+                                     f"accepts ({msg}); please report this with the file",
+                            Span(e.raw_line, e.raw_column, e.raw_line, e.raw_column)))
         return fa
     except RecursionError:
         fa.problems.append(("LL004", "source nested too deeply to parse", Span(1, 0, 1, 0)))
@@ -70,7 +82,12 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
     try:
         result: FileResult = extract_module(module, path, text)
         fa.notes = result.notes
-        for m in sorted(result.models, key=lambda m: (m.span.line, m.span.col)):
+        models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
+        for i, m in enumerate(models):
+            if time.monotonic() > deadline:
+                fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
+                                             f"time budget of {MAX_FILE_SECONDS:.0f} s per file", m.span))
+                break
             if m.api == "subclassed":
                 fa.notes.extend(m.notes)
                 fa.subclassed.append(m)

@@ -14,11 +14,13 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .analyze import FileAnalysis
 from .diagnostics import Diagnostic
-from .shapes import ShapedModel
+
+if TYPE_CHECKING:  # annotations only: a run answered from the cache never loads the analyser
+    from .analyze import FileAnalysis
+    from .shapes import ShapedModel
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ALL = "ALL"

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cache import CACHE_DIR_ENV, CACHE_DIR_NAME, Cache, default_cache_dir
 from .check import EXIT_ERROR, count_line, exit_status, statistics
 from .cli_options import (
     add_check_arguments,
@@ -20,6 +21,17 @@ from .config import ConfigError
 from .confirm_options import add_confirm_arguments, prepare_confirm
 from .files import STDIN, PathError
 from .formats import render
+from .parallel import default_jobs
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of processes, got {text!r}")
+    return n
 
 
 def add_check_command(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -41,6 +53,10 @@ def add_check_command(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     c.add_argument("--statistics", action="store_true", help="print counts per rule instead of the findings")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     c.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    c.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="analyse files in N processes (default: the number of CPUs)")
+    c.add_argument("--no-cache", action="store_true",
+                   help=f"do not read or write the results cache ({CACHE_DIR_NAME}/, or ${CACHE_DIR_ENV})")
     c.set_defaults(func=check_command)
     return c
 
@@ -61,7 +77,8 @@ def check_command(args: argparse.Namespace) -> int:
         quiet = args.quiet or args.silent
         run = check_paths(paths, resolver, stdin_filename=args.stdin_filename, force_exclude=bool(args.force_exclude),
                           verbose=args.verbose, show_progress=not quiet,
-                          confirm=args.assume_values if args.confirm else None)
+                          confirm=args.assume_values if args.confirm else None,
+                          jobs=args.jobs or default_jobs(), cache=Cache(None if args.no_cache else default_cache_dir()))
     except (ConfigError, PathError) as e:
         print(f"layerlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR

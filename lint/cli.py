@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .analyze import FileAnalysis
 from .check_command import add_check_command
 from .cli_options import add_config_command
 from .confirm_options import add_confirm_arguments, prepare_confirm
 from .files import PathError, discover
+
+if TYPE_CHECKING:
+    from .analyze import FileAnalysis
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -80,6 +83,19 @@ def _rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clean(args: argparse.Namespace) -> int:
+    from .cache import clear, default_cache_dir
+
+    directory = default_cache_dir()
+    try:
+        removed = clear(directory)
+    except OSError as e:
+        print(f"layerlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"removed {directory}" if removed else f"no cache at {directory}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="layerlint",
@@ -102,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check_command(sub)
     add_config_command(sub)
+
+    k = sub.add_parser("clean", help="delete the results cache (.layerlint_cache/ in the current directory)")
+    k.set_defaults(func=_clean)
 
     r = sub.add_parser("rule", help="show a rule's documentation, or list all rules")
     r.add_argument("code", nargs="?", metavar="CODE")

@@ -286,7 +286,7 @@ def _longest_match(code: str, selectors: tuple[str, ...]) -> int:
 def _relative_posix(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop
         return path.as_posix()
 
 

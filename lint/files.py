@@ -46,7 +46,7 @@ class WalkPolicy:
     def _relative_parts(self, path: Path) -> tuple[str, ...] | None:
         try:
             return path.resolve().relative_to(self.root.resolve()).parts
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop
             return None
 
     def excludes_anchored(self, path: Path) -> bool:

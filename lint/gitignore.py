@@ -149,7 +149,10 @@ class GitIgnore:
         return ignored
 
     def is_ignored(self, path: Path, is_dir: bool | None = None) -> bool:
-        path = path.resolve()
+        try:
+            path = path.resolve()
+        except (RuntimeError, OSError):  # a symlink loop: judge it by its own name
+            path = path.parent.resolve() / path.name
         repo = self._repo_of(path.parent)
         if repo is None or path == repo:
             return False

@@ -30,6 +30,22 @@ _KERAS: Any = None
 _TF_FUNCTION_ROOTS = ("tensorflow.nn.", "tensorflow.math.", "tensorflow.keras.backend.", "keras.ops.")
 
 
+# --confirm calls what it rebuilds, so only Keras namespaces whose objects are
+# pure configuration may be named by the user's file: never keras.utils
+# (get_file downloads), keras.saving or a deserialize()/get() that can revive a
+# marshalled Lambda.
+_SAFE_NAMESPACES = frozenset({"layers", "initializers", "regularizers", "constraints", "activations", "losses",
+                              "metrics", "optimizers"})
+_UNSAFE_NAMES = frozenset({"deserialize", "get", "serialize", "from_config", "TFSMLayer", "Lambda"})
+
+
+def is_safe_keras_path(path: str | None) -> bool:
+    """Whether --confirm may construct or call the Keras object at ``path`` (``layers.Dense``)."""
+    parts = (path or "").split(".")
+    return (parts[0] in _SAFE_NAMESPACES and len(parts) >= 2
+            and not any(p.startswith("_") or p in _UNSAFE_NAMES for p in parts))
+
+
 class KerasUnavailable(Exception):
     """Neither TensorFlow nor a Keras backend can be imported."""
 
@@ -222,7 +238,7 @@ class Rebuilder:
         return layer
 
     def _layer_class(self, name: str) -> Any:
-        cls = getattr(self.keras.layers, name, None)
+        cls = getattr(self.keras.layers, name, None) if is_safe_keras_path(f"layers.{name}") else None
         if cls is None:
             raise NotConfirmable(f"this Keras has no layer class `{name}`")
         return cls
@@ -285,13 +301,17 @@ class Rebuilder:
         path = keras_path(qualname)
         if path is None:
             for root in _TF_FUNCTION_ROOTS:
-                if qualname.startswith(root):
-                    fn = getattr(self.keras.activations, qualname[len(root):], None)
+                name = qualname[len(root):]
+                if qualname.startswith(root) and is_safe_keras_path(f"activations.{name}"):
+                    fn = getattr(self.keras.activations, name, None)
                     if fn is not None:
                         return fn
             raise NotConfirmable(f"`{qualname}` is not a Keras object")
+        if not is_safe_keras_path(path):
+            raise NotConfirmable(f"`{qualname}` is not rebuilt: only layers, initializers, regularizers, "
+                                 "constraints, activations, losses, metrics and optimizers are")
         obj = self.keras
-        for part in path.split(".") if path else []:
+        for part in path.split("."):
             obj = getattr(obj, part, None)
             if obj is None:
                 raise NotConfirmable(f"this Keras has no `{qualname}`")

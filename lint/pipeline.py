@@ -12,19 +12,25 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .analyze import FileAnalysis, analyze_text
-from .check import CheckSettings, check_analysis, enabled_rules
 from .config import Settings, SettingsResolver
 from .diagnostics import Diagnostic
 from .files import STDIN, discover
 from .inputs import Input, load_input
-from .model import Span
+from .parallel import FileTask, run_tasks
 from .progress import Progress
+
+if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs analysing
+    from .analyze import FileAnalysis
+    from .cache import Cache
 
 
 def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
     """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
+    from .analyze import FileAnalysis, analyze_text
+    from .model import Span
+
     if inp.problem is not None:
         fa = FileAnalysis(inp.path, "")
         e = inp.problem
@@ -50,7 +56,7 @@ class CheckRun:
 
 def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
                 force_exclude: bool = False, verbose: bool = False, show_progress: bool = True,
-                confirm: dict | None = None) -> CheckRun:
+                confirm: dict | None = None, jobs: int = 1, cache: Cache | None = None) -> CheckRun:
     """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950)."""
     """Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
     force_exclude = force_exclude or resolver.for_path(Path.cwd()).force_exclude
@@ -60,11 +66,12 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
 
     files = discover(paths, policy_for=policy, force_exclude=force_exclude)
     run = CheckRun(files=len(files))
-    prepared: dict[int, tuple[CheckSettings, list]] = {}
+    prepared: dict[int, tuple] = {}
+    tasks: list[FileTask] = []
     with Progress(len(files), enabled=None if show_progress else False) as progress:
         for path in files:
-            progress.advance(path)
             if path == STDIN:
+                progress.advance(path)
                 shown = stdin_filename or "-"
                 settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
                 if force_exclude and stdin_filename and settings.walk_policy().excludes_path(Path(stdin_filename)):
@@ -73,14 +80,18 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
                 inp.path = shown
                 run.sources[shown] = inp.raw
             else:
-                settings = resolver.for_path(Path(path))
-                inp = load_input(path)
+                tasks.append(FileTask(path, resolver.for_path(Path(path))))
+                continue
             run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)
+        run.diagnostics += run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm,
+                                     advance=progress.advance)
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run
 
 
 def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> list[Diagnostic]:
+    from .check import check_analysis, enabled_rules
+
     if id(settings) not in prepared:
         cs = settings.check_settings(verbose)
         prepared[id(settings)] = (cs, enabled_rules(cs))

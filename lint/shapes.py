@@ -487,7 +487,7 @@ _RANK_PINNED = frozenset(["EinsumDense", "BatchNormalization", "GroupNormalizati
 # axes, so "this call would need other weights" is the same test.  Other layers
 # (RNNs, EinsumDense, wrappers) accept such calls when the model is built.
 _INPUT_AXES_CHECKED = frozenset(
-    ["Dense", "BatchNormalization", "GroupNormalization", "PReLU"]
+    ["Dense", "BatchNormalization", "GroupNormalization"]
     + [f"{kind}{n}D{suffix}" for n in (1, 2, 3) for kind, suffix in
        (("Conv", ""), ("Conv", "Transpose"), ("DepthwiseConv", ""), ("SeparableConv", ""))]
 )
@@ -504,7 +504,9 @@ def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, 
         if isinstance(built_for, tuple) and isinstance(given, tuple) and len(built_for) != len(given):
             return ShapeError("rank", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: expected "
                               f"ndim={len(built_for)}, found ndim={len(given)}. Full shape received: {shape_str(given)}")
-    if not first_call and row.cls in _INPUT_AXES_CHECKED and [w.shape for w in weights] != [w.shape for w in row.weights]:
+    # PReLU pins its axes only when some are shared (Keras leaves the spec's axes empty otherwise).
+    axes_checked = row.cls in _INPUT_AXES_CHECKED or (row.cls == "PReLU" and bool(row.config.get("shared_axes")))
+    if not first_call and axes_checked and [w.shape for w in weights] != [w.shape for w in row.weights]:
         was = ", ".join(shape_str(w.shape) for w in row.weights)
         now = ", ".join(shape_str(w.shape) for w in weights)
         return ShapeError("invalid", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: it was built "

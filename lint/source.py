@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,18 +57,30 @@ def decode(data: bytes, path: str) -> str:
 def read_source(path: str | Path) -> Source:
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError("LL003", f"file is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB limit; not analysed")
-        data = p.read_bytes()
+        st = p.stat()
+        # A FIFO would block and /dev/zero never ends: read regular files only.
+        if not stat.S_ISREG(st.st_mode):
+            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe, socket or device)"
+            raise SourceError("LL003", f"{what}: not read")
+        if st.st_size > MAX_BYTES:
+            raise SourceError("LL003", f"file is {st.st_size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB "
+                                       "read limit; not analysed")
+        with p.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
+        if len(data) > MAX_BYTES:
+            raise SourceError("LL003", f"file is over the {MAX_BYTES // 1048576} MiB read limit; not analysed")
     except SourceError:
         raise
     except IsADirectoryError:
-        raise SourceError("LL003", "is a directory") from None
+        raise SourceError("LL003", "a directory: not read") from None
     except PermissionError:
         raise SourceError("LL003", "permission denied: file cannot be read") from None
     except FileNotFoundError:
-        raise SourceError("LL003", "file not found (or a broken symlink)") from None
+        if p.is_symlink():
+            raise SourceError("LL003", f"broken symlink: its target {os.readlink(p)!r} does not exist") from None
+        raise SourceError("LL003", "file not found") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise SourceError("LL003", "symlink loop: the link never reaches a file") from None
         raise SourceError("LL003", f"cannot read file: {e.strerror or e}") from None
     return Source(str(path), decode(data, str(path)))

@@ -10,11 +10,13 @@ means two equal formulas compare equal, which the merge-layer checks rely on.
 
 from __future__ import annotations
 
-
-
 # A monomial is a sorted tuple of (atom, exponent); the empty tuple is 1.
 Monomial = tuple
 MAX_TERMS = 64  # keeps pathological inputs from growing without bound
+MAX_COEFF_BITS = 256  # ... and so do these: ``x = 2 * x * x`` in a loop doubles them every step
+MAX_EXPONENT = 64
+MAX_ATOM_TEXT = 200
+TOO_LARGE = "<expression too large>"  # absorbs whatever it is combined with
 
 
 class Atom:
@@ -229,8 +231,8 @@ def _normal(e: Expr) -> Dim:
         return 0
     if len(e.terms) == 1 and () in e.terms:
         return e.terms[()]
-    if len(e.terms) > MAX_TERMS:
-        return Expr.opaque("<expression too large>")
+    if len(e.terms) > MAX_TERMS or any(_oversized(m, c) for m, c in e.terms.items()) or _has_too_large(e):
+        return Expr.opaque(TOO_LARGE)
     # floor(x / a) + c is written floor((x + a*c) / a): one atom instead of two
     # terms, so products of pooled dims (Flatten) stay a single monomial.
     single = _single_floordiv(e)
@@ -240,10 +242,18 @@ def _normal(e: Expr) -> Dim:
     return e
 
 
+def _has_too_large(e: Expr) -> bool:
+    return any(TOO_LARGE in atom.text for mono in e.terms for atom, _ in mono)
+
+
+def _oversized(mono: Monomial, coeff: int) -> bool:
+    return coeff.bit_length() > MAX_COEFF_BITS or any(exp > MAX_EXPONENT for _, exp in mono)
+
+
 def _opaque_binop(a: Expr, op: str, b: Expr) -> Expr:
     text = f"{_format(a, wrap=True)} {op} {_format(b, wrap=True)}"
-    if len(text) > 200:
-        return Expr.opaque("<expression too large>")
+    if len(text) > MAX_ATOM_TEXT or TOO_LARGE in text:
+        return Expr.opaque(TOO_LARGE)
     return Expr({((Atom("o:" + text, text, compound=True, op=op, args=(a, b)), 1),): 1})
 
 
@@ -308,6 +318,8 @@ def _single_floordiv(e: Expr) -> tuple | None:
 
 def _floordiv_atom(inner: Expr, d: int) -> Expr:
     text = f"{_format(inner, wrap=True)} // {d}"
+    if len(text) > MAX_ATOM_TEXT or TOO_LARGE in text:
+        return Expr.opaque(TOO_LARGE)
     return Expr({((Atom("f:" + text, text, compound=True, op="//", args=(inner, d)), 1),): 1})
 
 

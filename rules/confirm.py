@@ -25,8 +25,9 @@ is rebuilt in the installed Keras from its layer classes and literal arguments
 (your file is never imported or run) and compared layer by layer. This rule
 reports each layer where the two differ: output shape, weight shapes, parameter
 counts, or one side refusing a layer the other builds. Without `--confirm` it
-reports nothing. For example, Keras 3 refuses `LSTM(32, batch_input_shape=(16,
-24, 2))`, which layerlint still reads the Keras 2 way.
+reports nothing. Use `--assume NAME=VALUE` to give values to symbols (for
+example `--assume nClasses=10`) so that models built from unknown values can be
+confirmed too.
 """
     why = """
 Either layerlint's model of a layer is wrong (please report it with the file),

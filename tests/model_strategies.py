@@ -467,7 +467,8 @@ def functional_program(c: Chooser) -> Program:
         p.lines.append(f"{v.name} = keras.Input(shape={render(shape[1:])})")
         inputs.append(v)
         tensors.append(v)
-    shared: list[tuple[str, str, tuple, dict]] = []  # (variable, cls, args, kwargs) of reusable layers
+    # (variable, cls, args, kwargs, input rank) of reusable layers
+    shared: list[tuple[str, str, tuple, dict, int]] = []
     for step in range(c.int(1, 9)):
         name = f"x{step}"
         singles = [t for t in tensors if isinstance(t.shape, tuple)]
@@ -477,8 +478,12 @@ def functional_program(c: Chooser) -> Program:
         elif kind == 2 and singles and any(len(t.shape) == 3 for t in singles):
             text, out = _attention(c, [t for t in singles if len(t.shape) == 3])
         elif kind == 3 and shared:
-            var, cls, args, kwargs = c.pick(shared)
-            x = c.pick(singles) if singles else None
+            var, cls, args, kwargs, rank = c.pick(shared)
+            # Same rank as the first call: a built layer that Keras does not
+            # pin to a rank accepts any other while building the model and
+            # only fails when it runs, which the engine reports early.
+            same_rank = [t for t in singles if len(t.shape) == rank]
+            x = c.pick(same_rank) if same_rank else None
             if x is None:
                 continue
             x.used = True
@@ -493,13 +498,15 @@ def functional_program(c: Chooser) -> Program:
             if c.chance(0.25):
                 var = f"layer{step}"
                 p.lines.append(f"{var} = {layer_text(cls, args, kwargs)}")
-                shared.append((var, cls, args, kwargs))
+                shared.append((var, cls, args, kwargs, len(x.shape)))
                 text = f"{var}({x.name})"
             else:
                 text = f"{layer_text(cls, args, kwargs)}({x.name})"
         p.lines.append(f"{name} = {text}")
         if out is None:
-            p.lines.append(f"model = keras.Model({_names(inputs)}, {name})")
+            # Every other tensor is an output too: no dead branch Keras would run and the engine skip.
+            dangling = [t.name for t in tensors if not t.used and t not in inputs and isinstance(t.shape, tuple)]
+            p.lines.append(f"model = keras.Model({_names(inputs)}, [{', '.join(dangling + [name])}])")
             return p
         tensors.append(_Var(name, out))
     outs = [t for t in tensors if not t.used and t not in inputs and isinstance(t.shape, tuple)]

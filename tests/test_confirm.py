@@ -14,15 +14,15 @@ import sys
 import textwrap
 
 import pytest
-
-from fixtures.regen import ROOT, fixture_files
 from layerlint.analyze import analyze_text
 from layerlint.cli import analyze_path, main
 from layerlint.confirm import confirm_models, parse_assume
 from layerlint.layers.base import Weight
 
-# Fixtures Keras itself refuses although layerlint reads them (a Keras 2 idiom).
-KNOWN_DISAGREEMENTS = {"buggy_batch_input_shape_keras3.py"}
+from fixtures.regen import ROOT, fixture_files
+
+# Fixtures where layerlint and the installed Keras are known to differ (none at present).
+KNOWN_DISAGREEMENTS: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +78,21 @@ def test_every_fixture_agrees_with_keras(keras, monkeypatch: pytest.MonkeyPatch)
     assert verdicts.get("confirmed", 0) >= 60, verdicts
 
 
-def test_known_disagreement_is_reported_at_the_layer(keras) -> None:
-    fa = analyze_path(_rel(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py"))
-    (result,) = confirm_models(fa.models)
+def test_a_layer_keras_refuses_is_reported_there(keras) -> None:
+    """Pretend layerlint accepted a Conv1D whose kernel is longer than its input."""
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((5, 3)), keras.layers.Conv1D(4, 7), keras.layers.Flatten()])
+    """)
+    row = sm.layers[0]
+    row.status, row.error, row.output = "ok", None, (None, 1, 4)
+    for call in sm.calls:
+        call.error = None
+    (result,) = confirm_models([sm])
     assert result.status == "disagrees"
-    (diff,) = result.differences
-    assert (diff.what, diff.layer, diff.span.line) == ("rejected", "lstm", 9)
-    assert "batch_input_shape" in diff.keras and diff.ours == "(16, 32)"
+    diff = result.differences[0]
+    assert (diff.what, diff.layer, diff.span.line) == ("rejected", "conv1d", 3)
+    assert diff.ours == "(None, 1, 4)" and "ValueError" in diff.keras
 
 
 def test_a_wrong_engine_number_is_caught(keras) -> None:
@@ -191,20 +199,45 @@ def test_summary_confirm_marks_each_model(keras, capsys: pytest.CaptureFixture) 
     assert "without allocating weights" in out
 
 
-def test_summary_confirm_json(keras, capsys: pytest.CaptureFixture) -> None:
-    main(["summary", "--confirm", "--format", "json", str(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py")])
+@pytest.fixture
+def wrong_dense(monkeypatch: pytest.MonkeyPatch):
+    """Make layerlint's Dense rule give one unit too many, so Keras disagrees."""
+    from layerlint.layers import lookup
+
+    spec = lookup("Dense")
+    right = spec.compute
+
+    def wrong(cfg, inputs):
+        built = right(cfg, inputs)
+        return type(built)(built.output[:-1] + (built.output[-1] + 1,), built.weights, built.notes, built.facts)
+
+    monkeypatch.setattr(spec, "compute", wrong)
+
+
+MLP = "fixtures/seeds/seed000_dense_before_flatten.py"
+
+
+def test_summary_confirm_json(keras, wrong_dense, capsys: pytest.CaptureFixture) -> None:
+    code = main(["summary", "--confirm", "--format", "json", str(ROOT / MLP)])
     doc = json.loads(capsys.readouterr().out)
     confirm = doc["models"][0]["confirm"]
+    assert code == 1
     assert confirm["status"] == "disagrees"
-    assert confirm["differences"][0]["line"] == 9
+    first = confirm["differences"][0]
+    assert (first["layer"], first["what"]) == ("dense", "output shape")
+    assert (first["layerlint"], first["keras"]) == ("(None, 32, 301)", "(None, 32, 300)")
 
 
-def test_check_confirm_reports_ll950(keras, capsys: pytest.CaptureFixture) -> None:
-    code = main(["check", "--confirm", "--select", "LL950", str(ROOT / "fixtures/models/buggy_batch_input_shape_keras3.py"),
-                 str(ROOT / "fixtures/models/transfer_learning_frozen.py")])
+def test_check_confirm_reports_ll950(keras, wrong_dense, capsys: pytest.CaptureFixture) -> None:
+    code = main(["check", "--confirm", "--select", "LL950", str(ROOT / MLP)])
     out = capsys.readouterr().out
     assert code == 1
-    assert out.count("LL950") == 1 and ":9:11: LL950 Keras 3." in out
+    assert "LL950 Keras 3." in out and "`dense` output shape" in out
+
+
+def test_check_without_confirm_has_no_ll950(capsys: pytest.CaptureFixture) -> None:
+    main(["check", "--select", "LL950", str(ROOT / MLP)])
+    assert "LL950" not in capsys.readouterr().out
 
 
 def test_without_tensorflow_a_clear_message_and_exit_2(tmp_path) -> None:

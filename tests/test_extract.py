@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from layerlint.analyze import analyze_text
 from layerlint.symbolic import Expr
 

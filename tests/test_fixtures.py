@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from fixtures.regen import ROOT, fixture_files, summary_text
 from layerlint.cli import analyze_path
 from layerlint.report import model_json
+
+from fixtures.regen import ROOT, fixture_files, summary_text
 
 FILES = fixture_files()
 KERAS_FILES = [f for f in FILES if f.with_suffix(".keras.json").exists()]

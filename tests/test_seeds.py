@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from layerlint.cli import analyze_path
 from layerlint.symbolic import Expr
 

@@ -39,6 +39,11 @@ MAX_STEPS = 200_000
 MAX_SECONDS = 10.0
 MAX_CALL_DEPTH = 24
 MAX_LOOP = 10_000
+# Values the interpreter folds stay small, so hostile code (``x = x * x`` in a
+# loop, ``s = s + s``, a 5,000-digit literal) cannot exhaust time or memory.
+MAX_INT_BITS = 256
+MAX_SEQUENCE = 100_000
+_WIDE_FORMAT = re.compile(r"\{[^{}]*?[0-9]{5,}")  # a format field with a width or precision over 9999
 
 UNDECIDED = object()  # a condition we cannot evaluate
 
@@ -355,7 +360,11 @@ class Interpreter:
     def eval(self, node: cst.BaseExpression, frame: Frame) -> Any:
         self.tick()
         if isinstance(node, cst.Integer):
-            return node.evaluated_value
+            try:
+                value = node.evaluated_value
+            except (ValueError, SyntaxError):  # over Python's int-string digit limit
+                return self.symbol(node)
+            return value if _bounded(value) is not None else self.symbol(node)
         if isinstance(node, cst.Float):
             return node.evaluated_value
         if isinstance(node, cst.SimpleString):
@@ -690,6 +699,10 @@ class Interpreter:
 
     # -- operators ---------------------------------------------------------
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        result = self._binop(op, a, b, node)
+        return result if _bounded(result) is not None else self.symbol(node)
+
+    def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         num = (int, float, Expr)
         try:
             if isinstance(a, num) and isinstance(b, num):
@@ -882,7 +895,7 @@ class Interpreter:
                 obj.append(args[0])
             elif name == "extend" and args:
                 it = self.iterate(args[0])
-                if it is not None:
+                if it is not None and len(obj) + len(it) <= MAX_SEQUENCE:
                     obj.extend(it)
             elif name == "insert" and len(args) == 2 and isinstance(args[0], int):
                 obj.insert(args[0], args[1])
@@ -908,7 +921,7 @@ class Interpreter:
         if isinstance(obj, str):
             if name in ("lower", "upper", "strip") and not args:
                 return getattr(obj, name)()
-            if name == "format" and all(isinstance(a, (int, float, str)) for a in args):
+            if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and not _WIDE_FORMAT.search(obj):
                 try:
                     return obj.format(*args, **kwargs)
                 except (IndexError, KeyError, ValueError):
@@ -1198,6 +1211,15 @@ class Interpreter:
         n = Node(layer, inputs, call_kwargs, self.span(node), list_input=list_input)
         self.layer_calls.setdefault(id(layer), []).append(n)
         return TensorVal(Tensor(n))
+
+
+def _bounded(v: Any) -> Any:
+    """``v``, or None when it is an int or sequence too large to keep folding."""
+    if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+        return None
+    if isinstance(v, (str, list, tuple)) and len(v) > MAX_SEQUENCE:
+        return None
+    return v
 
 
 def _tensors_to_refs(v: Any) -> Any:
