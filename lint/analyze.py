@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -14,9 +15,11 @@ from .preflight import preflight
 from .shapes import ShapedModel, shape_model
 from .symbolic import Expr
 
-# Any of these must appear for a file to be able to build a Keras model;
-# files without them are skipped before parsing.
-PREFILTER_WORDS = ("keras", "Sequential", "Model", "Input")
+# Every Keras name the interpreter recognises resolves through an import path
+# that contains "keras" (keras, tensorflow.keras, tf_keras; see
+# extract/keras_names.py), and Python gives no way to spell such an import or
+# attribute without the word, so a file without it is skipped before parsing.
+PREFILTER_WORDS = ("keras",)
 # Parse, interpretation (which has its own, shorter budget) and shape inference together.
 MAX_FILE_SECONDS = 20.0
 
@@ -60,11 +63,21 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
     fa = FileAnalysis(path, text)
     if not may_define_model(text):
         return fa
+    # Parsing and folding literals make Python warn about the user's code (SyntaxWarning:
+    # invalid escape sequence); those are the user's business, and would garble the output.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _analyze(fa)
+    return fa
+
+
+def _analyze(fa: FileAnalysis) -> None:
+    text, path = fa.text, fa.path
     deadline = time.monotonic() + MAX_FILE_SECONDS
     problem = preflight(text)
     if problem is not None:
         fa.problems.append(problem.as_tuple())
-        return fa
+        return
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
@@ -73,10 +86,10 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
         fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python "
                                      f"accepts ({msg}); please report this with the file",
                             Span(e.raw_line, e.raw_column, e.raw_line, e.raw_column)))
-        return fa
+        return
     except RecursionError:
         fa.problems.append(("LL004", "source nested too deeply to parse", Span(1, 0, 1, 0)))
-        return fa
+        return
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
     try:
@@ -100,4 +113,3 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
         fa.problems.append(("LL004", "expressions nested too deeply to analyse", Span(1, 0, 1, 0)))
     finally:
         sys.setrecursionlimit(old_limit)
-    return fa

@@ -47,6 +47,17 @@ for p in sys.argv[1:]:
 print(f"{t1 - t0} {time.perf_counter() - t1} {built}")
 """
 
+# In-process timings run in a child, so this process stays small: a child's peak RSS
+# as the kernel reports it is never below its parent's at the moment it was started.
+INNER_TIMED = r"""
+import sys, time
+mode, repeat, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+from layerlint.bench import _check_in_process, _parse_in_process
+run = _check_in_process if mode == "check" else _parse_in_process
+run(paths[:1])  # imports, rules and settings: outside the timing
+print(min(run(paths) for _ in range(repeat)))
+"""
+
 SUMMARY_TIMED = r"""
 import sys, time
 from layerlint.cli import analyze_path
@@ -81,6 +92,10 @@ class Runner:
         wall = time.perf_counter() - start
         proc.returncode = 0
         return wall, usage.ru_maxrss * 1024, out.decode("utf-8", "replace")
+
+    def inner(self, mode: str, paths: list[str]) -> float:
+        """Best of ``repeat`` in-process timings of ``check`` or bare parsing, in a child process."""
+        return float(self.run([sys.executable, "-c", INNER_TIMED, mode, str(self.repeat), *paths])[2].split()[-1])
 
     def layerlint(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "layerlint", *args]
@@ -120,17 +135,23 @@ def _check_in_process(paths: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _parse_in_process(paths: list[Path]) -> float:
+def _parse_in_process(paths: list[Path] | list[str]) -> float:
+    """Seconds to read and parse these files, with the cyclic GC off as layerlint runs it."""
+    import gc
+
     import libcst
 
     from .source import read_source
 
     start = time.perf_counter()
     for p in paths:
+        gc.disable()
         try:
             libcst.parse_module(read_source(p).text)
         except Exception:
             pass
+        finally:
+            gc.enable()
     return time.perf_counter() - start
 
 
@@ -153,11 +174,9 @@ def machine() -> str:
         mem = f", {kb / 1048576:.0f} GB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    import libcst
-
     from . import __version__
 
-    versions = f"Python {platform.python_version()}, libcst {getattr(libcst, '__version__', '?')}, layerlint {__version__}"
+    versions = f"Python {platform.python_version()}, libcst {_version('libcst')}, layerlint {__version__}"
     try:
         from importlib.metadata import version
 
@@ -170,6 +189,15 @@ def machine() -> str:
     except OSError:
         pass
     return f"{cpu}, {cores} cores available{mem}; {platform.system()} {platform.release()}; {versions}{load}"
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"
 
 
 def _has(dist: str) -> bool:
@@ -247,13 +275,8 @@ class Bench:
 
     # -- B -------------------------------------------------------------------
     def b_parse_floor(self) -> None:
-        import libcst  # noqa: F401  (imports are outside both timings)
-
-        from . import analyze, check, pipeline  # noqa: F401
-
-        _check_in_process([str(self.paths[0])])  # rules and settings loaded once, outside the timing
-        parse, check_t = self.r.best_pair(lambda: _parse_in_process(self.paths),
-                                          lambda: _check_in_process([str(self.root)]))
+        files = [str(p) for p in self.paths]
+        parse, check_t = self.r.inner("parse", files), self.r.inner("check", [str(self.root)])
         ratio = parse / check_t
         mb = self.nbytes / 1e6
         self.row("B", f"`check` over the corpus ({len(self.paths)} files, {mb:.1f} MB) vs bare `libcst.parse_module`, "
@@ -302,7 +325,7 @@ class Bench:
         one = next(p for f, p in zip(self.files, self.paths) if f.models and f.name.startswith("models/model_"))
         imp = [sys.executable, "-c", "import libcst"]
         chk = self.r.layerlint("check", "-q", "--no-cache", str(one))
-        reps = max(self.r.repeat, 5)
+        reps = max(2 * self.r.repeat, 10)
         ti, tc = math.inf, math.inf
         for _ in range(reps):
             ti = min(ti, self.r.run(imp)[0])
@@ -329,7 +352,7 @@ class Bench:
             series.setdefault("one file (lines)", ([], []))
             series["one file (lines)"][0].append(lines * k)
             series["one file (lines)"][1].append([str(p)])
-        depth = 250 if self.quick else 500
+        depth = 500 if self.quick else 1_000
         for k in (1, 2, 4):
             p = grow / f"model{k}.py"
             p.write_text(deep_model_file(depth * k, literal=False).text, encoding="utf-8")
@@ -340,17 +363,25 @@ class Bench:
         base_rss = min(self.r.run(self.r.layerlint("check", "-q", "--no-cache", "--jobs", "1", str(empty)))[1]
                        for _ in range(2))
         for name, (sizes, argsets) in series.items():
-            times, mems = [], []
+            times, floors, mems = [], [], []
             for args in argsets:
-                times.append(min(_check_in_process(args) for _ in range(self.r.repeat)))
+                times.append(self.r.inner("check", args))
+                files = [str(p) for a in args for p in (sorted(Path(a).rglob("*.py")) if Path(a).is_dir() else [Path(a)])]
+                floors.append(self.r.inner("parse", files))
                 peak = self.r.run(self.r.layerlint("check", "-q", "--no-cache", "--jobs", "1", *args))[1]
-                mems.append(max(peak - base_rss, 1))
-            et, em = _slope(sizes, times), _slope(sizes, mems)
+                mems.append(max(peak - base_rss, 0))
+            et, ef = _slope(sizes, times), _slope(sizes, floors)
             shown = ", ".join(f"{s:,}: {_fmt_s(t)}" for s, t in zip(sizes, times))
             mem_shown = ", ".join(f"+{_mb(m)}" for m in mems)
-            self.row("F", f"{name} x1, x2, x4: time / memory over an empty run",
-                     f"time exponent **{et:.2f}** ({shown}); memory exponent **{em:.2f}** ({mem_shown})",
-                     "<= 1.1", et <= 1.1 and em <= 1.1)
+            if max(mems) < 10 * 1048576:  # within the noise of a process's own footprint
+                memory, mem_ok = f"memory flat ({mem_shown})", True
+            else:
+                em = _slope(sizes, [max(m, 1048576) for m in mems])
+                memory, mem_ok = f"memory exponent **{em:.2f}** ({mem_shown})", em <= 1.1
+            self.row("F", f"{name} x1, x2, x4: `check` time (bare parse of the same files alongside) and peak "
+                     "memory over an empty run",
+                     f"time exponent **{et:.2f}** ({shown}; bare parse exponent {ef:.2f}); {memory}",
+                     "<= 1.1", et <= 1.1 and mem_ok)
 
     def peak_rss(self) -> None:
         peak = getattr(self, "peak", {})
@@ -365,11 +396,30 @@ class Bench:
 
 
 def _describe_corpus(files: list[CorpusFile], nbytes: int) -> str:
-    models = sum(1 for f in files if f.models)
+    models = sum(1 for f in files if f.name.startswith("models/"))
     lines = max(f.text.count("\n") for f in files)
+    deep = max((f.text.count("layers.") for f in files if f.name.endswith("deep_model.py")), default=0)
     return (f"{len(files)} files, {nbytes / 1e6:.1f} MB: {models} model files ({100 * models // len(files)}%) in all "
             f"construction styles and import spellings, the rest ordinary Python; largest file {lines:,} lines, "
-            "deepest model 2,000 layers (generated by lint/bench_corpus.py, seed 0)")
+            f"deepest model {deep:,} layers (generated by lint/bench_corpus.py, seed 0)")
+
+
+NOTES = """
+Notes on reading the table:
+
+- A: TensorFlow's side executes each generated model file (building and compiling its models) in one
+  process; layerlint's side is `layerlint summary` of the same files in one process.  A' leaves out
+  both sides' imports (TensorFlow ~4 s; Python + libcst ~0.15 s).  layerlint's floor there is
+  libcst parsing the files, which alone costs a good part of what Keras needs to build small models,
+  so the 100x target is out of reach while libcst is the parser.
+- B: both sides read and decode every file; `check` skips files that never mention Keras before
+  parsing (the prefilter), which is why it can beat parsing everything.
+- F: the growth exponent is the least-squares slope of log time against log size over x1, x2, x4;
+  the bare libcst parse of the same files is shown beside it, since parsing is part of every run.
+  Memory is the peak RSS of a `check` process above that of checking an empty file.
+- Times are wall-clock, best of several interleaved runs; the load average at the start is in the
+  machine line.  On a shared machine another process's load lowers C (it needs both cores free).
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                + b.table())
         print(doc)
         if args.output:
-            Path(args.output).write_text("# Benchmark\n\n" + doc, encoding="utf-8")
+            Path(args.output).write_text("# Benchmark\n\n" + doc + NOTES, encoding="utf-8")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

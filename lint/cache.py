@@ -16,7 +16,6 @@ import importlib.util
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ def default_cache_dir() -> Path:
 
 
 def code_fingerprint() -> str:
-    """layerlint's version and the state of its own source files."""
+    """layerlint's version, the state of its own source files and the rule plugins installed."""
     h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
     package_dirs = {Path(__file__).resolve().parent}
     try:  # the rules package lives apart from lint/ in a checkout; find it without importing it
@@ -47,6 +46,10 @@ def code_fingerprint() -> str:
         package_dirs.update(Path(p).resolve() for p in (spec.submodule_search_locations or []) if spec)
     except (ImportError, ValueError):
         pass
+    from .plugin_scan import plugin_declarations
+
+    for declaration in plugin_declarations():  # a plugin installed, removed or upgraded
+        h.update(declaration.encode("utf-8", "surrogatepass") + b"\0")
     for d in sorted(package_dirs):
         for root, dirs, files in os.walk(d):
             dirs[:] = sorted(x for x in dirs if x != "__pycache__")
@@ -104,6 +107,8 @@ class Cache:
             target = self._entry(key)
             target.parent.mkdir(parents=True, exist_ok=True)
             doc = {"format": FORMAT, "key": key, "diagnostics": [_encode_diagnostic(d) for d in diagnostics]}
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(doc, f, separators=(",", ":"))

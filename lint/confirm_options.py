@@ -17,6 +17,9 @@ def add_confirm_arguments(parser: argparse.ArgumentParser) -> None:
 
 def prepare_confirm(args: argparse.Namespace) -> bool:
     """Parse --assume and, with --confirm, import Keras once; print why not and return False on failure."""
+    if not args.confirm and not args.assume:
+        args.assume_values = {}  # the usual run: keep the rebuild machinery out of start-up
+        return True
     from .confirm import TF_HINT, KerasUnavailable, parse_assume, require_keras
 
     try:

@@ -3,11 +3,13 @@
 Keras lists a functional model's layers by depth from the outputs (deepest
 first), breaking ties by the order a depth-first walk from the outputs first
 meets them.  Summary rows follow the same order so they line up with
-``model.summary()``.
+``model.summary()``.  Masks add edges of their own (lint/masks.py): the ops
+computing a mask count for depth, but are never rows.
 """
 
 from __future__ import annotations
 
+from .masks import MaskFlow, MaskOp, compute_masks, has_mask_sources
 from .model import ExtractedModel, InputDef, Node, Tensor
 
 
@@ -16,12 +18,45 @@ def _producer_nodes(t: Tensor) -> Node | InputDef:
 
 
 def model_nodes(m: ExtractedModel) -> list[Node]:
-    """Layer applications reachable from the outputs, inputs first (post-order)."""
-    order, _ = _walk(m)
-    return [n for n in order if isinstance(n, Node)]
+    """Layer applications reachable from the outputs, in the order the source made them.
+
+    That is a topological order (a call's inputs exist before it), and the
+    one Keras builds in: a shared layer creates its weights at its first call
+    in source order, and later calls are checked against those weights.
+    """
+    order, _, _ = _walk(m)
+    return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
 
 
-def _walk(m: ExtractedModel) -> tuple[list, dict]:
+def mask_ops_made(m: ExtractedModel) -> dict[int, list[str]]:
+    """id(node) -> the names of the mask ops Keras creates during that call."""
+    return _walk(m)[2].ops_made
+
+
+def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow]:
+    """Keras' depth-first walk from the outputs, with the edges masks add.
+
+    Returns the post-order (nodes and mask ops), where the walk first met
+    each layer or input, and what the masks add.
+    """
+    order, first_seen = _dfs(m, {})
+    nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+    if not has_mask_sources(nodes):
+        return order, first_seen, MaskFlow()
+    flow = compute_masks(nodes)
+    order, first_seen = _dfs(m, flow.recorded)
+    return order, first_seen, flow
+
+
+def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
+    if isinstance(p, Node):
+        return _node_input_tensors(p, masks.get(id(p)))
+    if isinstance(p, MaskOp):
+        return p.inputs
+    return []
+
+
+def _dfs(m: ExtractedModel, masks: dict[int, dict]) -> tuple[list, dict]:
     finished: set[int] = set()
     order: list = []
     first_seen: dict[int, int] = {}
@@ -40,9 +75,8 @@ def _walk(m: ExtractedModel) -> tuple[list, dict]:
         key = id(p.layer) if isinstance(p, Node) else id(p)
         first_seen.setdefault(key, len(first_seen))
         stack_guard.add(id(p))
-        if isinstance(p, Node):
-            for inp in _node_input_tensors(p):
-                visit(inp)
+        for inp in _parents(p, masks):
+            visit(inp)
         stack_guard.discard(id(p))
         finished.add(id(p))
         order.append(p)
@@ -52,10 +86,12 @@ def _walk(m: ExtractedModel) -> tuple[list, dict]:
     return order, first_seen
 
 
-def _node_input_tensors(n: Node) -> list[Tensor]:
+def _node_input_tensors(n: Node, masks: dict | None = None) -> list[Tensor]:
+    """The call's tensors in Keras' order: positional ones, then keyword ones by name."""
     tensors = list(n.inputs)
-    for v in n.call_kwargs.values():
-        tensors.extend(_tensors_in(v))
+    kwargs = {**n.call_kwargs, **masks} if masks else n.call_kwargs
+    for k in sorted(kwargs):
+        tensors.extend(_tensors_in(kwargs[k]))
     return tensors
 
 
@@ -72,20 +108,21 @@ def _tensors_in(v: object) -> list[Tensor]:
 
 def ordered_operations(m: ExtractedModel) -> list:
     """Keras' ``model.layers`` order: InputDefs and LayerDefs, by decreasing depth."""
-    order, first_seen = _walk(m)
+    order, first_seen, flow = _walk(m)
+    masks = flow.recorded
     depth: dict[int, int] = {}
     op_depth: dict[int, int] = {}
     ops: dict[int, object] = {}
     for p in reversed(order):
         d = depth.setdefault(id(p), 0)
         key = id(p.layer) if isinstance(p, Node) else id(p)
-        ops[key] = p.layer if isinstance(p, Node) else p
+        if not isinstance(p, MaskOp):  # an op, not a layer: it has a depth but no row
+            ops[key] = p.layer if isinstance(p, Node) else p
         d = max(d, op_depth.get(key, 0))
         op_depth[key] = d
         depth[id(p)] = d
-        if isinstance(p, Node):
-            for t in _node_input_tensors(p):
-                depth[id(t.producer)] = max(depth.get(id(t.producer), 0), d + 1)
+        for t in _parents(p, masks):
+            depth[id(t.producer)] = max(depth.get(id(t.producer), 0), d + 1)
     for t in m.inputs:  # declared inputs that no output depends on still count
         if isinstance(t.producer, InputDef) and id(t.producer) not in ops:
             ops[id(t.producer)] = t.producer

@@ -34,4 +34,7 @@ def load_input(path: str, stdin_bytes: bytes | None = None) -> Input:
         nb = parse_notebook(raw)
     except NotebookError as e:
         return Input(path, "", raw, problem=SourceError("LL003", str(e)))
+    except Exception as e:  # a bug in reading one notebook must not stop the run
+        return Input(path, "", raw, problem=SourceError(
+            "LL002", f"internal error: {type(e).__name__}: {e}; please report this with the file"))
     return Input(path, nb.text, raw, notebook=nb)

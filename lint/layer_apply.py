@@ -6,6 +6,7 @@ from typing import Any
 
 from .layers import lookup
 from .layers.base import Built, Config, LayerSpec, ShapeError
+from .layers.ops import BUILT_DIRECTLY
 
 # Keyword arguments every Keras layer accepts through **kwargs.
 BASE_KWARGS = frozenset(
@@ -41,11 +42,14 @@ def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
     return Config(spec.name, values)
 
 
-def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, call_kwargs: dict | None = None) -> Built:
+def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, call_kwargs: dict | None = None,
+                built_directly: bool = False) -> Built:
     """Shapes and weights of layer ``cls`` built on ``inputs`` (list of shapes)."""
     spec = lookup(cls)
     if spec is None:
         raise KeyError(cls)
     cfg = bind(spec, args, kwargs)
     cfg.values["__call__"] = call_kwargs or {}
+    if built_directly:
+        cfg.values[BUILT_DIRECTLY] = True
     return spec.compute(cfg, list(inputs))

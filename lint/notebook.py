@@ -97,6 +97,8 @@ def parse_notebook(raw: str) -> NotebookSource:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
         raise NotebookError(f"not a valid notebook: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except (ValueError, RecursionError) as e:  # a 5,000-digit number; arrays nested 100,000 deep
+        raise NotebookError(f"not a valid notebook: {e}") from None
     if not isinstance(data, dict):
         raise NotebookError("not a valid notebook: the top level must be a JSON object")
     if "cells" not in data:

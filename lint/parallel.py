@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from .cache import Cache
 from .config import Settings
 from .diagnostics import Diagnostic
-from .source import MAX_BYTES
+from .source import SourceError, read_bytes
 
 # Below this many files to analyse, starting workers costs more than it saves.
 MIN_FILES_FOR_POOL = 4
@@ -100,15 +98,16 @@ def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = Non
 def _read(task: FileTask) -> None:
     """The file's bytes, when it can be cached; unreadable files go to the analyser, which reports them."""
     try:
-        if os.path.getsize(task.path) <= MAX_BYTES:
-            with open(task.path, "rb") as f:
-                task.data = f.read()
-    except OSError:
+        task.data = read_bytes(task.path)
+    except SourceError:
         task.data = None
 
 
 def _analyse_in_pool(tasks: list[FileTask], todo: list[int], results: list, jobs: int, verbose: bool,
                      advance: Callable[[str], None]) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # Import the analyser before forking so workers share it instead of each importing it.
     from . import pipeline  # noqa: F401
     from .analyze import analyze_text  # noqa: F401

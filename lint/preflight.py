@@ -22,7 +22,6 @@ MAX_ANALYSED_BYTES = 1024 * 1024  # larger files are reported (LL004), not parse
 MAX_NESTING = 1000  # AST levels; deeper files are reported, not parsed
 MAX_PARSE_WORK = 1_500_000  # sum of AST node depths: a few seconds of libcst at worst
 
-# Python's parser refuses these files; say so in Python's words, as LL001.
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # Python's line ends, which ast line numbers count
 
 

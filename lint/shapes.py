@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import model_nodes, ordered_operations
+from .graph import mask_ops_made, model_nodes, ordered_operations
 from .layer_apply import bind
 from .layers import lookup
 from .layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
+from .layers.ops import ALREADY_BUILT
 from .model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from .symbolic import Dim, Expr, prod, shape_str
 
@@ -263,7 +264,7 @@ class Engine:
                 self.tensor_shapes[id(t.producer)] = input_override[i]
         rows: dict[int, ShapedLayer] = {}
         ops = ordered_operations(m)
-        self._name_in_creation_order(ops, model_nodes(m))
+        self._name_in_creation_order(ops, model_nodes(m), mask_ops_made(m))
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self.namer(op.name, "InputLayer", key=id(op)), "InputLayer", op.span)
@@ -348,21 +349,25 @@ class Engine:
             return "Sequential" if ld.submodel.api == "sequential" else "Functional"
         return ld.cls
 
-    def _name_in_creation_order(self, ops: list, nodes: list | tuple = ()) -> None:
+    def _name_in_creation_order(self, ops: list, nodes: list | tuple = (), mask_ops: dict | None = None) -> None:
         """Reserve auto names the way Keras hands them out: in construction order.
 
         A layer passed as an argument (the LSTM in Bidirectional(LSTM(8))) is
-        constructed first and takes a name too, and some layers create helper
-        layers when first called (MultiHeadAttention's Softmax and Dropout).
+        constructed first and takes a name too, some layers create helper
+        layers when first called (MultiHeadAttention's Softmax and Dropout),
+        and calls computing a mask create ops that share the name counter.
         """
-        first_calls: dict[int, Node] = {}
-        for n in nodes:
-            if n.layer.cls in _BUILD_SUBLAYERS and (id(n.layer) not in first_calls or n.created < first_calls[id(n.layer)].created):
-                first_calls[id(n.layer)] = n
-        events = [(op.created, op) for op in ops] + [(n.created, n) for n in first_calls.values()]
+        made_during: dict[int, list[str]] = dict(mask_ops) if mask_ops else {}
+        seen_layers: set[int] = set()
+        for n in sorted(nodes, key=lambda n: n.created):
+            if n.layer.cls in _BUILD_SUBLAYERS and id(n.layer) not in seen_layers:
+                made_during[id(n)] = list(_BUILD_SUBLAYERS[n.layer.cls]) + made_during.get(id(n), [])
+            seen_layers.add(id(n.layer))
+        calls = [n for n in nodes if id(n) in made_during]
+        events = [(op.created, op) for op in ops] + [(n.created, n) for n in calls]
         for _, op in sorted(events, key=lambda e: e[0]):
             if isinstance(op, Node):
-                for cls in _BUILD_SUBLAYERS[op.layer.cls]:
+                for cls in made_during[id(op)]:
                     self.namer(None, cls)
             elif isinstance(op, InputDef):
                 self.namer(op.name, "InputLayer", key=id(op))
@@ -406,6 +411,8 @@ class Engine:
         try:
             cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
             cfg.values["__call__"] = call_kwargs
+            if not first_call:
+                cfg.values[ALREADY_BUILT] = True
             built: Built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
         except ShapeError as e:
             call.error = e

@@ -52,9 +52,12 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise SourceError("LL003", f"file is not valid {encoding}: byte 0x{data[e.start]:02x} at offset {e.start}", line) from None
+    except (UnicodeError, ValueError) as e:  # codecs such as punycode fail without a position
+        raise SourceError("LL003", f"file cannot be decoded as {encoding}: {e}") from None
 
 
-def read_source(path: str | Path) -> Source:
+def read_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes, at most MAX_BYTES; raises SourceError (LL003) otherwise."""
     p = Path(path)
     try:
         st = p.stat()
@@ -67,12 +70,8 @@ def read_source(path: str | Path) -> Source:
                                        "read limit; not analysed")
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
-        if len(data) > MAX_BYTES:
-            raise SourceError("LL003", f"file is over the {MAX_BYTES // 1048576} MiB read limit; not analysed")
     except SourceError:
         raise
-    except IsADirectoryError:
-        raise SourceError("LL003", "a directory: not read") from None
     except PermissionError:
         raise SourceError("LL003", "permission denied: file cannot be read") from None
     except FileNotFoundError:
@@ -83,4 +82,10 @@ def read_source(path: str | Path) -> Source:
         if e.errno == errno.ELOOP:
             raise SourceError("LL003", "symlink loop: the link never reaches a file") from None
         raise SourceError("LL003", f"cannot read file: {e.strerror or e}") from None
-    return Source(str(path), decode(data, str(path)))
+    if len(data) > MAX_BYTES:
+        raise SourceError("LL003", f"file is over the {MAX_BYTES // 1048576} MiB read limit; not analysed")
+    return data
+
+
+def read_source(path: str | Path) -> Source:
+    return Source(str(path), decode(read_bytes(path), str(path)))

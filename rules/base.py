@@ -121,6 +121,8 @@ def load_plugins() -> None:
     if _plugins_loaded:
         return
     _plugins_loaded = True
+    if not _any_plugin_declared():
+        return
     from importlib.metadata import entry_points
 
     try:
@@ -135,6 +137,13 @@ def load_plugins() -> None:
                 register(obj)
         except Exception as e:
             LOAD_ERRORS.append(f"rule plugin {ep.name!r} ({ep.value}) failed to load: {type(e).__name__}: {e}")
+
+
+def _any_plugin_declared() -> bool:
+    """Whether any installed distribution may declare our entry-point group (a cheap file scan)."""
+    from layerlint.plugin_scan import plugin_declarations
+
+    return bool(plugin_declarations(ENTRY_POINT_GROUP))
 
 
 def all_rules() -> list[Rule]:

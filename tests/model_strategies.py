@@ -380,9 +380,7 @@ def pick_layer(c: Chooser, shape: tuple) -> LayerCall:
     rank = len(shape)
     if c.chance(0.03):
         # Deliberately the wrong rank: a layer made for another input rank.
-        # (TimeDistributed is left out: Keras does not check the inner layer's
-        # rank when building, so a mismatch only fails when the model runs.)
-        maker, ranks, _ = c.pick([e for e in CATALOGUE if e[0] is not m_time_distributed])
+        maker, ranks, _ = c.pick(CATALOGUE)
         want = c.pick(ranks)
         return maker(c, (None,) + tuple((list(shape[1:]) + [3] * want)[: want - 1]))
     options = [(m, w) for m, ranks, w in CATALOGUE if rank in ranks]
@@ -457,6 +455,10 @@ class _Var:
     used: bool = False
 
 
+# Shared layers whose later calls may take any rank (see functional_program).
+LOOSE_WHEN_SHARED = frozenset(["RNN", "TimeDistributed"])
+
+
 def functional_program(c: Chooser) -> Program:
     p = Program("functional", list(HEADER))
     tensors: list[_Var] = []
@@ -479,11 +481,13 @@ def functional_program(c: Chooser) -> Program:
             text, out = _attention(c, [t for t in singles if len(t.shape) == 3])
         elif kind == 3 and shared:
             var, cls, args, kwargs, rank = c.pick(shared)
-            # Same rank as the first call: a built layer that Keras does not
-            # pin to a rank accepts any other while building the model and
-            # only fails when it runs, which the engine reports early.
-            same_rank = [t for t in singles if len(t.shape) == rank]
-            x = c.pick(same_rank) if same_rank else None
+            # Most layers get the same rank as at their first call: a built
+            # layer that Keras does not pin to a rank accepts any other while
+            # building the model and only fails when it runs, which the
+            # engine reports early.  RNN(cell) and TimeDistributed are built
+            # by the engine as loosely as Keras builds them, so any rank goes.
+            fits = [t for t in singles if len(t.shape) == rank or cls in LOOSE_WHEN_SHARED]
+            x = c.pick(fits) if fits else None
             if x is None:
                 continue
             x.used = True

@@ -194,6 +194,22 @@ def test_static_engine_equals_keras(keras_module: Any, program: Program) -> None
     assert not problems, "\n".join(problems) + "\n\n" + program.source
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# Disagreements the fuzzer found, kept as programs: runnable models (also
+# summary fixtures) and programs Keras refuses (which cannot be).
+FUZZ_FINDS = sorted(FIXTURES.glob("models/fuzz_*.py")) + sorted(FIXTURES.glob("fuzz_rejects/*.py"))
+
+
+@pytest.mark.parametrize("path", FUZZ_FINDS, ids=[p.name for p in FUZZ_FINDS])
+def test_fuzz_finds_agree(keras_module: Any, path: Path) -> None:
+    """The fuzzer's full comparison (names, error lines, --confirm) on every kept find."""
+    source = path.read_text()
+    refused = run_in_keras(keras_module, source)["error_line"] is not None
+    assert refused == (path.parent.name == "fuzz_rejects"), "fuzz_rejects/ holds exactly the programs Keras refuses"
+    problems = compare(keras_module, Program("functional", source.splitlines()))
+    assert not problems, "\n".join(problems)
+
+
 def test_generator_covers_the_catalogue() -> None:
     """The strategy reaches most supported layer families, so the fuzzer tests them."""
     seen: Counter = Counter()

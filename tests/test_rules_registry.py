@@ -64,6 +64,7 @@ def test_entry_point_rules_are_loaded(registry, monkeypatch):
     eps = [FakeEntryPoint("demo", EveryDense), FakeEntryPoint("broken", ImportError("no module named demo_x"))]
     monkeypatch.setattr("importlib.metadata.entry_points", lambda group: eps if group == "layerlint.rules" else [])
     monkeypatch.setattr(base, "_plugins_loaded", False)
+    monkeypatch.setattr(base, "_any_plugin_declared", lambda: True)
     codes = [r.code for r in all_rules()]
     assert "XY201" in codes and "LL201" in codes
     assert any("broken" in e and "no module named demo_x" in e for e in base.LOAD_ERRORS)

@@ -123,7 +123,7 @@ class Positions:
                     self._generate(stmt)
                     if node in computed:
                         return computed[node]
-            except _Mismatch:
+            except Exception:  # _Mismatch, or a construct this module does not know: the slow way is exact
                 pass
             self._whole_module()
         return computed.get(node)
@@ -170,7 +170,8 @@ class Positions:
     def _compound(self, stmt: Any, tree: Any, indent: tuple[str, ...], is_elif: bool = False) -> None:
         assert self._located is not None
         self._located[stmt] = _Located([tree], indent, is_elif)
-        self._block(stmt.body, tree.body, indent)
+        if not isinstance(stmt, cst.Match):
+            self._block(stmt.body, tree.body, indent)
         if isinstance(stmt, (cst.Try, getattr(cst, "TryStar", cst.Try))):
             if len(stmt.handlers) != len(tree.handlers):
                 raise _Mismatch
@@ -287,6 +288,8 @@ def _header_only(stmt: Any) -> cst.CSTNode | None:
     """A copy of a compound statement without its indented bodies, decorators and
     leading lines, so it regenerates from the line of its keyword.  The copy shares
     every child node with the original, so their ranges land on the original's nodes."""
+    if isinstance(stmt, cst.Match):
+        return None  # cases are statements of their own; the subject is rarely asked about
     changes: dict[str, Any] = {"leading_lines": ()}
     if isinstance(stmt.body, cst.IndentedBlock):
         changes["body"] = cst.IndentedBlock(body=())

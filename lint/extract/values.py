@@ -9,9 +9,10 @@ the Keras-aware rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import libcst as cst
+if TYPE_CHECKING:  # annotations only: rules import these classes without loading the parser
+    import libcst as cst
 
 from ..model import ExtractedModel, InputDef, LayerDef, Node, Tensor
 

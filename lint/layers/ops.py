@@ -15,6 +15,12 @@ from ..symbolic import Dim, Expr, as_int, dim_str, shape_str
 from .base import Config, Shape, ShapeError, Unanalysable
 
 AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+# Config key set when a wrapper (TimeDistributed) builds the layer directly
+# instead of calling it: Keras then never checks the layer's InputSpec.
+BUILT_DIRECTLY = "__built_directly__"
+# Config key set for the later calls of a shared layer: Keras does not build
+# it again, it only checks the InputSpec and computes the output shape.
+ALREADY_BUILT = "__already_built__"
 DATA_FORMATS = ("channels_last", "channels_first")
 
 

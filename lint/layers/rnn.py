@@ -21,6 +21,7 @@ from .base import (
     require_rank,
     single,
 )
+from .ops import ALREADY_BUILT
 
 # Gate blocks stacked along the kernel's last axis.
 GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
@@ -183,8 +184,10 @@ def rnn(cfg: Config, inputs: list) -> Built:
     from ..layer_apply import bind  # deferred: layer_apply imports this package
 
     shape = single(inputs, "RNN")
-    # RNN has no InputSpec, but the step input (batch,) + shape[2:] needs a feature axis.
-    require_rank(shape, 3, "RNN", at_least=True)
+    # RNN has no InputSpec, but building its cells on the step input
+    # (batch,) + shape[2:] needs a feature axis; once built, Keras' output
+    # shape only reads the batch and time axes.
+    require_rank(shape, 2 if cfg[ALREADY_BUILT] else 3, "RNN", at_least=True)
     _check_stateful(cfg, shape)
     cells = _cells_of(cfg["cell"])
     states: list = []

@@ -15,11 +15,11 @@ def _inner(cfg: Config, key: str) -> LayerArg:
     return arg
 
 
-def _apply(arg: LayerArg, inputs: list) -> Built:
+def _apply(arg: LayerArg, inputs: list, built_directly: bool = False) -> Built:
     from ..layer_apply import apply_layer  # deferred: layer_apply imports this package
 
     try:
-        return apply_layer(arg.cls, arg.args, arg.kw, inputs)
+        return apply_layer(arg.cls, arg.args, arg.kw, inputs, built_directly=built_directly)
     except KeyError:
         raise Unanalysable(f"wrapped layer {arg.cls} is not modelled") from None
 
@@ -105,7 +105,9 @@ def time_distributed(cfg: Config, inputs: list) -> Built:
         )
     # The wrapped layer sees one time step: the time axis is dropped, then re-added.
     step = (shape[0],) + tuple(shape[2:])
-    inner = _apply(_inner(cfg, "layer"), [step])
+    # Keras builds the wrapped layer directly, not through its __call__, so
+    # the wrapped layer's own input rank check never runs.
+    inner = _apply(_inner(cfg, "layer"), [step], built_directly=True)
     if isinstance(inner.output, list):
         raise Unanalysable("TimeDistributed over a layer with several outputs")
     child = inner.output

@@ -1,0 +1,13 @@
+"""Shared test set-up."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_results_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own empty results cache: tests that register extra rules
+    or change settings in-process must not see another test's cached findings, and
+    nothing is written into the working tree."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path_factory.mktemp("layerlint_cache")))
