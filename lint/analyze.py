@@ -83,9 +83,13 @@ def _analyze(fa: FileAnalysis) -> None:
     except cst.ParserSyntaxError as e:
         # Python accepted the file (preflight), so this is a limit of libcst, not the user's mistake.
         msg = e.message.strip().splitlines()[0] if e.message else "invalid syntax"
-        fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python "
+        fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python's parser "
                                      f"accepts ({msg}); please report this with the file",
                             Span(e.raw_line, e.raw_column, e.raw_line, e.raw_column)))
+        return
+    except cst.CSTValidationError as e:  # libcst builds a node it then refuses, e.g. for `return*x`
+        fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python's parser "
+                                     f"accepts ({e}); please report this with the file", Span(1, 0, 1, 0)))
         return
     except RecursionError:
         fa.problems.append(("LL004", "source nested too deeply to parse", Span(1, 0, 1, 0)))

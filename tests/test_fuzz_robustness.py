@@ -10,6 +10,12 @@ error) may appear, and no input may take longer than MAX_SECONDS.
 CI runs LAYERLINT_ROBUST_EXAMPLES inputs (default 200) from a fixed seed;
 a long local run: ``LAYERLINT_ROBUST_EXAMPLES=10000 pytest tests/test_fuzz_robustness.py
 --hypothesis-show-statistics`` (LAYERLINT_ROBUST_SEED picks another sequence).
+
+Long local runs (Python 3.11): 30,000 mutated fixtures (10,000 each from seeds 0, 7
+and 11) and 1,000 hypothesmith programs, no failure after the fixes.  Crashes they
+found, now fixed and pinned in tests/test_robustness.py: a notebook holding a
+5,000-digit number (json raises ValueError, which stopped the whole run), and
+``return* x``, which libcst parses and then refuses (CSTValidationError).
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 _WORD = re.compile(r"\w+|\S")
+# The one LL002 that is not a crash: valid Python libcst cannot represent (``return* x``),
+# reported as such (tests/test_robustness.py pins the known case).
+PARSER_LIMIT = "layerlint's parser cannot read this file, which Python's parser accepts"
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
@@ -126,11 +135,12 @@ def assert_survives(path: str, data: bytes) -> None:
     start = time.monotonic()
     inp = load_input(path, data)
     fa = analyze_input(inp)
-    assert not [p for p in fa.problems if p[0] == "LL002"], fa.problems
+    assert not [p for p in fa.problems if p[0] == "LL002" and PARSER_LIMIT not in p[1]], fa.problems
     diagnostics = check_analysis(fa, RULES_SETTINGS, RULES)
     if inp.notebook is not None:
         diagnostics = inp.notebook.remap_all(diagnostics)
-    assert not [d for d in diagnostics if d.code == "LL002"], [d.message for d in diagnostics if d.code == "LL002"]
+    crashes = [d.message for d in diagnostics if d.code == "LL002" and PARSER_LIMIT not in d.message]
+    assert not crashes, crashes
     render_file(fa, explain=True)
     summary_document([fa])
     assert time.monotonic() - start < MAX_SECONDS

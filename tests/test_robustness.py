@@ -432,7 +432,7 @@ def test_valid_python_that_libcst_rejects_is_an_internal_error(monkeypatch: pyte
 
     monkeypatch.setattr(analyze_mod.cst, "parse_module", refuse)
     (code, message, span), = analyze_text(MODEL, "m.py").problems
-    assert code == "LL002" and "which Python accepts (unsupported)" in message and (span.line, span.col) == (2, 4)
+    assert code == "LL002" and "which Python's parser accepts (unsupported)" in message and (span.line, span.col) == (2, 4)
 
 
 def test_two_thousand_layer_functional_model() -> None:
@@ -445,3 +445,19 @@ def test_two_thousand_layer_functional_model() -> None:
     (model,) = fa.models
     assert len(model.layers) == 2002  # the InputLayer row, 2,000 Dense, the Reshape
     assert model.layers[-1].status == "error" and model.layers[-1].span.line == 2004
+
+
+@pytest.mark.parametrize("code", ["LL001", "LL002", "LL003", "LL004"])
+def test_every_problem_code_is_a_documented_rule(code: str) -> None:
+    from layerlint.rules import get_rule
+
+    rule = get_rule(code)
+    assert rule is not None and rule.severity == "error" and rule.what and rule.why
+
+
+def test_code_libcst_cannot_represent_is_reported() -> None:
+    # found by fuzzing: libcst builds `return* x` (which Python only refuses when compiling) and then refuses its own node
+    source = MODEL + "def build():\n    return* model\n"
+    (code, message, _), = analyze_text(source, "m.py").problems
+    assert code == "LL002"
+    assert message.startswith("internal error: layerlint's parser cannot read this file, which Python's parser accepts")

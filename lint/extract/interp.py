@@ -245,7 +245,8 @@ class Interpreter:
             return  # a sibling module of the user's project: we do not read other files
         base = _dotted(small.module)
         if isinstance(small.names, cst.ImportStar):
-            self.star_modules.append(base)
+            if base not in self.star_modules:  # a repeated star import must not slow every lookup
+                self.star_modules.append(base)
             return
         for alias in small.names:
             name = _dotted(alias.name)
