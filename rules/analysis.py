@@ -61,8 +61,12 @@ class AnalysisBudgetExceeded(_FileProblem):
     code = "LL004"
     name = "analysis-budget-exceeded"
     summary = "The file is too large or too deeply nested to analyse within budget"
-    what = "Reports files whose analysis was stopped because it exceeded layerlint's time or size budget."
-    why = "The file's models were not (fully) checked."
+    what = (
+        "Reports files whose analysis was stopped by one of layerlint's budgets: files over 1 MiB, code nested "
+        "more than 1,000 levels, parsing work beyond a fixed cap, or more than 20 s of analysis. Models finished "
+        "before the budget ran out are still reported."
+    )
+    why = "The file's models were not (fully) checked; without a budget one generated or hostile file could hang a pre-commit hook or a CI run."
 
 
 @register
