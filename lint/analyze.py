@@ -74,7 +74,7 @@ def analyze_text(text: str, path: str) -> FileAnalysis:
 def _analyze(fa: FileAnalysis) -> None:
     text, path = fa.text, fa.path
     deadline = time.monotonic() + MAX_FILE_SECONDS
-    problem = preflight(text)
+    problem, tree = preflight(text)
     if problem is not None:
         fa.problems.append(problem.as_tuple())
         return
@@ -97,7 +97,7 @@ def _analyze(fa: FileAnalysis) -> None:
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
     try:
-        result: FileResult = extract_module(module, path, text)
+        result: FileResult = extract_module(module, path, text, tree)
         fa.notes = result.notes
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
         for i, m in enumerate(models):

@@ -35,21 +35,22 @@ class Problem:
         return (self.code, self.message, self.span)
 
 
-def preflight(text: str) -> Problem | None:
-    """The first reason not to parse ``text`` with libcst, or None when it is safe to."""
+def preflight(text: str) -> tuple[Problem | None, ast.Module | None]:
+    """The first reason not to parse ``text`` with libcst (or None when it is safe to),
+    and Python's tree of it when it parsed; the positions index reuses that tree."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_ANALYSED_BYTES:
         return Problem("LL004", f"file is {_size(size)}, over the analysis budget of {_size(MAX_ANALYSED_BYTES)} "
-                                "per file; not analysed", Span(1, 0, 1, 0))
+                                "per file; not analysed", Span(1, 0, 1, 0)), None
     try:
         tree = ast.parse(text)
     except SyntaxError as e:
-        return syntax_problem(e)
+        return syntax_problem(e), None
     except (RecursionError, MemoryError):
-        return Problem("LL004", "expressions nested too deeply for Python's parser; not analysed", Span(1, 0, 1, 0))
+        return Problem("LL004", "expressions nested too deeply for Python's parser; not analysed", Span(1, 0, 1, 0)), None
     except ValueError as e:  # e.g. NUL characters that reached here through stdin
-        return Problem("LL003", f"not Python source: {e}", Span(1, 0, 1, 0))
-    return _work_problem(tree, text)
+        return Problem("LL003", f"not Python source: {e}", Span(1, 0, 1, 0)), None
+    return _work_problem(tree, text), tree
 
 
 def syntax_problem(e: SyntaxError) -> Problem:

@@ -9,6 +9,7 @@ named by its source text, and a note says where.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import time
@@ -96,10 +97,10 @@ BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "li
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str, text: str | None = None) -> None:
+    def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self.path = path
-        self.positions = Positions(module, text)
+        self.positions = Positions(module, text, tree)
         self.result = FileResult(path)
         self.globals = Frame(None)
         self.star_modules: list[str] = []
@@ -1384,7 +1385,8 @@ def _functional_nodes(m: ExtractedModel) -> list[Node]:
     return model_nodes(m)
 
 
-def extract_module(module: cst.Module, path: str, text: str | None = None) -> FileResult:
+def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> FileResult:
     """Run the interpreter over a parsed module and return the models it built.
-    ``text`` is the module's source, if at hand (it saves regenerating it)."""
-    return Interpreter(module, path, text).run()
+    ``text`` is the module's source and ``tree`` Python's parse of it, if at hand
+    (they save regenerating and re-parsing it for positions)."""
+    return Interpreter(module, path, text, tree).run()

@@ -85,9 +85,10 @@ class _Located:
 class Positions:
     """``span(node)`` for nodes of one module, as libcst's PositionProvider would give."""
 
-    def __init__(self, module: cst.Module, text: str | None = None) -> None:
+    def __init__(self, module: cst.Module, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self._text = text
+        self._tree = tree if text is not None else None  # Python's parse of ``text``, when the caller has one
         self.stack: list[cst.CSTNode] = []  # statements being executed, innermost last
         self._ranges = _Ranges()
         self._located: dict[cst.CSTNode, _Located] | None = None
@@ -140,10 +141,12 @@ class Positions:
         if self._located is not None:
             return
         text = self._text if self._text is not None else self.module.code
-        try:
-            tree = ast.parse(text)
-        except Exception as e:  # SyntaxError, or a grammar newer than this Python's ast
-            raise _Mismatch from e
+        tree = self._tree
+        if tree is None:
+            try:
+                tree = ast.parse(text)
+            except Exception as e:  # SyntaxError, or a grammar newer than this Python's ast
+                raise _Mismatch from e
         self._lines = _NEWLINE.split(text)
         self._located = {}
         self._pair(self.module.body, tree.body, ())
