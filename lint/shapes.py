@@ -9,6 +9,7 @@ downstream unknown rather than guessed.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,8 +72,9 @@ class ShapedLayer:
     def is_input(self) -> bool:
         return isinstance(self.source, InputDef)
 
-    @property
+    @functools.cached_property
     def config(self) -> dict:
+        # Rules read it many times per layer; the source arguments never change after extraction.
         if isinstance(self.source, LayerDef):
             spec = lookup(self.source.cls)
             if spec is not None:
