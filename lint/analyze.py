@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .extract.interp import BudgetExceeded, extract_module
+from .extract.parse import parse_module
 from .model import ExtractedModel, FileResult, Note, Span
 from .preflight import preflight
 from .shapes import ShapedModel, shape_model
@@ -79,7 +80,7 @@ def _analyze(fa: FileAnalysis) -> None:
         fa.problems.append(problem.as_tuple())
         return
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text, tree)
     except cst.ParserSyntaxError as e:
         # Python accepted the file (preflight), so this is a limit of libcst, not the user's mistake.
         msg = e.message.strip().splitlines()[0] if e.message else "invalid syntax"

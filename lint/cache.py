@@ -11,7 +11,6 @@ and rewritten, never trusted.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -39,6 +38,8 @@ def default_cache_dir() -> Path:
 
 def code_fingerprint() -> str:
     """layerlint's version, the state of its own source files and the rule plugins installed."""
+    import hashlib  # here, not at the top: a run without the cache never hashes
+
     h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
     package_dirs = {Path(__file__).resolve().parent}
     try:  # the rules package lives apart from lint/ in a checkout; find it without importing it
@@ -75,6 +76,8 @@ class Cache:
         return self.directory is not None
 
     def key(self, path: str, settings_key: str, data: bytes) -> str:
+        import hashlib
+
         h = hashlib.sha256()
         for part in (self._code, settings_key, path):
             h.update(part.encode("utf-8", "surrogatepass") + b"\0")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import traceback
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -145,5 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # never show a user a bare traceback
         print(f"layerlint: internal error: {type(e).__name__}: {e} (run with --verbose and please report it)", file=sys.stderr)
         if getattr(args, "verbose", False):
+            import traceback
+
             traceback.print_exc()
         return EXIT_ERROR

@@ -10,7 +10,6 @@ exit 2 with a message the user can act on.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import re
 import sys
@@ -20,11 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from .files import DEFAULT_EXCLUDES, WalkPolicy
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 TABLE = "tool.layerlint"
 CLI_SOURCE = "command line"
@@ -317,6 +311,8 @@ def parse_table(table: Mapping[str, Any], source: str) -> dict[str, Any]:
     for key, raw in table.items():
         parse = _FIELD_PARSERS.get(key) or (THRESHOLDS[key].parse if key in THRESHOLDS else None)
         if parse is None:
+            import difflib
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(known)}"
             raise ConfigError(source, key, f"unknown key{hint}")
@@ -352,6 +348,11 @@ def settings_from(parsed: Mapping[str, Any], base: Settings | None = None, **met
 
 def read_config_file(path: Path, require_table: bool = True) -> dict[str, Any] | None:
     """The raw ``[tool.layerlint]`` table of a pyproject.toml (or layerlint.toml), or None."""
+    # Imported here: most runs on a save meet no configuration file, and start-up time counts.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import sys
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +45,8 @@ def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
         return analyze_text(inp.text, inp.path)
     except Exception as e:  # one file's internal error must not stop the run
         if verbose:
+            import traceback
+
             traceback.print_exc(file=sys.stderr)
         fa = FileAnalysis(inp.path, inp.text)
         msg = f"internal error: {type(e).__name__}: {e}; please report this with the file"

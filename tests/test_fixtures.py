@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from layerlint.cli import analyze_path
+from layerlint.extract import parse
 from layerlint.report import model_json
 
 from fixtures.regen import ROOT, fixture_files, summary_text
@@ -27,9 +28,13 @@ def _rel(p: Path) -> str:
     return p.relative_to(ROOT).as_posix()
 
 
+@pytest.mark.parametrize("parse_in", ["default", "pieces"])
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_summary_matches_golden(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_summary_matches_golden(path: Path, parse_in: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also with every file parsed a top-level statement at a time, as long files are."""
     monkeypatch.chdir(ROOT)
+    if parse_in == "pieces":
+        monkeypatch.setattr(parse, "CHUNKED_FROM_CHARS", 0)
     golden = path.with_suffix(".summary.txt")
     assert golden.exists(), f"missing {golden.name}: run python fixtures/regen.py"
     assert summary_text(path) == golden.read_text()

@@ -8,24 +8,30 @@ system wants repository paths (gitlab, sarif).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from . import ci, machine, text
 from .common import RuleDescriptor
 
-FORMATS: dict[str, Callable[..., str]] = {
-    "concise": text.render_concise,
-    "full": text.render_full,
-    "json": machine.render_json,
-    "json-lines": machine.render_json_lines,
-    "github": ci.render_github,
-    "gitlab": ci.render_gitlab,
-    "sarif": ci.render_sarif,
+# format -> (module, function): a run imports only the formatter it prints with
+FORMATS: dict[str, tuple[str, str]] = {
+    "concise": ("text", "render_concise"),
+    "full": ("text", "render_full"),
+    "json": ("machine", "render_json"),
+    "json-lines": ("machine", "render_json_lines"),
+    "github": ("ci", "render_github"),
+    "gitlab": ("ci", "render_gitlab"),
+    "sarif": ("ci", "render_sarif"),
 }
 
-__all__ = ["FORMATS", "RuleDescriptor", "render"]
+__all__ = ["FORMATS", "RuleDescriptor", "formatter", "render"]
+
+
+def formatter(fmt: str) -> Callable[..., str]:
+    module, function = FORMATS[fmt]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def render(diagnostics: Iterable[Diagnostic], fmt: str, root: Path | None = None,
@@ -40,5 +46,5 @@ def render(diagnostics: Iterable[Diagnostic], fmt: str, root: Path | None = None
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
     diags = sorted(diagnostics, key=Diagnostic.sort_key)
     rules = [RuleDescriptor.coerce(r) for r in rules_meta]
-    return FORMATS[fmt](diags, root=(root or Path.cwd()), rules=rules, color=color, sources=sources or {},
+    return formatter(fmt)(diags, root=(root or Path.cwd()), rules=rules, color=color, sources=sources or {},
                         version=version)
