@@ -6,6 +6,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -15,6 +16,9 @@ from .model import ExtractedModel, FileResult, Note, Span
 from .preflight import preflight
 from .shapes import ShapedModel, shape_model
 from .symbolic import Expr
+
+if TYPE_CHECKING:
+    from .notebook import NotebookSource
 
 # Every Keras name the interpreter recognises resolves through an import path
 # that contains "keras" (keras, tensorflow.keras, tf_keras; see
@@ -34,6 +38,8 @@ class FileAnalysis:
     subclassed: list[ExtractedModel] = field(default_factory=list)
     # (code, message, Span): LL001 syntax error, LL002 internal error, LL003 unreadable, LL004 budget
     problems: list[tuple] = field(default_factory=list)
+    # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
+    notebook: NotebookSource | None = None
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:

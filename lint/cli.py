@@ -28,7 +28,7 @@ def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from .report import render_file, summary_document
+    from .report import problem_location, render_file, summary_document
 
     try:
         files = discover(args.paths)
@@ -50,7 +50,7 @@ def _summary(args: argparse.Namespace) -> int:
         chunks = []
         for fa in results:
             for code, msg, span in fa.problems:
-                print(f"{fa.path}:{span.line}:{span.col + 1}: {code} {msg}", file=sys.stderr)
+                print(f"{problem_location(fa, span.line, span.col)}: {code} {msg}", file=sys.stderr)
             text = render_file(fa, args.explain)
             if text:
                 chunks.append(text)

@@ -28,6 +28,12 @@ if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs an
 
 def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
     """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
+    fa = _analyze_input(inp, verbose)
+    fa.notebook = inp.notebook
+    return fa
+
+
+def _analyze_input(inp: Input, verbose: bool) -> FileAnalysis:
     from .analyze import FileAnalysis, analyze_text
     from .model import Span
 

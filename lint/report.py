@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .analyze import FileAnalysis
 from .shapes import ShapedLayer, ShapedModel, explain_params
 from .symbolic import Dim, shape_str, to_json_dim
 
+if TYPE_CHECKING:
+    from .notebook import NotebookSource
+
 JSON_VERSION = 1
+
+
+# -- where things are: a line of a file, or a cell and line of a notebook ----
+
+
+def place(notebook: NotebookSource | None, line: int) -> str:
+    """A line as its reader finds it: ``12``, or ``cell 4:2`` in a notebook."""
+    if notebook is None:
+        return str(line)
+    cell, in_cell = notebook.locate(line)
+    return f"cell {cell}:{in_cell}"
+
+
+def problem_location(fa: FileAnalysis, line: int, col: int) -> str:
+    """``path:line:col`` (1-based column), with the cell for a notebook, as ``check`` prints it."""
+    return f"{fa.path}:{place(fa.notebook, line)}:{col + 1}"
+
+
+def _json_place(notebook: NotebookSource | None, line: int) -> dict:
+    if notebook is None:
+        return {"line": line}
+    cell, in_cell = notebook.locate(line)
+    return {"cell": cell, "line": in_cell}
 
 
 def fmt_count(d: Dim) -> str:
@@ -54,28 +80,31 @@ def _row_status(row: ShapedLayer) -> str | None:
     return None
 
 
-def model_title(path: str, sm: ShapedModel) -> str:
+def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = None) -> str:
     m = sm.model
-    where = f"{path}:{m.span.line}"
+    where = f"{path}:{place(notebook, m.span.line)}"
     ctx = f" [{m.context}]" if m.context else ""
     return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
 
 
-def render_summary(sm: ShapedModel, path: str, explain: bool = False) -> str:
+def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: NotebookSource | None = None) -> str:
     rows = []
     for row in sm.layers:
         params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
         if row.is_input:
             params = "0"
-        rows.append((_row_label(row), output_str(row.output), params, str(row.span.line), row))
+        line = place(notebook, row.span.line).removeprefix("cell ")
+        rows.append((_row_label(row), output_str(row.output), params, line, row))
     w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
     w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
     w3 = max([len("Param #")] + [len(r[2]) for r in rows])
-    sep = "-" * (w1 + w2 + w3 + 14)
-    out = [model_title(path, sm), sep,
-           f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  Line", "=" * len(sep)]
+    line_head = "Line" if notebook is None else "Cell:Line"
+    w4 = max([len(line_head)] + [len(r[3]) for r in rows])
+    sep = "-" * (w1 + w2 + w3 + w4 + 10)
+    out = [model_title(path, sm, notebook), sep,
+           f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  {line_head:>{w4}}", "=" * len(sep)]
     for label, shape, params, line, row in rows:
-        out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>4}")
+        out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>{w4}}")
         status = _row_status(row)
         if status:
             out.append(f"    {status}")
@@ -91,7 +120,8 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False) -> str:
             r.status != "ok" and not r.weights for r in sm.layers) else "")
         out = [o for o in out if o != ""]
     for note in sm.model.notes:
-        out.append(f"note (line {note.span.line}): {note.message}")
+        at = f"line {note.span.line}" if notebook is None else place(notebook, note.span.line).replace(":", ", line ")
+        out.append(f"note ({at}): {note.message}")
     out.append(sep)
     return "\n".join(out)
 
@@ -147,12 +177,13 @@ def shape_in(row: ShapedLayer) -> str:
 
 
 def render_file(fa: FileAnalysis, explain: bool = False) -> str:
-    parts = [render_summary(sm, fa.path, explain) for sm in fa.models]
+    parts = [render_summary(sm, fa.path, explain, fa.notebook) for sm in fa.models]
     # With --confirm (lint/confirm.py), each model's verdict from Keras follows its table.
     for i, result in enumerate(getattr(fa, "confirmations", None) or []):
         parts[i] += "\n" + result.render()
     for m in fa.subclassed:
-        parts.append(f'Model: "{m.name}" (subclassed) at {fa.path}:{m.span.line}: not analysed: layers built in call() are not followed')
+        parts.append(f'Model: "{m.name}" (subclassed) at {fa.path}:{place(fa.notebook, m.span.line)}: not analysed: '
+                     "layers built in call() are not followed")
     return "\n\n".join(parts)
 
 
@@ -171,14 +202,14 @@ def _json_shape(out: Any) -> Any:
     return [to_json_dim(d) for d in out]
 
 
-def layer_json(row: ShapedLayer) -> dict:
+def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict:
     err = None
     if row.error is not None:
         err = row.error.message
     elif row.status in ("opaque", "unknown"):
         err = None
     return {
-        "line": row.span.line,
+        **_json_place(notebook, row.span.line),
         "class": row.cls,
         "name": row.name,
         "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
@@ -192,20 +223,21 @@ def layer_json(row: ShapedLayer) -> dict:
     }
 
 
-def model_json(sm: ShapedModel, path: str) -> dict:
+def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = None) -> dict:
+    """Lines are lines of ``path``; in a notebook they are lines of the cell named by ``cell``."""
     m = sm.model
     return {
         "path": path,
-        "line": m.span.line,
+        **_json_place(notebook, m.span.line),
         "name": sm.name,
         "api": m.api,
         "context": m.context,
-        "layers": [layer_json(r) for r in sm.layers],
+        "layers": [layer_json(r, notebook) for r in sm.layers],
         "total_params": _json_count(sm.total_params),
         "trainable_params": _json_count(sm.trainable_params),
         "non_trainable_params": _json_count(sm.non_trainable_params),
         "complete": sm.complete,
-        "notes": [{"line": n.span.line, "message": n.message} for n in m.notes],
+        "notes": [{**_json_place(notebook, n.span.line), "message": n.message} for n in m.notes],
     }
 
 
@@ -219,14 +251,15 @@ def _with_confirmation(doc: dict, fa: FileAnalysis, index: int) -> dict:
 def summary_document(files: list[FileAnalysis]) -> dict:
     return {
         "version": JSON_VERSION,
-        "models": [_with_confirmation(model_json(sm, fa.path), fa, i) for fa in files for i, sm in enumerate(fa.models)],
+        "models": [_with_confirmation(model_json(sm, fa.path, fa.notebook), fa, i)
+                   for fa in files for i, sm in enumerate(fa.models)],
         "not_analysed": [
-            {"path": fa.path, "line": m.span.line, "name": m.name, "api": m.api,
+            {"path": fa.path, **_json_place(fa.notebook, m.span.line), "name": m.name, "api": m.api,
              "reason": "subclassed model: layers built in call() are not followed"}
             for fa in files for m in fa.subclassed
         ],
         "problems": [
-            {"path": fa.path, "code": code, "message": msg, "line": span.line, "column": span.col + 1}
+            {"path": fa.path, "code": code, "message": msg, **_json_place(fa.notebook, span.line), "column": span.col + 1}
             for fa in files for code, msg, span in fa.problems
         ],
     }
