@@ -48,6 +48,15 @@ class Context:
         """A rule option from the settings (config may override), else the rule's default."""
         return self.options.get(key, rule.options.get(key))
 
+    def line_ref(self, line: int) -> str:
+        """How a message names another line of the file: ``line 9``, or ``cell 5, line 3``
+        in a notebook, whose findings are placed by cell."""
+        notebook = getattr(self.analysis, "notebook", None)
+        if notebook is None:
+            return f"line {line}"
+        cell, in_cell = notebook.locate(line)
+        return f"cell {cell}, line {in_cell}"
+
 
 class Rule:
     """Base class of every rule; subclasses set the class attributes and override a check method."""

@@ -70,10 +70,10 @@ def loss_pairings(model: ShapedModel, ctx: Context) -> Iterator[Pairing]:
         yield Pairing(head, parsed, m.compile_span or span_of(head.dense))
 
 
-def head_label(head: Head) -> str:
+def head_label(head: Head, ctx: Context) -> str:
     units = last_dim(head.output)
     count = "? units" if units is None else f"{units} unit{'s' if units != 1 else ''}"
-    return f"the output layer `{head.dense.row.name}` (line {span_of(head.dense).line}, {count}, {head.activation})"
+    return f"the output layer `{head.dense.row.name}` ({ctx.line_ref(span_of(head.dense).line)}, {count}, {head.activation})"
 
 
 @register
@@ -134,12 +134,12 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
                        "that do not sum to 1, as a categorical loss assumes")
                 fix = "use softmax for one class per sample, or binary_crossentropy for multi-label outputs"
             elif act in PROBABILITY_ACTIVATIONS and loss.from_logits is True:
-                msg = f"{loss.name} with from_logits=True but {head_label(p.head)} already applies {act}"
+                msg = f"{loss.name} with from_logits=True but {head_label(p.head, ctx)} already applies {act}"
                 fix = f"drop from_logits=True, or remove the {act} to output logits"
             elif act == "linear" and loss.from_logits is False and \
                     not (units == 1 and loss.name in CATEGORICAL | SPARSE):
                 want = "sigmoid" if loss.name in BINARY else "softmax"
-                msg = (f"{loss.name} expects probabilities but {head_label(p.head)} has no activation; "
+                msg = (f"{loss.name} expects probabilities but {head_label(p.head, ctx)} has no activation; "
                        "without from_logits=True its outputs are clipped into [0, 1]")
                 fix = f"add activation=\"{want}\" to the output layer, or pass from_logits=True to the loss"
             if msg:
@@ -178,7 +178,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for p in loss_pairings(model, ctx):
             if p.loss.name in CATEGORICAL | SPARSE and last_dim(p.head.output) == 1:
-                msg = f"{p.loss.name} over 1 unit: {head_label(p.head)} leaves nothing to choose between"
+                msg = f"{p.loss.name} over 1 unit: {head_label(p.head, ctx)} leaves nothing to choose between"
                 fix = ("for two classes use Dense(1, activation=\"sigmoid\") with binary_crossentropy; "
                        "for n classes use Dense(n, activation=\"softmax\")")
                 yield Finding(p.span, msg, fix)

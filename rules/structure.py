@@ -496,7 +496,7 @@ model = Sequential([                           # pooling over the whole length o
             trace_text = f" ({' -> '.join(str(x) for x in trace)})" if len(trace) > 2 else ""
             before = fmt(f["spatial_in"][collapsed[0]])
             msg = (f"{call.row.cls} `{call.row.name}` reduces {axes} from {before} to 1{trace_text}: "
-                   f"the {user.row.cls} at line {span_of(user).line} sees a single position")
+                   f"the {user.row.cls} at {ctx.line_ref(span_of(user).line)} sees a single position")
             fix = (f"use layers.GlobalMaxPooling{len(f['spatial_in'])}D() / GlobalAveragePooling"
                    f"{len(f['spatial_in'])}D() if merging all positions is meant; otherwise pool less or use a larger input")
             yield Finding(span_of(call), msg, fix)

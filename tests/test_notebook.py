@@ -112,3 +112,22 @@ def test_remap_points_at_the_cell_and_clamps_spans_to_it() -> None:
 def test_broken_notebooks_raise_clear_errors(raw: str, words: str) -> None:
     with pytest.raises(NotebookError, match=words.replace("(", r"\(").replace("[", r"\[")):
         parse_notebook(raw)
+
+
+def test_messages_name_other_lines_by_cell(tmp_path) -> None:
+    # The head is line 3 of cell 3 (the markdown cell counts); compile() is in cell 4.
+    path = tmp_path / "t.ipynb"
+    path.write_text(notebook(
+        ("markdown", "# t"),
+        ("code", "from tensorflow import keras\nfrom tensorflow.keras import layers"),
+        ("code", "model = keras.Sequential([\n    keras.Input((4,)),\n    layers.Dense(10),\n])"),
+        ("code", "model.compile(loss='categorical_crossentropy', optimizer='adam')"),
+    ), encoding="utf-8")
+    from layerlint.cache import Cache
+    from layerlint.config import SettingsResolver
+    from layerlint.pipeline import check_paths
+
+    run = check_paths([str(path)], SettingsResolver(None, {}), cache=Cache(None), show_progress=False)
+    (d,) = [d for d in run.diagnostics if d.code == "LL401"]
+    assert (d.cell, d.line) == (4, 1)
+    assert "the output layer `dense` (cell 3, line 3, 10 units, linear)" in d.message
