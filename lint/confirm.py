@@ -66,7 +66,7 @@ class ConfirmResult:
     def headline(self) -> str:
         how = "" if self.allocated else ", without allocating weights"
         if self.status == "confirmed":
-            return f"confirmed by Keras {self.keras_version} ({self.layers_compared} layers{how})"
+            return f"confirmed by Keras {self.keras_version} ({self.layers_compared} layer{'' if self.layers_compared == 1 else 's'}{how})"
         if self.status == "disagrees":
             n = len(self.differences)
             return f"Keras {self.keras_version} disagrees ({n} difference{'s' if n != 1 else ''}{how}):"

@@ -46,6 +46,10 @@ def is_safe_keras_path(path: str | None) -> bool:
             and not any(p.startswith("_") or p in _UNSAFE_NAMES for p in parts))
 
 
+def _stand_in(x: Any) -> Any:
+    return x
+
+
 class KerasUnavailable(Exception):
     """Neither TensorFlow nor a Keras backend can be imported."""
 
@@ -223,11 +227,14 @@ class Rebuilder:
         else:
             if not ld.known:
                 raise NotConfirmable(f"`{ld.cls}` at line {ld.span.line} is not analysed: {ld.opaque_reason}")
-            cls = self._layer_class(ld.cls)
             try:
-                args = [self._value(a) for a in ld.args]
-                kwargs = {k: self._value(v) for k, v in ld.kwargs.items()}
-                layer = cls(*args, **kwargs)
+                if ld.cls == "Lambda":
+                    layer = self._lambda(ld)
+                else:
+                    cls = self._layer_class(ld.cls)
+                    args = [self._value(a) for a in ld.args]
+                    kwargs = {k: self._value(v) for k, v in ld.kwargs.items()}
+                    layer = cls(*args, **kwargs)
             except NotConfirmable:
                 raise
             except _Refused as r:
@@ -236,6 +243,15 @@ class Rebuilder:
                 raise _Refused(ld, e) from e
         self.build.layer_of[id(ld)] = layer
         return layer
+
+    def _lambda(self, ld: LayerDef) -> Any:
+        """A Lambda whose output shape is declared, around a stand-in function: the user's
+        function is never called, and Keras shapes the layer from the declaration alone."""
+        from .layers.core import declared_output_shape
+
+        name = ld.kwargs.get("name")
+        return self.keras.layers.Lambda(_stand_in, output_shape=self._value(declared_output_shape(ld.args, ld.kwargs)),
+                                        **({"name": name} if isinstance(name, str) else {}))
 
     def _layer_class(self, name: str) -> Any:
         cls = getattr(self.keras.layers, name, None) if is_safe_keras_path(f"layers.{name}") else None

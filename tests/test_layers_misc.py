@@ -124,3 +124,19 @@ def test_constructor_checks():
     assert error_kind("Dropout", (1.5,), {}, [(None, 4)]) == "invalid"
     assert error_kind("SpatialDropout2D", (0.2,), {}, [(None, L, 4)]) == "rank"
     assert out("SpatialDropout1D", (0.2,), {}, [(None, L, 4)]) == "(None, L, 4)"
+
+
+# Lambda (checked against Keras 3.15: Lambda.compute_output_shape puts the first input's batch dim
+# in front of a declared tuple; a declared list of ints raises TypeError when the layer is called).
+def test_lambda_declared_shapes():
+    fn = object()  # the function is never looked at
+    assert out("Lambda", [fn], {"output_shape": (7,)}, [(None, 5)]) == "(None, 7)"
+    assert out("Lambda", [fn, (3, L)], {}, [(4, 6, 2)]) == "(4, 3, L)"
+    assert apply_layer("Lambda", [fn], {"output_shape": [(3,), (4,)]}, [(None, 5), (None, 6)]).output == [(None, 3), (None, 4)]
+    assert params("Lambda", [fn], {"output_shape": (7,)}, [(None, 5)]) == (0, 0)
+
+
+def test_lambda_list_of_ints_is_keras_type_error():
+    assert error_kind("Lambda", [lambda t: t], {"output_shape": [3, 8]}, [(None, 4, 6)]) == "invalid"
+    with pytest.raises(ShapeError, match="must be a tuple"):
+        apply_layer("Lambda", [None], {"output_shape": [3, 8]}, [(None, 4, 6)])

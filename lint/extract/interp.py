@@ -981,7 +981,11 @@ class Interpreter:
         if k.kind == "opaque-layer":
             reason = f"`{k.name}` is not a layer layerlint models"
             if k.name == "Lambda":
-                reason = "Lambda layers run arbitrary code: their output shape is not analysed"
+                from ..layers.core import declared_output_shape
+
+                if declared_output_shape(args, kwargs) is not None:
+                    return self.new_layer("Lambda", args, kwargs, node)
+                reason = "Lambda layers run arbitrary code: their output shape is not analysed unless output_shape= declares it"
             elif ".applications." in q or q.split(".")[-2:-1] == ["applications"] or "applications" in q:
                 reason = f"pretrained application `{k.name}` is not analysed"
             ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False, opaque_reason=reason)

@@ -75,7 +75,8 @@ def classify(qualname: str) -> KerasName | None:
     if last == "Layer":
         return KerasName("base", last)
     spec = lookup(last)
-    if spec is not None and ("layers" in parts[:-1] or len(parts) == 1):
+    # A Lambda is modelled only when it declares its output shape; the interpreter decides per call.
+    if spec is not None and spec.name != "Lambda" and ("layers" in parts[:-1] or len(parts) == 1):
         return KerasName("layer", spec.name)
     if last[:1].isupper() and parts[0] in KERAS_OBJECT_MODULES:
         # Loss, optimizer, ... classes: kept as KerasObj so rules can read e.g. from_logits=True.

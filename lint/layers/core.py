@@ -1,9 +1,9 @@
-"""Dense, EinsumDense, Activation-like layers, Embedding, Identity, Lambda-free core layers."""
+"""Dense, Embedding, Identity, Masking, and Lambda when its output shape is declared."""
 
 from __future__ import annotations
 
-from ..symbolic import Dim, as_int, shape_str
-from .base import Built, Config, ShapeError, Unanalysable, Weight, layer, require_rank, single
+from ..symbolic import Dim, Expr, as_int, shape_str
+from .base import Built, Config, ShapeError, Unanalysable, Weight, _py, layer, require_rank, single
 
 
 @layer("Dense", "units", "activation", "use_bias", activation=None, use_bias=True)
@@ -137,3 +137,42 @@ def identity(cfg: Config, inputs: list) -> Built:
 @layer("Masking", "mask_value", mask_value=0.0)
 def masking(cfg: Config, inputs: list) -> Built:
     return passthrough(cfg, inputs)
+
+
+# -- Lambda: analysable only when its output shape is declared -------------------------
+
+
+def declared_output_shape(args: list | tuple, kwargs: dict) -> tuple | list | None:
+    """A Lambda's ``output_shape=`` when written as a value rather than a function.
+
+    Keras 3 then takes the output shape from it and never runs the layer's function
+    to find one, so the layer can be shaped without knowing what the function does.
+    """
+    value = kwargs.get("output_shape", args[1] if len(args) > 1 else None)
+    return value if isinstance(value, (tuple, list)) else None
+
+
+def _is_dim(v: object) -> bool:
+    return v is None or isinstance(v, Expr) or (isinstance(v, int) and not isinstance(v, bool))
+
+
+@layer("Lambda", "function", "output_shape", "mask", "arguments", output_shape=None, mask=None, arguments=None)
+def lambda_layer(cfg: Config, inputs: list) -> Built:
+    declared = cfg["output_shape"]
+    if not inputs:
+        raise Unanalysable("Lambda called on nothing")
+    batch = inputs[0][0] if inputs[0] else None  # Keras: the first dim of the flattened input shapes
+    if isinstance(declared, list) and declared and all(_is_dim(d) for d in declared):
+        # Keras adds the batch axis with `(batch,) + output_shape`, which a list cannot join.
+        raise ShapeError("invalid", 'Exception encountered when calling Lambda.call(): can only concatenate tuple '
+                         f'(not "list") to tuple: output_shape={_py(declared)} must be a tuple in Keras 3')
+    if isinstance(declared, tuple) and all(_is_dim(d) for d in declared):
+        output: tuple | list = (batch, *declared)
+    elif isinstance(declared, (tuple, list)) and declared and all(
+            isinstance(s, tuple) and all(_is_dim(d) for d in s) for s in declared):
+        output = [(batch, *s) for s in declared]
+    else:
+        raise Unanalysable(f"output_shape={_py(declared)} is not a shape")
+    note = (f"output_shape={_py(declared)} is declared: Keras puts the batch axis in front and does not run "
+            "the function to check it")
+    return Built(output, [], [note])
