@@ -249,9 +249,9 @@ class Rebuilder:
         function is never called, and Keras shapes the layer from the declaration alone."""
         from .layers.core import declared_output_shape
 
-        name = ld.kwargs.get("name")
+        rest = {k: self._value(v) for k, v in ld.kwargs.items() if k not in ("function", "output_shape", "mask", "arguments")}
         return self.keras.layers.Lambda(_stand_in, output_shape=self._value(declared_output_shape(ld.args, ld.kwargs)),
-                                        **({"name": name} if isinstance(name, str) else {}))
+                                        **rest)
 
     def _layer_class(self, name: str) -> Any:
         cls = getattr(self.keras.layers, name, None) if is_safe_keras_path(f"layers.{name}") else None

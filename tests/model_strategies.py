@@ -171,6 +171,34 @@ def m_identity(c: Chooser, s: tuple) -> LayerCall:
     return c.pick([("Identity", (), {}), ("Masking", (), {}), ("Rescaling", (1.0 / 255,), {})])
 
 
+class Source(str):
+    """Python source put into a program as is (a function argument)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def m_lambda(c: Chooser, s: tuple) -> LayerCall:
+    """A Lambda declaring its output shape; Keras shapes it from the declaration alone."""
+    fn = Source(c.pick(["lambda t: t", "lambda t: t * 2"]))
+    rest = _rest(s)
+    kind = c.int(0, 9)
+    if kind < 4 or any(d is None for d in rest):
+        declared: Any = tuple(rest)
+    elif kind < 8:
+        n = 1
+        for d in rest:
+            n *= d
+        declared = _factorise(c, n)
+    elif kind == 8:
+        declared = tuple(c.int(1, 6) for _ in range(c.int(1, 3)))
+    else:
+        declared = list(rest)  # a list, which Keras 3 cannot put the batch axis in front of
+    if c.chance(0.5):
+        return "Lambda", (fn,), {"output_shape": declared}
+    return "Lambda", (fn, declared), {}
+
+
 def _rest(s: tuple) -> list:
     return [d for d in s[1:]]
 
@@ -373,6 +401,7 @@ CATALOGUE: list[tuple[Callable[[Chooser, tuple], LayerCall], tuple[int, ...], in
     (m_time_distributed, (4, 5), 1),
     (m_einsum, (2, 3), 1),
     (m_image, (4,), 1),
+    (m_lambda, (2, 3, 4, 5), 1),
 ]
 
 
