@@ -1,0 +1,342 @@
+"""Building Keras models: layers, inputs, ``Sequential`` and its ``add``, the
+functional ``Model(inputs, outputs)``, calling a layer on tensors, and the
+attributes and methods of models and layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ..model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
+from ..symbolic import Expr
+from .keras_names import classify
+from .runtime import (
+    flatten,
+    short,
+)
+from .values import (
+    BoundMethod,
+    InputLayerVal,
+    KerasObj,
+    LayerObj,
+    ModelVal,
+    OpaqueModelVal,
+    Ref,
+    ShapeVal,
+    TensorVal,
+)
+
+
+class Building:
+    """The Interpreter's Keras calls (a mixin: state lives on the Interpreter)."""
+
+    def model_attribute(self, mv: ModelVal, attr: str, node: cst.CSTNode) -> Any:
+        m = mv.model
+        if attr in ("add", "compile", "summary", "fit", "build", "pop", "get_layer", "predict", "evaluate", "save"):
+            return BoundMethod(mv, attr)
+        if attr == "layers":
+            return [LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op) for op in model_layers(m)]
+        if m.api == "functional":
+            if attr in ("input", "inputs"):
+                return TensorVal(m.inputs[0]) if attr == "input" and len(m.inputs) == 1 else [TensorVal(t) for t in m.inputs]
+            if attr in ("output", "outputs"):
+                return TensorVal(m.outputs[0]) if attr == "output" and len(m.outputs) == 1 else [TensorVal(t) for t in m.outputs]
+        if m.api == "sequential" and attr in ("input", "output", "inputs", "outputs"):
+            # Keras 3 answers .inputs/.outputs from the Sequential's own graph of
+            # its layers (.input/.output only once it was called; older Keras always).
+            inp, outs = self.seq_chain(m)
+            t = inp if attr.startswith("input") or not outs else outs[-1]
+            return t if attr in ("input", "output") else [t]
+        return self.symbol(node)
+
+    def implicit_seq_input(self, m: ExtractedModel) -> InputDef:
+        first = m.layers[0] if m.layers else None
+        if first is not None:  # Dense(12, input_dim=8) / LSTM(.., input_shape=(10, 3))
+            shape = first.kwargs.get("input_shape")
+            if shape is None and "input_dim" in first.kwargs:
+                shape = (first.kwargs["input_dim"],)
+            if isinstance(shape, list):
+                shape = tuple(shape)
+            if isinstance(shape, tuple):
+                return InputDef(shape, first.span)
+        return InputDef(Expr.symbol(f"{m.name or 'model'}.input_shape"), m.span)
+
+    def seq_chain(self, m: ExtractedModel) -> tuple[TensorVal, list[TensorVal]]:
+        """A Sequential's input and each layer's output, built once per layer count."""
+        cached = self.seq_chains.get(id(m))
+        if cached is not None and cached[0] == len(m.layers):
+            return cached[1], cached[2]
+        x = inp = TensorVal(Tensor(m.seq_input or self.implicit_seq_input(m)))
+        outs: list[TensorVal] = []
+        for ld in m.layers:
+            n = Node(ld, [x.tensor], {}, ld.span)
+            self.layer_calls.setdefault(id(ld), []).insert(0, n)  # Keras built it when it was added
+            x = TensorVal(Tensor(n))
+            outs.append(x)
+        self.seq_chains[id(m)] = (len(m.layers), inp, outs)
+        return inp, outs
+
+    def layer_tensor(self, ld: LayerDef, attr: str) -> Any:
+        """``layer.output`` / ``layer.input``: Keras answers from the layer's first call."""
+        owner = self.seq_owner.get(id(ld))
+        if owner is not None:
+            self.seq_chain(owner)
+        calls = self.layer_calls.get(id(ld))
+        if not calls:
+            return None
+        n = calls[0]
+        if attr == "output":
+            return TensorVal(Tensor(n))
+        ins = [TensorVal(t) for t in n.inputs]
+        return ins[0] if len(ins) == 1 and not n.list_input else ins
+
+    def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        m = mv.model
+        if name == "add" and m.api == "sequential" and args:
+            self.seq_append(m, args[0], node)
+        elif name == "pop" and m.api == "sequential" and m.layers:
+            m.layers.pop()
+        elif name == "compile":
+            names = ("optimizer", "loss", "loss_weights", "metrics")
+            m.compile = dict(zip(names, args))
+            m.compile.update(kwargs)
+            m.compile_span = self.span(node)
+        elif name == "get_layer":
+            wanted, index = kwargs.get("name", args[0] if args else None), kwargs.get("index")
+            ops = model_layers(m)
+            for op in ops:
+                if isinstance(wanted, str) and isinstance(op, LayerDef) and op.explicit_name == wanted:
+                    return LayerObj(op)
+            if isinstance(index, int) and -len(ops) <= index < len(ops):
+                op = ops[index]
+                return LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op)
+            return self.symbol(node)
+        elif name == "build" and m.api == "sequential" and args and m.seq_input is None:
+            shape = args[0]
+            if isinstance(shape, (tuple, list)) and shape:
+                m.seq_input = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])
+        return None
+
+    # -- Keras things --------------------------------------------------------
+    def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.Call) -> Any:
+        q = ref.qualname
+        if q.startswith("builtins."):
+            return self.call_builtin(q[9:], args, kwargs, node)
+        if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
+            return self.call_math(q.rsplit(".", 1)[-1], args, node)
+        k = classify(q)
+        if k is None:
+            return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+        if k.kind == "layer":
+            return self.new_layer(k.name, args, kwargs, node)
+        if k.kind == "opaque-layer":
+            reason = f"`{k.name}` is not a layer layerlint models"
+            if k.name == "Lambda":
+                from ..layers.core import declared_output_shape
+
+                if declared_output_shape(args, kwargs) is not None:
+                    return self.new_layer("Lambda", args, kwargs, node)
+                reason = "Lambda layers run arbitrary code: their output shape is not analysed unless output_shape= declares it"
+            elif ".applications." in q or q.split(".")[-2:-1] == ["applications"] or "applications" in q:
+                reason = f"pretrained application `{k.name}` is not analysed"
+            ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False, opaque_reason=reason)
+            return LayerObj(ld)
+        if k.kind == "sequential":
+            return self.new_sequential(args, kwargs, node)
+        if k.kind == "model":
+            return self.new_functional(args, kwargs, node)
+        if k.kind == "input":
+            return TensorVal(Tensor(self.new_input(args, kwargs, node)))
+        if k.kind == "input-layer":
+            return InputLayerVal(self.new_input(args, kwargs, node, layer=True))
+        if k.kind == "merge-fn":
+            if not args:
+                return self.symbol(node)
+            ld = LayerDef(k.name, tuple(args[1:]), kwargs, self.span(node))
+            return self.call_layer(ld, [args[0]], {}, node)
+        if k.kind == "backend-fn":
+            if k.name == "image_data_format":
+                return "channels_last"  # Keras' default; a keras.json could differ
+            if k.name == "int_shape" and args and isinstance(args[0], TensorVal):
+                return ShapeVal(args[0].tensor, self.text(node))
+            if k.name == "floatx":
+                return "float32"
+            return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+        if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
+            return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+        return KerasObj(q, tuple(args), kwargs)
+
+    def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
+        args = [self.layer_arg(a) for a in args]
+        kwargs = {k: self.layer_arg(v) for k, v in kwargs.items()}
+        return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node)))
+
+    def layer_arg(self, v: Any) -> Any:
+        """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""
+        from ..layers.base import LayerArg
+        from ..layers.rnn import CELL_SPECS
+
+        # RNN cells are not layers of their own, but RNN(LSTMCell(4)) reads them as arguments.
+        if isinstance(v, LayerObj) and (v.layer.known or v.layer.cls in CELL_SPECS or v.layer.cls == "StackedRNNCells"):
+            return LayerArg(v.layer.cls, tuple(self.layer_arg(a) for a in v.layer.args),
+                            tuple(sorted((k, self.layer_arg(x)) for k, x in v.layer.kwargs.items())))
+        if isinstance(v, list):
+            return [self.layer_arg(x) for x in v]
+        return v
+
+    def new_input(self, args: list, kwargs: dict, node: cst.Call, layer: bool = False) -> InputDef:
+        shape = kwargs.get("shape", args[0] if args else None)
+        batch = kwargs.get("batch_size", args[1] if len(args) > 1 and not layer else None)
+        if layer and shape is None:
+            shape = kwargs.get("input_shape")
+        bs = kwargs.get("batch_shape", kwargs.get("batch_input_shape"))
+        if isinstance(bs, (tuple, list)) and bs:
+            shape, batch = tuple(bs[1:]), bs[0]
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if shape is None:
+            shape = Expr.symbol("shape")
+        name = kwargs.get("name")
+        return InputDef(shape, self.span(node), batch_size=batch, name=name if isinstance(name, str) else None,
+                        dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None)
+
+    def register(self, m: ExtractedModel) -> None:
+        if self.context:
+            m.context = self.context[-1]
+        self.result.models.append(m)
+
+    def new_sequential(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
+        m = ExtractedModel(self.path, self.span(node), "sequential")
+        name = kwargs.get("name", args[1] if len(args) > 1 else None)
+        if isinstance(name, str):
+            m.name = name
+        layers = kwargs.get("layers", args[0] if args else None)
+        self.register(m)
+        mv = ModelVal(m)
+        if isinstance(layers, (list, tuple)):
+            for item in layers:
+                self.seq_append(m, item, node)
+        elif layers is not None:
+            m.notes.append(Note(self.span(node), f"layers `{short(layers)}` cannot be followed"))
+        return mv
+
+    def seq_append(self, m: ExtractedModel, item: Any, node: cst.CSTNode) -> None:
+        if isinstance(item, TensorVal) and isinstance(item.tensor.producer, InputDef) and not m.layers:
+            m.seq_input = item.tensor.producer
+        elif isinstance(item, InputLayerVal) and not m.layers:
+            m.seq_input = item.input
+        elif isinstance(item, LayerObj):
+            m.layers.append(item.layer)
+            self.seq_owner.setdefault(id(item.layer), m)
+        elif isinstance(item, ModelVal):
+            m.layers.append(self.model_as_layer(item))
+            self.seq_owner.setdefault(id(m.layers[-1]), m)
+        elif isinstance(item, OpaqueModelVal):
+            m.layers.append(LayerDef(item.cls.name, (), {}, item.span, known=False,
+                                     opaque_reason=f"subclassed model `{item.cls.name}` is not analysed"))
+        else:
+            span = self.span(node)
+            m.layers.append(LayerDef(short(item), (), {}, span, known=False,
+                                     opaque_reason=f"`{short(item)}` is not a layer layerlint can follow"))
+
+    def model_as_layer(self, mv: ModelVal) -> LayerDef:
+        if mv.as_layer is None:
+            mv.as_layer = LayerDef(
+                "Sequential" if mv.model.api == "sequential" else "Functional",
+                (), {"name": mv.model.name} if mv.model.name else {}, mv.model.span, submodel=mv.model)
+        return mv.as_layer
+
+    def new_functional(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
+        m = ExtractedModel(self.path, self.span(node), "functional")
+        inputs = kwargs.get("inputs", args[0] if args else None)
+        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+        name = kwargs.get("name")
+        if isinstance(name, str):
+            m.name = name
+        m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
+        m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
+        m.outputs_nested = isinstance(outputs, (list, tuple, dict))
+        if not m.outputs:
+            m.notes.append(Note(self.span(node), "model outputs cannot be followed"))
+        self.register(m)
+        return ModelVal(m)
+
+    def call_layer(self, layer: LayerDef, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if not args:
+            x = kwargs.pop("inputs", None)
+            if x is None:
+                x = kwargs.pop("query", None)
+                if x is not None:
+                    args = [x, kwargs.pop("value", None)]
+            else:
+                args = [x]
+        if not args:
+            return self.symbol(node)
+        first = args[0]
+        list_input = isinstance(first, (list, tuple))
+        tensors = [a for a in flatten(first)] if list_input else [first]
+        extra = [a for a in args[1:] if isinstance(a, TensorVal)]
+        inputs = []
+        for t in tensors + extra:
+            if isinstance(t, TensorVal):
+                inputs.append(t.tensor)
+            else:
+                inputs.append(Tensor(InputDef(Expr.symbol(short(t)), self.span(node))))
+        call_kwargs = {k: tensors_to_refs(v) for k, v in kwargs.items()}
+        return self.make_node(layer, inputs, call_kwargs, node, list_input)
+
+    def make_node(self, layer: LayerDef, inputs: list, call_kwargs: dict, node: cst.CSTNode, list_input: bool) -> TensorVal:
+        self.node_counter += 1
+        n = Node(layer, inputs, call_kwargs, self.span(node), list_input=list_input)
+        self.layer_calls.setdefault(id(layer), []).append(n)
+        return TensorVal(Tensor(n))
+
+
+
+
+def tensors_to_refs(v: Any) -> Any:
+    if isinstance(v, TensorVal):
+        return v.tensor
+    if isinstance(v, (list, tuple)):
+        return type(v)(tensors_to_refs(x) for x in v)
+    return v
+
+
+def same_dim(a: tuple, b: tuple) -> bool:
+    (ta, axis_a), (tb, axis_b) = a, b
+    return ta.producer is tb.producer and ta.index == tb.index and axis_a == axis_b
+
+
+def held_layers(obj: Any) -> list[LayerDef]:
+    """A layer or model and, recursively, the layers inside it."""
+    if isinstance(obj, LayerObj):
+        defs = [obj.layer]
+    elif isinstance(obj, ModelVal):
+        m = obj.model
+        defs = list(m.layers) if m.api == "sequential" else [n.layer for n in functional_nodes(m)]
+    else:
+        return []
+    out: list[LayerDef] = []
+    for ld in defs:
+        out.append(ld)
+        if ld.submodel is not None:
+            out.extend(held_layers(ModelVal(ld.submodel)))
+    return out
+
+
+def model_layers(m: ExtractedModel) -> list:
+    """Keras' ``model.layers``: a functional model lists its InputLayers too."""
+    if m.api == "sequential":
+        return list(m.layers)
+    from ..graph import ordered_operations
+
+    return ordered_operations(m)
+
+
+def functional_nodes(m: ExtractedModel) -> list[Node]:
+    from ..graph import model_nodes
+
+    return model_nodes(m)

@@ -1,0 +1,287 @@
+"""Calls: arguments, functions defined in the file (followed, with a depth
+budget), methods, classes, builtins and ``math`` folded on known values."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import libcst as cst
+
+from ..model import LayerDef
+from ..symbolic import Expr
+from .compare import is_layer_instance
+from .runtime import (
+    MAX_CALL_DEPTH,
+    MAX_LOOP,
+    MAX_SEQUENCE,
+    WIDE_FORMAT,
+    BreakSignal,
+    ContinueSignal,
+    Frame,
+    ReturnSignal,
+    StopSignal,
+    flatten,
+)
+from .values import (
+    BoundMethod,
+    ClassVal,
+    FunctionVal,
+    InstanceVal,
+    LayerObj,
+    ModelVal,
+    OpaqueModelVal,
+    Ref,
+    ShapeVal,
+    TensorVal,
+)
+
+
+class Calls:
+    """The Interpreter's calls (a mixin: state lives on the Interpreter)."""
+
+    # -- calls -------------------------------------------------------------
+    def eval_args(self, node: cst.Call, frame: Frame) -> tuple[list, dict]:
+        args: list = []
+        kwargs: dict = {}
+        for arg in node.args:
+            if arg.star == "*":
+                v = self.eval(arg.value, frame)
+                it = self.iterate(v)
+                if it is None:
+                    args.append(self.symbol(arg.value))
+                else:
+                    args.extend(it)
+            elif arg.star == "**":
+                v = self.eval(arg.value, frame)
+                if isinstance(v, dict):
+                    kwargs.update({k: x for k, x in v.items() if isinstance(k, str)})
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = self.eval(arg.value, frame)
+            else:
+                args.append(self.eval(arg.value, frame))
+        return args, kwargs
+
+    def eval_call(self, node: cst.Call, frame: Frame) -> Any:
+        func = self.eval(node.func, frame)
+        args, kwargs = self.eval_args(node, frame)
+        return self.call(func, args, kwargs, node)
+
+    def call(self, func: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if isinstance(func, Ref):
+            return self.call_ref(func, args, kwargs, node)
+        if isinstance(func, LayerObj):
+            return self.call_layer(func.layer, args, kwargs, node)
+        if isinstance(func, ModelVal):
+            return self.call_layer(self.model_as_layer(func), args, kwargs, node)
+        if isinstance(func, FunctionVal):
+            return self.call_function(func, args, kwargs, node)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, args, kwargs, node)
+        if isinstance(func, ClassVal):
+            return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, OpaqueModelVal):
+            return self.opaque_call(self.text(node.func), f"subclassed model `{func.cls.name}` is not analysed", args, kwargs, node)
+        return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+
+    def opaque_call(self, callee: str, reason: str | None, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """A call we cannot follow: if tensors flow in, an opaque layer node carries them on."""
+        tensors = [a for a in flatten(list(args) + list(kwargs.values())) if isinstance(a, TensorVal)]
+        if not tensors:
+            return self.symbol(node)
+        layer = LayerDef(callee, (), {}, self.span(node), known=False,
+                         opaque_reason=reason or f"`{callee}` is not a Keras layer we can follow")
+        return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
+
+    def instantiate(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if cls.kind == "layer":
+            ld = LayerDef(cls.name, tuple(args), kwargs, self.span(node), known=False,
+                          opaque_reason=f"custom layer `{cls.name}` is not analysed")
+            return LayerObj(ld)
+        if cls.kind == "model":
+            return OpaqueModelVal(cls, self.span(node))
+        inst = InstanceVal(cls)
+        init = cls.methods.get("__init__")
+        if init is not None:
+            self.call_function(init, [inst, *args], kwargs, node)
+        return inst
+
+    def call_function(self, fn: FunctionVal, args: list, kwargs: dict, node: cst.CSTNode, symbolic: bool = False) -> Any:
+        fn.calls += 1
+        if self.depth >= MAX_CALL_DEPTH:
+            self.note(node, f"call depth limit reached at `{fn.name}`")
+            return self.symbol(node) if isinstance(node, cst.BaseExpression) else None
+        local = Frame(fn.closure, fn.closure.globals)
+        params = fn.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        remaining = list(args)
+        for p in positional:
+            name = p.name.value
+            if remaining:
+                local.vars[name] = remaining.pop(0)
+            elif name in kwargs:
+                local.vars[name] = kwargs.pop(name)
+            elif p.default is not None:
+                local.vars[name] = self.eval(p.default, fn.closure)
+            else:
+                local.vars[name] = Expr.symbol(name)
+        if isinstance(params.star_arg, cst.Param):
+            local.vars[params.star_arg.name.value] = tuple(remaining)
+        for p in params.kwonly_params:
+            name = p.name.value
+            if name in kwargs:
+                local.vars[name] = kwargs.pop(name)
+            elif p.default is not None:
+                local.vars[name] = self.eval(p.default, fn.closure)
+            else:
+                local.vars[name] = Expr.symbol(name)
+        if params.star_kwarg is not None:
+            local.vars[params.star_kwarg.name.value] = dict(kwargs)
+        pushed = False
+        if not symbolic and isinstance(node, cst.Call):
+            self.context.append(f"{fn.name}() called at line {self.span(node).line}")
+            pushed = True
+        self.depth += 1
+        try:
+            if isinstance(fn.node, cst.Lambda):
+                return self.eval(fn.node.body, local)
+            body = fn.node.body
+            stmts = body.body if isinstance(body, cst.IndentedBlock) else [body]
+            self.exec_block(stmts, local)
+        except ReturnSignal as r:
+            return r.value
+        except (StopSignal, BreakSignal, ContinueSignal):
+            return None
+        finally:
+            self.depth -= 1
+            if pushed:
+                self.context.pop()
+        return None
+
+    def call_method(self, bm: BoundMethod, args: list, kwargs: dict, node: cst.Call) -> Any:
+        obj, name = bm.obj, bm.name
+        if isinstance(obj, ModelVal):
+            return self.model_method(obj, name, args, kwargs, node)
+        if isinstance(obj, list):
+            if name == "append" and args:
+                obj.append(args[0])
+            elif name == "extend" and args:
+                it = self.iterate(args[0])
+                if it is not None and len(obj) + len(it) <= MAX_SEQUENCE:
+                    obj.extend(it)
+            elif name == "insert" and len(args) == 2 and isinstance(args[0], int):
+                obj.insert(args[0], args[1])
+            elif name == "pop" and obj:
+                return obj.pop(args[0] if args and isinstance(args[0], int) else -1)
+            elif name in ("index", "count") and args:
+                try:
+                    return getattr(obj, name)(args[0])
+                except ValueError:
+                    return self.symbol(node)
+            return None
+        if isinstance(obj, dict):
+            if name == "get" and args:
+                try:
+                    return obj.get(args[0], args[1] if len(args) > 1 else None)
+                except TypeError:
+                    return self.symbol(node)
+            if name in ("keys", "values", "items"):
+                return [tuple(x) if isinstance(x, tuple) else x for x in getattr(obj, name)()]
+            if name == "update" and args and isinstance(args[0], dict):
+                obj.update(args[0])
+            return self.symbol(node)
+        if isinstance(obj, str):
+            if name in ("lower", "upper", "strip") and not args:
+                return getattr(obj, name)()
+            if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and not WIDE_FORMAT.search(obj):
+                try:
+                    return obj.format(*args, **kwargs)
+                except (IndexError, KeyError, ValueError):
+                    pass
+            return self.symbol(node)
+        if isinstance(obj, ShapeVal) and name == "as_list":
+            return obj
+        if isinstance(obj, InstanceVal):
+            fn = obj.cls.methods.get(name)
+            if fn is not None:
+                return self.call_function(fn, [obj, *args], kwargs, node)
+        if isinstance(obj, LayerObj) and name == "__call__":
+            return self.call_layer(obj.layer, args, kwargs, node)
+        return self.symbol(node)
+
+    def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        try:
+            if name == "len" and len(args) == 1:
+                if isinstance(args[0], (tuple, list, str, dict)):
+                    return len(args[0])
+                return self.symbol(node)
+            if name == "range":
+                if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
+                    r = range(*args)
+                    return list(r) if len(r) <= MAX_LOOP else self.symbol(node)
+                return self.symbol(node)
+            if name in ("int", "float", "round", "abs", "str", "bool") and len(args) == 1 and isinstance(args[0], (int, float, str, bool)):
+                if name == "str" or not isinstance(args[0], str):
+                    return {"int": int, "float": float, "round": round, "abs": abs, "str": str, "bool": bool}[name](args[0])
+            if name in ("int", "round", "abs") and len(args) == 1 and isinstance(args[0], Expr):
+                return args[0]
+            if name in ("min", "max") and args:
+                vals = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
+                if vals and all(isinstance(v, (int, float)) for v in vals):
+                    return (min if name == "min" else max)(vals)
+            if name == "sum" and len(args) == 1 and isinstance(args[0], (list, tuple)):
+                total: Any = 0
+                for v in args[0]:
+                    if not isinstance(v, (int, float, Expr)):
+                        return self.symbol(node)
+                    total = total + v
+                return total
+            if name in ("list", "tuple", "sorted", "reversed"):
+                if not args:
+                    return [] if name != "tuple" else ()
+                it = self.iterate(args[0])
+                if it is None:
+                    return self.symbol(node)
+                if name == "sorted":
+                    it = sorted(it)
+                if name == "reversed":
+                    it = list(reversed(it))
+                return tuple(it) if name == "tuple" else it
+            if name == "enumerate" and args:
+                it = self.iterate(args[0])
+                start = args[1] if len(args) > 1 and isinstance(args[1], int) else 0
+                return None if it is None else [(i + start, x) for i, x in enumerate(it)]
+            if name == "zip" and args:
+                its = [self.iterate(a) for a in args]
+                if any(i is None for i in its):
+                    return self.symbol(node)
+                return [tuple(t) for t in zip(*its)]
+            if name == "dict":
+                return dict(kwargs)
+            if name == "divmod" and len(args) == 2 and all(isinstance(a, int) for a in args) and args[1]:
+                return divmod(args[0], args[1])
+            if name == "pow" and len(args) == 2:
+                return self.binop("Power", args[0], args[1], node)
+            if name == "print":
+                return None
+            if name == "isinstance" and len(args) == 2 and isinstance(args[0], LayerObj):
+                return is_layer_instance(args[0].layer, args[1])
+        except (TypeError, ValueError, OverflowError):
+            pass
+        return self.symbol(node)
+
+    def call_math(self, name: str, args: list, node: cst.Call) -> Any:
+        if name == "prod" and args:
+            it = self.iterate(args[0])
+            if it is not None and all(isinstance(v, (int, Expr)) for v in it):
+                total: Any = 1
+                for v in it:
+                    total = total * v
+                return total
+        if args and isinstance(args[0], (int, float)) and not isinstance(args[0], bool):
+            try:
+                return {"ceil": math.ceil, "floor": math.floor, "sqrt": math.sqrt, "log2": math.log2}[name](args[0])
+            except (KeyError, ValueError):
+                pass
+        return self.symbol(node)
+

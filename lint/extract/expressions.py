@@ -1,0 +1,393 @@
+"""Evaluating expressions: names, attributes, subscripts, operators,
+comparisons and comprehensions over folded values, tensors and symbols."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ..model import ExtractedModel, InputDef, Node, Span, Tensor
+from ..symbolic import Expr
+from .building import same_dim
+from .compare import AutoName, compare
+from .keras_names import classify
+from .runtime import (
+    BUILTIN_NAMES,
+    MAX_LOOP,
+    UNDECIDED,
+    Frame,
+    StopSignal,
+    bounded,
+)
+from .values import (
+    BoundMethod,
+    ClassVal,
+    FunctionVal,
+    InputLayerVal,
+    InstanceVal,
+    KerasObj,
+    LayerObj,
+    ModelVal,
+    OpaqueModelVal,
+    Ref,
+    ShapeVal,
+    TensorVal,
+)
+
+
+class Expressions:
+    """The Interpreter's expression half (a mixin: state lives on the Interpreter)."""
+
+    # -- expressions -------------------------------------------------------
+    def eval(self, node: cst.BaseExpression, frame: Frame) -> Any:
+        self.tick()
+        if isinstance(node, cst.Integer):
+            try:
+                value = node.evaluated_value
+            except (ValueError, SyntaxError):  # over Python's int-string digit limit
+                return self.symbol(node)
+            return value if bounded(value) is not None else self.symbol(node)
+        if isinstance(node, cst.Float):
+            return node.evaluated_value
+        if isinstance(node, cst.SimpleString):
+            try:
+                return node.evaluated_value
+            except Exception:
+                return self.symbol(node)
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.eval(node.left, frame), self.eval(node.right, frame)
+            return left + right if isinstance(left, str) and isinstance(right, str) else self.symbol(node)
+        if isinstance(node, cst.FormattedString):
+            return self.eval_fstring(node, frame)
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value, node, frame)
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node, frame)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node, frame)
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            items = self.eval_elements(node.elements, frame)
+            return tuple(items) if isinstance(node, cst.Tuple) else items
+        if isinstance(node, cst.Dict):
+            out = {}
+            for el in node.elements:
+                if isinstance(el, cst.DictElement):
+                    k = self.eval(el.key, frame)
+                    try:
+                        out[k] = self.eval(el.value, frame)
+                    except TypeError:
+                        pass
+                else:
+                    v = self.eval(el.value, frame)
+                    if isinstance(v, dict):
+                        out.update(v)
+            return out
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            left = self.eval(node.left, frame)
+            right = self.eval(node.right, frame)
+            return self.binop(type(node.operator).__name__, left, right, node)
+        if isinstance(node, cst.UnaryOperation):
+            v = self.eval(node.expression, frame)
+            op = type(node.operator).__name__
+            if op == "Not":
+                t = self.truth(v)
+                return UNDECIDED if t is UNDECIDED else (not t)
+            if isinstance(v, (int, float, Expr)) and not isinstance(v, bool) or isinstance(v, bool):
+                if op == "Minus":
+                    return -v
+                if op == "Plus":
+                    return v
+                if op == "BitInvert" and isinstance(v, int):
+                    return ~v
+            return self.symbol(node)
+        if isinstance(node, cst.BooleanOperation):
+            left = self.eval(node.left, frame)
+            t = self.truth(left)
+            if t is UNDECIDED:
+                return UNDECIDED
+            if isinstance(node.operator, cst.And):
+                return self.eval(node.right, frame) if t else left
+            return left if t else self.eval(node.right, frame)
+        if isinstance(node, cst.Comparison):
+            return self.eval_comparison(node, frame)
+        if isinstance(node, cst.IfExp):
+            t = self.truth(self.eval(node.test, frame))
+            if t is UNDECIDED:
+                return self.symbol(node)
+            return self.eval(node.body if t else node.orelse, frame)
+        if isinstance(node, cst.Lambda):
+            return FunctionVal(node, frame, "<lambda>", "<lambda>")
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            return self.eval_comprehension(node, frame)
+        if isinstance(node, cst.NamedExpr):
+            v = self.eval(node.value, frame)
+            self.bind(node.target, v, frame)
+            return v
+        if isinstance(node, cst.Ellipsis):
+            return Ellipsis
+        return self.symbol(node)
+
+    def eval_elements(self, elements: Any, frame: Frame) -> list:
+        items: list = []
+        for el in elements:
+            if isinstance(el, cst.StarredElement):
+                v = self.eval(el.value, frame)
+                it = self.iterate(v)
+                if it is None:
+                    items.append(self.symbol(el))
+                else:
+                    items.extend(it)
+            else:
+                items.append(self.eval(el.value, frame))
+        return items
+
+    def eval_fstring(self, node: cst.FormattedString, frame: Frame) -> Any:
+        out = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+            else:
+                v = self.eval(part.expression, frame)
+                if isinstance(v, (int, float, str)) and part.format_spec is None:
+                    out.append(str(v))
+                else:
+                    return self.symbol(node)
+        return "".join(out)
+
+    def lookup(self, name: str, node: cst.CSTNode, frame: Frame) -> Any:
+        try:
+            return frame.lookup(name)
+        except KeyError:
+            pass
+        if name in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[name]
+        for mod in self.star_modules:
+            k = classify(f"{mod}.{name}")
+            if k is not None and k.kind != "module":
+                return Ref(f"{mod}.{name}")
+        if name in BUILTIN_NAMES:
+            return Ref(f"builtins.{name}")
+        return Expr.symbol(name)
+
+    def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Any:
+        obj = self.eval(node.value, frame)
+        attr = node.attr.value
+        if isinstance(obj, Ref):
+            return obj.attr(attr)
+        if isinstance(obj, TensorVal):
+            if attr == "shape":
+                return ShapeVal(obj.tensor, self.text(node))
+            return self.symbol(node)
+        if isinstance(obj, ModelVal):
+            return self.model_attribute(obj, attr, node)
+        if isinstance(obj, LayerObj):
+            if attr == "name":
+                return obj.layer.explicit_name or AutoName(obj.layer.cls)
+            if attr in ("output", "input") and not obj.layer.known and obj.layer.submodel is None:
+                return self.opaque_output(obj, attr)
+            if attr in ("output", "input"):
+                return self.layer_tensor(obj.layer, attr) or self.symbol(node)
+            return BoundMethod(obj, attr)
+        if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
+            return TensorVal(Tensor(obj.input))
+        if isinstance(obj, InstanceVal):
+            if attr in obj.attrs:
+                return obj.attrs[attr]
+            if attr in obj.cls.methods:
+                return BoundMethod(obj, attr)
+            return self.symbol(node)
+        if isinstance(obj, ClassVal):
+            if attr in obj.methods:
+                return obj.methods[attr]
+            return self.symbol(node)
+        if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj)):
+            return BoundMethod(obj, attr)
+        return self.symbol(node)
+
+    def opaque_output(self, obj: LayerObj, attr: str) -> Any:
+        """``base.output`` of a Keras application or custom layer: an unknown tensor."""
+        if obj.output_cache is None:
+            inp = InputDef(Expr.symbol(f"{obj.layer.cls}.input"), obj.layer.span)
+            node = Node(obj.layer, [Tensor(inp)], {}, obj.layer.span)
+            self.node_counter += 1
+            obj.output_cache = (TensorVal(Tensor(inp)), TensorVal(Tensor(node)))
+        return obj.output_cache[0] if attr == "input" else obj.output_cache[1]
+
+    def eval_subscript(self, node: cst.Subscript, frame: Frame) -> Any:
+        obj = self.eval(node.value, frame)
+        if len(node.slice) != 1:
+            return self.symbol(node)
+        sl = node.slice[0].slice
+        if isinstance(sl, cst.Index):
+            idx = self.eval(sl.value, frame)
+            if isinstance(obj, ShapeVal) and isinstance(idx, int):
+                return self.shape_dim(obj, idx, self.text(node))
+            if isinstance(obj, TensorVal) and isinstance(idx, int) and obj.tensor.index is None:
+                return TensorVal(Tensor(obj.tensor.producer, idx))
+            if isinstance(obj, (tuple, list, str)) and isinstance(idx, int) and not isinstance(idx, bool):
+                if -len(obj) <= idx < len(obj):
+                    return obj[idx]
+            if isinstance(obj, dict):
+                try:
+                    if idx in obj:
+                        return obj[idx]
+                except TypeError:
+                    pass
+            if isinstance(obj, Expr) and isinstance(idx, int):
+                return Expr.symbol(self.text(node))
+            return self.symbol(node)
+        # slice
+        parts = []
+        for p in (sl.lower, sl.upper, sl.step):
+            parts.append(None if p is None else self.eval(p, frame))
+        if isinstance(obj, (tuple, list, str)) and all(p is None or isinstance(p, int) for p in parts):
+            return obj[slice(*parts)]
+        if isinstance(obj, ShapeVal) and all(p is None or isinstance(p, int) for p in parts):
+            shape = self.known_shape(obj.tensor)
+            if shape is not None:
+                return shape[slice(*parts)]
+        return self.symbol(node)
+
+    def known_shape(self, tensor: Tensor) -> tuple | None:
+        """The shape the graph built so far gives ``tensor``, as Keras has it at this line.
+
+        Builders branch on ``x.shape[-1]`` and size layers from it; shaping the
+        sub-graph that produced ``x`` now lets both follow what Keras does.
+        """
+        from ..shapes import shape_model  # the engine only reads the graph; no cycle at import
+
+        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
+        try:
+            out = shape_model(probe).outputs[0]
+        except Exception:  # an unfinished graph the engine cannot shape: keep the symbol
+            return None
+        return out if isinstance(out, tuple) else None
+
+    def shape_dim(self, sv: ShapeVal, axis: int, name: str) -> Any:
+        shape = self.known_shape(sv.tensor)
+        if shape is not None and -len(shape) <= axis < len(shape) and shape[axis] is not None:
+            return shape[axis]
+        # Unknown now: a symbol the engine resolves once x is shaped.  Named by
+        # source text plus the tensor, so one helper called twice keeps two names.
+        base, k = name, 1
+        while name in self.shape_refs and not same_dim(self.shape_refs[name], (sv.tensor, axis)):
+            k += 1
+            name = f"{base}'{k}"
+        self.shape_refs[name] = (sv.tensor, axis)
+        return Expr.symbol(name)
+
+    def eval_comparison(self, node: cst.Comparison, frame: Frame) -> Any:
+        left = self.eval(node.left, frame)
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame)
+            op = type(target.operator).__name__
+            r = compare(op, left, right)
+            if r is UNDECIDED:
+                return UNDECIDED
+            if not r:
+                return False
+            left = right
+        return True
+
+    def eval_comprehension(self, node: Any, frame: Frame) -> Any:
+        results: list = []
+        inner = Frame(frame, frame.globals)
+
+        def run(fors: cst.CompFor | None) -> None:
+            if fors is None:
+                results.append(self.eval(node.elt, inner))
+                return
+            items = self.iterate(self.eval(fors.iter, inner))
+            if items is None:
+                raise StopSignal
+            for item in items:
+                self.bind(fors.target, item, inner)
+                ok = True
+                for cond in fors.ifs:
+                    t = self.truth(self.eval(cond.test, inner))
+                    if t is UNDECIDED or not t:
+                        ok = t is UNDECIDED and False
+                        break
+                if ok:
+                    run(fors.inner_for_in)
+
+        try:
+            run(node.for_in)
+        except StopSignal:
+            return self.symbol(node)
+        return results
+
+    # -- operators ---------------------------------------------------------
+    def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        result = self._binop(op, a, b, node)
+        return result if bounded(result) is not None else self.symbol(node)
+
+    def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        num = (int, float, Expr)
+        try:
+            if isinstance(a, num) and isinstance(b, num):
+                if isinstance(a, float) and isinstance(b, Expr) or isinstance(b, float) and isinstance(a, Expr):
+                    return self.symbol(node)
+                if op == "Add":
+                    return a + b
+                if op == "Subtract":
+                    return a - b
+                if op == "Multiply":
+                    return a * b
+                if op == "FloorDivide":
+                    if isinstance(b, int) and b == 0:
+                        return self.symbol(node)
+                    return a // b
+                if op == "Divide":
+                    if isinstance(a, int) and isinstance(b, int) and b != 0:
+                        return a / b
+                    if isinstance(a, float) and isinstance(b, (int, float)) and b != 0:
+                        return a / b
+                    if isinstance(a, Expr) and isinstance(b, int) and b > 0 and a // b * b == a:
+                        return a // b  # exact division keeps the dim an integer expression
+                    return self.symbol(node)
+                if op == "Modulo":
+                    if isinstance(b, (int, float)) and b == 0:
+                        return self.symbol(node)
+                    return a % b
+                if op == "Power":
+                    if isinstance(a, (int, float)) and isinstance(b, int) and abs(b) <= 64 and abs(a) < 1e6:
+                        return a**b
+                    if isinstance(a, Expr) and isinstance(b, int):
+                        return a**b
+                    return self.symbol(node)
+                if op in ("LeftShift", "RightShift", "BitAnd", "BitOr", "BitXor") and isinstance(a, int) and isinstance(b, int):
+                    if op == "LeftShift":
+                        return a << b if 0 <= b <= 64 else self.symbol(node)
+                    return {"RightShift": a >> b if b >= 0 else 0, "BitAnd": a & b, "BitOr": a | b, "BitXor": a ^ b}[op]
+            if op == "Add" and isinstance(a, (tuple, list, str)) and type(a) is type(b):
+                return a + b
+            if op == "Multiply":
+                seq, n = (a, b) if isinstance(a, (tuple, list, str)) else (b, a)
+                if isinstance(seq, (tuple, list, str)) and isinstance(n, int) and not isinstance(n, bool) and len(seq) * max(n, 0) <= MAX_LOOP:
+                    return seq * n
+            if op == "Modulo" and isinstance(a, str):
+                return self.symbol(node)
+        except (ArithmeticError, ValueError, OverflowError, TypeError):
+            pass
+        return self.symbol(node)
+
+    def truth(self, v: Any) -> Any:
+        if v is UNDECIDED or isinstance(v, (Expr, TensorVal, ShapeVal, Ref, BoundMethod)):
+            return UNDECIDED
+        if isinstance(v, (int, float, str, bool, tuple, list, dict, type(None))):
+            return bool(v)
+        return True
+
+    def iterate(self, v: Any) -> list | None:
+        if isinstance(v, (list, tuple, str)):
+            return list(v)
+        if isinstance(v, dict):
+            return list(v.keys())
+        if isinstance(v, range):
+            return list(v) if len(v) <= MAX_LOOP else None
+        return None
+

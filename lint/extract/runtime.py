@@ -1,0 +1,110 @@
+"""What the interpreter's parts share: its budgets, the signals that carry
+``return``/``break``/``continue`` through Python's stack, frames of names,
+and small helpers on folded values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ..symbolic import Expr
+from .values import (
+    Ref,
+)
+
+MAX_STEPS = 200_000
+MAX_SECONDS = 10.0
+MAX_CALL_DEPTH = 24
+MAX_LOOP = 10_000
+# Values the interpreter folds stay small, so hostile code (``x = x * x`` in a
+# loop, ``s = s + s``, a 5,000-digit literal) cannot exhaust time or memory.
+MAX_INT_BITS = 256
+MAX_SEQUENCE = 100_000
+WIDE_FORMAT = re.compile(r"\{[^{}]*?[0-9]{5,}")  # a format field with a width or precision over 9999
+
+UNDECIDED = object()  # a condition we cannot evaluate
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+class ReturnSignal(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class BreakSignal(Exception):
+    pass
+
+
+class ContinueSignal(Exception):
+    pass
+
+
+class StopSignal(Exception):
+    """A ``raise`` statement: the rest of this path does not run."""
+
+
+class Frame:
+    def __init__(self, parent: Frame | None, globals_: Frame | None = None) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.globals = globals_ or self
+        self.global_names: set[str] = set()
+
+    def lookup(self, name: str) -> Any:
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.vars:
+                return frame.vars[name]
+            frame = frame.parent
+        raise KeyError(name)
+
+    def assign(self, name: str, value: Any) -> None:
+        if name in self.global_names:
+            self.globals.vars[name] = value
+        else:
+            self.vars[name] = value
+
+
+BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "list", "tuple", "enumerate",
+                 "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow"}
+
+
+def bounded(v: Any) -> Any:
+    """``v``, or None when it is an int or sequence too large to keep folding."""
+    if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+        return None
+    if isinstance(v, (str, list, tuple)) and len(v) > MAX_SEQUENCE:
+        return None
+    return v
+
+
+def flatten(v: Any) -> list:
+    if isinstance(v, (list, tuple)):
+        out = []
+        for x in v:
+            out.extend(flatten(x))
+        return out
+    if isinstance(v, dict):  # Keras flattens dicts of inputs/outputs in key order
+        keys = sorted(v) if all(isinstance(k, str) for k in v) else list(v)
+        return flatten([v[k] for k in keys])
+    return [] if v is None else [v]
+
+
+def short(v: Any) -> str:
+    if isinstance(v, Expr):
+        return str(v)
+    s = repr(v) if not isinstance(v, Ref) else v.qualname
+    return s if len(s) < 60 else s[:57] + "..."
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
