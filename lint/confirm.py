@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import ast
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .graph import ordered_operations
 from .keras_rebuild import KerasBuild, KerasUnavailable, NotConfirmable, load_keras, rebuild
 from .layers.base import LayerArg
 from .model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from .notebook import json_place, line_namer, plain_line_ref
 from .shapes import ShapedLayer, ShapedModel, shape_model
 from .symbolic import Expr, prod, shape_str
+
+if TYPE_CHECKING:
+    from .notebook import NotebookSource
 
 __all__ = ["ConfirmResult", "Difference", "KerasUnavailable", "confirm_file", "confirm_models", "parse_assume",
            "require_keras", "TF_HINT"]
@@ -79,7 +84,7 @@ class ConfirmResult:
         lines += [f"    {d.message}" for d in self.differences]
         return "\n".join(lines)
 
-    def to_json(self) -> dict:
+    def to_json(self, notebook: NotebookSource | None = None) -> dict:
         return {
             "status": self.status,
             "reason": self.reason,
@@ -87,7 +92,7 @@ class ConfirmResult:
             "layers_compared": self.layers_compared,
             "weights_allocated": self.allocated,
             "seconds": round(self.seconds, 4),
-            "differences": [{"line": d.span.line, "col": d.span.col, "layer": d.layer, "what": d.what,
+            "differences": [{**json_place(notebook, d.span.line), "col": d.span.col, "layer": d.layer, "what": d.what,
                              "layerlint": d.ours, "keras": d.keras} for d in self.differences],
         }
 
@@ -256,7 +261,7 @@ def _definitions(m: ExtractedModel) -> tuple[list[LayerDef], list[InputDef]]:
     return [op for op in ops if isinstance(op, LayerDef)], inputs
 
 
-def _why_not_confirmable(sm: ShapedModel) -> str | None:
+def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain_line_ref) -> str | None:
     m = sm.model
     if m.api not in ("sequential", "functional"):
         return f"{m.api} models are not rebuilt"
@@ -266,12 +271,12 @@ def _why_not_confirmable(sm: ShapedModel) -> str | None:
         return f"depends on {names} (pass --assume NAME=VALUE)"
     for row in _all_rows(sm):
         if row.status == "opaque":
-            return f"`{row.name}` ({row.cls}) at line {row.span.line} is not analysed: {row.reason}"
+            return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is not analysed: {row.reason}"
         if row.status == "unknown" and not (row.reason or "").startswith("input unknown"):
-            return f"`{row.name}` ({row.cls}) at line {row.span.line}: {row.reason}"
+            return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)}: {row.reason}"
     for row in _all_rows(sm):
         if row.status == "ok" and _symbolic(row.output):
-            return f"`{row.name}` ({row.cls}) at line {row.span.line} has a symbolic output {_shapes_text(_flat_shapes(row.output))}"
+            return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} has a symbolic output {_shapes_text(_flat_shapes(row.output))}"
     for shape in sm.input_shapes:
         if shape is None or any(not (d is None or isinstance(d, int)) for d in shape):
             return "the model's input shape is not known"
@@ -443,14 +448,16 @@ def _size(shape: Any) -> int:
 
 
 def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = None,
-                   max_layer_weights: int = DEFAULT_MAX_LAYER_WEIGHTS) -> list[ConfirmResult]:
-    """Rebuild each model in Keras and compare; raises KerasUnavailable without Keras."""
+                   max_layer_weights: int = DEFAULT_MAX_LAYER_WEIGHTS,
+                   line_ref: Callable[[int], str] = plain_line_ref) -> list[ConfirmResult]:
+    """Rebuild each model in Keras and compare; raises KerasUnavailable without Keras.
+    ``line_ref`` names a line in messages (a notebook's names the cell)."""
     keras = load_keras()
     version = getattr(keras, "__version__", "?")
     results = []
     for sm in models:
         start = time.perf_counter()
-        result = _confirm_one(keras, sm, assume or {}, max_layer_weights)
+        result = _confirm_one(keras, sm, assume or {}, max_layer_weights, line_ref)
         result.keras_version = version
         result.seconds = time.perf_counter() - start
         results.append(result)
@@ -459,20 +466,21 @@ def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = No
 
 def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[ConfirmResult]:
     """Confirm every model of a FileAnalysis; the results also go to ``analysis.confirmations`` for LL950."""
-    results = confirm_models(analysis.models, assume)
+    results = confirm_models(analysis.models, assume, line_ref=line_namer(getattr(analysis, "notebook", None)))
     analysis.confirmations = results
     return results
 
 
-def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_weights: int) -> ConfirmResult:
+def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_weights: int,
+                 line_ref: Callable[[int], str]) -> ConfirmResult:
     if assume:
         sm = shape_model(_Binder(assume).model(sm.model))
-    why = _why_not_confirmable(sm)
+    why = _why_not_confirmable(sm, line_ref)
     if why:
         return ConfirmResult(sm, "not-confirmable", why)
     allocate = _largest_weight(sm) <= max_layer_weights
     try:
-        kb = rebuild(sm.model, allocate=allocate)
+        kb = rebuild(sm.model, allocate=allocate, line_ref=line_ref)
         comparer = _Comparer(keras, sm, kb)
         comparer.run()
     except NotConfirmable as e:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from .extract.values import KerasObj, Ref
 from .graph import model_nodes
 from .layers.base import LayerArg
 from .model import ExtractedModel, InputDef, LayerDef, Node, Tensor
+from .notebook import plain_line_ref
 from .symbolic import Expr
 
 _KERAS: Any = None
@@ -109,8 +110,9 @@ def error_text(e: BaseException) -> str:
 class Rebuilder:
     """Rebuilds one top-level model (and the models nested in it) in Keras."""
 
-    def __init__(self, keras: Any) -> None:
+    def __init__(self, keras: Any, line_ref: Callable[[int], str] = plain_line_ref) -> None:
         self.keras = keras
+        self.line_ref = line_ref  # how messages name a line (by cell in a notebook)
         self.build = KerasBuild()
         self.tensors: dict[int, Any] = {}  # id(InputDef) -> Keras input tensor
         self.models: dict[int, Any] = {}  # id(ExtractedModel) -> Keras model
@@ -166,7 +168,7 @@ class Rebuilder:
         if id(node) in self.build.node_outputs:
             return
         if id(node) in self.pending:
-            raise NotConfirmable(f"`{node.layer.cls}` at line {node.span.line} depends on its own output")
+            raise NotConfirmable(f"`{node.layer.cls}` at {self.line_ref(node.span.line)} depends on its own output")
         self.pending.add(id(node))
         layer = self._layer(node.layer)
         args = [self._tensor(t) for t in node.inputs]
@@ -222,11 +224,11 @@ class Rebuilder:
                 layer = self._model(ld.submodel)
             except _Refused as r:
                 # The outer model's row for this submodel is where the refusal shows.
-                inner = f"inner layer `{r.layer.cls}` at line {r.layer.span.line}: " if r.layer is not None else ""
+                inner = f"inner layer `{r.layer.cls}` at {self.line_ref(r.layer.span.line)}: " if r.layer is not None else ""
                 raise _Refused(ld, inner + r.message) from r
         else:
             if not ld.known:
-                raise NotConfirmable(f"`{ld.cls}` at line {ld.span.line} is not analysed: {ld.opaque_reason}")
+                raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)} is not analysed: {ld.opaque_reason}")
             try:
                 if ld.cls == "Lambda":
                     layer = self._lambda(ld)
@@ -356,10 +358,10 @@ def no_allocation(keras: Any) -> Iterator[None]:
         global_state.set_global_attribute("uninitialized_variables", [v for v in pending if id(v) in keep])
 
 
-def rebuild(model: ExtractedModel, allocate: bool = True) -> KerasBuild:
+def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[int], str] = plain_line_ref) -> KerasBuild:
     """Rebuild ``model`` in Keras; raises NotConfirmable before touching Keras' state when possible."""
     keras = load_keras()
-    rebuilder = Rebuilder(keras)
+    rebuilder = Rebuilder(keras, line_ref)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if allocate:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
@@ -44,6 +44,11 @@ class NotebookSource:
         index = min(max(line, 1), len(self.line_map)) - 1
         return self.line_map[index]
 
+    def line_ref(self, line: int) -> str:
+        """How a message names a line of the joined program: ``cell 5, line 3``."""
+        cell, in_cell = self.locate(line)
+        return f"cell {cell}, line {in_cell}"
+
     def remap(self, diagnostic: Diagnostic) -> Diagnostic:
         cell, line = self.locate(diagnostic.line)
         end_cell, end_line = self.locate(diagnostic.end_line)
@@ -55,6 +60,23 @@ class NotebookSource:
 
     def remap_all(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         return [self.remap(d) for d in diagnostics]
+
+
+def plain_line_ref(line: int) -> str:
+    """How a message names a line of a plain file; a notebook's is NotebookSource.line_ref."""
+    return f"line {line}"
+
+
+def line_namer(notebook: NotebookSource | None) -> Callable[[int], str]:
+    return plain_line_ref if notebook is None else notebook.line_ref
+
+
+def json_place(notebook: NotebookSource | None, line: int) -> dict:
+    """``{"line": 9}``, or ``{"cell": 5, "line": 3}`` for a line of a notebook's joined program."""
+    if notebook is None:
+        return {"line": line}
+    cell, in_cell = notebook.locate(line)
+    return {"cell": cell, "line": in_cell}
 
 
 def _cell_source(cell: dict, number: int) -> str:

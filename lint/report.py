@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .analyze import FileAnalysis
+from .notebook import json_place
 from .shapes import ShapedLayer, ShapedModel, explain_params
 from .symbolic import Dim, shape_str, to_json_dim
 
@@ -30,11 +31,6 @@ def problem_location(fa: FileAnalysis, line: int, col: int) -> str:
     return f"{fa.path}:{place(fa.notebook, line)}:{col + 1}"
 
 
-def _json_place(notebook: NotebookSource | None, line: int) -> dict:
-    if notebook is None:
-        return {"line": line}
-    cell, in_cell = notebook.locate(line)
-    return {"cell": cell, "line": in_cell}
 
 
 def fmt_count(d: Dim) -> str:
@@ -209,7 +205,7 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
     elif row.status in ("opaque", "unknown"):
         err = None
     return {
-        **_json_place(notebook, row.span.line),
+        **json_place(notebook, row.span.line),
         "class": row.cls,
         "name": row.name,
         "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
@@ -228,7 +224,7 @@ def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = Non
     m = sm.model
     return {
         "path": path,
-        **_json_place(notebook, m.span.line),
+        **json_place(notebook, m.span.line),
         "name": sm.name,
         "api": m.api,
         "context": m.context,
@@ -237,14 +233,14 @@ def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = Non
         "trainable_params": _json_count(sm.trainable_params),
         "non_trainable_params": _json_count(sm.non_trainable_params),
         "complete": sm.complete,
-        "notes": [{**_json_place(notebook, n.span.line), "message": n.message} for n in m.notes],
+        "notes": [{**json_place(notebook, n.span.line), "message": n.message} for n in m.notes],
     }
 
 
 def _with_confirmation(doc: dict, fa: FileAnalysis, index: int) -> dict:
     confirmations = getattr(fa, "confirmations", None)
     if confirmations:
-        doc["confirm"] = confirmations[index].to_json()
+        doc["confirm"] = confirmations[index].to_json(fa.notebook)
     return doc
 
 
@@ -254,12 +250,12 @@ def summary_document(files: list[FileAnalysis]) -> dict:
         "models": [_with_confirmation(model_json(sm, fa.path, fa.notebook), fa, i)
                    for fa in files for i, sm in enumerate(fa.models)],
         "not_analysed": [
-            {"path": fa.path, **_json_place(fa.notebook, m.span.line), "name": m.name, "api": m.api,
+            {"path": fa.path, **json_place(fa.notebook, m.span.line), "name": m.name, "api": m.api,
              "reason": "subclassed model: layers built in call() are not followed"}
             for fa in files for m in fa.subclassed
         ],
         "problems": [
-            {"path": fa.path, "code": code, "message": msg, **_json_place(fa.notebook, span.line), "column": span.col + 1}
+            {"path": fa.path, "code": code, "message": msg, **json_place(fa.notebook, span.line), "column": span.col + 1}
             for fa in files for code, msg, span in fa.problems
         ],
     }

@@ -51,11 +51,9 @@ class Context:
     def line_ref(self, line: int) -> str:
         """How a message names another line of the file: ``line 9``, or ``cell 5, line 3``
         in a notebook, whose findings are placed by cell."""
-        notebook = getattr(self.analysis, "notebook", None)
-        if notebook is None:
-            return f"line {line}"
-        cell, in_cell = notebook.locate(line)
-        return f"cell {cell}, line {in_cell}"
+        from layerlint.notebook import line_namer
+
+        return line_namer(getattr(self.analysis, "notebook", None))(line)
 
 
 class Rule:

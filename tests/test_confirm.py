@@ -16,7 +16,7 @@ import textwrap
 import pytest
 from layerlint.analyze import analyze_text
 from layerlint.cli import analyze_path, main
-from layerlint.confirm import confirm_models, parse_assume
+from layerlint.confirm import confirm_file, confirm_models, parse_assume
 from layerlint.layers.base import Weight
 
 from fixtures.regen import ROOT, fixture_files
@@ -157,6 +157,20 @@ def test_opaque_layers_are_not_confirmable(keras) -> None:
     (result,) = confirm_models([sm])
     assert result.status == "not-confirmable"
     assert "Lambda" in result.reason
+
+
+def test_a_notebook_is_confirmed_with_lines_named_by_cell(keras, tmp_path) -> None:
+    # Cell 2 (after a markdown cell) line 2 holds the Lambda; JSON places the model by cell too.
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# n"]},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": ["import keras\n", "model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t)])"]}]
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    fa = analyze_path(str(path))
+    (result,) = confirm_file(fa)
+    assert result.status == "not-confirmable"
+    assert "`lambda` (Lambda) at cell 2, line 2 is not analysed" in result.reason
+    assert result.to_json(fa.notebook)["status"] == "not-confirmable"
 
 
 def test_oversized_models_are_confirmed_without_allocating(keras) -> None:
