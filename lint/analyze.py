@@ -106,6 +106,10 @@ def _analyze(fa: FileAnalysis) -> None:
     try:
         result: FileResult = extract_module(module, path, text, tree)
         fa.notes = result.notes
+        if result.stopped is not None:
+            reason, span = result.stopped
+            fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "
+                                         "are reported, the rest of the file is not analysed", span))
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
         for i, m in enumerate(models):
             if time.monotonic() > deadline:

@@ -112,3 +112,5 @@ class FileResult:
     models: list[ExtractedModel] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     error: tuple | None = None  # (code, message, Span) for syntax / read errors
+    # (message, Span of the top-level statement) when a budget stopped the interpreter there
+    stopped: tuple | None = None

@@ -194,3 +194,27 @@ def test_nested_models() -> None:
     """)[-1]
     assert [(r.cls, r.output, r.params) for r in m.layers] == [
         ("InputLayer", (None, 8), 0), ("Sequential", (None, 4), 36), ("Dense", (None, 2), 10)]
+
+
+def test_a_shape_with_an_unknown_starred_part_has_unknown_length() -> None:
+    # keras-io's conv_lstm example: `*x_train.shape[2:]` has a length we cannot know, so the
+    # shape's rank is unknown too, and no layer may call it wrong (it was read as rank 2).
+    m = one("""
+        import keras
+        from keras import layers
+        inp = layers.Input(shape=(None, *x_train.shape[2:]))
+        x = layers.ConvLSTM2D(filters=8, kernel_size=(3, 3), padding="same", return_sequences=True)(inp)
+        model = keras.Model(inp, x)
+    """)
+    assert [row.status for row in m.layers] == ["ok", "ok"]
+    assert len(m.layers[1].output) == 5
+
+
+def test_a_starred_known_part_is_spread() -> None:
+    m = one("""
+        import keras
+        from keras import layers
+        dims = (4, 6)
+        model = keras.Sequential([keras.Input((*dims, 3)), layers.Flatten()])
+    """)
+    assert m.layers[-1].output == (None, 72)

@@ -298,6 +298,76 @@ def test_interpreter_step_budget_gives_a_finding(monkeypatch: pytest.MonkeyPatch
     assert [c for c, _, _ in fa.problems] == ["LL004"]
 
 
+BUDGET_FILE = """\
+import keras
+from keras import layers
+
+done = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+grown = keras.Sequential([keras.Input((4,))])
+frozen = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+for i in range(1000):
+    for j in range(1000):
+        grown.add(layers.Dense(2))
+        inner = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+        frozen.trainable = False
+after = keras.Sequential([keras.Input((4,)), layers.Dense(5)])
+"""
+
+
+def test_step_budget_keeps_the_models_finished_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loop at line 7 runs out of steps: `done` is reported; `grown` and `frozen` were being
+    # changed when the budget ran out and `inner` was made in it, so they would be reported wrong;
+    # nothing after the loop is analysed.
+    monkeypatch.setattr(interp, "MAX_STEPS", 5_000)
+    fa = analyze_text(BUDGET_FILE, "m.py")
+    assert [sm.name for sm in fa.models] == ["done"]
+    ((code, message, span),) = fa.problems
+    assert code == "LL004" and span.line == 7
+    assert message == ("analysis budget exceeded in the statement at line 7: models finished before it are reported, "
+                       "the rest of the file is not analysed")
+
+
+LONG_LOOP = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+width = 8
+for epoch in range(9000):
+    a = epoch * 2
+    b = a + 1
+    width = 8
+head = keras.Sequential([keras.Input((width,)), layers.Dense(1)])
+"""
+
+
+def test_a_long_loop_that_builds_nothing_is_not_followed_to_the_end() -> None:
+    fa = analyze_text(LONG_LOOP, "m.py")
+    assert fa.problems == []
+    assert [sm.name for sm in fa.models] == ["model", "head"]
+    # The loop's names are unknown after it, as after a loop that cannot be followed.
+    assert str(fa.models[1].layers[-1].params) == "width + 1"
+    (note,) = [n for n in fa.notes if n.span.line == 6]
+    assert note.message.startswith("loop stopped after ") and note.message.endswith(
+        "of 9,000 iterations: it builds no layers, so the rest is not followed; `a`, `b`, `epoch`, `width` are unknown after it")
+
+
+def test_a_long_loop_that_builds_layers_is_followed() -> None:
+    source = ("import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input((4,))])\n"
+              "for i in range(3000):\n    a = i * 2\n    b = a + 1\n    c = b + a\n"
+              "    if i % 1000 == 999:\n        model.add(layers.Dense(2))\n")
+    fa = analyze_text(source, "m.py")
+    assert [len(sm.layers) for sm in fa.models] == [3]
+    assert not [n for n in fa.notes if "loop stopped" in n.message]
+
+
+def test_a_note_is_given_once_however_often_its_statement_runs() -> None:
+    source = ("import keras\nfrom keras import layers\nfor i in range(50):\n    for x in data:\n        pass\n"
+              "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n")
+    fa = analyze_text(source, "m.py")
+    assert [n.message for n in fa.notes].count("loop over `data` cannot be followed; its body is analysed once") == 1
+
+
 def test_file_time_budget_keeps_the_models_done(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analyze_mod, "MAX_FILE_SECONDS", -1.0)
     fa = analyze_text(MODEL, "m.py")

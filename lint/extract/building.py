@@ -93,6 +93,8 @@ class Building:
 
     def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         m = mv.model
+        if name in ("pop", "compile", "build"):
+            self.touch(m)
         if name == "add" and m.api == "sequential" and args:
             self.seq_append(m, args[0], node)
         elif name == "pop" and m.api == "sequential" and m.layers:
@@ -141,6 +143,7 @@ class Building:
             elif ".applications." in q or q.split(".")[-2:-1] == ["applications"] or "applications" in q:
                 reason = f"pretrained application `{k.name}` is not analysed"
             ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False, opaque_reason=reason)
+            self.model_changes += 1
             return LayerObj(ld)
         if k.kind == "sequential":
             return self.new_sequential(args, kwargs, node)
@@ -170,6 +173,7 @@ class Building:
     def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
         args = [self.layer_arg(a) for a in args]
         kwargs = {k: self.layer_arg(v) for k, v in kwargs.items()}
+        self.model_changes += 1
         return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node)))
 
     def layer_arg(self, v: Any) -> Any:
@@ -204,6 +208,7 @@ class Building:
                         dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None)
 
     def register(self, m: ExtractedModel) -> None:
+        self.touch(m)
         if self.context:
             m.context = self.context[-1]
         self.result.models.append(m)
@@ -224,6 +229,7 @@ class Building:
         return mv
 
     def seq_append(self, m: ExtractedModel, item: Any, node: cst.CSTNode) -> None:
+        self.touch(m)
         if isinstance(item, TensorVal) and isinstance(item.tensor.producer, InputDef) and not m.layers:
             m.seq_input = item.tensor.producer
         elif isinstance(item, InputLayerVal) and not m.layers:
@@ -284,13 +290,21 @@ class Building:
             if isinstance(t, TensorVal):
                 inputs.append(t.tensor)
             else:
-                inputs.append(Tensor(InputDef(Expr.symbol(short(t)), self.span(node))))
+                stand_in = InputDef(Expr.symbol(short(t)), self.span(node))
+                self.data_producers.add(id(stand_in))
+                inputs.append(Tensor(stand_in))
         call_kwargs = {k: tensors_to_refs(v) for k, v in kwargs.items()}
         return self.make_node(layer, inputs, call_kwargs, node, list_input)
 
     def make_node(self, layer: LayerDef, inputs: list, call_kwargs: dict, node: cst.CSTNode, list_input: bool) -> TensorVal:
         self.node_counter += 1
         n = Node(layer, inputs, call_kwargs, self.span(node), list_input=list_input)
+        # A call on values that are not Keras tensors (data in a training loop, say), and
+        # everything computed from it, adds nothing to a model built from keras.Input.
+        if inputs and all(id(t.producer) in self.data_producers for t in inputs):
+            self.data_producers.add(id(n))
+        else:
+            self.model_changes += 1
         self.layer_calls.setdefault(id(layer), []).append(n)
         return TensorVal(Tensor(n))
 

@@ -97,6 +97,7 @@ class Calls:
         if cls.kind == "layer":
             ld = LayerDef(cls.name, tuple(args), kwargs, self.span(node), known=False,
                           opaque_reason=f"custom layer `{cls.name}` is not analysed")
+            self.model_changes += 1
             return LayerObj(ld)
         if cls.kind == "model":
             return OpaqueModelVal(cls, self.span(node))

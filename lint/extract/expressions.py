@@ -68,6 +68,8 @@ class Expressions:
             return self.eval_call(node, frame)
         if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
             items = self.eval_elements(node.elements, frame)
+            if items is None:  # `(None, *x.shape[2:])` with x unknown: not even the length is known
+                return self.symbol(node)
             return tuple(items) if isinstance(node, cst.Tuple) else items
         if isinstance(node, cst.Dict):
             out = {}
@@ -130,16 +132,16 @@ class Expressions:
             return Ellipsis
         return self.symbol(node)
 
-    def eval_elements(self, elements: Any, frame: Frame) -> list:
+    def eval_elements(self, elements: Any, frame: Frame) -> list | None:
+        """The items, or None when a starred part cannot be iterated (its length is unknown)."""
         items: list = []
         for el in elements:
             if isinstance(el, cst.StarredElement):
                 v = self.eval(el.value, frame)
                 it = self.iterate(v)
                 if it is None:
-                    items.append(self.symbol(el))
-                else:
-                    items.extend(it)
+                    return None
+                items.extend(it)
             else:
                 items.append(self.eval(el.value, frame))
         return items

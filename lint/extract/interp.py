@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import time
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
@@ -28,6 +29,7 @@ from .expressions import Expressions
 from .keras_names import classify
 from .positions import Positions
 from .runtime import (
+    LOOP_STEPS,
     MAX_LOOP,
     MAX_SECONDS,
     MAX_STEPS,
@@ -38,6 +40,7 @@ from .runtime import (
     Frame,
     ReturnSignal,
     StopSignal,
+    assigned_names,
     dotted,
 )
 from .values import (
@@ -69,26 +72,60 @@ class Interpreter(Expressions, Calls, Building):
         self.layer_calls: dict[int, list[Node]] = {}  # id(LayerDef) -> its nodes, first first
         self.seq_owner: dict[int, ExtractedModel] = {}  # id(LayerDef) -> the Sequential holding it
         self.seq_chains: dict[int, tuple] = {}  # id(model) -> (layer count, input, outputs)
+        # Counts layers made, layers called and models changed: a loop that leaves it
+        # alone for long is not building anything (see exec_for).
+        self.model_changes = 0
+        self.touched: set[int] = set()  # ids of models and layers changed in this top-level statement
+        self.noted: set[tuple[int, str]] = set()
+        self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
         try:
-            self.exec_block(self.module.body, self.globals)
-        except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
-            pass
-        # Builder functions never called in this file: analyse them with their
-        # parameters as symbols (defaults where given).
-        for fn in list(self.functions):
-            if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and may_build(fn.node):
-                self.context.append(f"{fn.name}() analysed with its parameters as symbols")
-                try:
-                    self.call_function(fn, [], {}, fn.node, symbolic=True)
-                except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
-                    pass
-                self.context.pop()
+            try:
+                for stmt in self.module.body:
+                    self.within_budget(stmt, lambda s=stmt: self.exec_block([s], self.globals))
+            except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+                pass
+            # Builder functions never called in this file: analyse them with their
+            # parameters as symbols (defaults where given).
+            for fn in list(self.functions):
+                if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and may_build(fn.node):
+                    self.context.append(f"{fn.name}() analysed with its parameters as symbols")
+                    try:
+                        self.within_budget(fn.node, lambda f=fn: self.call_function(f, [], {}, f.node, symbolic=True))
+                    except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+                        pass
+                    finally:
+                        self.context.pop()
+        except BudgetExceeded:
+            pass  # result.stopped says where
         for m in self.result.models:
             m.shape_refs = self.shape_refs
         return self.result
+
+    def within_budget(self, where: cst.CSTNode, step: Callable[[], Any]) -> None:
+        """Run one top-level statement (or one uncalled builder).  If a budget runs out
+        in it, keep the models finished before it, untouched by it, and stop there:
+        a model that was half built when the budget ran out would be reported wrong."""
+        self.touched = set()
+        registered = len(self.result.models)
+        try:
+            step()
+        except BudgetExceeded as e:
+            self.result.models = [m for m in self.result.models[:registered] if not self.was_touched(m)]
+            self.result.stopped = (str(e), self.span(where))
+            raise
+
+    def touch(self, obj: Any) -> None:
+        """Record a change to a model or layer (see within_budget)."""
+        self.touched.add(id(obj))
+        self.model_changes += 1
+
+    def was_touched(self, m: ExtractedModel) -> bool:
+        return id(m) in self.touched or any(
+            id(ld) in self.touched or (ld.submodel is not None and id(ld.submodel) in self.touched)
+            for ld in held_layers(ModelVal(m)))
 
     # -- helpers -----------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
@@ -99,7 +136,11 @@ class Interpreter(Expressions, Calls, Building):
         return " ".join(t.split()) if "\n" in t else t
 
     def note(self, node: cst.CSTNode, message: str) -> None:
-        self.result.notes.append(Note(self.span(node), message))
+        # A statement in a loop or a function called many times would say the same each time.
+        key = (id(node), message)
+        if key not in self.noted:
+            self.noted.add(key)
+            self.result.notes.append(Note(self.span(node), message))
 
     def tick(self) -> None:
         self.steps += 1
@@ -255,7 +296,11 @@ class Interpreter(Expressions, Calls, Building):
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
             items = [self.symbol(stmt.target)]
         broke = False
-        for item in items:
+        start = (self.steps, self.model_changes)
+        for i, item in enumerate(items):
+            if self.loop_builds_nothing(start):
+                self.give_up_loop(stmt, f"{i:,} of {len(items):,} iterations", frame)
+                return
             self.bind(stmt.target, item, frame)
             try:
                 self.exec_block(stmt.body.body, frame)
@@ -268,7 +313,11 @@ class Interpreter(Expressions, Calls, Building):
             self.exec_block(stmt.orelse.body.body, frame)
 
     def exec_while(self, stmt: cst.While, frame: Frame) -> None:
-        for _ in range(MAX_LOOP):
+        start = (self.steps, self.model_changes)
+        for i in range(MAX_LOOP):
+            if self.loop_builds_nothing(start):
+                self.give_up_loop(stmt, f"{i:,} iterations", frame)
+                return
             cond = self.truth(self.eval(stmt.test, frame))
             if cond is UNDECIDED:
                 self.note(stmt.test, f"while condition `{self.text(stmt.test)}` cannot be decided; loop skipped")
@@ -281,6 +330,22 @@ class Interpreter(Expressions, Calls, Building):
                 continue
             except BreakSignal:
                 return
+
+    def loop_builds_nothing(self, start: tuple[int, int]) -> bool:
+        """A loop that has run LOOP_STEPS steps without making, calling or changing a
+        layer or model is not building one (a training loop, say): following it to the
+        end would only spend the file's budget."""
+        steps, changes = start
+        return self.steps - steps > LOOP_STEPS and self.model_changes == changes
+
+    def give_up_loop(self, stmt: cst.For | cst.While, done: str, frame: Frame) -> None:
+        # What the rest of the loop would assign is unknown, as after a loop that cannot be followed.
+        names = sorted(assigned_names(stmt))
+        for name in names:
+            frame.assign(name, Expr.symbol(name))
+        shown = ", ".join(f"`{n}`" for n in names[:6]) + (", ..." if len(names) > 6 else "")
+        self.note(stmt, f"loop stopped after {done}: it builds no layers, so the rest is not followed"
+                        + (f"; {shown} are unknown after it" if names else ""))
 
     # -- binding -----------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Any, frame: Frame) -> None:
@@ -302,6 +367,7 @@ class Interpreter(Expressions, Calls, Building):
                 # added later keep their own.  Summaries read the final state.
                 for ld in held_layers(obj):
                     ld.kwargs["trainable"] = value
+                    self.touch(ld)
         # Subscript targets (d[k] = v) are not tracked.
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:

@@ -18,6 +18,8 @@ MAX_STEPS = 200_000
 MAX_SECONDS = 10.0
 MAX_CALL_DEPTH = 24
 MAX_LOOP = 10_000
+# Steps a loop may run without building anything before it is no longer followed.
+LOOP_STEPS = 20_000
 # Values the interpreter folds stay small, so hostile code (``x = x * x`` in a
 # loop, ``s = s + s``, a 5,000-digit literal) cannot exhaust time or memory.
 MAX_INT_BITS = 256
@@ -108,3 +110,76 @@ def dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+class _Assigned(cst.CSTVisitor):
+    """Names a block binds, as Python scopes them: not inside nested functions,
+    classes, lambdas or comprehensions (whose names stay local)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def target(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, cst.Name):
+            self.names.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for el in node.elements:
+                self.target(el.value)
+        elif isinstance(node, cst.StarredElement):
+            self.target(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
+        return False
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        return False
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        return False
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        return False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.target(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.target(node.asname.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.target(node.target)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        if node.asname is not None:
+            self.target(node.asname.name)
+        else:
+            self.names.add(dotted(node.name).split(".")[0])
+
+
+def assigned_names(stmt: cst.CSTNode) -> set[str]:
+    """Every name ``stmt`` may bind in its own scope (a loop: its target and its body's)."""
+    visitor = _Assigned()
+    stmt.visit(visitor)
+    return visitor.names
