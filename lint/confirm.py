@@ -265,6 +265,8 @@ def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain
     m = sm.model
     if m.api not in ("sequential", "functional"):
         return f"{m.api} models are not rebuilt"
+    if m.api == "functional" and (not m.inputs or not m.outputs):
+        return "its inputs or outputs cannot be followed (a model loaded from a file, say)"
     symbols = _unbound_symbols(m)
     if symbols:
         names = ", ".join(f"`{s}`" for s in sorted(symbols)[:4])

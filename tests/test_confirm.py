@@ -173,6 +173,19 @@ def test_a_notebook_is_confirmed_with_lines_named_by_cell(keras, tmp_path) -> No
     assert result.to_json(fa.notebook)["status"] == "not-confirmable"
 
 
+def test_a_model_made_from_a_loaded_one_is_not_confirmable(keras) -> None:
+    # keras-io's lstm_seq2seq rebuilds its encoder from load_model(); the rebuild had no inputs
+    # and Keras' refusal was reported as a disagreement.
+    (sm,) = _models("""
+        import keras
+        model = keras.models.load_model("s2s_model.keras")
+        encoder_model = keras.Model(model.input[0], model.layers[2].output)
+    """)
+    (result,) = confirm_models([sm])
+    assert result.status == "not-confirmable"
+    assert result.reason.startswith("its inputs or outputs cannot be followed")
+
+
 def test_oversized_models_are_confirmed_without_allocating(keras) -> None:
     """seed003's huge_head (a 14,930,092,800-weight kernel) and seed002's build_real
     (1,801,800,000 weights in one kernel) would need 60 GB and 7 GB as float32."""

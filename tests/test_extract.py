@@ -218,3 +218,27 @@ def test_a_starred_known_part_is_spread() -> None:
         model = keras.Sequential([keras.Input((*dims, 3)), layers.Flatten()])
     """)
     assert m.layers[-1].output == (None, 72)
+
+
+def test_after_a_loop_analysed_once_its_counts_are_unknown() -> None:
+    # keras-io's pretrained_word_embeddings: one pass over os.listdir() made class_names one
+    # long, so Dense(len(class_names), activation="softmax") looked like Dense(1) (a false LL404).
+    m = one("""
+        import os
+        import keras
+        from keras import layers
+        class_names = []
+        class_index = 0
+        for dirname in sorted(os.listdir(data_dir)):
+            class_names.append(dirname)
+            class_index += 1
+        inputs = keras.Input((16,))
+        x = inputs
+        for units in hidden_sizes:
+            x = layers.Dense(8)(x)
+        model = keras.Model(inputs, layers.Dense(len(class_names), activation="softmax")(x))
+    """)
+    head = m.layers[-1]
+    assert str(head.output[-1]) == "len(class_names)"
+    # The layer chain of a loop analysed once keeps its one pass.
+    assert [row.cls for row in m.layers] == ["InputLayer", "Dense", "Dense"]

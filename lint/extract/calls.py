@@ -164,6 +164,8 @@ class Calls:
         if isinstance(obj, ModelVal):
             return self.model_method(obj, name, args, kwargs, node)
         if isinstance(obj, list):
+            if self.mutated and name in ("append", "extend", "insert", "pop"):
+                self.mutated[-1].add(id(obj))
             if name == "append" and args:
                 obj.append(args[0])
             elif name == "extend" and args:
@@ -189,6 +191,8 @@ class Calls:
             if name in ("keys", "values", "items"):
                 return [tuple(x) if isinstance(x, tuple) else x for x in getattr(obj, name)()]
             if name == "update" and args and isinstance(args[0], dict):
+                if self.mutated:
+                    self.mutated[-1].add(id(obj))
                 obj.update(args[0])
             return self.symbol(node)
         if isinstance(obj, str):

@@ -42,6 +42,7 @@ from .runtime import (
     StopSignal,
     assigned_names,
     dotted,
+    is_plain_data,
 )
 from .values import (
     ClassVal,
@@ -77,6 +78,7 @@ class Interpreter(Expressions, Calls, Building):
         self.model_changes = 0
         self.touched: set[int] = set()  # ids of models and layers changed in this top-level statement
         self.noted: set[tuple[int, str]] = set()
+        self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
 
     # -- entry point ----------------------------------------------------
@@ -294,7 +296,21 @@ class Interpreter(Expressions, Calls, Building):
         items = self.iterate(self.eval(stmt.iter, frame))
         if items is None:
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
-            items = [self.symbol(stmt.target)]
+            self.mutated.append(set())
+            try:
+                self.bind(stmt.target, self.symbol(stmt.target), frame)
+                try:
+                    self.exec_block(stmt.body.body, frame)
+                except (ContinueSignal, BreakSignal):
+                    pass
+            finally:
+                changed = self.mutated.pop()
+                if self.mutated:
+                    self.mutated[-1] |= changed
+            self.forget_counts(stmt, changed, frame)
+            if stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body.body, frame)
+            return
         broke = False
         start = (self.steps, self.model_changes)
         for i, item in enumerate(items):
@@ -330,6 +346,18 @@ class Interpreter(Expressions, Calls, Building):
                 continue
             except BreakSignal:
                 return
+
+    def forget_counts(self, stmt: cst.For, changed: set[int], frame: Frame) -> None:
+        """After a loop analysed once for an unknown number of passes, the plain values it
+        assigns (counters, ``len()`` of a list it appends to) are unknown: one pass would
+        make ``class_names.append(d)`` give ``len(class_names) == 1``.  Layers, tensors
+        and models keep the one pass's structure, which is what the pass is for."""
+        names = assigned_names(stmt)
+        for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+            for name, value in list(scope.vars.items()):
+                if (name in names and scope is frame) or id(value) in changed:
+                    if is_plain_data(value):
+                        scope.vars[name] = Expr.symbol(name)
 
     def loop_builds_nothing(self, start: tuple[int, int]) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a

@@ -76,6 +76,18 @@ BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "li
                  "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow"}
 
 
+def is_plain_data(v: Any, depth: int = 0) -> bool:
+    """Numbers, strings and containers of them, as opposed to Keras values (layers,
+    tensors, models) and functions."""
+    if v is None or isinstance(v, (bool, int, float, str, Expr)):
+        return True
+    if depth < 3 and isinstance(v, (list, tuple)):
+        return all(is_plain_data(x, depth + 1) for x in v)
+    if depth < 3 and isinstance(v, dict):
+        return all(is_plain_data(x, depth + 1) for x in v.values())
+    return False
+
+
 def bounded(v: Any) -> Any:
     """``v``, or None when it is an int or sequence too large to keep folding."""
     if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
