@@ -142,7 +142,7 @@ class _Namer:
             return self.given[key]
         if explicit:
             return explicit
-        base = snake_case(cls)
+        base = snake_case(cls.rsplit(".", 1)[-1])  # an opaque `tfp.layers.DenseVariational` is named by its class
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
         name = base if n == 0 else f"{base}_{n}"

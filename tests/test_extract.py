@@ -242,3 +242,46 @@ def test_after_a_loop_analysed_once_its_counts_are_unknown() -> None:
     assert str(head.output[-1]) == "len(class_names)"
     # The layer chain of a loop analysed once keeps its one pass.
     assert [row.cls for row in m.layers] == ["InputLayer", "Dense", "Dense"]
+
+
+def test_inputs_collected_in_a_dict_by_key() -> None:
+    # keras-io's bayesian_neural_networks: `inputs[name] = layers.Input(...)` was not stored, so
+    # concatenate(sorted(inputs.items()) values) looked like a call on no tensors (a false LL103).
+    m = one("""
+        import keras
+        from keras import layers
+        NAMES = ["b", "a", "c"]
+        def make_inputs():
+            inputs = {}
+            for name in NAMES:
+                inputs[name] = layers.Input(name=name, shape=(1,))
+            return inputs
+        inputs = make_inputs()
+        features = layers.concatenate([v for _, v in sorted(inputs.items())])
+        model = keras.Model(inputs=inputs, outputs=layers.Dense(2)(features))
+    """)
+    assert [row.name for row in m.layers] == ["a", "b", "c", "concatenate", "dense"]
+    assert m.layers[3].output == (None, 3)
+
+
+def test_a_store_with_an_unknown_key_leaves_the_container_unknown() -> None:
+    m = one("""
+        import keras
+        from keras import layers
+        sizes = [4, 4]
+        sizes[i] = 16
+        widths = [2, 3]
+        widths[1] = 5
+        model = keras.Sequential([keras.Input((sum(widths),)), layers.Dense(len(sizes))])
+    """)
+    assert m.layers[-1].weights[0].shape == (7, Expr.symbol("len(sizes)"))
+
+
+def test_a_layer_we_cannot_follow_is_named_by_its_class() -> None:
+    m = one("""
+        import keras
+        import tensorflow_probability as tfp
+        model = keras.Sequential([keras.Input((4,)), tfp.layers.DistributionLambda(lambda t: t)])
+    """)
+    row = m.layers[-1]
+    assert (row.name, row.cls, row.status) == ("distribution_lambda", "tfp.layers.DistributionLambda", "opaque")

@@ -13,6 +13,7 @@ from ..symbolic import Expr
 from .keras_names import classify
 from .runtime import (
     flatten,
+    layer_label,
     short,
 )
 from .values import (
@@ -245,8 +246,9 @@ class Building:
                                      opaque_reason=f"subclassed model `{item.cls.name}` is not analysed"))
         else:
             span = self.span(node)
-            m.layers.append(LayerDef(short(item), (), {}, span, known=False,
-                                     opaque_reason=f"`{short(item)}` is not a layer layerlint can follow"))
+            label = layer_label(short(item))
+            m.layers.append(LayerDef(label, (), {}, span, known=False,
+                                     opaque_reason=f"`{label}` is not a layer layerlint can follow"))
 
     def model_as_layer(self, mv: ModelVal) -> LayerDef:
         if mv.as_layer is None:

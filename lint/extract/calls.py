@@ -22,6 +22,7 @@ from .runtime import (
     ReturnSignal,
     StopSignal,
     flatten,
+    layer_label,
 )
 from .values import (
     BoundMethod,
@@ -89,6 +90,7 @@ class Calls:
         tensors = [a for a in flatten(list(args) + list(kwargs.values())) if isinstance(a, TensorVal)]
         if not tensors:
             return self.symbol(node)
+        callee = layer_label(callee)
         layer = LayerDef(callee, (), {}, self.span(node), known=False,
                          opaque_reason=reason or f"`{callee}` is not a Keras layer we can follow")
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)

@@ -396,7 +396,37 @@ class Interpreter(Expressions, Calls, Building):
                 for ld in held_layers(obj):
                     ld.kwargs["trainable"] = value
                     self.touch(ld)
-        # Subscript targets (d[k] = v) are not tracked.
+        elif isinstance(target, cst.Subscript):
+            self.bind_item(target, value, frame)
+
+    def bind_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:
+        """``d[k] = v`` and ``a[i] = v`` on a dict or list we hold, with a known key; any other
+        store leaves the container unknown, as a wrong guess (an empty dict of inputs, say)
+        would give wrong shapes."""
+        obj = self.eval(target.value, frame)
+        if not isinstance(obj, (dict, list)):
+            return
+        sl = target.slice[0].slice if len(target.slice) == 1 else None
+        key = self.eval(sl.value, frame) if isinstance(sl, cst.Index) else None
+        if isinstance(sl, cst.Index) and isinstance(obj, dict) and is_plain_data(key) and not isinstance(key, Expr):
+            try:
+                obj[key] = value
+                return
+            except TypeError:  # an unhashable key: Python would raise too
+                pass
+        elif isinstance(obj, list) and isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
+            obj[key] = value
+            return
+        if self.mutated:
+            self.mutated[-1].add(id(obj))
+        self.forget(obj, frame)
+
+    def forget(self, obj: Any, frame: Frame) -> None:
+        """Names in this frame or the module that hold ``obj`` now hold a symbol."""
+        for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+            for name, value in list(scope.vars.items()):
+                if value is obj:
+                    scope.vars[name] = Expr.symbol(name)
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
         if isinstance(value, (tuple, list)) and len(value) == n:

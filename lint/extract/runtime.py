@@ -109,6 +109,16 @@ def flatten(v: Any) -> list:
     return [] if v is None else [v]
 
 
+_CALL_TEXT = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
+
+
+def layer_label(text: str) -> str:
+    """What to call a layer we cannot follow, from its source text:
+    ``tfp.layers.DenseVariational(units=8, ...)`` is ``tfp.layers.DenseVariational``."""
+    m = _CALL_TEXT.match(text)
+    return m.group(1) if m else text
+
+
 def short(v: Any) -> str:
     if isinstance(v, Expr):
         return str(v)
