@@ -78,6 +78,8 @@ class Interpreter(Expressions, Calls, Building):
         self.model_changes = 0
         self.touched: set[int] = set()  # ids of models and layers changed in this top-level statement
         self.noted: set[tuple[int, str]] = set()
+        self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
+        self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
 
@@ -134,8 +136,18 @@ class Interpreter(Expressions, Calls, Building):
         return self.positions.span(node)
 
     def text(self, node: cst.CSTNode) -> str:
-        t = self.module.code_for_node(node).strip()
-        return " ".join(t.split()) if "\n" in t else t
+        # Symbols are named by their source; a loop or a function called again asks for the same node's.
+        t = self.texts.get(id(node))
+        if t is None:
+            t = self.module.code_for_node(node).strip()
+            t = self.texts[id(node)] = " ".join(t.split()) if "\n" in t else t
+        return t
+
+    def assigned_in(self, stmt: cst.CSTNode) -> set[str]:
+        names = self.assigned.get(id(stmt))
+        if names is None:
+            names = self.assigned[id(stmt)] = assigned_names(stmt)
+        return names
 
     def note(self, node: cst.CSTNode, message: str) -> None:
         # A statement in a loop or a function called many times would say the same each time.
@@ -352,7 +364,7 @@ class Interpreter(Expressions, Calls, Building):
         assigns (counters, ``len()`` of a list it appends to) are unknown: one pass would
         make ``class_names.append(d)`` give ``len(class_names) == 1``.  Layers, tensors
         and models keep the one pass's structure, which is what the pass is for."""
-        names = assigned_names(stmt)
+        names = self.assigned_in(stmt)
         for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
             for name, value in list(scope.vars.items()):
                 if (name in names and scope is frame) or id(value) in changed:
@@ -368,7 +380,7 @@ class Interpreter(Expressions, Calls, Building):
 
     def give_up_loop(self, stmt: cst.For | cst.While, done: str, frame: Frame) -> None:
         # What the rest of the loop would assign is unknown, as after a loop that cannot be followed.
-        names = sorted(assigned_names(stmt))
+        names = sorted(self.assigned_in(stmt))
         for name in names:
             frame.assign(name, Expr.symbol(name))
         shown = ", ".join(f"`{n}`" for n in names[:6]) + (", ..." if len(names) > 6 else "")
