@@ -63,8 +63,9 @@ class AnalysisBudgetExceeded(_FileProblem):
     summary = "The file is too large or too deeply nested to analyse within budget"
     what = (
         "Reports files whose analysis was stopped by one of layerlint's budgets: files over 1 MiB, code nested "
-        "more than 1,000 levels, parsing work beyond a fixed cap, or more than 20 s of analysis. Models finished "
-        "before the budget ran out are still reported."
+        "more than 1,000 levels, parsing work beyond a fixed cap, more than 200,000 interpreter steps or 10 s "
+        "following the code, or more than 20 s of analysis in all. Models finished before the budget ran out "
+        "are still reported, and the finding points at the statement where analysis stopped."
     )
     why = "The file's models were not (fully) checked; without a budget one generated or hostile file could hang a pre-commit hook or a CI run."
 
