@@ -327,6 +327,19 @@ def test_step_budget_keeps_the_models_finished_before_it(monkeypatch: pytest.Mon
                        "the rest of the file is not analysed")
 
 
+def test_step_budget_in_an_uncalled_builder_keeps_the_module_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Builders never called are analysed after the module; one that runs out drops only what it built.
+    monkeypatch.setattr(interp, "MAX_STEPS", 5_000)
+    source = ("import keras\nfrom keras import layers\n"
+              "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+              "def build(n):\n    m = keras.Sequential([keras.Input((4,))])\n"
+              "    for i in range(1000):\n        for j in range(1000):\n            m.add(layers.Dense(2))\n    return m\n")
+    fa = analyze_text(source, "m.py")
+    assert [sm.name for sm in fa.models] == ["model"]
+    ((code, _, span),) = fa.problems
+    assert (code, span.line) == ("LL004", 4)
+
+
 LONG_LOOP = """\
 import keras
 from keras import layers
