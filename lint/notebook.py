@@ -11,6 +11,7 @@ included, as a reader counts them in Jupyter.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import re
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
+from .model import Span
 
 # Cell magics whose body is still Python: only their first line is IPython syntax.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "autoreload"})
@@ -36,6 +38,8 @@ class NotebookSource:
     text: str  # the joined Python program
     line_map: list[tuple[int, int]]  # joined line (index = line - 1) -> (cell number, line in cell)
     cells: dict[int, list[str]]  # cell number -> its source lines, for showing context
+    # (code, message, Span in joined lines) for cells Python cannot parse; those cells are left out
+    problems: list[tuple] = dataclasses.field(default_factory=list)
 
     def locate(self, line: int) -> tuple[int, int]:
         """(cell number, line in cell) for a 1-based line of the joined text."""
@@ -135,6 +139,7 @@ def parse_notebook(raw: str) -> NotebookSource:
         raise NotebookError(f"notebook language is {language.get('name')!r}, not Python")
 
     joined: list[str] = []
+    problems: list[tuple] = []
     line_map: list[tuple[int, int]] = []
     sources: dict[int, list[str]] = {}
     for number, cell in enumerate(cells, start=1):
@@ -144,11 +149,39 @@ def parse_notebook(raw: str) -> NotebookSource:
             continue
         lines = _cell_source(cell, number).splitlines()
         sources[number] = lines
-        for i, line in enumerate(_neutralise(lines), start=1):
+        python = _neutralise(lines)
+        problem = _cell_syntax_problem(python, len(joined))
+        if problem is not None:
+            python = ["" for _ in python]
+            if problem is not _SKIPPED:
+                problems.append(problem)
+        for i, line in enumerate(python, start=1):
             joined.append(line)
             line_map.append((number, i))
     text = "\n".join(joined) + ("\n" if joined else "")
-    return NotebookSource(text, line_map, sources)
+    return NotebookSource(text, line_map, sources, problems)
+
+
+_SKIPPED = ("", "", None)  # a cell left out without a finding
+
+
+def _cell_syntax_problem(lines: list[str], offset: int) -> tuple | None:
+    """Jupyter runs each cell on its own, so a cell Python cannot parse fails alone while
+    the others run: report it (LL001, in joined lines) and leave it out of the program.
+    A cell using IPython's top-level ``await`` is left out without a finding."""
+    from .preflight import syntax_problem
+
+    try:
+        ast.parse("\n".join(lines) + "\n")
+    except SyntaxError as e:
+        if "await" in (e.msg or "") or "async" in (e.msg or ""):
+            return _SKIPPED
+        p = syntax_problem(e)
+        s = p.span
+        return (p.code, p.message, Span(s.line + offset, s.col, s.end_line + offset, s.end_col))
+    except (RecursionError, MemoryError, ValueError):
+        return None  # the joined program's preflight reports these
+    return None
 
 
 def is_notebook(path: str) -> bool:

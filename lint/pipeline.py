@@ -30,6 +30,8 @@ def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
     """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
     fa = _analyze_input(inp, verbose)
     fa.notebook = inp.notebook
+    if inp.notebook is not None:
+        fa.problems[:0] = inp.notebook.problems
     return fa
 
 

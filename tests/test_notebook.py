@@ -131,3 +131,21 @@ def test_messages_name_other_lines_by_cell(tmp_path) -> None:
     (d,) = [d for d in run.diagnostics if d.code == "LL401"]
     assert (d.cell, d.line) == (4, 1)
     assert "the output layer `dense` (cell 3, line 3, 10 units, linear)" in d.message
+
+
+def test_a_cell_python_cannot_parse_fails_alone(tmp_path) -> None:
+    # Jupyter runs cells one by one: the broken cell 3 is reported and the model in cell 2 still analysed.
+    path = tmp_path / "t.ipynb"
+    path.write_text(notebook(
+        ("markdown", "# t"),
+        ("code", "import keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])"),
+        ("code", "def plot(x):\n    a = 1\n      b = 2\n"),
+        ("code", "async def f():\n    pass\nawait f()"),
+    ), encoding="utf-8")
+    from layerlint.cli import analyze_path
+
+    fa = analyze_path(str(path))
+    assert [sm.name for sm in fa.models] == ["model"]
+    ((code, message, span),) = fa.problems
+    assert (code, fa.notebook.locate(span.line), span.col + 1) == ("LL001", (3, 3), 6)  # Python: line 3, offset 6
+    assert message == "syntax error: unexpected indent"
