@@ -285,3 +285,13 @@ def test_a_layer_we_cannot_follow_is_named_by_its_class() -> None:
     """)
     row = m.layers[-1]
     assert (row.name, row.cls, row.status) == ("distribution_lambda", "tfp.layers.DistributionLambda", "opaque")
+
+
+def test_the_names_a_loop_binds_follow_python_scoping() -> None:
+    import libcst as cst
+    from layerlint.extract.runtime import assigned_names
+
+    loop = cst.parse_module("for i in r:\n    a = [q for q in z]\n    f = lambda w: w\n    b, *c = 1, 2\n"
+                            "    import os.path\n    d += 1\n    def g(v):\n        inner = v\n"
+                            "    with open(p) as (h, k):\n        pass\n    if (n := 3):\n        pass\n").body[0]
+    assert assigned_names(loop) == {"i", "a", "f", "b", "c", "os", "d", "g", "h", "k", "n"}

@@ -158,20 +158,10 @@ class _Assigned(cst.CSTVisitor):
         self.names.add(node.name.value)
         return False
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
+    def _own_scope(self, node: cst.CSTNode) -> bool:
         return False
 
-    def visit_ListComp(self, node: cst.ListComp) -> bool:
-        return False
-
-    def visit_SetComp(self, node: cst.SetComp) -> bool:
-        return False
-
-    def visit_DictComp(self, node: cst.DictComp) -> bool:
-        return False
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-        return False
+    visit_Lambda = visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _own_scope
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self.target(node.target)
