@@ -15,6 +15,7 @@ import ast
 import dataclasses
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -172,7 +173,9 @@ def _cell_syntax_problem(lines: list[str], offset: int) -> tuple | None:
     from .preflight import syntax_problem
 
     try:
-        ast.parse("\n".join(lines) + "\n")
+        with warnings.catch_warnings():  # the user's invalid escapes are theirs to hear about, not ours to print
+            warnings.simplefilter("ignore")
+            ast.parse("\n".join(lines) + "\n")
     except SyntaxError as e:
         if "await" in (e.msg or "") or "async" in (e.msg or ""):
             return _SKIPPED

@@ -149,3 +149,19 @@ def test_a_cell_python_cannot_parse_fails_alone(tmp_path) -> None:
     ((code, message, span),) = fa.problems
     assert (code, fa.notebook.locate(span.line), span.col + 1) == ("LL001", (3, 3), 6)  # Python: line 3, offset 6
     assert message == "syntax error: unexpected indent"
+
+
+def test_a_cell_with_an_invalid_escape_is_not_a_syntax_error(tmp_path) -> None:
+    # Python warns about '\d' (SyntaxWarning from 3.12): the user's warning, neither printed by us
+    # nor, under -W error, turned into a false LL001 for the cell.
+    import warnings
+
+    path = tmp_path / "t.ipynb"
+    path.write_text(notebook(("code", "import keras\npattern = '\\d+'\nmodel = keras.Sequential([keras.Input((4,))])")),
+                    encoding="utf-8")
+    from layerlint.cli import analyze_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fa = analyze_path(str(path))
+    assert fa.problems == [] and [sm.name for sm in fa.models] == ["model"]
