@@ -34,7 +34,14 @@ class LayerDef:
     span: Span
     known: bool = True
     opaque_reason: str | None = None
-    submodel: ExtractedModel | None = None  # a model used as a layer
+    submodel: ExtractedModel | None = None  # a model used as a layer, or what a custom layer's call() builds
+    # A custom Layer subclass: its class name, and the layers it holds in Keras' tracking
+    # order (attribute assignment), whose weights are its weights.
+    custom_class: str | None = None
+    tracked: list[LayerDef] = field(default_factory=list)
+    # (class, explicit name) of every layer and model its __init__ made, in order:
+    # Keras names them then, so they take automatic names before the layers after it.
+    made: list[tuple[str, str | None]] = field(default_factory=list)
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property

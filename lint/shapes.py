@@ -347,6 +347,8 @@ class Engine:
         return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld)), self._row_cls(ld), ld.span)
 
     def _row_cls(self, ld: LayerDef) -> str:
+        if ld.custom_class is not None:
+            return ld.custom_class
         if ld.submodel is not None:
             return "Sequential" if ld.submodel.api == "sequential" else "Functional"
         return ld.cls
@@ -362,8 +364,11 @@ class Engine:
         made_during: dict[int, list[str]] = dict(mask_ops) if mask_ops else {}
         seen_layers: set[int] = set()
         for n in sorted(nodes, key=lambda n: n.created):
-            if n.layer.cls in _BUILD_SUBLAYERS and id(n.layer) not in seen_layers:
-                made_during[id(n)] = list(_BUILD_SUBLAYERS[n.layer.cls]) + made_during.get(id(n), [])
+            if id(n.layer) not in seen_layers:
+                # Layers whose first call builds helpers (a custom layer: those of the layers it holds).
+                helpers = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
+                if helpers:
+                    made_during[id(n)] = helpers + made_during.get(id(n), [])
             seen_layers.add(id(n.layer))
         calls = [n for n in nodes if id(n) in made_during]
         events = [(op.created, op) for op in ops] + [(n.created, n) for n in calls]
@@ -377,6 +382,8 @@ class Engine:
                 for arg in [*op.args, *op.kwargs.values()]:
                     self._name_nested(arg)
                 self.namer(op.explicit_name, self._row_cls(op), key=id(op))
+                for cls, name in op.made:  # what a custom layer's __init__ made, named after it
+                    self.namer(name, cls)
 
     def _name_nested(self, v: Any) -> None:
         if isinstance(v, (list, tuple)):
@@ -471,7 +478,15 @@ class Engine:
             return None
         sub = Engine(ld.submodel, self.depth + 1).run(input_override=inputs)
         row.submodel = sub
-        row.weights = [w for r in sub.layers for w in r.weights]
+        if ld.custom_class is not None:
+            # Keras' Layer.weights: each tracked layer's, in tracking order; a layer call()
+            # makes but no attribute holds is not tracked, and one never called has none.
+            by_layer = {id(r.source): r for r in sub.layers}
+            row.weights = [w for t in ld.tracked if id(t) in by_layer for w in by_layer[id(t)].weights]
+            if ld.kwargs.get("trainable") is False:
+                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+        else:
+            row.weights = [w for r in sub.layers for w in r.weights]
         if not sub.complete and row.status == "ok":
             bad = next(r for r in sub.layers if r.status != "ok")
             row.status = "error" if bad.status == "error" else "unknown"

@@ -54,6 +54,7 @@ def _layer_record(layer: Any) -> dict:
 
 def record_models(path: str) -> list[dict]:
     """Run the fixture and return one record per model it constructed, in order."""
+    import keras
     from keras.src.models.functional import Functional
     from keras.src.models.sequential import Sequential
 
@@ -67,8 +68,12 @@ def record_models(path: str) -> list[dict]:
         def init(self: Any, *args: Any, **kwargs: Any) -> None:
             caller = sys._getframe(1)
             # Only models the fixture itself constructs; Keras builds inner
-            # Functionals for Sequentials, which we do not count.
-            if type(self) in (Sequential, Functional) and str(Path(caller.f_code.co_filename).resolve()) == target:
+            # Functionals for Sequentials, which we do not count, and a model a
+            # custom layer makes for itself is one of its layers, not a model.
+            holder = caller.f_locals.get("self") if caller.f_code.co_name in ("__init__", "call") else None
+            inside_layer = isinstance(holder, keras.layers.Layer) and not isinstance(holder, keras.Model)
+            if (type(self) in (Sequential, Functional) and not inside_layer
+                    and str(Path(caller.f_code.co_filename).resolve()) == target):
                 seen.append((caller.f_lineno, self))
             original(self, *args, **kwargs)
 

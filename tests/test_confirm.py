@@ -186,6 +186,24 @@ def test_a_model_made_from_a_loaded_one_is_not_confirmable(keras) -> None:
     assert result.reason.startswith("its inputs or outputs cannot be followed")
 
 
+def test_a_model_with_a_traced_custom_layer_is_not_confirmable(keras) -> None:
+    # The rebuild never runs the user's code, and a custom layer is user code.
+    (sm,) = _models("""
+        import keras
+        from keras import layers
+        class Twice(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = layers.Dense(4)
+            def call(self, x):
+                return self.dense(x) * 2
+        model = keras.Sequential([keras.Input((3,)), Twice()])
+    """)
+    assert [(r.cls, r.output, r.params) for r in sm.layers] == [("Twice", (None, 4), 16)]
+    (result,) = confirm_models([sm])
+    assert result.status == "not-confirmable" and "is a custom layer: its code is not rebuilt" in result.reason
+
+
 def test_oversized_models_are_confirmed_without_allocating(keras) -> None:
     """seed003's huge_head (a 14,930,092,800-weight kernel) and seed002's build_real
     (1,801,800,000 weights in one kernel) would need 60 GB and 7 GB as float32."""

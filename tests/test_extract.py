@@ -179,7 +179,8 @@ def test_opaque_and_subclassed() -> None:
     """), "t.py")
     (m,) = [sm for sm in fa.models if sm.model.api != "subclassed"]
     statuses = [(r.cls, r.status) for r in m.layers]
-    assert statuses == [("InputLayer", "ok"), ("Lambda", "opaque"), ("Block", "opaque"), ("Dense", "unknown")]
+    # Block is traced (its call() is followed) but its input comes from the opaque Lambda.
+    assert statuses == [("InputLayer", "ok"), ("Lambda", "opaque"), ("Block", "unknown"), ("Dense", "unknown")]
     assert any("Net" in n.message and "not analysed" in n.message for n in fa.notes)
 
 
@@ -295,3 +296,33 @@ def test_the_names_a_loop_binds_follow_python_scoping() -> None:
                             "    import os.path\n    d += 1\n    def g(v):\n        inner = v\n"
                             "    with open(p) as (h, k):\n        pass\n    if (n := 3):\n        pass\n").body[0]
     assert assigned_names(loop) == {"i", "a", "f", "b", "c", "os", "d", "g", "h", "k", "n"}
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    ("    def build(self, input_shape):\n        self.w = self.add_weight(shape=(3,))\n    def call(self, x):\n        return x\n",
+     "it makes weights in build()"),
+    ("    def __init__(self):\n        super().__init__()\n        self.w = self.add_weight(shape=(3,))\n"
+     "    def call(self, x):\n        return x\n", "it makes weights of its own"),
+    ("    def call(self, x):\n        return x\n    def compute_output_shape(self, s):\n        return s\n",
+     "it declares its output shape itself"),
+    ("    pass\n", "it defines no call() of its own"),
+])
+def test_custom_layers_that_stay_opaque_say_why(body: str, why: str) -> None:
+    source = ("import keras\nfrom keras import layers\nclass Custom(layers.Layer):\n" + body +
+              "model = keras.Sequential([keras.Input((4,)), Custom(), layers.Dense(2)])\n")
+    (m,) = analyze_text(source, "t.py").models
+    row = m.layers[0]
+    assert (row.cls, row.status, row.reason) == ("Custom", "opaque", f"custom layer `Custom` is not analysed: {why}")
+
+
+def test_a_custom_layer_calling_what_we_cannot_follow_says_which_call() -> None:
+    (m,) = shaped("""
+        import keras
+        from keras import layers
+        class Odd(layers.Layer):
+            def call(self, x):
+                return some_library.transform(x)
+        model = keras.Sequential([keras.Input((4,)), Odd(), layers.Dense(2)])
+    """)
+    row = m.layers[0]
+    assert (row.status, row.reason) == ("unknown", "inner layer `transform`: `some_library.transform` is not a Keras layer we can follow")

@@ -10,6 +10,7 @@ import libcst as cst
 
 from ..model import LayerDef
 from ..symbolic import Expr
+from .building import custom_layer_refusal
 from .compare import is_layer_instance
 from .runtime import (
     MAX_CALL_DEPTH,
@@ -97,8 +98,11 @@ class Calls:
 
     def instantiate(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         if cls.kind == "layer":
+            refusal = custom_layer_refusal(cls)
+            if refusal is None:
+                return self.new_custom_layer(cls, args, kwargs, node)
             ld = LayerDef(cls.name, tuple(args), kwargs, self.span(node), known=False,
-                          opaque_reason=f"custom layer `{cls.name}` is not analysed")
+                          opaque_reason=f"custom layer `{cls.name}` is not analysed: {refusal}")
             self.model_changes += 1
             return LayerObj(ld)
         if cls.kind == "model":

@@ -342,6 +342,10 @@ class Expressions:
         return result if bounded(result) is not None else self.symbol(node)
 
     def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        if self.tracing and (isinstance(a, TensorVal) or isinstance(b, TensorVal)):
+            out = self.tensor_arithmetic(op, a, b, node)
+            if out is not None:
+                return out
         num = (int, float, Expr)
         try:
             if isinstance(a, num) and isinstance(b, num):

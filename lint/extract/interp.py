@@ -81,6 +81,8 @@ class Interpreter(Expressions, Calls, Building):
         self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
         self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
+        self.tracing = 0  # depth of custom layers' call()s being traced
+        self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
 
     # -- entry point ----------------------------------------------------
