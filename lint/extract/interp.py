@@ -366,12 +366,14 @@ class Interpreter(Expressions, Calls, Building):
         assigns (counters, ``len()`` of a list it appends to) are unknown: one pass would
         make ``class_names.append(d)`` give ``len(class_names) == 1``.  Layers, tensors
         and models keep the one pass's structure, which is what the pass is for."""
-        names = self.assigned_in(stmt)
-        for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
-            for name, value in list(scope.vars.items()):
-                if (name in names and scope is frame) or id(value) in changed:
-                    if is_plain_data(value):
-                        scope.vars[name] = Expr.symbol(name)
+        for name in self.assigned_in(stmt):
+            if name in frame.vars and is_plain_data(frame.vars[name]):
+                frame.vars[name] = Expr.symbol(name)
+        if changed:  # lists and dicts changed in place: whichever names hold them
+            for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+                hits = [name for name, value in scope.vars.items() if id(value) in changed and is_plain_data(value)]
+                for name in hits:
+                    scope.vars[name] = Expr.symbol(name)
 
     def loop_builds_nothing(self, start: tuple[int, int]) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a
