@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -148,3 +149,24 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         return EXIT_ERROR
+
+
+def entry() -> None:
+    """The console script and ``python -m layerlint``: main(), then exit without Python's
+    teardown.  Freeing every module and object at exit costs a one-file run 15-20 ms, a
+    tenth of it, on every save; by then everything we wrote is closed, so flushing the
+    standard streams is all that is left to do."""
+    try:
+        code = main()
+    except SystemExit as e:  # argparse: usage errors, --help, --version
+        if isinstance(e.code, int) or e.code is None:
+            code = e.code or 0
+        else:
+            print(e.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)

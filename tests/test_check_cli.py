@@ -164,3 +164,33 @@ def test_url_points_at_readme_anchor(tmp_path):
 
     diags = run_check([write(tmp_path, "m.py", SEED000_LIKE.format(noqa=""))], CheckSettings(select=["LL201"]))
     assert diags[0].url.endswith("README.md#ll201")
+
+
+def test_the_console_entry_exits_with_the_status_and_flushes(tmp_path) -> None:
+    # entry() skips Python's teardown (os._exit) for speed; what was printed must still arrive.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    seed = root / "fixtures" / "seeds" / "seed000_dense_before_flatten.py"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as for most users
+    run = subprocess.run([sys.executable, "-m", "layerlint", "check", "--no-cache", str(seed)],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert run.returncode == 1
+    assert run.stdout.count("LL201") == 1 and "Found 1 finding" in run.stderr
+    summary = subprocess.run([sys.executable, "-m", "layerlint", "summary", str(seed)],
+                             capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert summary.returncode == 0 and "Total params: 1,050,761 (4.01 MB)" in summary.stdout
+    usage = subprocess.run([sys.executable, "-m", "layerlint", "check", "--nope"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "unrecognized arguments: --nope" in usage.stderr
+    # A reader that stops early: no traceback, no "Exception ignored" noise.
+    proc = subprocess.Popen([sys.executable, "-m", "layerlint", "summary", "--explain", str(seed)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err
