@@ -98,7 +98,9 @@ class Calls:
 
     def instantiate(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         if cls.kind == "layer":
-            refusal = custom_layer_refusal(cls)
+            if id(cls) not in self.refusals:  # it reads every method's code: once per class
+                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls))
+            refusal = self.refusals[id(cls)][1]
             if refusal is None:
                 return self.new_custom_layer(cls, args, kwargs, node)
             ld = LayerDef(cls.name, tuple(args), kwargs, self.span(node), known=False,

@@ -74,12 +74,6 @@ class Expressions:
             return left + right if isinstance(left, str) and isinstance(right, str) else self.symbol(node)
         if isinstance(node, cst.FormattedString):
             return self.eval_fstring(node, frame)
-        if isinstance(node, cst.Name):
-            return self.lookup(node.value, node, frame)
-        if isinstance(node, cst.Attribute):
-            return self.eval_attribute(node, frame)
-        if isinstance(node, cst.Call):
-            return self.eval_call(node, frame)
         if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
             items = self.eval_elements(node.elements, frame)
             if items is None:  # `(None, *x.shape[2:])` with x unknown: not even the length is known

@@ -81,6 +81,7 @@ class Interpreter(Expressions, Calls, Building):
         self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
         self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
+        self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
         self.tracing = 0  # depth of custom layers' call()s being traced
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
@@ -370,10 +371,7 @@ class Interpreter(Expressions, Calls, Building):
             if name in frame.vars and is_plain_data(frame.vars[name]):
                 frame.vars[name] = Expr.symbol(name)
         if changed:  # lists and dicts changed in place: whichever names hold them
-            for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
-                hits = [name for name, value in scope.vars.items() if id(value) in changed and is_plain_data(value)]
-                for name in hits:
-                    scope.vars[name] = Expr.symbol(name)
+            self.forget(changed, frame, plain_only=True)
 
     def loop_builds_nothing(self, start: tuple[int, int]) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a
@@ -435,14 +433,15 @@ class Interpreter(Expressions, Calls, Building):
             return
         if self.mutated:
             self.mutated[-1].add(id(obj))
-        self.forget(obj, frame)
+        self.forget({id(obj)}, frame)
 
-    def forget(self, obj: Any, frame: Frame) -> None:
-        """Names in this frame or the module that hold ``obj`` now hold a symbol."""
+    def forget(self, ids: set[int], frame: Frame, plain_only: bool = False) -> None:
+        """Names in this frame or the module that hold one of these objects now hold a symbol."""
         for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
-            for name, value in list(scope.vars.items()):
-                if value is obj:
-                    scope.vars[name] = Expr.symbol(name)
+            hits = [name for name, value in scope.vars.items()
+                    if id(value) in ids and (not plain_only or is_plain_data(value))]
+            for name in hits:
+                scope.vars[name] = Expr.symbol(name)
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
         if isinstance(value, (tuple, list)) and len(value) == n:
