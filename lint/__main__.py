@@ -1,3 +1,3 @@
-from .cli import entry
+from layerlint.cli.main import entry
 
 entry()

@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
-
-from .extract.interp import BudgetExceeded, extract_module
-from .extract.parse import parse_module
-from .model import ExtractedModel, FileResult, Note, Span
-from .preflight import preflight
-from .shapes import ShapedModel, shape_model
-from .symbolic import Expr
+from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
+from layerlint.engine.shapes import ShapedModel, shape_model
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.interp import BudgetExceeded, extract_module
+from layerlint.extract.parse import parse_module
+from layerlint.sources.preflight import preflight
 
 if TYPE_CHECKING:
-    from .notebook import NotebookSource
+    from layerlint.sources.notebook import NotebookSource
 
 # Every Keras name the interpreter recognises resolves through an import path
 # that contains "keras" (keras, tensorflow.keras, tf_keras; see

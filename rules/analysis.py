@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from layerlint.shapes import ShapedModel
-
-from .base import Context, Finding, Rule, register
+from layerlint.engine.shapes import ShapedModel
+from layerlint.rules.base import Context, Finding, Rule, register
 
 
 class _FileProblem(Rule):

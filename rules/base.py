@@ -1,7 +1,7 @@
 """The rule contract, the registry of rules, and third-party rule loading.
 
 A rule reads shaped models (never source text) and yields :class:`Finding`
-objects; ``layerlint.check`` turns them into Diagnostics, applies selection and
+objects; ``layerlint.runner.check`` turns them into Diagnostics, applies selection and
 ``# noqa``.  Codes are public API: once published a code keeps its meaning.
 """
 
@@ -13,10 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from layerlint.model import Span
-from layerlint.shapes import ShapedModel
-
-from .flow import Flow
+from layerlint.engine.model import Span
+from layerlint.engine.shapes import ShapedModel
+from layerlint.rules.flow import Flow
 
 SEVERITIES = ("error", "warning", "info")
 ENTRY_POINT_GROUP = "layerlint.rules"
@@ -51,7 +50,7 @@ class Context:
     def line_ref(self, line: int) -> str:
         """How a message names another line of the file: ``line 9``, or ``cell 5, line 3``
         in a notebook, whose findings are placed by cell."""
-        from layerlint.notebook import line_namer
+        from layerlint.sources.notebook import line_namer
 
         return line_namer(getattr(self.analysis, "notebook", None))(line)
 
@@ -148,14 +147,14 @@ def load_plugins() -> None:
 
 def _any_plugin_declared() -> bool:
     """Whether any installed distribution may declare our entry-point group (a cheap file scan)."""
-    from layerlint.plugin_scan import plugin_declarations
+    from layerlint.rules.plugin_scan import plugin_declarations
 
     return bool(plugin_declarations(ENTRY_POINT_GROUP))
 
 
 def all_rules() -> list[Rule]:
     """Every registered rule (built-in and plugins), sorted by code."""
-    from . import _builtin  # noqa: F401  (importing registers the built-in rules)
+    from layerlint.rules import _builtin  # noqa: F401  (importing registers the built-in rules)
 
     load_plugins()
     return [REGISTRY[c] for c in sorted(REGISTRY)]

@@ -1,6 +1,6 @@
 """LL950: what ``--confirm`` found when it rebuilt a model in the installed Keras.
 
-The rebuilding and comparing happen in layerlint.confirm before the rules run
+The rebuilding and comparing happen in layerlint.confirm.compare before the rules run
 (only with ``--confirm``); this rule turns each difference into a finding at
 the layer where layerlint and Keras part ways.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .base import Context, Finding, Rule, register
+from layerlint.rules.base import Context, Finding, Rule, register
 
 
 @register

@@ -7,8 +7,8 @@ this Dense's output go?) and backwards (what produced the model's output?).
 
 from __future__ import annotations
 
-from layerlint.model import InputDef, Node
-from layerlint.shapes import ShapedCall, ShapedModel
+from layerlint.engine.model import InputDef, Node
+from layerlint.engine.shapes import ShapedCall, ShapedModel
 
 
 class Flow:

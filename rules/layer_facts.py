@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from layerlint.engine.shapes import ShapedCall, ShapedLayer
+from layerlint.engine.symbolic import Expr, as_int, dim_str
 from layerlint.extract.values import KerasObj, Ref
-from layerlint.shapes import ShapedCall, ShapedLayer
-from layerlint.symbolic import Expr, as_int, dim_str
 
 # Element-wise layers: each position's values stay at that position.
 ELEMENTWISE = frozenset({

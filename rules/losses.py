@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from layerlint.engine.model import Span
+from layerlint.engine.shapes import ShapedCall, ShapedModel, snake_case
 from layerlint.extract.values import KerasObj, Ref
-from layerlint.model import Span
-from layerlint.shapes import ShapedCall, ShapedModel, snake_case
-
-from .base import Context, Finding, Rule, register
-from .layer_facts import PROBABILITY_ACTIVATIONS, activation_axis_is_last, last_dim, layer_activation
-from .structure import Head, find_head, span_of
+from layerlint.rules.base import Context, Finding, Rule, register
+from layerlint.rules.layer_facts import PROBABILITY_ACTIVATIONS, activation_axis_is_last, last_dim, layer_activation
+from layerlint.rules.structure import Head, find_head, span_of
 
 IMPORTS = "from keras import Sequential, Input, Model, layers, losses\n"
 BINARY = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})

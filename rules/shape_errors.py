@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layerlint.shapes import ShapedCall, ShapedModel
-from layerlint.symbolic import as_int, shape_str
-
-from .base import Context, Finding, Rule, register
-from .layer_facts import RECURRENT
+from layerlint.engine.shapes import ShapedCall, ShapedModel
+from layerlint.engine.symbolic import as_int, shape_str
+from layerlint.rules.base import Context, Finding, Rule, register
+from layerlint.rules.layer_facts import RECURRENT
 
 IMPORTS = "from keras import Sequential, Input, Model, layers\n"
 

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from layerlint.engine.shapes import ShapedLayer, ShapedModel
+from layerlint.engine.symbolic import as_int, prod, shape_str
 from layerlint.extract.values import KerasObj, Ref
-from layerlint.shapes import ShapedLayer, ShapedModel
-from layerlint.symbolic import as_int, prod, shape_str
-
-from .base import Context, Finding, Rule, register
-from .layer_facts import ELEMENTWISE, fmt, gib
+from layerlint.rules.base import Context, Finding, Rule, register
+from layerlint.rules.layer_facts import ELEMENTWISE, fmt, gib
 
 IMPORTS = "from keras import Sequential, Input, Model, layers\n"
 INT32_MAX = 2**31 - 1

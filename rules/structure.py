@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from layerlint.model import Span
-from layerlint.shapes import ShapedCall, ShapedModel
-from layerlint.symbolic import as_int, prod, shape_str
-
-from .base import Context, Finding, Rule, register
-from .flow import Flow
-from .layer_facts import (
+from layerlint.engine.model import Span
+from layerlint.engine.shapes import ShapedCall, ShapedModel
+from layerlint.engine.symbolic import as_int, prod, shape_str
+from layerlint.rules.base import Context, Finding, Rule, register
+from layerlint.rules.flow import Flow
+from layerlint.rules.layer_facts import (
     ATTENTION,
     ELEMENTWISE,
     MERGE,

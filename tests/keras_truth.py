@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layerlint.layers.base import LayerArg  # noqa: E402
+from layerlint.engine.layers.base import LayerArg  # noqa: E402
 
 from tests.layer_cases import TRUTH_DIR, case_id, families, family_cases  # noqa: E402
 from tests.layer_cases.calls import call_layer  # noqa: E402

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
-from layerlint.layer_apply import apply_layer
-from layerlint.layers.base import LayerArg
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import LayerArg
 
 FUZZ_FILE = "fuzz_model.py"
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from layerlint.bench import _slope
+
+from tests.bench.bench import _slope
 
 
 @pytest.mark.parametrize("exponent", [0.5, 1.0, 1.1, 2.0])
@@ -18,7 +19,7 @@ def test_growth_exponent_is_the_log_log_slope(exponent: float) -> None:
 
 def test_quick_run_prints_and_writes_the_table(tmp_path: Path) -> None:
     out = tmp_path / "bench.md"
-    proc = subprocess.run([sys.executable, "-m", "layerlint.bench", "--quick", "--only", "E", "-o", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "tests.bench", "--quick", "--only", "E", "-o", str(out)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     rows = [line for line in proc.stdout.splitlines() if line.startswith("| E |")]

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from layerlint import parallel
-from layerlint.cache import Cache, clear
-from layerlint.cli import main
-from layerlint.config import SettingsResolver
-from layerlint.pipeline import check_paths
+from layerlint.cli.main import main
+from layerlint.runner import parallel
+from layerlint.runner.cache import Cache, clear
+from layerlint.runner.config import SettingsResolver
+from layerlint.runner.pipeline import check_paths
 
 BUGGY = ("from keras import Input, Sequential, layers\n"
          "model = Sequential([Input((32, 100)), layers.Dense(300), layers.Flatten(), layers.Dense(1)])\n")

@@ -7,9 +7,9 @@ import re
 import textwrap
 
 import pytest
-from layerlint.check import CheckSettings, Suppressions, is_enabled, parse_suppressions
-from layerlint.cli import main
+from layerlint.cli.main import main
 from layerlint.rules import get_rule
+from layerlint.runner.check import CheckSettings, Suppressions, is_enabled, parse_suppressions
 
 SEED000_LIKE = textwrap.dedent("""\
     from keras import Input, Sequential, layers
@@ -160,7 +160,7 @@ def test_rule_all_and_markdown(capsys):
 
 
 def test_url_points_at_readme_anchor(tmp_path):
-    from layerlint.check import run_check
+    from layerlint.runner.check import run_check
 
     diags = run_check([write(tmp_path, "m.py", SEED000_LIKE.format(noqa=""))], CheckSettings(select=["LL201"]))
     assert diags[0].url.endswith("README.md#ll201")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from layerlint.cli import main
+from layerlint.cli.main import main
 
 from tests.test_formats import vscode_regex
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from layerlint.config import ConfigError, Settings, SettingsResolver, find_config_file, load_settings, parse_bytes
+from layerlint.runner.config import (
+    ConfigError,
+    Settings,
+    SettingsResolver,
+    find_config_file,
+    load_settings,
+    parse_bytes,
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -116,7 +123,7 @@ def test_bad_byte_sizes(raw: object) -> None:
 
 
 def test_selection_reaches_the_rule_runner(tmp_path: Path) -> None:
-    from layerlint.check import enabled_rules
+    from layerlint.runner.check import enabled_rules
 
     write(tmp_path / "pyproject.toml", '[tool.layerlint]\nselect = ["LL2"]\nextend-ignore = ["LL203"]\n'
           'extend-select = ["LL301"]\nmax-layer-params = 123\n')
@@ -147,7 +154,7 @@ def test_as_table_round_trips_the_keys(tmp_path: Path) -> None:
     assert table["memory-budget"] == 2**30
     assert table["select"] == "default"
     # every key shown is one the file may set
-    from layerlint.config import parse_table
+    from layerlint.runner.config import parse_table
 
     settable = {k: v for k, v in table.items() if k != "select"}
     assert parse_table(settable, "roundtrip")["memory-budget"] == 2**30

@@ -15,9 +15,10 @@ import textwrap
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.cli import analyze_path, main
-from layerlint.confirm import confirm_file, confirm_models, parse_assume
-from layerlint.layers.base import Weight
+from layerlint.cli.main import main
+from layerlint.confirm.compare import confirm_file, confirm_models, parse_assume
+from layerlint.engine.layers.base import Weight
+from layerlint.runner.pipeline import analyze_path
 
 from fixtures.regen import ROOT, fixture_files
 
@@ -247,7 +248,7 @@ def test_summary_confirm_marks_each_model(keras, capsys: pytest.CaptureFixture) 
 @pytest.fixture
 def wrong_dense(monkeypatch: pytest.MonkeyPatch):
     """Make layerlint's Dense rule give one unit too many, so Keras disagrees."""
-    from layerlint.layers import lookup
+    from layerlint.engine.layers import lookup
 
     spec = lookup("Dense")
     right = spec.compute
@@ -294,7 +295,7 @@ def test_without_tensorflow_a_clear_message_and_exit_2(tmp_path) -> None:
                 if name.split(".")[0] in ("keras", "tensorflow"):
                     raise ImportError("No module named " + repr(name))
         sys.meta_path.insert(0, NoTensorFlow())
-        from layerlint.cli import main
+        from layerlint.cli.main import main
         sys.exit(main(["summary", "--confirm", {str(ROOT / "fixtures/seeds/seed000_dense_before_flatten.py")!r}]))
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.symbolic import Expr
+from layerlint.engine.symbolic import Expr
 
 
 def shaped(src: str):

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from layerlint.config import SettingsResolver
-from layerlint.files import PathError, WalkPolicy, discover
-from layerlint.gitignore import GitIgnore, parse_line
+from layerlint.runner.config import SettingsResolver
+from layerlint.runner.files import PathError, WalkPolicy, discover
+from layerlint.runner.gitignore import GitIgnore, parse_line
 
 
 def touch(root: Path, *names: str) -> None:

@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 
 import pytest
-from layerlint.cli import analyze_path
 from layerlint.extract import parse
-from layerlint.report import model_json
+from layerlint.report.summary import model_json
+from layerlint.runner.pipeline import analyze_path
 
 from fixtures.regen import ROOT, fixture_files, summary_text
 

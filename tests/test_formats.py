@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from layerlint.color import Palette, should_color
 from layerlint.diagnostics import Diagnostic
-from layerlint.formats import FORMATS, RuleDescriptor, render
-from layerlint.formats.ci import escape_github_data, escape_github_property
-from layerlint.progress import Progress
+from layerlint.report.color import Palette, should_color
+from layerlint.report.formats import FORMATS, RuleDescriptor, render
+from layerlint.report.formats.ci import escape_github_data, escape_github_property
+from layerlint.runner.progress import Progress
 
 RULES = [
     RuleDescriptor("LL201", "dense-on-unflattened-input", "Dense applied to a rank-3 tensor",

@@ -4,7 +4,7 @@ Each generated program (tests/model_strategies.py) is analysed statically
 and then executed under Keras.  For every layer the two must agree on name,
 class, output shape, weight shapes and trainable/non-trainable counts, or
 both must reject the program at the same line.  ``--confirm``'s rebuild
-(lint/confirm.py) must reach the same verdict from the extracted model.
+(lint/confirm/compare.py) must reach the same verdict from the extracted model.
 
 CI runs LAYERLINT_FUZZ_EXAMPLES examples (default 300, derandomised).  For
 long local runs that keep going after a disagreement and group them:
@@ -171,7 +171,7 @@ def compare(keras: Any, program: Program) -> list[str]:
 
 def confirm_problems(source: str) -> list[str]:
     """``--confirm`` rebuilds the extracted model itself; it must agree too."""
-    from layerlint.confirm import confirm_models
+    from layerlint.confirm.compare import confirm_models
 
     fa = analyze_text(source, FUZZ_FILE)
     out = []

@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from layerlint.check import CheckSettings, check_analysis, enabled_rules
-from layerlint.inputs import load_input
-from layerlint.layers.base import REGISTRY
-from layerlint.pipeline import analyze_input
-from layerlint.report import render_file, summary_document
+from layerlint.engine.layers.base import REGISTRY
+from layerlint.report.summary import render_file, summary_document
+from layerlint.runner.check import CheckSettings, check_analysis, enabled_rules
+from layerlint.runner.pipeline import analyze_input
+from layerlint.sources.inputs import load_input
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("LAYERLINT_ROBUST_EXAMPLES", "200"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from layerlint import parallel
-from layerlint.bench_corpus import corpus, write_corpus
-from layerlint.cli import main
+from layerlint.cli.main import main
+from layerlint.runner import parallel
+
+from tests.bench.corpus import corpus, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

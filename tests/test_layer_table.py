@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from layerlint.layer_apply import apply_layer
-from layerlint.layers.base import ShapeError, Unanalysable
-from layerlint.symbolic import prod
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.symbolic import prod
 
 from tests.layer_cases import all_cases, case_id, load_truth
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from layerlint.layer_apply import apply_layer
-from layerlint.layers.base import ShapeError, Unanalysable
-from layerlint.layers.ops import conv_output_length, deconv_output_length
-from layerlint.symbolic import Expr, prod
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.layers.ops import conv_output_length, deconv_output_length
+from layerlint.engine.symbolic import Expr, prod
 
 L = Expr.symbol("L")
 C = Expr.symbol("C")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from layerlint.layer_apply import apply_layer
-from layerlint.layers.base import ShapeError
-from layerlint.symbolic import Expr
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import ShapeError
+from layerlint.engine.symbolic import Expr
 
 L = Expr.symbol("L")
 

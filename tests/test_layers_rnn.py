@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from layerlint.layer_apply import apply_layer
-from layerlint.layers.base import LayerArg, ShapeError
-from layerlint.symbolic import Expr, prod, shape_str
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import LayerArg, ShapeError
+from layerlint.engine.symbolic import Expr, prod, shape_str
 
 L = Expr.symbol("L")
 F = Expr.symbol("F")

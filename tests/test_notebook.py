@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from layerlint.analyze import analyze_text
 from layerlint.diagnostics import Diagnostic
-from layerlint.notebook import NotebookError, parse_notebook
+from layerlint.sources.notebook import NotebookError, parse_notebook
 
 
 def notebook(*cells: tuple[str, str], as_list: bool = True) -> str:
@@ -123,9 +123,9 @@ def test_messages_name_other_lines_by_cell(tmp_path) -> None:
         ("code", "model = keras.Sequential([\n    keras.Input((4,)),\n    layers.Dense(10),\n])"),
         ("code", "model.compile(loss='categorical_crossentropy', optimizer='adam')"),
     ), encoding="utf-8")
-    from layerlint.cache import Cache
-    from layerlint.config import SettingsResolver
-    from layerlint.pipeline import check_paths
+    from layerlint.runner.cache import Cache
+    from layerlint.runner.config import SettingsResolver
+    from layerlint.runner.pipeline import check_paths
 
     run = check_paths([str(path)], SettingsResolver(None, {}), cache=Cache(None), show_progress=False)
     (d,) = [d for d in run.diagnostics if d.code == "LL401"]
@@ -142,7 +142,7 @@ def test_a_cell_python_cannot_parse_fails_alone(tmp_path) -> None:
         ("code", "def plot(x):\n    a = 1\n      b = 2\n"),
         ("code", "async def f():\n    pass\nawait f()"),
     ), encoding="utf-8")
-    from layerlint.cli import analyze_path
+    from layerlint.runner.pipeline import analyze_path
 
     fa = analyze_path(str(path))
     assert [sm.name for sm in fa.models] == ["model"]
@@ -159,7 +159,7 @@ def test_a_cell_with_an_invalid_escape_is_not_a_syntax_error(tmp_path) -> None:
     path = tmp_path / "t.ipynb"
     path.write_text(notebook(("code", "import keras\npattern = '\\d+'\nmodel = keras.Sequential([keras.Input((4,))])")),
                     encoding="utf-8")
-    from layerlint.cli import analyze_path
+    from layerlint.runner.pipeline import analyze_path
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -9,12 +9,13 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.bench_corpus import corpus, sized_model_file
-from layerlint.check import CheckSettings, check_analysis, enabled_rules
 from layerlint.extract import parse
 from layerlint.extract.parse import parse_in_pieces, parse_module
-from layerlint.inputs import load_input
+from layerlint.runner.check import CheckSettings, check_analysis, enabled_rules
+from layerlint.sources.inputs import load_input
 from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tests.bench.corpus import corpus, sized_model_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "bad_inputs" not in p.parts and p.name != "LL001.py")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from layerlint.bench_corpus import corpus, deep_model_file
 from layerlint.extract.positions import Positions
-from layerlint.inputs import load_input
+from layerlint.sources.inputs import load_input
 from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tests.bench.corpus import corpus, deep_model_file
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bad-input fixtures and the syntax-error rule's fixture are not meant to parse; every other must.

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from layerlint import analyze
 from layerlint.analyze import analyze_text, may_define_model
-from layerlint.inputs import load_input
 from layerlint.rules import all_rules
+from layerlint.sources.inputs import load_input
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb"))

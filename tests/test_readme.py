@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from layerlint.config import known_keys
-from layerlint.readme import updated
+from layerlint.cli.readme import updated
+from layerlint.runner.config import known_keys
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_rules_section_is_generated_from_rule_docs() -> None:
     text = README.read_text(encoding="utf-8")
-    assert updated(text) == text, "run: python -m layerlint.readme"
+    assert updated(text) == text, "run: python -m layerlint.cli.readme"
 
 
 def test_every_configuration_key_is_documented() -> None:

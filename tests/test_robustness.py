@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from layerlint import analyze as analyze_mod
 from layerlint.analyze import analyze_text
-from layerlint.cli import analyze_path, main
+from layerlint.cli.main import main
+from layerlint.engine.symbolic import TOO_LARGE, Expr
 from layerlint.extract import interp
-from layerlint.preflight import MAX_ANALYSED_BYTES, MAX_NESTING
-from layerlint.source import MAX_BYTES
-from layerlint.symbolic import TOO_LARGE, Expr
+from layerlint.runner.pipeline import analyze_path
+from layerlint.sources.preflight import MAX_ANALYSED_BYTES, MAX_NESTING
+from layerlint.sources.source import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "fixtures" / "bad_inputs"
@@ -390,7 +391,7 @@ def test_file_time_budget_keeps_the_models_done(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_parse_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    from layerlint import preflight
+    from layerlint.sources import preflight
 
     monkeypatch.setattr(preflight, "MAX_PARSE_WORK", 100)
     code, message, _ = analyze_text(MODEL, "m.py").problems[0]
@@ -493,7 +494,7 @@ def test_inputs_that_break_the_standard_library(tmp_path: Path, name: str, data:
 
 def test_a_crash_while_loading_is_ll002_not_the_end_of_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture) -> None:
-    from layerlint import inputs
+    from layerlint.sources import inputs
 
     def broken(raw: str):
         raise KeyError("simulated notebook bug")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.check import CheckSettings, check_analysis
 from layerlint.rules import all_rules
 from layerlint.rules.base import iter_examples
+from layerlint.runner.check import CheckSettings, check_analysis
 
 CASES = [
     pytest.param(rule, kind, source, id=f"{rule.code}-{kind}-{i}")

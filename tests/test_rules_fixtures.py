@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.check import CheckSettings, check_analysis
+from layerlint.runner.check import CheckSettings, check_analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("regen_rules", ROOT / "fixtures" / "regen_rules.py")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.check import CheckSettings, check_analysis
 from layerlint.rules import Finding, Rule, all_rules, base
+from layerlint.runner.check import CheckSettings, check_analysis
 
 
 def make_rule(**attrs) -> type[Rule]:

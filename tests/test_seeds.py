@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from layerlint.cli import analyze_path
-from layerlint.symbolic import Expr
+from layerlint.engine.symbolic import Expr
+from layerlint.runner.pipeline import analyze_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 

@@ -18,7 +18,7 @@ MODEL = "from tensorflow import keras\nmodel = keras.Sequential([keras.Input((4,
 # (-X importtime misses modules loaded through importlib, as formatters are).
 PROBE = """
 import json, sys
-from layerlint.cli import main
+from layerlint.cli.main import main
 try:
     main(sys.argv[2:])
 finally:
@@ -41,26 +41,26 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-NEVER = {"tensorflow", "keras", "layerlint.confirm", "layerlint.keras_rebuild"}
+NEVER = {"tensorflow", "keras", "layerlint.confirm.compare", "layerlint.confirm.rebuild"}
 
 
 def test_check_imports_only_its_formatter(project: Path) -> None:
     mods = imported(["check", "--no-cache", "model.py"], project)
-    assert "layerlint.analyze" in mods and "layerlint.formats.text" in mods  # the probe sees real imports
-    assert not mods & (NEVER | {"layerlint.formats.ci", "layerlint.formats.machine", "tomllib", "tomli",
-                                "layerlint.report"})
+    assert "layerlint.analyze" in mods and "layerlint.report.formats.text" in mods  # the probe sees real imports
+    assert not mods & (NEVER | {"layerlint.report.formats.ci", "layerlint.report.formats.machine", "tomllib", "tomli",
+                                "layerlint.report.summary"})
 
 
 def test_json_output_imports_the_json_formatter_only(project: Path) -> None:
     mods = imported(["check", "--no-cache", "--output-format", "json", "model.py"], project)
-    assert "layerlint.formats.machine" in mods
-    assert not mods & (NEVER | {"layerlint.formats.text", "layerlint.formats.ci"})
+    assert "layerlint.report.formats.machine" in mods
+    assert not mods & (NEVER | {"layerlint.report.formats.text", "layerlint.report.formats.ci"})
 
 
 def test_summary_imports_no_rules_or_formatters(project: Path) -> None:
     mods = imported(["summary", "model.py"], project)
-    assert "layerlint.report" in mods
-    assert not mods & (NEVER | {"layerlint.rules._builtin", "layerlint.rules.structure", "layerlint.formats.text"})
+    assert "layerlint.report.summary" in mods
+    assert not mods & (NEVER | {"layerlint.rules._builtin", "layerlint.rules.structure", "layerlint.report.formats.text"})
 
 
 def test_a_configuration_file_brings_the_toml_parser(project: Path) -> None:

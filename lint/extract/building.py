@@ -7,16 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-
-from ..model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
-from ..symbolic import Expr
-from .keras_names import classify
-from .runtime import (
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.keras_names import classify
+from layerlint.extract.runtime import (
     flatten,
     layer_label,
     short,
 )
-from .values import (
+from layerlint.extract.values import (
     BoundMethod,
     ClassVal,
     InputLayerVal,
@@ -138,7 +137,7 @@ class Building:
         if k.kind == "opaque-layer":
             reason = f"`{k.name}` is not a layer layerlint models"
             if k.name == "Lambda":
-                from ..layers.core import declared_output_shape
+                from layerlint.engine.layers.core import declared_output_shape
 
                 if declared_output_shape(args, kwargs) is not None:
                     return self.new_layer("Lambda", args, kwargs, node)
@@ -181,8 +180,8 @@ class Building:
 
     def layer_arg(self, v: Any) -> Any:
         """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""
-        from ..layers.base import LayerArg
-        from ..layers.rnn import CELL_SPECS
+        from layerlint.engine.layers.base import LayerArg
+        from layerlint.engine.layers.rnn import CELL_SPECS
 
         # RNN cells are not layers of their own, but RNN(LSTMCell(4)) reads them as arguments.
         if isinstance(v, LayerObj) and (v.layer.known or v.layer.cls in CELL_SPECS or v.layer.cls == "StackedRNNCells"):
@@ -455,13 +454,13 @@ def model_layers(m: ExtractedModel) -> list:
     """Keras' ``model.layers``: a functional model lists its InputLayers too."""
     if m.api == "sequential":
         return list(m.layers)
-    from ..graph import ordered_operations
+    from layerlint.engine.graph import ordered_operations
 
     return ordered_operations(m)
 
 
 def functional_nodes(m: ExtractedModel) -> list[Node]:
-    from ..graph import model_nodes
+    from layerlint.engine.graph import model_nodes
 
     return model_nodes(m)
 

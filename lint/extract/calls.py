@@ -7,12 +7,11 @@ import math
 from typing import Any
 
 import libcst as cst
-
-from ..model import LayerDef
-from ..symbolic import Expr
-from .building import custom_layer_refusal
-from .compare import is_layer_instance
-from .runtime import (
+from layerlint.engine.model import LayerDef
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.building import custom_layer_refusal
+from layerlint.extract.compare import is_layer_instance
+from layerlint.extract.runtime import (
     MAX_CALL_DEPTH,
     MAX_LOOP,
     MAX_SEQUENCE,
@@ -25,7 +24,7 @@ from .runtime import (
     flatten,
     layer_label,
 )
-from .values import (
+from layerlint.extract.values import (
     BoundMethod,
     ClassVal,
     FunctionVal,

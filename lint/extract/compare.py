@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import LayerDef
-from ..symbolic import Expr
-from .keras_names import classify
-from .runtime import (
+from layerlint.engine.model import LayerDef
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.keras_names import classify
+from layerlint.extract.runtime import (
     UNDECIDED,
 )
-from .values import (
+from layerlint.extract.values import (
     Ref,
     TensorVal,
 )
@@ -27,7 +27,7 @@ class AutoName:
     """
 
     def __init__(self, cls: str) -> None:
-        from ..shapes import snake_case  # Keras' naming rule lives with the engine
+        from layerlint.engine.shapes import snake_case  # Keras' naming rule lives with the engine
 
         self.stem = snake_case(cls)
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-
-from ..model import ExtractedModel, InputDef, Node, Span, Tensor
-from ..symbolic import Expr
-from .building import same_dim
-from .compare import AutoName, compare
-from .keras_names import classify
-from .runtime import (
+from layerlint.engine.model import ExtractedModel, InputDef, Node, Span, Tensor
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.building import same_dim
+from layerlint.extract.compare import AutoName, compare
+from layerlint.extract.keras_names import classify
+from layerlint.extract.runtime import (
     BUILTIN_NAMES,
     MAX_LOOP,
     UNDECIDED,
@@ -20,7 +19,7 @@ from .runtime import (
     StopSignal,
     bounded,
 )
-from .values import (
+from layerlint.extract.values import (
     BoundMethod,
     ClassVal,
     FunctionVal,
@@ -267,7 +266,7 @@ class Expressions:
         Builders branch on ``x.shape[-1]`` and size layers from it; shaping the
         sub-graph that produced ``x`` now lets both follow what Keras does.
         """
-        from ..shapes import shape_model  # the engine only reads the graph; no cycle at import
+        from layerlint.engine.shapes import shape_model  # the engine only reads the graph; no cycle at import
 
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
         try:

@@ -20,15 +20,14 @@ from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
-
-from ..model import ExtractedModel, FileResult, Node, Note, Span, Tensor
-from ..symbolic import Expr
-from .building import Building, held_layers
-from .calls import Calls
-from .expressions import Expressions
-from .keras_names import classify
-from .positions import Positions
-from .runtime import (
+from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span, Tensor
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.building import Building, held_layers
+from layerlint.extract.calls import Calls
+from layerlint.extract.expressions import Expressions
+from layerlint.extract.keras_names import classify
+from layerlint.extract.positions import Positions
+from layerlint.extract.runtime import (
     LOOP_STEPS,
     MAX_LOOP,
     MAX_SECONDS,
@@ -44,7 +43,7 @@ from .runtime import (
     dotted,
     is_plain_data,
 )
-from .values import (
+from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
     InstanceVal,

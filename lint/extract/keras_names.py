@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layers import lookup
+from layerlint.engine.layers import lookup
 
 KERAS_ROOTS = (
     "tensorflow.compat.v1.keras",

@@ -33,10 +33,9 @@ import re
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.model import Span
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
-
-from ..model import Span
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _NOWHERE = Span(1, 0, 1, 0)

@@ -8,9 +8,8 @@ import re
 from typing import Any
 
 import libcst as cst
-
-from ..symbolic import Expr
-from .values import (
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.values import (
     Ref,
 )
 

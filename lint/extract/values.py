@@ -1,7 +1,7 @@
 """Abstract values the interpreter computes for expressions.
 
 Plain Python constants (int, float, str, bool, None, tuple, list, dict) stand
-for themselves; :class:`~layerlint.symbolic.Expr` stands for any number or
+for themselves; :class:`~layerlint.engine.symbolic.Expr` stands for any number or
 object we could not follow, named by its source text.  The classes below are
 the Keras-aware rest.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: rules import these classes without loading the parser
     import libcst as cst
 
-from ..model import ExtractedModel, InputDef, LayerDef, Node, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
 
 
 @dataclass(frozen=True)

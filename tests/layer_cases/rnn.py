@@ -1,4 +1,4 @@
-from layerlint.layers.base import LayerArg
+from layerlint.engine.layers.base import LayerArg
 
 CASES = [
     # SimpleRNN

@@ -1,4 +1,4 @@
-from layerlint.layers.base import LayerArg
+from layerlint.engine.layers.base import LayerArg
 
 LSTM8 = LayerArg("LSTM", (8,))
 LSTM8_SEQ = LayerArg("LSTM", (8,), (("return_sequences", True),))

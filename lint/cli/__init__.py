@@ -1,0 +1,4 @@
+"""The command line: argument parsing, subcommands and exit codes around the runner.
+
+May import: everything in ``layerlint``.
+"""

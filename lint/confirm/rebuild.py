@@ -1,0 +1,370 @@
+"""Rebuild an extracted model in the real Keras, from layer classes and literal arguments.
+
+This is the only module that touches Keras.  It never imports or runs the
+user's file: every layer is constructed from the canonical class name and the
+folded constant arguments the extractor recorded, and functional graphs are
+re-wired from the extracted nodes.  What it records is what Keras built: the
+layer object behind every LayerDef/InputDef, each call's outputs, and where
+Keras refused (the first layer whose construction or call raised).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from layerlint.engine.graph import model_nodes
+from layerlint.engine.layers.base import LayerArg
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.keras_names import keras_path
+from layerlint.extract.values import KerasObj, Ref
+from layerlint.sources.notebook import plain_line_ref
+
+_KERAS: Any = None
+
+# tf.nn / tf.math functions passed as `activation=` map to Keras' activation of the same name.
+_TF_FUNCTION_ROOTS = ("tensorflow.nn.", "tensorflow.math.", "tensorflow.keras.backend.", "keras.ops.")
+
+
+# --confirm calls what it rebuilds, so only Keras namespaces whose objects are
+# pure configuration may be named by the user's file: never keras.utils
+# (get_file downloads), keras.saving or a deserialize()/get() that can revive a
+# marshalled Lambda.
+_SAFE_NAMESPACES = frozenset({"layers", "initializers", "regularizers", "constraints", "activations", "losses",
+                              "metrics", "optimizers"})
+_UNSAFE_NAMES = frozenset({"deserialize", "get", "serialize", "from_config", "TFSMLayer", "Lambda"})
+
+
+def is_safe_keras_path(path: str | None) -> bool:
+    """Whether --confirm may construct or call the Keras object at ``path`` (``layers.Dense``)."""
+    parts = (path or "").split(".")
+    return (parts[0] in _SAFE_NAMESPACES and len(parts) >= 2
+            and not any(p.startswith("_") or p in _UNSAFE_NAMES for p in parts))
+
+
+def _stand_in(x: Any) -> Any:
+    return x
+
+
+class KerasUnavailable(Exception):
+    """Neither TensorFlow nor a Keras backend can be imported."""
+
+
+class NotConfirmable(Exception):
+    """Something in the model cannot be rebuilt faithfully from literals."""
+
+
+def load_keras() -> Any:
+    """Import Keras (and its backend) once per process."""
+    global _KERAS
+    if _KERAS is None:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # Only shapes are computed, never numbers, so oneDNN's startup notice is noise.
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import keras
+        except ImportError as e:
+            raise KerasUnavailable(str(e)) from e
+        _KERAS = keras
+    return _KERAS
+
+
+@dataclass
+class KerasFailure:
+    layer: LayerDef | None  # None: the model itself (e.g. keras.Model(...)) was refused
+    message: str
+
+
+@dataclass
+class KerasBuild:
+    """What Keras made of one extracted model."""
+
+    layer_of: dict[int, Any] = field(default_factory=dict)  # id(LayerDef|InputDef) -> Keras layer
+    node_outputs: dict[int, Any] = field(default_factory=dict)  # id(Node) -> that call's outputs
+    failure: KerasFailure | None = None
+    model: Any = None
+
+
+class _Refused(Exception):
+    """Keras raised while constructing or calling ``layer``."""
+
+    def __init__(self, layer: LayerDef | None, error: BaseException | str) -> None:
+        self.message = error if isinstance(error, str) else error_text(error)
+        super().__init__(self.message)
+        self.layer = layer
+
+
+def error_text(e: BaseException) -> str:
+    lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
+    text = lines[0] if lines else ""
+    return f"{type(e).__name__}: {text}"[:300]
+
+
+class Rebuilder:
+    """Rebuilds one top-level model (and the models nested in it) in Keras."""
+
+    def __init__(self, keras: Any, line_ref: Callable[[int], str] = plain_line_ref) -> None:
+        self.keras = keras
+        self.line_ref = line_ref  # how messages name a line (by cell in a notebook)
+        self.build = KerasBuild()
+        self.tensors: dict[int, Any] = {}  # id(InputDef) -> Keras input tensor
+        self.models: dict[int, Any] = {}  # id(ExtractedModel) -> Keras model
+        self.refs: dict[str, tuple] = {}  # x.shape[i] symbols -> (Tensor, axis)
+        self.pending: set[int] = set()  # nodes being rebuilt, to refuse cycles through x.shape[i]
+
+    def run(self, model: ExtractedModel) -> KerasBuild:
+        try:
+            self.build.model = self._model(model)
+        except _Refused as r:
+            self.build.failure = KerasFailure(r.layer, r.message)
+        return self.build
+
+    # -- models ----------------------------------------------------------------
+    def _model(self, m: ExtractedModel) -> Any:
+        if id(m) in self.models:
+            return self.models[id(m)]
+        self.refs.update(m.shape_refs)
+        km = self._sequential(m) if m.api == "sequential" else self._functional(m)
+        self.models[id(m)] = km
+        return km
+
+    def _sequential(self, m: ExtractedModel) -> Any:
+        k = self.keras
+        model = k.Sequential()
+        if m.seq_input is not None:
+            model.add(self._input(m.seq_input))
+        for ld in m.layers:
+            layer = self._layer(ld)
+            # Sequential.add rebuilds the model once its input is known, so a
+            # layer Keras cannot build fails right here, as in the user's code.
+            try:
+                model.add(layer)
+            except Exception as e:
+                raise _Refused(ld, e) from e
+        return model
+
+    def _functional(self, m: ExtractedModel) -> Any:
+        k = self.keras
+        for node in model_nodes(m):
+            self._call(node)
+        inputs = [self._tensor(t) for t in m.inputs]
+        outputs = [self._tensor(t) for t in m.outputs]
+        try:
+            return k.Model(
+                inputs=inputs[0] if len(inputs) == 1 else inputs,
+                outputs=outputs if m.outputs_nested or len(outputs) != 1 else outputs[0],
+            )
+        except Exception as e:
+            raise _Refused(None, e) from e
+
+    def _call(self, node: Node) -> None:
+        if id(node) in self.build.node_outputs:
+            return
+        if id(node) in self.pending:
+            raise NotConfirmable(f"`{node.layer.cls}` at {self.line_ref(node.span.line)} depends on its own output")
+        self.pending.add(id(node))
+        layer = self._layer(node.layer)
+        args = [self._tensor(t) for t in node.inputs]
+        kwargs = {k: self._call_value(v) for k, v in node.call_kwargs.items()}
+        try:
+            out = layer(args, **kwargs) if node.list_input else layer(*args, **kwargs)
+        except Exception as e:
+            raise _Refused(node.layer, e) from e
+        self.build.node_outputs[id(node)] = out
+
+    def _tensor(self, t: Tensor) -> Any:
+        p = t.producer
+        if isinstance(p, InputDef):
+            return self._input(p)
+        if id(p) not in self.build.node_outputs:
+            self._call(p)
+        out = self.build.node_outputs[id(p)]
+        if t.index is not None:
+            if not isinstance(out, (list, tuple)):
+                raise _Refused(p.layer, TypeError(f"output of `{p.layer.cls}` is a single tensor, not indexable"))
+            return out[t.index]
+        return out
+
+    def _input(self, inp: InputDef) -> Any:
+        if id(inp) in self.tensors:
+            return self.tensors[id(inp)]
+        shape = inp.shape
+        if not isinstance(shape, tuple):
+            raise NotConfirmable("an input shape is not known")
+        shape = tuple(self._value(d) for d in shape)
+        kwargs: dict[str, Any] = {"shape": shape}
+        batch = self._value(inp.batch_size)
+        if batch is not None:
+            kwargs["batch_size"] = batch
+        if inp.name:
+            kwargs["name"] = inp.name
+        if inp.dtype:
+            kwargs["dtype"] = inp.dtype
+        try:
+            tensor = self.keras.Input(**kwargs)
+        except Exception as e:
+            raise _Refused(None, e) from e
+        self.tensors[id(inp)] = tensor
+        self.build.layer_of[id(inp)] = tensor._keras_history[0]
+        return tensor
+
+    # -- layers ------------------------------------------------------------------
+    def _layer(self, ld: LayerDef) -> Any:
+        if id(ld) in self.build.layer_of:
+            return self.build.layer_of[id(ld)]
+        if ld.submodel is not None:
+            try:
+                layer = self._model(ld.submodel)
+            except _Refused as r:
+                # The outer model's row for this submodel is where the refusal shows.
+                inner = f"inner layer `{r.layer.cls}` at {self.line_ref(r.layer.span.line)}: " if r.layer is not None else ""
+                raise _Refused(ld, inner + r.message) from r
+        else:
+            if not ld.known:
+                raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)} is not analysed: {ld.opaque_reason}")
+            try:
+                if ld.cls == "Lambda":
+                    layer = self._lambda(ld)
+                else:
+                    cls = self._layer_class(ld.cls)
+                    args = [self._value(a) for a in ld.args]
+                    kwargs = {k: self._value(v) for k, v in ld.kwargs.items()}
+                    layer = cls(*args, **kwargs)
+            except NotConfirmable:
+                raise
+            except _Refused as r:
+                raise _Refused(ld, r.message) from r
+            except Exception as e:
+                raise _Refused(ld, e) from e
+        self.build.layer_of[id(ld)] = layer
+        return layer
+
+    def _lambda(self, ld: LayerDef) -> Any:
+        """A Lambda whose output shape is declared, around a stand-in function: the user's
+        function is never called, and Keras shapes the layer from the declaration alone."""
+        from layerlint.engine.layers.core import declared_output_shape
+
+        rest = {k: self._value(v) for k, v in ld.kwargs.items() if k not in ("function", "output_shape", "mask", "arguments")}
+        return self.keras.layers.Lambda(_stand_in, output_shape=self._value(declared_output_shape(ld.args, ld.kwargs)),
+                                        **rest)
+
+    def _layer_class(self, name: str) -> Any:
+        cls = getattr(self.keras.layers, name, None) if is_safe_keras_path(f"layers.{name}") else None
+        if cls is None:
+            raise NotConfirmable(f"this Keras has no layer class `{name}`")
+        return cls
+
+    # -- argument values -----------------------------------------------------------
+    def _value(self, v: Any) -> Any:
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        if isinstance(v, tuple):
+            return tuple(self._value(x) for x in v)
+        if isinstance(v, list):
+            return [self._value(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self._value(x) for k, x in v.items()}
+        if isinstance(v, Expr):
+            return self._dim(v)
+        if isinstance(v, LayerArg):
+            cls = self._layer_class(v.cls)
+            args = [self._value(a) for a in v.args]
+            kwargs = {k: self._value(x) for k, x in v.kwargs}
+            try:
+                return cls(*args, **kwargs)
+            except Exception as e:
+                raise _Refused(None, e) from e
+        if isinstance(v, Ref):
+            return self._resolve(v.qualname)
+        if isinstance(v, KerasObj):
+            target = self._resolve(v.path)
+            args = [self._value(a) for a in v.args]
+            kwargs = {k: self._value(x) for k, x in v.kwargs.items()}
+            try:
+                return target(*args, **kwargs)
+            except Exception as e:
+                raise NotConfirmable(f"`{v.path}(...)` could not be rebuilt: {error_text(e)}") from e
+        raise NotConfirmable(f"an argument ({type(v).__name__}) cannot be rebuilt from literals")
+
+    def _call_value(self, v: Any) -> Any:
+        if isinstance(v, Tensor):
+            return self._tensor(v)
+        if isinstance(v, (list, tuple)):
+            return type(v)(self._call_value(x) for x in v)
+        return self._value(v)
+
+    def _dim(self, e: Expr) -> int:
+        """A symbol standing for ``x.shape[i]`` takes the dim Keras gave ``x``."""
+        values = {}
+        for name in e.symbols() & self.refs.keys():
+            tensor, axis = self.refs[name]
+            try:
+                values[name] = self._tensor(tensor).shape[axis]
+            except (IndexError, TypeError) as err:
+                raise NotConfirmable(f"`{name}` cannot be evaluated") from err
+        v = e.subs(values) if values else e
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        raise NotConfirmable(f"`{e}` is not known (pass --assume NAME=VALUE)")
+
+    def _resolve(self, qualname: str) -> Any:
+        """A Keras object named by its import path; nothing outside Keras is imported."""
+        path = keras_path(qualname)
+        if path is None:
+            for root in _TF_FUNCTION_ROOTS:
+                name = qualname[len(root):]
+                if qualname.startswith(root) and is_safe_keras_path(f"activations.{name}"):
+                    fn = getattr(self.keras.activations, name, None)
+                    if fn is not None:
+                        return fn
+            raise NotConfirmable(f"`{qualname}` is not a Keras object")
+        if not is_safe_keras_path(path):
+            raise NotConfirmable(f"`{qualname}` is not rebuilt: only layers, initializers, regularizers, "
+                                 "constraints, activations, losses, metrics and optimizers are")
+        obj = self.keras
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                raise NotConfirmable(f"this Keras has no `{qualname}`")
+        return obj
+
+
+@contextlib.contextmanager
+def no_allocation(keras: Any) -> Iterator[None]:
+    """Build layers without allocating weights: variables keep only their shapes.
+
+    Keras defers a variable's initializer inside a StatelessScope; with
+    initialize_variables=False the scope never runs them, so a 15-billion-
+    weight kernel costs nothing.  The deferred variables are then dropped from
+    Keras' pending list, or the next scope would try to initialise them.
+    """
+    from keras.src.backend.common import global_state
+    from keras.src.backend.common.stateless_scope import StatelessScope
+
+    before = list(global_state.get_global_attribute("uninitialized_variables", []) or [])
+    try:
+        with StatelessScope(initialize_variables=False):
+            yield
+    finally:
+        keep = {id(v) for v in before}
+        pending = global_state.get_global_attribute("uninitialized_variables", []) or []
+        global_state.set_global_attribute("uninitialized_variables", [v for v in pending if id(v) in keep])
+
+
+def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[int], str] = plain_line_ref) -> KerasBuild:
+    """Rebuild ``model`` in Keras; raises NotConfirmable before touching Keras' state when possible."""
+    keras = load_keras()
+    rebuilder = Rebuilder(keras, line_ref)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if allocate:
+            return rebuilder.run(model)
+        with no_allocation(keras):
+            return rebuilder.run(model)

@@ -1,0 +1,141 @@
+"""Graph order for functional models, following Keras' own traversal.
+
+Keras lists a functional model's layers by depth from the outputs (deepest
+first), breaking ties by the order a depth-first walk from the outputs first
+meets them.  Summary rows follow the same order so they line up with
+``model.summary()``.  Masks add edges of their own (lint/engine/masks.py): the ops
+computing a mask count for depth, but are never rows.
+"""
+
+from __future__ import annotations
+
+from layerlint.engine.masks import MaskFlow, MaskOp, compute_masks, has_mask_sources
+from layerlint.engine.model import ExtractedModel, InputDef, Node, Tensor
+
+
+def _producer_nodes(t: Tensor) -> Node | InputDef:
+    return t.producer
+
+
+def model_nodes(m: ExtractedModel) -> list[Node]:
+    """Layer applications reachable from the outputs, in the order the source made them.
+
+    That is a topological order (a call's inputs exist before it), and the
+    one Keras builds in: a shared layer creates its weights at its first call
+    in source order, and later calls are checked against those weights.
+    """
+    order, _, _ = _walk(m)
+    return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+
+
+def mask_ops_made(m: ExtractedModel) -> dict[int, list[str]]:
+    """id(node) -> the names of the mask ops Keras creates during that call."""
+    return _walk(m)[2].ops_made
+
+
+def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow]:
+    """Keras' depth-first walk from the outputs, with the edges masks add.
+
+    Returns the post-order (nodes and mask ops), where the walk first met
+    each layer or input, and what the masks add.
+    """
+    order, first_seen = _dfs(m, {})
+    nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+    if not has_mask_sources(nodes):
+        return order, first_seen, MaskFlow()
+    flow = compute_masks(nodes)
+    order, first_seen = _dfs(m, flow.recorded)
+    return order, first_seen, flow
+
+
+def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
+    if isinstance(p, Node):
+        return _node_input_tensors(p, masks.get(id(p)))
+    if isinstance(p, MaskOp):
+        return p.inputs
+    return []
+
+
+def _dfs(m: ExtractedModel, masks: dict[int, dict]) -> tuple[list, dict]:
+    finished: set[int] = set()
+    order: list = []
+    first_seen: dict[int, int] = {}
+    declared = {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)}
+    stack_guard: set[int] = set()
+
+    def visit(t: Tensor) -> None:
+        p = t.producer
+        if id(p) in finished:
+            return
+        if id(p) in declared:  # an intermediate tensor declared as input: stop here
+            finished.add(id(p))
+            return
+        if id(p) in stack_guard:
+            return
+        key = id(p.layer) if isinstance(p, Node) else id(p)
+        first_seen.setdefault(key, len(first_seen))
+        stack_guard.add(id(p))
+        for inp in _parents(p, masks):
+            visit(inp)
+        stack_guard.discard(id(p))
+        finished.add(id(p))
+        order.append(p)
+
+    for out in m.outputs:
+        visit(out)
+    return order, first_seen
+
+
+def _node_input_tensors(n: Node, masks: dict | None = None) -> list[Tensor]:
+    """The call's tensors in Keras' order: positional ones, then keyword ones by name."""
+    tensors = list(n.inputs)
+    kwargs = {**n.call_kwargs, **masks} if masks else n.call_kwargs
+    for k in sorted(kwargs):
+        tensors.extend(_tensors_in(kwargs[k]))
+    return tensors
+
+
+def _tensors_in(v: object) -> list[Tensor]:
+    if isinstance(v, Tensor):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        out: list[Tensor] = []
+        for x in v:
+            out.extend(_tensors_in(x))
+        return out
+    return []
+
+
+def ordered_operations(m: ExtractedModel) -> list:
+    """Keras' ``model.layers`` order: InputDefs and LayerDefs, by decreasing depth."""
+    order, first_seen, flow = _walk(m)
+    masks = flow.recorded
+    depth: dict[int, int] = {}
+    op_depth: dict[int, int] = {}
+    ops: dict[int, object] = {}
+    for p in reversed(order):
+        d = depth.setdefault(id(p), 0)
+        key = id(p.layer) if isinstance(p, Node) else id(p)
+        if not isinstance(p, MaskOp):  # an op, not a layer: it has a depth but no row
+            ops[key] = p.layer if isinstance(p, Node) else p
+        d = max(d, op_depth.get(key, 0))
+        op_depth[key] = d
+        depth[id(p)] = d
+        for t in _parents(p, masks):
+            depth[id(t.producer)] = max(depth.get(id(t.producer), 0), d + 1)
+    for t in m.inputs:  # declared inputs that no output depends on still count
+        if isinstance(t.producer, InputDef) and id(t.producer) not in ops:
+            ops[id(t.producer)] = t.producer
+            op_depth[id(t.producer)] = 0  # Keras: depth 0, ordered before the other outputs (index -1)
+            first_seen.setdefault(id(t.producer), -1)
+    keys = sorted(ops, key=lambda k: (-op_depth[k], first_seen.get(k, 0)))
+    return [ops[k] for k in keys]
+
+
+def consumers(nodes: list[Node]) -> dict[int, list[Node]]:
+    """For each producer (by id), the nodes that read one of its outputs."""
+    out: dict[int, list[Node]] = {}
+    for n in nodes:
+        for t in _node_input_tensors(n):
+            out.setdefault(id(t.producer), []).append(n)
+    return out

@@ -1,0 +1,387 @@
+"""Preprocessing layers: image resizing/cropping, augmentation, normalization, encodings."""
+
+from __future__ import annotations
+
+from layerlint.engine.layers.base import Built, Config, ShapeError, Unanalysable, Weight, layer, single
+from layerlint.engine.layers.core import check_positive, defined, norm_axis, passthrough
+from layerlint.engine.symbolic import Dim, Expr, dim_str, shape_str
+
+# Augmentation layers whose compute_output_shape returns the input shape.  Their
+# seed-generator state is a variable, but it is not part of layer.weights.
+SHAPE_PRESERVING = {
+    "Rescaling": ("scale", "offset"),
+    "RandomFlip": ("mode", "seed", "data_format"),
+    "RandomRotation": ("factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"),
+    "RandomZoom": ("height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"),
+    "RandomTranslation": (
+        "height_factor",
+        "width_factor",
+        "fill_mode",
+        "interpolation",
+        "seed",
+        "fill_value",
+        "data_format",
+    ),
+    "RandomContrast": ("factor", "value_range", "seed"),
+    "RandomBrightness": ("factor", "value_range", "seed"),
+    "RandomColorJitter": (
+        "value_range",
+        "brightness_factor",
+        "contrast_factor",
+        "saturation_factor",
+        "hue_factor",
+        "seed",
+        "data_format",
+    ),
+    "RandomElasticTransform": (
+        "factor",
+        "scale",
+        "interpolation",
+        "fill_mode",
+        "fill_value",
+        "value_range",
+        "seed",
+        "data_format",
+    ),
+    "RandomErasing": ("factor", "scale", "fill_value", "value_range", "seed", "data_format"),
+    "RandomGaussianBlur": ("factor", "kernel_size", "sigma", "value_range", "data_format", "seed"),
+    "RandomGrayscale": ("factor", "data_format", "seed"),
+    "RandomHue": ("factor", "value_range", "data_format", "seed"),
+    "RandomInvert": ("factor", "value_range", "seed", "data_format"),
+    "RandomPerspective": ("factor", "scale", "interpolation", "fill_value", "seed", "data_format"),
+    "RandomPosterization": ("factor", "value_range", "data_format", "seed"),
+    "RandomSaturation": ("factor", "value_range", "data_format", "seed"),
+    "RandomSharpness": ("factor", "value_range", "data_format", "seed"),
+    "RandomShear": ("x_factor", "y_factor", "interpolation", "fill_mode", "fill_value", "data_format", "seed"),
+    "AutoContrast": ("value_range",),
+    "Equalization": ("value_range", "bins", "data_format"),
+    "Solarization": ("addition_factor", "threshold_factor", "value_range", "seed"),
+    "AugMix": (
+        "value_range",
+        "num_chains",
+        "chain_depth",
+        "factor",
+        "alpha",
+        "all_ops",
+        "interpolation",
+        "seed",
+        "data_format",
+    ),
+    "CutMix": ("factor", "seed", "data_format"),
+    "MixUp": ("alpha", "data_format", "seed"),
+    "RandAugment": ("value_range", "num_ops", "factor", "interpolation", "seed", "data_format"),
+}
+
+
+def _same_shape(cfg: Config, inputs: list) -> Built:
+    return passthrough(cfg, inputs)
+
+
+for _name, _params in SHAPE_PRESERVING.items():
+    layer(_name, *_params)(_same_shape)
+
+
+@layer("RandomColorDegeneration", "factor", "value_range", "data_format", "seed", data_format=None)
+def random_color_degeneration(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "RandomColorDegeneration")
+    _image_rank(shape, "RandomColorDegeneration")
+    channels = shape[-1] if cfg.data_format() == "channels_last" else shape[-3]
+    if isinstance(channels, int) and channels != 3:
+        raise ShapeError("invalid", f"RandomColorDegeneration needs 3-channel (RGB) images, got {channels} channels")
+    return Built(shape)
+
+
+def _image_rank(shape: tuple, cls: str) -> None:
+    if len(shape) not in (3, 4):
+        raise ShapeError(
+            "rank",
+            f"{cls} expects images of rank 3 (one image) or 4 (a batch). Received: input_shape={shape_str(shape)}",
+            expected=4,
+            found=len(shape),
+        )
+
+
+def _set_hw(cfg: Config, shape: tuple, h_axis: int, w_axis: int) -> Built:
+    """Replace the height and width axes with the configured size."""
+    height, width = check_positive(cfg, "height", cfg.cls), check_positive(cfg, "width", cfg.cls)
+    out = list(shape)
+    if max(h_axis, w_axis) >= len(out) or min(h_axis, w_axis) < -len(out):
+        raise ShapeError("rank", f"{cfg.cls} needs an image input; got shape {shape_str(shape)}", found=len(shape))
+    before = (out[h_axis], out[w_axis])
+    out[h_axis], out[w_axis] = height, width
+    note = f"height x width {dim_str(before[0])} x {dim_str(before[1])} -> {dim_str(height)} x {dim_str(width)}"
+    return Built(tuple(out), [], [note])
+
+
+def _hw_axes(cfg: Config, shape: tuple) -> tuple[int, int]:
+    """Keras treats a rank-3 input as one unbatched image, so the axes move with the rank."""
+    first = cfg.data_format() == "channels_first"
+    if len(shape) == 4:
+        return (2, 3) if first else (1, 2)
+    return (1, 2) if first else (0, 1)
+
+
+@layer(
+    "Resizing",
+    "height",
+    "width",
+    "interpolation",
+    "crop_to_aspect_ratio",
+    "pad_to_aspect_ratio",
+    "fill_mode",
+    "fill_value",
+    "antialias",
+    "data_format",
+    data_format=None,
+)
+def resizing(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "Resizing")
+    return _set_hw(cfg, shape, *_hw_axes(cfg, shape))
+
+
+@layer("CenterCrop", "height", "width", "data_format", data_format=None)
+def center_crop(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "CenterCrop")
+    _image_rank(shape, "CenterCrop")
+    return _set_hw(cfg, shape, *_hw_axes(cfg, shape))
+
+
+@layer("RandomCrop", "height", "width", "seed", "data_format", "name", data_format=None)
+def random_crop(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "RandomCrop")
+    # Counted from the end, so batched and unbatched images agree.
+    axes = (-2, -1) if cfg.data_format() == "channels_first" else (-3, -2)
+    return _set_hw(cfg, shape, *axes)
+
+
+def _nested_shape(value: object) -> tuple | None:
+    """np.shape of a literal nested list of numbers; None when not a literal."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    if isinstance(value, (list, tuple)) and value:
+        inner = {_nested_shape(v) for v in value}
+        if len(inner) == 1 and None not in inner:
+            return (len(value),) + inner.pop()
+    return None
+
+
+@layer("Normalization", "axis", "mean", "variance", "invert", axis=-1, mean=None, variance=None)
+def normalization(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "Normalization")
+    axis = cfg["axis"]
+    axes = () if axis is None else tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    mean, variance = cfg["mean"], cfg["variance"]
+    if (mean is None) != (variance is None):
+        raise ShapeError("invalid", "Normalization needs both `mean` and `variance` when either is given")
+    keep = sorted({norm_axis(a, len(shape), "Normalization") for a in axes})
+    sizes = tuple(defined(shape[a], "Normalization", f"axis {a}", shape) for a in keep)
+    if mean is not None:
+        # Fixed statistics are constants, not weights; their shape must broadcast to the kept axes.
+        mshape = _nested_shape(mean)
+        if mshape is not None and _nested_shape(variance) not in (None, mshape):
+            raise ShapeError("invalid", "Normalization `mean` and `variance` must have the same shape")
+        if mshape is not None and len(mshape) > len(keep):
+            raise ShapeError("invalid", f"Normalization `mean` of shape {mshape} has more axes than axis={axis!r}")
+        if mshape and isinstance(sizes[-1], int):
+            for m, s in zip(reversed(mshape), reversed(sizes), strict=False):
+                if isinstance(s, int) and m not in (1, s):
+                    raise ShapeError("invalid", f"Normalization `mean` of shape {mshape} does not broadcast to {sizes}")
+        return Built(shape)
+    weights = [
+        Weight("mean", sizes, trainable=False),
+        Weight("variance", sizes, trainable=False),
+        Weight("count", (), trainable=False),
+    ]
+    return Built(shape, weights, ["mean and variance are set by adapt(); they are not trained"])
+
+
+def _encoded(shape: tuple, depth: Dim, mode: str) -> tuple:
+    """Output of an index-producing layer after one_hot / multi_hot / count encoding."""
+    if mode == "one_hot":
+        if len(shape) > 1 and shape[-1] == 1:
+            return shape[:-1] + (depth,)
+        return shape + (depth,)
+    return shape[:-1] + (depth,)
+
+
+def _mode(cfg: Config, allowed: tuple[str, ...], default: str) -> str:
+    mode = cfg.string("output_mode") or default
+    if mode == "binary":
+        mode = "multi_hot"
+    if mode not in allowed:
+        raise ShapeError("invalid", f"{cfg.cls} output_mode must be one of {allowed}. Received: output_mode={mode!r}")
+    return mode
+
+
+@layer("CategoryEncoding", "num_tokens", "output_mode", "sparse", num_tokens=None, output_mode="multi_hot")
+def category_encoding(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, "CategoryEncoding")
+    mode = _mode(cfg, ("count", "one_hot", "multi_hot"), "multi_hot")
+    if cfg["num_tokens"] is None:
+        raise ShapeError("invalid", "CategoryEncoding needs num_tokens")
+    tokens = check_positive(cfg, "num_tokens", "CategoryEncoding")
+    if not shape:
+        return Built((tokens,))
+    out = _encoded(shape, tokens, mode)
+    return Built(out, [], [f"{mode} over {dim_str(tokens)} tokens"])
+
+
+def _vocabulary_size(cfg: Config, mode: str, mask_token: object) -> Dim:
+    """Depth of a lookup's encoded output: tokens plus OOV (and mask, for int output)."""
+    if cfg.flag("pad_to_max_tokens") and cfg["max_tokens"] is not None:
+        return cfg.dim("max_tokens")
+    vocab = cfg["vocabulary"]
+    if not isinstance(vocab, (list, tuple)):
+        # A file path or adapt(): the size is only known at run time.
+        return Expr.symbol("vocabulary_size")
+    oov = cfg.dim("num_oov_indices")
+    special = oov + (1 if mask_token is not None and mode == "int" else 0)
+    return len(vocab) + special
+
+
+def _lookup(cfg: Config, inputs: list) -> Built:
+    shape = single(inputs, cfg.cls)
+    mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count", "tf_idf"), "int")
+    if mode == "int" or cfg.flag("invert"):
+        return Built(shape)
+    depth = _vocabulary_size(cfg, mode, cfg["mask_token"])
+    return Built(_encoded(tuple(shape), depth, mode), [], [f"{mode} over a vocabulary of {dim_str(depth)}"])
+
+
+_LOOKUP_DEFAULTS = {
+    "max_tokens": None,
+    "num_oov_indices": 1,
+    "mask_token": None,
+    "vocabulary": None,
+    "invert": False,
+    "output_mode": "int",
+    "pad_to_max_tokens": False,
+}
+
+layer(
+    "StringLookup",
+    "max_tokens",
+    "num_oov_indices",
+    "mask_token",
+    "oov_token",
+    "vocabulary",
+    "idf_weights",
+    "invert",
+    "output_mode",
+    "pad_to_max_tokens",
+    "sparse",
+    "encoding",
+    "name",
+    "salt",
+    **_LOOKUP_DEFAULTS,
+)(_lookup)
+
+layer(
+    "IntegerLookup",
+    "max_tokens",
+    "num_oov_indices",
+    "mask_token",
+    "oov_token",
+    "vocabulary",
+    "vocabulary_dtype",
+    "idf_weights",
+    "invert",
+    "output_mode",
+    "sparse",
+    "pad_to_max_tokens",
+    "oov_method",
+    "salt",
+    "name",
+    **_LOOKUP_DEFAULTS,
+)(_lookup)
+
+
+@layer(
+    "TextVectorization",
+    "max_tokens",
+    "standardize",
+    "split",
+    "ngrams",
+    "output_mode",
+    "output_sequence_length",
+    "pad_to_max_tokens",
+    "vocabulary",
+    "idf_weights",
+    "sparse",
+    "ragged",
+    "encoding",
+    "name",
+    max_tokens=None,
+    split="whitespace",
+    output_mode="int",
+    output_sequence_length=None,
+    pad_to_max_tokens=False,
+    vocabulary=None,
+    num_oov_indices=1,
+)
+def text_vectorization(cfg: Config, inputs: list) -> Built:
+    shape = tuple(single(inputs, "TextVectorization"))
+    mode = _mode(cfg, ("int", "multi_hot", "count", "tf_idf"), "int")
+    if mode == "int":
+        length = cfg.dim("output_sequence_length")
+        note = (
+            "padded or truncated to output_sequence_length" if length is not None else "one id per token, length varies"
+        )
+        return Built((shape[0] if shape else None, length), [], [note])
+    # Splitting adds a token axis; without a split a rank-1 input gains a unit axis.
+    if cfg["split"] is None:
+        tokens = shape + (1,) if len(shape) <= 1 else shape
+    else:
+        tokens = shape + (None,)
+    # The inner StringLookup always uses "" as mask token, which only counts for int output.
+    depth = _vocabulary_size(cfg, mode, "")
+    return Built(_encoded(tokens, depth, mode), [], [f"{mode} over a vocabulary of {dim_str(depth)}"])
+
+
+@layer(
+    "Discretization",
+    "bin_boundaries",
+    "num_bins",
+    "epsilon",
+    "output_mode",
+    "sparse",
+    "dtype",
+    "name",
+    bin_boundaries=None,
+    num_bins=None,
+    output_mode="int",
+)
+def discretization(cfg: Config, inputs: list) -> Built:
+    shape = tuple(single(inputs, "Discretization"))
+    mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count"), "int")
+    bounds, bins = cfg["bin_boundaries"], cfg["num_bins"]
+    if (bounds is None) == (bins is None):
+        raise ShapeError("invalid", "Discretization needs exactly one of `num_bins` and `bin_boundaries`")
+    if mode == "int":
+        return Built(shape)
+    if bounds is not None:
+        if not isinstance(bounds, (list, tuple)):
+            raise Unanalysable("Discretization bin_boundaries is not a literal list")
+        depth: Dim = len(bounds) + 1
+    else:
+        depth = cfg.dim("num_bins")
+    if mode == "one_hot":
+        out = _encoded(shape, depth, mode)
+    elif len(shape) >= 2:
+        # Keras drops axis 1 (not the last axis) for multi_hot / count.
+        out = (shape[0],) + shape[2:] + (depth,)
+    else:
+        out = shape + (depth,)
+    return Built(out, [], [f"{mode} over {dim_str(depth)} bins"])
+
+
+@layer("Hashing", "num_bins", "mask_value", "salt", "output_mode", "sparse", output_mode="int")
+def hashing(cfg: Config, inputs: list) -> Built:
+    shape = tuple(single(inputs, "Hashing"))
+    if cfg["num_bins"] is None:
+        raise ShapeError("invalid", "The `num_bins` for Hashing cannot be None")
+    bins = check_positive(cfg, "num_bins", "Hashing")
+    mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count"), "int")
+    if mode == "int":
+        return Built(shape)
+    return Built(shape[:-1] + (bins,), [], [f"{mode} over {dim_str(bins)} hash bins"])

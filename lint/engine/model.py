@@ -1,0 +1,115 @@
+"""What the extractor finds: models as graphs of layer definitions and tensors.
+
+These objects carry folded constructor arguments and source spans only; no
+shapes.  The shape engine (``shapes.py``) turns them into shaped models.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from layerlint.sources.span import Span
+
+# Keras names a layer when it is constructed, so auto names follow creation order.
+_creation = itertools.count()
+
+
+@dataclass(eq=False)
+class LayerDef:
+    """One layer object as constructed in the source."""
+
+    cls: str  # canonical Keras class name; for opaque layers the name as written
+    args: tuple
+    kwargs: dict[str, Any]
+    span: Span
+    known: bool = True
+    opaque_reason: str | None = None
+    submodel: ExtractedModel | None = None  # a model used as a layer, or what a custom layer's call() builds
+    # A custom Layer subclass: its class name, and the layers it holds in Keras' tracking
+    # order (attribute assignment), whose weights are its weights.
+    custom_class: str | None = None
+    tracked: list[LayerDef] = field(default_factory=list)
+    # (class, explicit name) of every layer and model its __init__ made, in order:
+    # Keras names them then, so they take automatic names before the layers after it.
+    made: list[tuple[str, str | None]] = field(default_factory=list)
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
+
+    @property
+    def explicit_name(self) -> str | None:
+        name = self.kwargs.get("name")
+        return name if isinstance(name, str) else None
+
+
+@dataclass(eq=False)
+class InputDef:
+    """A ``keras.Input`` / ``InputLayer``: the shape excludes the batch axis."""
+
+    shape: Any  # tuple of dims, or an Expr standing for an unknown tuple
+    span: Span
+    batch_size: Any = None
+    name: str | None = None
+    dtype: str | None = None
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
+
+
+@dataclass(eq=False)
+class Tensor:
+    """Output ``index`` of a node (None: the node's only or whole output)."""
+
+    producer: Node | InputDef
+    index: int | None = None
+
+
+@dataclass(eq=False)
+class Node:
+    """One application of a layer to tensors: ``layer(inputs, **call_kwargs)``."""
+
+    layer: LayerDef
+    inputs: list  # list of Tensor; merge layers receive their list as one argument
+    call_kwargs: dict[str, Any]
+    span: Span
+    list_input: bool = False  # called with a list/tuple (merge style)
+    created: int = field(default_factory=lambda: next(_creation), repr=False)
+
+
+@dataclass
+class Note:
+    """Something the analysis could not follow, with where and why."""
+
+    span: Span
+    message: str
+
+
+@dataclass(eq=False)
+class ExtractedModel:
+    path: str
+    span: Span
+    api: str  # "sequential" | "functional" | "subclassed"
+    name: str | None = None  # the variable it was assigned to, or name=
+    # sequential models: layers in order, input from first layer or InputDef
+    layers: list[LayerDef] = field(default_factory=list)
+    seq_input: InputDef | None = None
+    # functional models
+    inputs: list[Tensor] = field(default_factory=list)
+    outputs: list[Tensor] = field(default_factory=list)
+    outputs_nested: bool = False  # outputs given as a list (even of one)
+    compile: dict[str, Any] | None = None
+    compile_span: Span | None = None
+    notes: list[Note] = field(default_factory=list)
+    context: str | None = None  # e.g. "createModel() at line 12" or "build(...) parameters as symbols"
+    # value symbols that stand for tensor dims (x.shape[-1]): name -> (Tensor, axis)
+    shape_refs: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    """Everything the extractor learned from one file."""
+
+    path: str
+    models: list[ExtractedModel] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    error: tuple | None = None  # (code, message, Span) for syntax / read errors
+    # (message, Span of the top-level statement) when a budget stopped the interpreter there
+    stopped: tuple | None = None

@@ -1,0 +1,558 @@
+"""The symbolic shape engine: extracted models in, shaped models out.
+
+For every layer application it binds the constructor arguments, runs the
+layer family's compute rule on the input shapes and records output shapes,
+weight shapes and parameter counts exactly as Keras would build them.  Shape
+errors are recorded on the layer (Keras' reason) and make everything
+downstream unknown rather than guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from layerlint.engine.graph import mask_ops_made, model_nodes, ordered_operations
+from layerlint.engine.layer_apply import bind
+from layerlint.engine.layers import lookup
+from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
+from layerlint.engine.layers.ops import ALREADY_BUILT
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
+
+MAX_NESTING = 8
+
+
+@dataclass(eq=False)
+class ShapedCall:
+    """One application of a layer: its input shapes and what it produced."""
+
+    row: ShapedLayer
+    node: Node | None
+    inputs: list
+    output: Any
+    error: ShapeError | None = None
+    notes: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ShapedLayer:
+    """One summary row: a layer (or an InputLayer) with its weights."""
+
+    source: LayerDef | InputDef
+    name: str
+    cls: str
+    span: Span
+    output: Any = None  # shape, list of shapes, or None when unknown
+    weights: list[Weight] = field(default_factory=list)
+    status: str = "ok"  # ok | error | opaque | unknown
+    reason: str | None = None
+    error: ShapeError | None = None
+    notes: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    calls: list[ShapedCall] = field(default_factory=list)
+    submodel: ShapedModel | None = None
+
+    @property
+    def params(self) -> Dim:
+        return _count(self.weights)
+
+    @property
+    def trainable_params(self) -> Dim:
+        return _count([w for w in self.weights if w.trainable])
+
+    @property
+    def non_trainable_params(self) -> Dim:
+        return _count([w for w in self.weights if not w.trainable])
+
+    @property
+    def is_input(self) -> bool:
+        return isinstance(self.source, InputDef)
+
+    @functools.cached_property
+    def config(self) -> dict:
+        # Rules read it many times per layer; the source arguments never change after extraction.
+        if isinstance(self.source, LayerDef):
+            spec = lookup(self.source.cls)
+            if spec is not None:
+                try:
+                    return bind(spec, self.source.args, self.source.kwargs).values
+                except ShapeError:
+                    pass
+            return dict(self.source.kwargs)
+        return {}
+
+
+@dataclass(eq=False)
+class ShapedModel:
+    model: ExtractedModel
+    name: str
+    layers: list[ShapedLayer] = field(default_factory=list)
+    calls: list[ShapedCall] = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+    input_shapes: list = field(default_factory=list)
+
+    @property
+    def total_params(self) -> Dim:
+        return _sum([r.params for r in self.layers])
+
+    @property
+    def trainable_params(self) -> Dim:
+        return _sum([r.trainable_params for r in self.layers])
+
+    @property
+    def non_trainable_params(self) -> Dim:
+        return _sum([r.non_trainable_params for r in self.layers])
+
+    @property
+    def complete(self) -> bool:
+        return all(r.status == "ok" for r in self.layers)
+
+
+def _count(weights: list[Weight]) -> Dim:
+    return _sum([prod(w.shape) for w in weights])
+
+
+def _sum(values: list) -> Dim:
+    total: Dim = 0
+    for v in values:
+        if v is None:
+            return None
+        total = v + total
+    return total
+
+
+def snake_case(name: str) -> str:
+    """Keras' automatic layer name for a class name."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+class _Namer:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.given: dict[int, str] = {}  # id(definition) -> the name it was given
+
+    def __call__(self, explicit: str | None, cls: str, key: int | None = None) -> str:
+        if key is not None and key in self.given:
+            return self.given[key]
+        if explicit:
+            return explicit
+        base = snake_case(cls.rsplit(".", 1)[-1])  # an opaque `tfp.layers.DenseVariational` is named by its class
+        n = self.counts.get(base, 0)
+        self.counts[base] = n + 1
+        name = base if n == 0 else f"{base}_{n}"
+        if key is not None:
+            self.given[key] = name
+        return name
+
+
+def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
+    """An unknown input tuple named ``s`` of known rank: (s[0], s[1], ...)."""
+    name = str(spec_shape)
+    return tuple(Expr.symbol(f"{name}[{i}]") for i in range(rank - 1))
+
+
+def _input_shape(inp: InputDef, rank_hint: int | None) -> Any:
+    shape = inp.shape
+    if isinstance(shape, Expr):
+        if rank_hint is None:
+            return None
+        shape = symbolic_shape(shape, rank_hint)
+    if not isinstance(shape, tuple):
+        return None
+    dims = tuple(_as_dim(d) for d in shape)
+    batch = inp.batch_size if isinstance(inp.batch_size, int) or isinstance(inp.batch_size, Expr) else None
+    return (batch,) + dims
+
+
+def _as_dim(d: Any) -> Dim:
+    if d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool):
+        return d
+    return Expr.symbol(str(d))
+
+
+class Engine:
+    """Shapes one extracted model (and the models nested in it)."""
+
+    def __init__(self, model: ExtractedModel, depth: int = 0) -> None:
+        self.model = model
+        self.depth = depth
+        self.namer = _Namer()
+        self.tensor_shapes: dict[int, Any] = {}
+
+    # -- entry points ------------------------------------------------------
+    def run(self, input_override: list | None = None) -> ShapedModel:
+        m = self.model
+        sm = ShapedModel(m, m.name or ("sequential" if m.api == "sequential" else "functional"))
+        if m.api == "sequential":
+            self._run_sequential(sm, input_override)
+        elif m.api == "functional":
+            self._run_functional(sm, input_override)
+        return sm
+
+    # -- sequential ----------------------------------------------------------
+    def _sequential_input(self, input_override: list | None) -> tuple[Any, str | None]:
+        m = self.model
+        if input_override is not None:
+            return input_override[0] if input_override else None, None
+        first = m.layers[0] if m.layers else None
+        rank = self._rank_hint(first)
+        if m.seq_input is not None:
+            return _input_shape(m.seq_input, rank), None
+        if first is not None and first.submodel is not None and self.depth < MAX_NESTING:
+            # Keras builds a Sequential whose first layer is a model with a known input.
+            inner = Engine(first.submodel, self.depth + 1).run().input_shapes
+            if len(inner) == 1 and isinstance(inner[0], tuple):
+                return inner[0], None
+        if first is not None:
+            kw = first.kwargs
+            if "batch_input_shape" in kw and isinstance(kw["batch_input_shape"], (tuple, list)):
+                bis = tuple(kw["batch_input_shape"])
+                return (bis[0],) + tuple(_as_dim(d) for d in bis[1:]), None
+            if "input_shape" in kw:
+                shp = kw["input_shape"]
+                if isinstance(shp, list):
+                    shp = tuple(shp)
+                if isinstance(shp, int) and not isinstance(shp, bool):
+                    shp = (shp,)
+                return _input_shape(InputDef(shp, first.span, batch_size=kw.get("batch_size")), rank), None
+            if "input_dim" in kw:
+                return (None, _as_dim(kw["input_dim"])), None
+        if rank is None:
+            return None, "the input shape is not given"
+        return (None,) + symbolic_shape(Expr.symbol("input_shape"), rank), "the input shape is not given"
+
+    def _rank_hint(self, layer: LayerDef | None) -> int | None:
+        if layer is None or layer.submodel is not None:
+            return None
+        spec = lookup(layer.cls)
+        if spec is None:
+            return None
+        if spec.input_rank is not None:
+            return spec.input_rank
+        return 2 if spec.name in ("Dense", "Embedding") else None
+
+    def _run_sequential(self, sm: ShapedModel, input_override: list | None) -> None:
+        m = self.model
+        shape, why_symbolic = self._sequential_input(input_override)
+        sm.input_shapes = [shape]
+        if m.seq_input is not None and input_override is None:
+            sm.input_shapes = [shape]
+        self._name_in_creation_order(list(m.layers))
+        current = shape
+        upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
+        for ld in m.layers:
+            row = self._row(ld)
+            sm.layers.append(row)
+            call = self._apply(row, ld, [current] if current is not None else None, {}, None, upstream_problem)
+            sm.calls.append(call)
+            current = call.output
+            if current is None and upstream_problem is None:
+                upstream_problem = f"`{row.name}` ({row.cls}) output is unknown"
+            if isinstance(current, list):
+                current = current[0] if current else None
+        sm.outputs = [current]
+
+    # -- functional ----------------------------------------------------------
+    def _run_functional(self, sm: ShapedModel, input_override: list | None) -> None:
+        m = self.model
+        for i, t in enumerate(m.inputs):
+            if input_override is not None and i < len(input_override):
+                self.tensor_shapes[id(t.producer)] = input_override[i]
+        rows: dict[int, ShapedLayer] = {}
+        ops = ordered_operations(m)
+        self._name_in_creation_order(ops, model_nodes(m), mask_ops_made(m))
+        for op in ops:
+            if isinstance(op, InputDef):
+                row = ShapedLayer(op, self.namer(op.name, "InputLayer", key=id(op)), "InputLayer", op.span)
+                rows[id(op)] = row
+                sm.layers.append(row)
+            else:
+                row = self._row(op)
+                rows[id(op)] = row
+                sm.layers.append(row)
+        for node in model_nodes(m):
+            row = rows[id(node.layer)]
+            input_shapes: list | None = []
+            problem = None
+            for t in node.inputs:
+                s = self._tensor_shape(t, node)
+                if s is None:
+                    input_shapes = None
+                    problem = self._unknown_reason(t)
+                    break
+                if isinstance(s, list) and t.index is None:
+                    input_shapes.extend(s)
+                else:
+                    input_shapes.append(s)
+            call_kwargs = {k: self._kwarg_shape(v, node) for k, v in node.call_kwargs.items()}
+            call = self._apply(row, node.layer, input_shapes, call_kwargs, node, problem)
+            sm.calls.append(call)
+            self.tensor_shapes[id(node)] = call.output
+        for row in sm.layers:
+            if row.is_input:
+                # A declared input no layer reads still has its declared shape.
+                row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
+                if row.output is None:
+                    row.status = "unknown"
+                    row.reason = "input shape is not known"
+        sm.outputs = [self._tensor_shape(t, None) for t in m.outputs]
+        sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) or (_input_shape(t.producer, None) if isinstance(t.producer, InputDef) else None)
+                           for t in m.inputs]
+        for row in sm.layers:
+            # Keras' summary shows a shared layer's latest call, in the order the calls were made.
+            done = [c for c in row.calls if c.node is not None and c.error is None and c.output is not None]
+            if len(done) > 1:
+                row.output = max(done, key=lambda c: c.node.created).output
+
+    def _unknown_reason(self, t: Tensor) -> str:
+        p = t.producer
+        if isinstance(p, InputDef):
+            return "its input shape is not known"
+        return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
+
+    def _kwarg_shape(self, v: Any, node: Node) -> Any:
+        if isinstance(v, Tensor):
+            return self._tensor_shape(v, node)
+        if isinstance(v, (list, tuple)):
+            return [self._kwarg_shape(x, node) for x in v]
+        return v
+
+    def _tensor_shape(self, t: Tensor, consumer: Node | None) -> Any:
+        p = t.producer
+        if isinstance(p, InputDef):
+            if id(p) not in self.tensor_shapes:
+                rank = self._rank_hint(consumer.layer) if consumer is not None else None
+                shape = _input_shape(p, rank)
+                if shape is not None or consumer is not None:
+                    self.tensor_shapes[id(p)] = shape
+                return shape
+            return self.tensor_shapes[id(p)]
+        out = self.tensor_shapes.get(id(p))
+        if out is None:
+            return None
+        if t.index is not None:
+            if isinstance(out, list):
+                return out[t.index] if 0 <= t.index < len(out) or -len(out) <= t.index < 0 else None
+            return None  # indexing a single tensor: not a list output
+        return out
+
+    # -- one layer -------------------------------------------------------------
+    def _row(self, ld: LayerDef) -> ShapedLayer:
+        return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld)), self._row_cls(ld), ld.span)
+
+    def _row_cls(self, ld: LayerDef) -> str:
+        if ld.custom_class is not None:
+            return ld.custom_class
+        if ld.submodel is not None:
+            return "Sequential" if ld.submodel.api == "sequential" else "Functional"
+        return ld.cls
+
+    def _name_in_creation_order(self, ops: list, nodes: list | tuple = (), mask_ops: dict | None = None) -> None:
+        """Reserve auto names the way Keras hands them out: in construction order.
+
+        A layer passed as an argument (the LSTM in Bidirectional(LSTM(8))) is
+        constructed first and takes a name too, some layers create helper
+        layers when first called (MultiHeadAttention's Softmax and Dropout),
+        and calls computing a mask create ops that share the name counter.
+        """
+        made_during: dict[int, list[str]] = dict(mask_ops) if mask_ops else {}
+        seen_layers: set[int] = set()
+        for n in sorted(nodes, key=lambda n: n.created):
+            if id(n.layer) not in seen_layers:
+                # Layers whose first call builds helpers (a custom layer: those of the layers it holds).
+                helpers = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
+                if helpers:
+                    made_during[id(n)] = helpers + made_during.get(id(n), [])
+            seen_layers.add(id(n.layer))
+        calls = [n for n in nodes if id(n) in made_during]
+        events = [(op.created, op) for op in ops] + [(n.created, n) for n in calls]
+        for _, op in sorted(events, key=lambda e: e[0]):
+            if isinstance(op, Node):
+                for cls in made_during[id(op)]:
+                    self.namer(None, cls)
+            elif isinstance(op, InputDef):
+                self.namer(op.name, "InputLayer", key=id(op))
+            else:
+                for arg in [*op.args, *op.kwargs.values()]:
+                    self._name_nested(arg)
+                self.namer(op.explicit_name, self._row_cls(op), key=id(op))
+                for cls, name in op.made:  # what a custom layer's __init__ made, named after it
+                    self.namer(name, cls)
+
+    def _name_nested(self, v: Any) -> None:
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                self._name_nested(x)
+        elif isinstance(v, LayerArg):
+            for x in [*v.args, *(x for _, x in v.kwargs)]:
+                self._name_nested(x)
+            name = dict(v.kwargs).get("name")
+            self.namer(name if isinstance(name, str) else None, v.cls)
+
+    def _apply(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, call_kwargs: dict,
+               node: Node | None, upstream_problem: str | None) -> ShapedCall:
+        call = ShapedCall(row, node, inputs or [], None)
+        row.calls.append(call)
+        first_call = len(row.calls) == 1
+        if not ld.known and ld.submodel is None:
+            row.status, row.reason = "opaque", ld.opaque_reason
+            return call
+        if inputs is None:
+            if row.status == "ok":
+                row.status = "unknown"
+                row.reason = f"input unknown: {upstream_problem}" if upstream_problem else "input unknown"
+            if ld.submodel is not None and first_call:
+                self._nested(row, ld, None)
+            return call
+        if ld.submodel is not None:
+            out = self._nested(row, ld, inputs)
+            call.output = out
+            row.output = out  # like Keras' summary: a shared layer shows its last call's output
+            return call
+        spec = lookup(ld.cls)
+        assert spec is not None
+        try:
+            cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+            cfg.values["__call__"] = call_kwargs
+            if not first_call:
+                cfg.values[ALREADY_BUILT] = True
+            built: Built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
+        except ShapeError as e:
+            call.error = e
+            if row.error is None:
+                row.status, row.error = "error", e
+            return call
+        except Unanalysable as e:
+            if row.status == "ok":
+                row.status, row.reason = "unknown", str(e)
+            return call
+        except (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError) as e:
+            # An argument of an unexpected type reached the layer rule: treat as not analysable.
+            if row.status == "ok":
+                row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
+            return call
+        problem = _weights_problem(row, built.weights, first_call, inputs)
+        if problem is not None:
+            call.error = problem
+            if row.error is None:
+                row.status, row.error = "error", problem
+            return call
+        call.output, call.notes, call.facts = built.output, built.notes, built.facts
+        row.output = built.output  # like Keras' summary: a shared layer shows its last call's output
+        if first_call:
+            weights = built.weights
+            if ld.kwargs.get("trainable") is False:  # Layer(trainable=False): every weight is frozen
+                weights = [Weight(w.name, w.shape, False) for w in weights]
+            row.weights, row.notes, row.facts = weights, built.notes, built.facts
+        return call
+
+    def _resolve(self, v: Any) -> Any:
+        """Replace x.shape[i] symbols by the now-known dims of x."""
+        if isinstance(v, Expr):
+            refs = self.model.shape_refs
+            names = v.symbols() & refs.keys()
+            if not names:
+                return v
+            values = {}
+            for n in names:
+                tensor, axis = refs[n]
+                shape = self._tensor_shape(tensor, None)
+                if isinstance(shape, tuple) and -len(shape) <= axis < len(shape) and shape[axis] is not None:
+                    values[n] = shape[axis]
+            return v.subs(values) if values else v
+        if isinstance(v, tuple):
+            return tuple(self._resolve(x) for x in v)
+        if isinstance(v, list):
+            return [self._resolve(x) for x in v]
+        return v
+
+    def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None) -> Any:
+        if self.depth >= MAX_NESTING:
+            row.status, row.reason = "unknown", "models nested too deeply"
+            return None
+        sub = Engine(ld.submodel, self.depth + 1).run(input_override=inputs)
+        row.submodel = sub
+        if ld.custom_class is not None:
+            # Keras' Layer.weights: each tracked layer's, in tracking order; a layer call()
+            # makes but no attribute holds is not tracked, and one never called has none.
+            by_layer = {id(r.source): r for r in sub.layers}
+            row.weights = [w for t in ld.tracked if id(t) in by_layer for w in by_layer[id(t)].weights]
+            if ld.kwargs.get("trainable") is False:
+                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+        else:
+            row.weights = [w for r in sub.layers for w in r.weights]
+        if not sub.complete and row.status == "ok":
+            bad = next(r for r in sub.layers if r.status != "ok")
+            row.status = "error" if bad.status == "error" else "unknown"
+            row.error = bad.error
+            row.reason = f"inner layer `{bad.name}`: {bad.reason or (bad.error and bad.error.message)}"
+        outs = sub.outputs
+        if ld.submodel.api == "functional" and not ld.submodel.outputs_nested and len(outs) == 1:
+            return outs[0]
+        if ld.submodel.api == "sequential":
+            return outs[0] if outs else None
+        return outs if all(o is not None for o in outs) else None
+
+
+# Helper layers Keras creates, with automatic names, when these layers are first called.
+_BUILD_SUBLAYERS = {"MultiHeadAttention": ("Softmax", "Dropout")}
+
+# Layers whose build pins the input rank (InputSpec(ndim=...)), refusing later calls of another rank.
+_RANK_PINNED = frozenset(["EinsumDense", "BatchNormalization", "GroupNormalization", "PReLU"])
+
+# Layers whose build pins input axes (Keras' InputSpec(axes=...)), so a later
+# call on other sizes is refused; for these the weights depend on exactly those
+# axes, so "this call would need other weights" is the same test.  Other layers
+# (RNNs, EinsumDense, wrappers) accept such calls when the model is built.
+_INPUT_AXES_CHECKED = frozenset(
+    ["Dense", "BatchNormalization", "GroupNormalization"]
+    + [f"{kind}{n}D{suffix}" for n in (1, 2, 3) for kind, suffix in
+       (("Conv", ""), ("Conv", "Transpose"), ("DepthwiseConv", ""), ("SeparableConv", ""))]
+)
+
+
+def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, inputs: list) -> ShapeError | None:
+    """Keras creates weights once, at the first call, and only with fully known shapes."""
+    for w in weights:
+        if any(d is None for d in w.shape):
+            return ShapeError("invalid", "Shapes used to initialize variables must be fully-defined (no `None` "
+                              f"dimensions). Received: shape={shape_str(w.shape)} for variable {row.name}/{w.name}")
+    if not first_call and row.cls in _RANK_PINNED and row.calls[0].inputs and inputs:
+        built_for, given = row.calls[0].inputs[0], inputs[0]
+        if isinstance(built_for, tuple) and isinstance(given, tuple) and len(built_for) != len(given):
+            return ShapeError("rank", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: expected "
+                              f"ndim={len(built_for)}, found ndim={len(given)}. Full shape received: {shape_str(given)}")
+    # PReLU pins its axes only when some are shared (Keras leaves the spec's axes empty otherwise).
+    axes_checked = row.cls in _INPUT_AXES_CHECKED or (row.cls == "PReLU" and bool(row.config.get("shared_axes")))
+    if not first_call and axes_checked and [w.shape for w in weights] != [w.shape for w in row.weights]:
+        was = ", ".join(shape_str(w.shape) for w in row.weights)
+        now = ", ".join(shape_str(w.shape) for w in weights)
+        return ShapeError("invalid", f"Input 0 of layer \"{row.name}\" is incompatible with the layer: it was built "
+                          f"with weights {was}, this call would need {now}")
+    return None
+
+
+def shape_model(model: ExtractedModel) -> ShapedModel:
+    """Shape an extracted model: the engine's public entry point."""
+    return Engine(model).run()
+
+
+def explain_params(row: ShapedLayer) -> str | None:
+    """``params 100*300 + 300 = 30,300; weights (100, 300), (300,)``."""
+    if not row.weights:
+        return None
+    parts = ["*".join(str(d) for d in w.shape) for w in row.weights]
+    total = row.params
+    total_s = f"{total:,}" if isinstance(total, int) else str(total)
+    formula = " + ".join(parts)
+    line = f"params {formula} = {total_s}" if len(row.weights) > 1 or "*" in formula else f"params {total_s}"
+    if row.non_trainable_params not in (0, None):
+        nt = row.non_trainable_params
+        line += f" ({nt:,} non-trainable)" if isinstance(nt, int) else f" ({nt} non-trainable)"
+    return line + "; weights " + ", ".join(shape_str(w.shape) for w in row.weights)

@@ -1,0 +1,261 @@
+"""Rendering shaped models: the summary table, --explain, and the JSON document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from layerlint.analyze import FileAnalysis
+from layerlint.engine.shapes import ShapedLayer, ShapedModel, explain_params
+from layerlint.engine.symbolic import Dim, shape_str, to_json_dim
+from layerlint.sources.notebook import json_place
+
+if TYPE_CHECKING:
+    from layerlint.sources.notebook import NotebookSource
+
+JSON_VERSION = 1
+
+
+# -- where things are: a line of a file, or a cell and line of a notebook ----
+
+
+def place(notebook: NotebookSource | None, line: int) -> str:
+    """A line as its reader finds it: ``12``, or ``cell 4:2`` in a notebook."""
+    if notebook is None:
+        return str(line)
+    cell, in_cell = notebook.locate(line)
+    return f"cell {cell}:{in_cell}"
+
+
+def problem_location(fa: FileAnalysis, line: int, col: int) -> str:
+    """``path:line:col`` (1-based column), with the cell for a notebook, as ``check`` prints it."""
+    return f"{fa.path}:{place(fa.notebook, line)}:{col + 1}"
+
+
+
+
+def fmt_count(d: Dim) -> str:
+    if d is None:
+        return "?"
+    return f"{d:,}" if isinstance(d, int) else str(d)
+
+
+def readable_size(n_bytes: float) -> str:
+    """Keras' size string: base-1024 units with two decimals."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n_bytes / 1024 < 1:
+            return f"{n_bytes:.2f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.2f} PB"
+
+
+def count_line(label: str, d: Dim, bytes_per_param: int = 4) -> str:
+    if isinstance(d, int):
+        return f"{label}: {d:,} ({readable_size(d * bytes_per_param)})"
+    return f"{label}: {fmt_count(d)}"
+
+
+def output_str(out: Any) -> str:
+    if out is None:
+        return "?"
+    if isinstance(out, list):
+        return "[" + ", ".join(output_str(o) for o in out) + "]"
+    return shape_str(out)
+
+
+def _row_label(row: ShapedLayer) -> str:
+    return f"{row.name} ({row.cls})"
+
+
+def _row_status(row: ShapedLayer) -> str | None:
+    if row.status == "error" and row.error is not None:
+        return f"error: {row.error.message}"
+    if row.status == "opaque":
+        return f"not analysed: {row.reason}"
+    if row.status == "unknown":
+        return f"unknown: {row.reason}"
+    return None
+
+
+def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = None) -> str:
+    m = sm.model
+    where = f"{path}:{place(notebook, m.span.line)}"
+    ctx = f" [{m.context}]" if m.context else ""
+    return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
+
+
+def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: NotebookSource | None = None) -> str:
+    rows = []
+    for row in sm.layers:
+        params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
+        if row.is_input:
+            params = "0"
+        line = place(notebook, row.span.line).removeprefix("cell ")
+        rows.append((_row_label(row), output_str(row.output), params, line, row))
+    w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
+    w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
+    w3 = max([len("Param #")] + [len(r[2]) for r in rows])
+    line_head = "Line" if notebook is None else "Cell:Line"
+    w4 = max([len(line_head)] + [len(r[3]) for r in rows])
+    sep = "-" * (w1 + w2 + w3 + w4 + 10)
+    out = [model_title(path, sm, notebook), sep,
+           f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  {line_head:>{w4}}", "=" * len(sep)]
+    for label, shape, params, line, row in rows:
+        out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>{w4}}")
+        status = _row_status(row)
+        if status:
+            out.append(f"    {status}")
+        if explain:
+            for note in _explain_lines(row):
+                out.append(f"    {note}")
+    out.append("=" * len(sep))
+    out.append(count_line("Total params", sm.total_params))
+    out.append(count_line("Trainable params", sm.trainable_params))
+    out.append(count_line("Non-trainable params", sm.non_trainable_params))
+    if not sm.complete:
+        out.append("Totals cover only the layers that could be analysed." if any(
+            r.status != "ok" and not r.weights for r in sm.layers) else "")
+        out = [o for o in out if o != ""]
+    for note in sm.model.notes:
+        at = f"line {note.span.line}" if notebook is None else place(notebook, note.span.line).replace(":", ", line ")
+        out.append(f"note ({at}): {note.message}")
+    out.append(sep)
+    return "\n".join(out)
+
+
+def _explain_lines(row: ShapedLayer) -> list[str]:
+    if row.is_input or row.status != "ok":
+        return []
+    lines = []
+    head = f"{call_text(row)} on {shape_in(row)}"
+    body = "; ".join(row.notes)
+    p = explain_params(row)
+    if p:
+        body = f"{body}; {p}" if body else p
+    elif not body:
+        body = "no weights"
+    lines.append(f"{head}: {body}")
+    return lines
+
+
+_QUIET_KWARGS = {"name", "dtype", "trainable", "input_shape", "batch_input_shape", "input_dim", "batch_size", "activation"}
+
+
+def _arg_text(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, tuple):
+        return "(" + ", ".join(_arg_text(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    if isinstance(v, (int, float, bool)) or v is None:
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_arg_text(x) for x in v) + "]"
+    return str(v) if len(str(v)) < 40 else "..."
+
+
+def call_text(row: ShapedLayer) -> str:
+    """The constructor as written, without noise: ``Conv1D(7, 40)``, ``MaxPooling1D(pool_size=3)``."""
+    src = row.source
+    args = [_arg_text(a) for a in getattr(src, "args", ())]
+    for k, v in getattr(src, "kwargs", {}).items():
+        if k in _QUIET_KWARGS or k.endswith(("_initializer", "_regularizer", "_constraint")):
+            continue
+        args.append(f"{k}={_arg_text(v)}")
+    return f"{row.cls}({', '.join(args)})"
+
+
+def shape_in(row: ShapedLayer) -> str:
+    if not row.calls:
+        return "?"
+    ins = row.calls[0].inputs
+    if len(ins) == 1:
+        return output_str(ins[0])
+    return "[" + ", ".join(output_str(s) for s in ins) + "]"
+
+
+def render_file(fa: FileAnalysis, explain: bool = False) -> str:
+    parts = [render_summary(sm, fa.path, explain, fa.notebook) for sm in fa.models]
+    # With --confirm (lint/confirm/compare.py), each model's verdict from Keras follows its table.
+    for i, result in enumerate(getattr(fa, "confirmations", None) or []):
+        parts[i] += "\n" + result.render()
+    for m in fa.subclassed:
+        parts.append(f'Model: "{m.name}" (subclassed) at {fa.path}:{place(fa.notebook, m.span.line)}: not analysed: '
+                     "layers built in call() are not followed")
+    return "\n\n".join(parts)
+
+
+# -- JSON ----------------------------------------------------------------
+
+
+def _json_count(d: Dim) -> int | str | None:
+    return to_json_dim(d)
+
+
+def _json_shape(out: Any) -> Any:
+    if out is None:
+        return None
+    if isinstance(out, list):
+        return [_json_shape(o) for o in out]
+    return [to_json_dim(d) for d in out]
+
+
+def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict:
+    err = None
+    if row.error is not None:
+        err = row.error.message
+    elif row.status in ("opaque", "unknown"):
+        err = None
+    return {
+        **json_place(notebook, row.span.line),
+        "class": row.cls,
+        "name": row.name,
+        "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
+        "params": _json_count(row.params) if row.status == "ok" or row.weights else None,
+        "trainable_params": _json_count(row.trainable_params) if row.status == "ok" or row.weights else None,
+        "non_trainable_params": _json_count(row.non_trainable_params) if row.status == "ok" or row.weights else None,
+        "weights": [_json_shape(w.shape) for w in row.weights],
+        "error": err,
+        "status": row.status,
+        "reason": row.reason,
+    }
+
+
+def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = None) -> dict:
+    """Lines are lines of ``path``; in a notebook they are lines of the cell named by ``cell``."""
+    m = sm.model
+    return {
+        "path": path,
+        **json_place(notebook, m.span.line),
+        "name": sm.name,
+        "api": m.api,
+        "context": m.context,
+        "layers": [layer_json(r, notebook) for r in sm.layers],
+        "total_params": _json_count(sm.total_params),
+        "trainable_params": _json_count(sm.trainable_params),
+        "non_trainable_params": _json_count(sm.non_trainable_params),
+        "complete": sm.complete,
+        "notes": [{**json_place(notebook, n.span.line), "message": n.message} for n in m.notes],
+    }
+
+
+def _with_confirmation(doc: dict, fa: FileAnalysis, index: int) -> dict:
+    confirmations = getattr(fa, "confirmations", None)
+    if confirmations:
+        doc["confirm"] = confirmations[index].to_json(fa.notebook)
+    return doc
+
+
+def summary_document(files: list[FileAnalysis]) -> dict:
+    return {
+        "version": JSON_VERSION,
+        "models": [_with_confirmation(model_json(sm, fa.path, fa.notebook), fa, i)
+                   for fa in files for i, sm in enumerate(fa.models)],
+        "not_analysed": [
+            {"path": fa.path, **json_place(fa.notebook, m.span.line), "name": m.name, "api": m.api,
+             "reason": "subclassed model: layers built in call() are not followed"}
+            for fa in files for m in fa.subclassed
+        ],
+        "problems": [
+            {"path": fa.path, "code": code, "message": msg, **json_place(fa.notebook, span.line), "column": span.col + 1}
+            for fa in files for code, msg, span in fa.problems
+        ],
+    }

@@ -1,0 +1,309 @@
+"""``layerlint check``: run the rules over analysed files and produce sorted Diagnostics.
+
+Selection (``--select/--ignore/--extend-select``), ``# noqa`` suppression and
+exit codes live here; formatters and configuration plug in around
+:func:`run_check`, which takes a :class:`CheckSettings` and returns Diagnostics.
+lint/report/formats/ renders the Diagnostics for the CLI.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from layerlint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:  # annotations only: a run answered from the cache never loads the analyser
+    from layerlint.analyze import FileAnalysis
+    from layerlint.engine.shapes import ShapedModel
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ALL = "ALL"
+_SELECTOR = re.compile(r"^[A-Z]+[0-9]*$")
+
+
+class SettingsError(Exception):
+    """A usage or configuration error (exit status 2)."""
+
+
+@dataclass
+class CheckSettings:
+    """What to check and how; lint/runner/config.py fills this from pyproject/CLI."""
+
+    select: list[str] | None = None  # None: the default rule set
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)  # rule options, e.g. {"max-layer-params": 5_000_000}
+    verbose: bool = False
+
+
+# -- rule selection ------------------------------------------------------------------
+
+
+def _rules() -> list:
+    from layerlint.rules import all_rules
+
+    return all_rules()
+
+
+def normalize_selectors(values: Iterable[str]) -> list[str]:
+    """Split comma lists, upper-case and validate (``LL2``, ``LL201``, ``ALL``)."""
+    out = []
+    codes = [r.code for r in _rules()]
+    for value in values:
+        for part in str(value).split(","):
+            sel = part.strip().upper()
+            if not sel:
+                continue
+            if sel != ALL and (not _SELECTOR.match(sel) or not any(c.startswith(sel) for c in codes)):
+                raise SettingsError(f"unknown rule selector {part.strip()!r} (see `layerlint rule --all`)")
+            out.append(sel)
+    return out
+
+
+def _specificity(selector: str) -> int:
+    return 0 if selector == ALL else len(selector)
+
+
+def _matches(selector: str, code: str) -> bool:
+    return selector == ALL or code.startswith(selector)
+
+
+def is_enabled(rule: Any, settings: CheckSettings) -> bool:
+    """The most specific (longest) matching selector decides; on a tie ``ignore`` wins.
+
+    Rules that are off by default need a selector naming their family or code
+    (``LL9``, ``LL900``): ``ALL`` or ``LL`` alone does not turn them on."""
+    chosen: tuple[int, bool] | None = None  # (specificity, enabled)
+    select = settings.select if settings.select is not None else []
+    for selectors, enable in ((select, True), (settings.extend_select, True), (settings.ignore, False)):
+        for sel in selectors:
+            if not _matches(sel, rule.code):
+                continue
+            if enable and not rule.default_enabled and _specificity(sel) < 3:
+                continue
+            key = (_specificity(sel), enable)
+            if chosen is None or key[0] > chosen[0] or (key[0] == chosen[0] and not enable):
+                chosen = key
+    if chosen is None:
+        return settings.select is None and rule.default_enabled
+    return chosen[1]
+
+
+def enabled_rules(settings: CheckSettings) -> list:
+    return [r for r in _rules() if is_enabled(r, settings)]
+
+
+# -- noqa ------------------------------------------------------------------------------
+
+_FILE_NOQA = re.compile(r"#\s*layerlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+_LINE_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+
+
+@dataclass
+class Suppressions:
+    """``# noqa`` comments of one file: None in a set's place means "every code"."""
+
+    file_all: bool = False
+    file_codes: set[str] = field(default_factory=set)
+    lines: dict[int, set[str] | None] = field(default_factory=dict)
+
+    def suppresses(self, d: Diagnostic) -> bool:
+        if self.file_all or _listed(d.code, self.file_codes):
+            return True
+        for line in {d.line, d.end_line}:
+            if line in self.lines:
+                codes = self.lines[line]
+                if codes is None or _listed(d.code, codes):
+                    return True
+        return False
+
+
+def _listed(code: str, codes: set[str]) -> bool:
+    return any(code.startswith(c) for c in codes)
+
+
+def _codes(text: str | None) -> set[str] | None:
+    return None if not text else {c.upper() for c in re.split(r"[\s,]+", text.strip()) if c}
+
+
+def _comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment) pairs; falls back to a line scan when the file does not tokenize."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                yield tok.start[0], tok.string
+        return
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    for i, line in enumerate(text.splitlines(), 1):
+        if "#" in line:
+            yield i, line[line.index("#"):]
+
+
+def parse_suppressions(text: str) -> Suppressions:
+    sup = Suppressions()
+    if "noqa" not in text.lower():
+        return sup
+    for line, comment in _comments(text):
+        m = _FILE_NOQA.search(comment)
+        if m:
+            codes = _codes(m.group("codes"))
+            if codes is None:
+                sup.file_all = True
+            else:
+                sup.file_codes |= codes
+            continue
+        m = _LINE_NOQA.search(comment)
+        if m:
+            codes = _codes(m.group("codes"))
+            prev = sup.lines.get(line, set())
+            sup.lines[line] = None if codes is None or prev is None else prev | codes
+    return sup
+
+
+# -- running the rules -----------------------------------------------------------------
+
+
+def _models(fa: FileAnalysis) -> Iterator[tuple[ShapedModel, bool]]:
+    """Every shaped model with whether it is top-level (not used as a layer in another model)."""
+    nested: list[ShapedModel] = []
+
+    def collect(sm: ShapedModel) -> None:
+        for row in sm.layers:
+            if row.submodel is not None:
+                nested.append(row.submodel)
+                collect(row.submodel)
+
+    for sm in fa.models:
+        collect(sm)
+    used_as_layer = {id(sm.model) for sm in nested}
+    for sm in fa.models:
+        yield sm, id(sm.model) not in used_as_layer
+    for sm in nested:
+        yield sm, False
+
+
+def _diagnostic(rule: Any, finding: Any, fa: FileAnalysis, lines: list[str]) -> Diagnostic:
+    span = finding.span
+    source_line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    extra = dict(finding.extra)
+    extra["source_line"] = source_line
+    return Diagnostic(
+        code=rule.code, name=rule.name, message=finding.message.strip().rstrip("."), severity=rule.severity,
+        path=fa.path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
+        fix=finding.fix, extra=extra,
+    )
+
+
+def _rule_crash(rule: Any, e: Exception, fa: FileAnalysis, settings: CheckSettings) -> Diagnostic:
+
+    if settings.verbose:
+        import traceback
+
+        traceback.print_exc()
+    msg = f"internal error in rule {rule.code}: {type(e).__name__}: {e}; please report this with the file"
+    return Diagnostic("LL002", "internal-error", msg, "error", fa.path, 1, 0, 1, 0)
+
+
+def check_analysis(fa: FileAnalysis, settings: CheckSettings, rules: list | None = None) -> list[Diagnostic]:
+    """All enabled rules over one analysed file; ``# noqa`` applied; sorted."""
+    from layerlint.rules.base import Context
+    from layerlint.rules.flow import Flow
+
+    rules = enabled_rules(settings) if rules is None else rules
+    lines = fa.text.splitlines()
+    found: list[Diagnostic] = []
+    models = list(_models(fa))
+    flows = {id(sm): Flow(sm) for sm, _ in models}
+    for rule in rules:
+        try:
+            ctx = Context(fa.path, settings.options, analysis=fa)
+            found += [_diagnostic(rule, f, fa, lines) for f in rule.check_file(fa, ctx)]
+            for sm, top in models:
+                ctx = Context(fa.path, settings.options, flow=flows[id(sm)], top_level=top, analysis=fa)
+                found += [_diagnostic(rule, f, fa, lines) for f in rule.check_model(sm, ctx)]
+        except Exception as e:  # one rule's bug must not hide the other rules' findings
+            found.append(_rule_crash(rule, e, fa, settings))
+    sup = parse_suppressions(fa.text)
+    unique: dict[tuple, Diagnostic] = {}
+    for d in found:
+        if not sup.suppresses(d):
+            unique.setdefault((d.code, d.line, d.col, d.message), d)
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def run_check(paths: list[str], settings: CheckSettings) -> list[Diagnostic]:
+    """Discover files under ``paths``, analyse each and run the enabled rules.
+
+    Raises layerlint.runner.files.PathError for a missing path; never raises for a bad file."""
+    from layerlint.runner.files import discover
+    from layerlint.runner.pipeline import analyze_path
+
+    rules = enabled_rules(settings)
+    diagnostics: list[Diagnostic] = []
+    for path in discover(paths):
+        diagnostics += check_analysis(analyze_path(path, settings.verbose), settings, rules)
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def exit_status(diagnostics: list[Diagnostic], exit_zero: bool = False) -> int:
+    if any(d.code == "LL002" for d in diagnostics):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_OK
+
+
+# -- plain text (the CLI's formatters live in lint/report/formats/) ------------------------------
+
+
+def location(d: Diagnostic) -> str:
+    """``path:line:col`` with a 1-based column."""
+    return f"{d.path}:{d.line}:{d.col + 1}"
+
+
+def format_concise(d: Diagnostic) -> str:
+    return f"{location(d)}: {d.code} {d.message}"
+
+
+def count_line(diagnostics: list[Diagnostic]) -> str:
+    if not diagnostics:
+        return "No findings."
+    by_sev = Counter(d.severity for d in diagnostics)
+    parts = [f"{by_sev[s]} {s if s == 'info' or by_sev[s] == 1 else s + 's'}"
+             for s in ("error", "warning", "info") if by_sev[s]]
+    n = len(diagnostics)
+    return f"Found {n} finding{'s' if n != 1 else ''} ({', '.join(parts)})."
+
+
+def statistics(diagnostics: list[Diagnostic]) -> list[str]:
+    """``count  code  name`` lines, most frequent first."""
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    return [f"{n:>5}  {code}  {name}" for (code, name), n in rows]
+
+
+def render(diagnostics: list[Diagnostic]) -> str:
+    """Concise lines and the count line: the golden-file format of fixtures/rules/*.expected."""
+    return "\n".join([format_concise(d) for d in diagnostics] + [count_line(diagnostics)])
+
+
+# -- rule docs -----------------------------------------------------------------------------
+
+
+def rule_listing(markdown: bool = False) -> str:
+    from layerlint.rules.base import render_docs
+
+    rules = _rules()
+    if markdown:
+        head = ["| Code | Name | Severity | What it reports |", "| --- | --- | --- | --- |"]
+        rows = [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity}"
+                f"{'' if r.default_enabled else ' (off by default)'} | {r.summary} |" for r in rules]
+        return "\n".join(["## Rules", "", *head, *rows, ""] + [render_docs(r, markdown=True) for r in rules])
+    width = max(len(r.name) for r in rules)
+    return "\n".join(f"{r.code}  {r.name:<{width}}  {r.severity:<7}{'' if r.default_enabled else ' (off)':<7} {r.summary}"
+                     for r in rules)

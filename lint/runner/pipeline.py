@@ -1,0 +1,130 @@
+"""``check`` over many files: per-file settings, notebooks, stdin, progress.
+
+Each file gets the settings of its nearest configuration; a notebook is analysed
+as its joined code cells and its findings are mapped back to cells; standard
+input is analysed under the ``--stdin-filename`` path.  The rules themselves run
+in check.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from layerlint.diagnostics import Diagnostic
+from layerlint.runner.config import Settings, SettingsResolver
+from layerlint.runner.files import STDIN, discover
+from layerlint.runner.parallel import FileTask, run_tasks
+from layerlint.runner.progress import Progress
+from layerlint.sources.inputs import Input, load_input
+
+if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs analysing
+    from layerlint.analyze import FileAnalysis
+    from layerlint.runner.cache import Cache
+
+
+def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
+    """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
+    fa = _analyze_input(inp, verbose)
+    fa.notebook = inp.notebook
+    if inp.notebook is not None:
+        fa.problems[:0] = inp.notebook.problems
+    return fa
+
+
+def _analyze_input(inp: Input, verbose: bool) -> FileAnalysis:
+    from layerlint.analyze import FileAnalysis, analyze_text
+    from layerlint.engine.model import Span
+
+    if inp.problem is not None:
+        fa = FileAnalysis(inp.path, "")
+        e = inp.problem
+        fa.problems.append((e.code, e.message, Span(e.line, e.col, e.line, e.col)))
+        return fa
+    collecting = gc.isenabled()
+    # A parsed module is hundreds of thousands of acyclic objects; letting the cyclic
+    # collector re-scan them while the file is analysed made time grow faster than
+    # the file.  Cycles made meanwhile are collected once it is switched back on.
+    gc.disable()
+    try:
+        return analyze_text(inp.text, inp.path)
+    except Exception as e:  # one file's internal error must not stop the run
+        if verbose:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        fa = FileAnalysis(inp.path, inp.text)
+        msg = f"internal error: {type(e).__name__}: {e}; please report this with the file"
+        fa.problems.append(("LL002", msg, Span(1, 0, 1, 0)))
+        return fa
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass
+class CheckRun:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # texts not on disk (stdin), for `full`
+
+
+def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
+                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True,
+                confirm: dict | None = None, jobs: int = 1, cache: Cache | None = None) -> CheckRun:
+    """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950)."""
+    """Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
+    force_exclude = force_exclude or resolver.for_path(Path.cwd()).force_exclude
+
+    def policy(directory: Path):
+        return resolver.for_path(directory).walk_policy()
+
+    files = discover(paths, policy_for=policy, force_exclude=force_exclude)
+    run = CheckRun(files=len(files))
+    prepared: dict[int, tuple] = {}
+    tasks: list[FileTask] = []
+    with Progress(len(files), enabled=None if show_progress else False) as progress:
+        for path in files:
+            if path == STDIN:
+                progress.advance(path)
+                shown = stdin_filename or "-"
+                settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
+                if force_exclude and stdin_filename and settings.walk_policy().excludes_path(Path(stdin_filename)):
+                    continue
+                inp = load_input(shown if stdin_filename else "stdin.py", sys.stdin.buffer.read())
+                inp.path = shown
+                run.sources[shown] = inp.raw
+            else:
+                tasks.append(FileTask(path, resolver.for_path(Path(path))))
+                continue
+            run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)
+        run.diagnostics += run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm,
+                                     advance=progress.advance)
+    run.diagnostics.sort(key=Diagnostic.sort_key)
+    return run
+
+
+def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> list[Diagnostic]:
+    from layerlint.runner.check import check_analysis, enabled_rules
+
+    if id(settings) not in prepared:
+        cs = settings.check_settings(verbose)
+        prepared[id(settings)] = (cs, enabled_rules(cs))
+    cs, rules = prepared[id(settings)]
+    fa = analyze_input(inp, verbose)
+    if confirm is not None:
+        from layerlint.confirm.compare import confirm_file
+
+        confirm_file(fa, confirm)
+    diagnostics = check_analysis(fa, cs, rules)
+    if inp.notebook is not None:
+        diagnostics = inp.notebook.remap_all(diagnostics)
+    return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)]
+
+
+def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
+    """Analyse one file (Python or notebook); failures become problems on the file, never exceptions."""
+    return analyze_input(load_input(path), verbose)

@@ -1,0 +1,1 @@
+"""Benchmarks, kept apart from the product code: ``python -m tests.bench`` from the repository root."""

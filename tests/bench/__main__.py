@@ -1,0 +1,3 @@
+from tests.bench.bench import main
+
+raise SystemExit(main())
