@@ -298,17 +298,16 @@ def test_the_names_a_loop_binds_follow_python_scoping() -> None:
     assert assigned_names(loop) == {"i", "a", "f", "b", "c", "os", "d", "g", "h", "k", "n"}
 
 
-@pytest.mark.parametrize(("body", "why"), [
-    ("    def build(self, input_shape):\n        self.w = self.add_weight(shape=(3,))\n    def call(self, x):\n        return x\n",
-     "it makes weights in build()"),
-    ("    def __init__(self):\n        super().__init__()\n        self.w = self.add_weight(shape=(3,))\n"
-     "    def call(self, x):\n        return x\n", "it makes weights of its own"),
-    ("    def call(self, x):\n        return x\n    def compute_output_shape(self, s):\n        return s\n",
-     "it declares its output shape itself"),
-    ("    pass\n", "it defines no call() of its own"),
+@pytest.mark.parametrize(("base", "body", "why"), [
+    ("layers.Layer", "    def __init__(self):\n        super().__init__()\n        self.w = keras.Variable([1.0])\n"
+     "    def call(self, x):\n        return x\n", "it makes weights with keras.Variable"),
+    ("layers.Layer", "    def call(self, x):\n        return x\n    def compute_output_spec(self, x):\n        return x\n",
+     "it declares its output spec itself"),
+    ("layers.Layer", "    pass\n", "it defines no call() of its own"),
+    ("layers.Dense", "    def call(self, x):\n        return x\n", "it overrides call() of Keras' Dense"),
 ])
-def test_custom_layers_that_stay_opaque_say_why(body: str, why: str) -> None:
-    source = ("import keras\nfrom keras import layers\nclass Custom(layers.Layer):\n" + body +
+def test_custom_layers_that_stay_opaque_say_why(base: str, body: str, why: str) -> None:
+    source = (f"import keras\nfrom keras import layers\nclass Custom({base}):\n" + body +
               "model = keras.Sequential([keras.Input((4,)), Custom(), layers.Dense(2)])\n")
     (m,) = analyze_text(source, "t.py").models
     row = m.layers[0]

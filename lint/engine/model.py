@@ -34,6 +34,14 @@ class LayerDef:
     # (class, explicit name) of every layer and model its __init__ made, in order:
     # Keras names them then, so they take automatic names before the layers after it.
     made: list[tuple[str, str | None]] = field(default_factory=list)
+    # What a custom layer's build() did on its first call: its own weights as
+    # (name, shape, trainable) in creation order, and the layers it made (named then).
+    own_weights: list[tuple[str, tuple, bool]] = field(default_factory=list)
+    built_made: list[tuple[str, str | None]] = field(default_factory=list)
+    # Its compute_output_shape() on the first call's shapes, and those shapes when
+    # they were known while tracing (what it computed holds for those shapes only).
+    declared_output: Any = None
+    traced_inputs: list | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property

@@ -366,7 +366,8 @@ class Engine:
         for n in sorted(nodes, key=lambda n: n.created):
             if id(n.layer) not in seen_layers:
                 # Layers whose first call builds helpers (a custom layer: those of the layers it holds).
-                helpers = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
+                helpers: list = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
+                helpers += n.layer.built_made  # what a custom layer's build() made, named then
                 if helpers:
                     made_during[id(n)] = helpers + made_during.get(id(n), [])
             seen_layers.add(id(n.layer))
@@ -374,8 +375,9 @@ class Engine:
         events = [(op.created, op) for op in ops] + [(n.created, n) for n in calls]
         for _, op in sorted(events, key=lambda e: e[0]):
             if isinstance(op, Node):
-                for cls in made_during[id(op)]:
-                    self.namer(None, cls)
+                for made in made_during[id(op)]:
+                    cls, name = made if isinstance(made, tuple) else (made, None)
+                    self.namer(name, cls)
             elif isinstance(op, InputDef):
                 self.namer(op.name, "InputLayer", key=id(op))
             else:
@@ -410,8 +412,16 @@ class Engine:
             if ld.submodel is not None and first_call:
                 self._nested(row, ld, None)
             return call
-        if ld.submodel is not None:
-            out = self._nested(row, ld, inputs)
+        if ld.custom_class is not None and ld.traced_inputs is not None:
+            given = [tuple(s) if isinstance(s, list) else s for s in inputs]
+            if given != ld.traced_inputs:
+                if row.status == "ok":
+                    traced = ", ".join(shape_str(s) for s in ld.traced_inputs)
+                    row.status, row.reason = "unknown", (f"custom layer `{ld.cls}` was followed on {traced}; "
+                                                         f"a call on {', '.join(shape_str(s) for s in given)} is not")
+                return call
+        if ld.submodel is not None or (ld.custom_class is not None and lookup(ld.cls) is None):
+            out = self._nested(row, ld, inputs) if ld.submodel is not None else self._custom_built(row, ld, None)
             call.output = out
             row.output = out  # like Keras' summary: a shared layer shows its last call's output
             return call
@@ -476,15 +486,11 @@ class Engine:
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
-        sub = Engine(ld.submodel, self.depth + 1).run(input_override=inputs)
+        engine = Engine(ld.submodel, self.depth + 1)
+        sub = engine.run(input_override=inputs)
         row.submodel = sub
         if ld.custom_class is not None:
-            # Keras' Layer.weights: each tracked layer's, in tracking order; a layer call()
-            # makes but no attribute holds is not tracked, and one never called has none.
-            by_layer = {id(r.source): r for r in sub.layers}
-            row.weights = [w for t in ld.tracked if id(t) in by_layer for w in by_layer[id(t)].weights]
-            if ld.kwargs.get("trainable") is False:
-                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+            declared = self._custom_built(row, ld, engine)
         else:
             row.weights = [w for r in sub.layers for w in r.weights]
         if not sub.complete and row.status == "ok":
@@ -492,12 +498,34 @@ class Engine:
             row.status = "error" if bad.status == "error" else "unknown"
             row.error = bad.error
             row.reason = f"inner layer `{bad.name}`: {bad.reason or (bad.error and bad.error.message)}"
+        if ld.custom_class is not None and ld.declared_output is not None:
+            return declared
         outs = sub.outputs
         if ld.submodel.api == "functional" and not ld.submodel.outputs_nested and len(outs) == 1:
             return outs[0]
         if ld.submodel.api == "sequential":
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
+
+
+    def _custom_built(self, row: ShapedLayer, ld: LayerDef, engine: Engine | None) -> Any:
+        """A custom layer's weights as Keras' Layer.weights lists them (its own trainable, its
+        own non-trainable, then each tracked layer's in tracking order: a layer call() makes
+        but no attribute holds is not tracked, one never called has none), and the output
+        its compute_output_shape() declared.  Dims read from the input (``input_shape[-1]``
+        on a stand-in) are resolved on the call's shapes."""
+        resolve = engine._resolve if engine is not None else self._resolve
+        own = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
+        by_layer = {id(r.source): r for r in row.submodel.layers} if row.submodel is not None else {}
+        held = [w for t in ld.tracked if id(t) in by_layer for w in by_layer[id(t)].weights]
+        row.weights = [w for w in own if w.trainable] + [w for w in own if not w.trainable] + held
+        if ld.kwargs.get("trainable") is False:
+            row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+        problem = _weights_problem(row, row.weights, True, [])
+        if problem is not None and row.status == "ok":
+            row.status, row.error = "error", problem
+            return None
+        return ld.declared_output
 
 
 # Helper layers Keras creates, with automatic names, when these layers are first called.

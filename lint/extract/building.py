@@ -17,9 +17,7 @@ from layerlint.extract.runtime import (
 )
 from layerlint.extract.values import (
     BoundMethod,
-    ClassVal,
     InputLayerVal,
-    InstanceVal,
     KerasObj,
     LayerObj,
     ModelVal,
@@ -27,6 +25,7 @@ from layerlint.extract.values import (
     Ref,
     ShapeVal,
     TensorVal,
+    WeightVal,
 )
 
 
@@ -237,9 +236,12 @@ class Building:
         elif isinstance(item, InputLayerVal) and not m.layers:
             m.seq_input = item.input
         elif isinstance(item, LayerObj):
-            if id(item.layer) in self.custom_instances:  # Sequential calls it on one tensor
-                self.trace_custom_layer(item.layer, TensorVal(Tensor(InputDef(Expr.symbol("x"), item.layer.span))),
-                                        [], {}, node)
+            if id(item.layer) in self.custom_instances:  # Sequential calls it on the last layer's output
+                if m.layers or m.seq_input is not None:
+                    x = self.seq_chain(m)[1][-1] if m.layers else TensorVal(Tensor(m.seq_input))
+                else:
+                    x = TensorVal(Tensor(InputDef(Expr.symbol("x"), item.layer.span)))
+                self.trace_custom_layer(item.layer, x, [], {}, node)
             m.layers.append(item.layer)
             self.seq_owner.setdefault(id(item.layer), m)
         elif isinstance(item, ModelVal):
@@ -254,94 +256,6 @@ class Building:
             m.layers.append(LayerDef(label, (), {}, span, known=False,
                                      opaque_reason=f"`{label}` is not a layer layerlint can follow"))
 
-    def new_custom_layer(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
-        inst = InstanceVal(cls)
-        init = cls.methods.get("__init__")
-        registered = len(self.result.models)
-        if init is not None:
-            self.call_function(init, [inst, *args], kwargs, node)
-        del self.result.models[registered:]  # a Sequential it holds is one of its layers, not a model of the file
-        # Layer.__init__ takes these through **kwargs; the rest configure the class itself.
-        own = {k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype")}
-        ld = LayerDef(cls.name, (), own, self.span(node), custom_class=cls.name)
-        ld.tracked = self.tracked_layers(list(inst.attrs.values()))
-        ld.made = [(cls_name, name) for _, cls_name, name in sorted(self.made_by(list(inst.attrs.values())), key=lambda e: e[0])]
-        self.custom_instances[id(ld)] = inst
-        self.model_changes += 1
-        return LayerObj(ld)
-
-    def tracked_layers(self, values: list) -> list[LayerDef]:
-        """Layers held by attributes, in assignment order, as Keras' tracker lists them."""
-        out: list[LayerDef] = []
-        for v in values:
-            if isinstance(v, LayerObj):
-                out.append(v.layer)
-            elif isinstance(v, ModelVal):
-                out.append(self.model_as_layer(v))
-            elif isinstance(v, (list, tuple)):
-                out.extend(self.tracked_layers(list(v)))
-            elif isinstance(v, dict):
-                out.extend(self.tracked_layers(list(v.values())))
-        return out
-
-    def made_by(self, values: list) -> list[tuple[float, str, str | None]]:
-        """(creation order, class, explicit name) of the layers and models held here."""
-        out: list[tuple[float, str, str | None]] = []
-        for v in values:
-            if isinstance(v, LayerObj):
-                out.append((v.layer.created, v.layer.custom_class or v.layer.cls, v.layer.explicit_name))
-                out.extend((v.layer.created + 0.5, c, n) for c, n in v.layer.made)
-            elif isinstance(v, ModelVal):
-                inner = self.made_by([LayerObj(ld) for ld in model_layers(v.model) if isinstance(ld, LayerDef)])
-                # A model is constructed after the layers its constructor is given.
-                last = max((e[0] for e in inner), default=0)
-                cls_name = "Sequential" if v.model.api == "sequential" else "Functional"
-                out.extend(inner)
-                out.append((last + 0.25, cls_name, None))
-            elif isinstance(v, (list, tuple)):
-                out.extend(self.made_by(list(v)))
-            elif isinstance(v, dict):
-                out.extend(self.made_by(list(v.values())))
-        return out
-
-    def trace_custom_layer(self, ld: LayerDef, first: Any, rest: list, kwargs: dict, node: cst.CSTNode) -> None:
-        """Run the custom layer's call() once on stand-in inputs (one per tensor it is
-        called with, in the order the call's node lists them) and keep the graph it builds."""
-        inst = self.custom_instances.pop(id(ld), None)
-        if inst is None:
-            return
-        stand_ins: list[TensorVal] = []
-
-        def stand_in(v: Any) -> Any:
-            if isinstance(v, TensorVal):
-                t = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
-                stand_ins.append(t)
-                return t
-            if isinstance(v, (list, tuple)):
-                return type(v)(stand_in(x) for x in v)
-            return v
-
-        if not isinstance(first, (list, tuple, TensorVal)):
-            first = TensorVal(Tensor(InputDef(Expr.symbol(short(first)), ld.span)))
-        arg0 = stand_in(first)
-        others = [stand_in(a) if isinstance(a, TensorVal) else a for a in rest]
-        self.context.append(f"call() of custom layer `{ld.cls}`")
-        self.tracing += 1
-        registered = len(self.result.models)
-        try:
-            out = self.call_function(inst.cls.methods["call"], [inst, arg0, *others], dict(kwargs), node)
-        finally:
-            self.tracing -= 1
-            self.context.pop()
-            del self.result.models[registered:]
-        outs = flatten(out)
-        if not outs or not all(isinstance(o, TensorVal) for o in outs):
-            ld.known, ld.opaque_reason = False, f"custom layer `{ld.cls}`: what call() returns cannot be followed"
-            return
-        ld.submodel = ExtractedModel(self.path, ld.span, "functional", name=ld.cls,
-                                     inputs=[t.tensor for t in stand_ins], outputs=[o.tensor for o in outs],
-                                     outputs_nested=isinstance(out, (list, tuple)))
-
     def tensor_arithmetic(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         """``x + y`` inside a custom layer's call(): Keras records an op broadcasting like
         the merge layers; a number operand leaves the tensor's shape.  None: not followed."""
@@ -353,7 +267,16 @@ class Building:
         tensor, other = (a, b) if isinstance(a, TensorVal) else (b, a)
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             return tensor
+        if isinstance(other, WeightVal) and self.broadcasts_into(other.shape, tensor):
+            return tensor
         return None
+
+    def broadcasts_into(self, shape: tuple, tensor: TensorVal) -> bool:
+        """A weight of ``shape`` broadcasts against the tensor without changing its shape."""
+        full = self.known_shape(tensor.tensor)
+        if full is None or len(shape) > len(full):
+            return False
+        return all(w == 1 or (d is not None and w == d) for w, d in zip(reversed(shape), reversed(full)))
 
     def model_as_layer(self, mv: ModelVal) -> LayerDef:
         if mv.as_layer is None:
@@ -463,24 +386,3 @@ def functional_nodes(m: ExtractedModel) -> list[Node]:
     from layerlint.engine.graph import model_nodes
 
     return model_nodes(m)
-
-
-# -- custom layers -----------------------------------------------------------------------
-# A Layer subclass whose __init__ makes Keras layers and whose call() wires them is
-# shaped as Keras shapes it: call() is traced on stand-in inputs, and the graph it
-# builds is run, like a model used as a layer, on the shapes of each call.
-
-
-def custom_layer_refusal(cls: ClassVal) -> str | None:
-    """Why a custom layer class is left opaque, or None when it can be traced."""
-    if "call" not in cls.methods:
-        return "it defines no call() of its own"
-    if "build" in cls.methods:
-        return "it makes weights in build()"
-    if "compute_output_shape" in cls.methods or "compute_output_spec" in cls.methods:
-        return "it declares its output shape itself"
-    for fn in cls.methods.values():
-        code = cst.Module(body=[fn.node]).code
-        if "add_weight" in code or "add_variable" in code or "keras.Variable" in code:
-            return "it makes weights of its own"
-    return None

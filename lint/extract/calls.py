@@ -9,8 +9,8 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.model import LayerDef
 from layerlint.engine.symbolic import Expr
-from layerlint.extract.building import custom_layer_refusal
 from layerlint.extract.compare import is_layer_instance
+from layerlint.extract.custom_layers import custom_layer_refusal
 from layerlint.extract.runtime import (
     MAX_CALL_DEPTH,
     MAX_LOOP,
@@ -34,6 +34,7 @@ from layerlint.extract.values import (
     OpaqueModelVal,
     Ref,
     ShapeVal,
+    SuperVal,
     TensorVal,
 )
 
@@ -64,6 +65,11 @@ class Calls:
         return args, kwargs
 
     def eval_call(self, node: cst.Call, frame: Frame) -> Any:
+        if type(node.func) is cst.Name and node.func.value == "super" and not node.args:
+            try:
+                return SuperVal(*frame.lookup("__self__"))
+            except KeyError:
+                return self.symbol(node)
         func = self.eval(node.func, frame)
         args, kwargs = self.eval_args(node, frame)
         return self.call(func, args, kwargs, node)
@@ -145,6 +151,8 @@ class Calls:
                 local.vars[name] = Expr.symbol(name)
         if params.star_kwarg is not None:
             local.vars[params.star_kwarg.name.value] = dict(kwargs)
+        if fn.owner is not None and args:
+            local.vars["__self__"] = (args[0], fn.owner)  # what super() refers to in this method
         pushed = False
         if not symbolic and isinstance(node, cst.Call):
             self.context.append(f"{fn.name}() called at line {self.span(node).line}")
@@ -217,6 +225,10 @@ class Calls:
             fn = obj.cls.methods.get(name)
             if fn is not None:
                 return self.call_function(fn, [obj, *args], kwargs, node)
+            if name == "add_weight" and obj.cls.kind == "layer":
+                return self.add_weight(obj, args, kwargs, node)
+        if isinstance(obj, SuperVal):
+            return self.super_method(obj, name, args, kwargs, node)
         if isinstance(obj, LayerObj) and name == "__call__":
             return self.call_layer(obj.layer, args, kwargs, node)
         return self.symbol(node)

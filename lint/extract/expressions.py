@@ -31,6 +31,7 @@ from layerlint.extract.values import (
     OpaqueModelVal,
     Ref,
     ShapeVal,
+    SuperVal,
     TensorVal,
 )
 
@@ -205,14 +206,14 @@ class Expressions:
         if isinstance(obj, InstanceVal):
             if attr in obj.attrs:
                 return obj.attrs[attr]
-            if attr in obj.cls.methods:
+            if attr in obj.cls.methods or attr == "add_weight" and obj.cls.kind == "layer":
                 return BoundMethod(obj, attr)
             return self.symbol(node)
         if isinstance(obj, ClassVal):
             if attr in obj.methods:
                 return obj.methods[attr]
             return self.symbol(node)
-        if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj)):
+        if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj, SuperVal)):
             return BoundMethod(obj, attr)
         return self.symbol(node)
 

@@ -24,6 +24,7 @@ from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span,
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.building import Building, held_layers
 from layerlint.extract.calls import Calls
+from layerlint.extract.custom_layers import CustomLayers
 from layerlint.extract.expressions import Expressions
 from layerlint.extract.keras_names import classify
 from layerlint.extract.positions import Positions
@@ -54,7 +55,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building):
+class Interpreter(Expressions, Calls, Building, CustomLayers):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self.path = path
@@ -268,7 +269,9 @@ class Interpreter(Expressions, Calls, Building):
 
     def exec_class(self, stmt: cst.ClassDef, frame: Frame) -> None:
         kind = "other"
-        for base in stmt.bases:
+        keras_base: str | None = None
+        inherited: dict = {}
+        for base in reversed(stmt.bases):  # the first base wins, as in Python's method order
             v = self.eval(base.value, frame)
             if isinstance(v, Ref):
                 k = classify(v.qualname)
@@ -276,12 +279,16 @@ class Interpreter(Expressions, Calls, Building):
                     kind = "model"
                 elif k is not None and k.kind in ("base", "layer", "opaque-layer"):
                     kind = "layer"
-            elif isinstance(v, ClassVal) and v.kind != "other":
-                kind = v.kind
-        cls = ClassVal(stmt.name.value, kind, self.span(stmt))
+                    keras_base = k.name if k.kind == "layer" else None
+            elif isinstance(v, ClassVal):
+                inherited.update(v.methods)
+                if v.kind != "other":
+                    kind, keras_base = v.kind, v.keras_base
+        cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited)
         for item in stmt.body.body:
             if isinstance(item, cst.FunctionDef):
-                cls.methods[item.name.value] = FunctionVal(item, frame, item.name.value, f"{stmt.name.value}.{item.name.value}")
+                cls.methods[item.name.value] = FunctionVal(item, frame, item.name.value, f"{stmt.name.value}.{item.name.value}",
+                                                           owner=cls)
         frame.assign(stmt.name.value, cls)
         if kind == "model":
             m = ExtractedModel(self.path, self.span(stmt), "subclassed", stmt.name.value)

@@ -84,6 +84,7 @@ class FunctionVal:
     name: str
     qualname: str
     calls: int = 0
+    owner: Any = None  # the ClassVal whose body defines this method
 
 
 @dataclass(eq=False)
@@ -91,7 +92,9 @@ class ClassVal:
     name: str
     kind: str  # "model" | "layer" | "other"
     span: Any = None
-    methods: dict = field(default_factory=dict)
+    methods: dict = field(default_factory=dict)  # its own and inherited from classes of the file
+    keras_base: str | None = None  # the Keras layer class it extends (MultiHeadAttention), if not Layer
+    inherited: dict = field(default_factory=dict)  # the methods of its bases: what super() reaches
 
 
 @dataclass(eq=False)
@@ -100,6 +103,25 @@ class InstanceVal:
 
     cls: ClassVal
     attrs: dict = field(default_factory=dict)
+    weights: list = field(default_factory=list)  # WeightVal made by add_weight, in creation order
+    base_call: tuple | None = None  # (args, kwargs) given to super().__init__
+
+
+@dataclass(eq=False)
+class WeightVal:
+    """A variable a custom layer made with ``self.add_weight``."""
+
+    name: str
+    shape: tuple
+    trainable: bool
+
+
+@dataclass(eq=False)
+class SuperVal:
+    """``super()`` inside a method of a class of the file."""
+
+    obj: Any
+    owner: Any  # the ClassVal of the method super() is called in
 
 
 @dataclass(eq=False)

@@ -1,0 +1,276 @@
+"""Custom layers: ``Layer`` subclasses of the file, shaped as Keras shapes them.
+
+Keras builds a custom layer on its first call: ``build(input_shape)`` (its own
+weights from ``add_weight``, the layers it makes there), then the output shape
+from ``compute_output_shape`` when declared, else by tracing ``call()``.  We do
+the same on the first call's input shapes, known from the graph built so far
+(or, when they are not known yet, on stand-ins whose dims the engine fills in).
+A subclass of a Keras layer that keeps its ``call`` is shaped as that layer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Tensor
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.runtime import flatten, short
+from layerlint.extract.values import (
+    ClassVal,
+    FunctionVal,
+    InstanceVal,
+    LayerObj,
+    ModelVal,
+    ShapeVal,
+    SuperVal,
+    TensorVal,
+    WeightVal,
+)
+
+# Methods whose override changes what a Keras layer subclass computes or makes.
+_SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spec", "__call__")
+
+
+class Untraceable(Exception):
+    """What a custom layer does on its first call cannot be followed; the message says why."""
+
+
+class CustomLayers:
+    """The Interpreter's custom layers (a mixin: state lives on the Interpreter)."""
+
+    def new_custom_layer(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
+        inst = InstanceVal(cls)
+        init = cls.methods.get("__init__")
+        registered = len(self.result.models)
+        try:
+            if init is not None:
+                self.call_function(init, [inst, *args], kwargs, node)
+        except Untraceable as e:
+            reason = f"custom layer `{cls.name}`: {e}"
+            return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
+        finally:
+            del self.result.models[registered:]  # a Sequential it holds is one of its layers, not a model of the file
+        if cls.keras_base is not None:
+            return self.keras_subclass_layer(cls, inst, kwargs, node)
+        # Layer.__init__ takes these through **kwargs; the rest configure the class itself.
+        own = {k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype")}
+        ld = LayerDef(cls.name, (), own, self.span(node), custom_class=cls.name)
+        ld.tracked = self.tracked_layers(list(inst.attrs.values()))
+        ld.made = [(cls_name, name) for _, cls_name, name in sorted(self.made_by(list(inst.attrs.values())), key=lambda e: e[0])]
+        ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
+        self.custom_instances[id(ld)] = inst
+        self.model_changes += 1
+        return LayerObj(ld)
+
+    def keras_subclass_layer(self, cls: ClassVal, inst: InstanceVal, kwargs: dict, node: cst.Call) -> LayerObj:
+        """``class LSA(layers.MultiHeadAttention)`` keeping Keras' call: that layer, configured by
+        what its __init__ passed to ``super().__init__``, named after the subclass."""
+        if inst.base_call is None:
+            reason = f"custom layer `{cls.name}`: what its __init__ passes to {cls.keras_base} cannot be followed"
+            return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
+        if inst.weights:
+            reason = f"custom layer `{cls.name}` adds weights of its own to {cls.keras_base}'s"
+            return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
+        args, base_kwargs = inst.base_call
+        ld = LayerDef(cls.keras_base, tuple(self.layer_arg(a) for a in args),
+                      {k: self.layer_arg(v) for k, v in base_kwargs.items()}, self.span(node), custom_class=cls.name)
+        self.model_changes += 1
+        return LayerObj(ld)
+
+    def super_method(self, sup: SuperVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``super().m(...)``: a base class of the file runs its method; Keras' __init__
+        records what the Keras base class is configured with; other Keras methods do nothing
+        we follow."""
+        fn = sup.owner.inherited.get(name)
+        if isinstance(fn, FunctionVal):
+            return self.call_function(fn, [sup.obj, *args], kwargs, node)
+        if name == "__init__" and isinstance(sup.obj, InstanceVal):
+            sup.obj.base_call = (list(args), dict(kwargs))
+            return None
+        return self.symbol(node) if name not in ("build", "__init__") else None
+
+    def add_weight(self, inst: InstanceVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``self.add_weight(shape=..., trainable=...)``: Keras 3 takes shape, initializer and
+        dtype positionally and refuses a positional name."""
+        if args and isinstance(args[0], str):
+            raise Untraceable(f"Keras raises: `name` must be passed as a keyword argument. Received: "
+                              f"add_weight('{args[0]}', ...)")
+        shape = kwargs.get("shape", args[0] if args else ())
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if not isinstance(shape, tuple) or not all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool)
+                                                   for d in shape):
+            raise Untraceable(f"the shape of `{self.text(node)}` cannot be followed")
+        trainable = kwargs.get("trainable", True)
+        if not isinstance(trainable, bool):
+            raise Untraceable(f"whether `{self.text(node)}` is trainable cannot be decided")
+        name = kwargs.get("name")
+        w = WeightVal(name if isinstance(name, str) else "variable", shape, trainable)
+        inst.weights.append(w)
+        return w
+
+    def tracked_layers(self, values: list) -> list[LayerDef]:
+        """Layers held by attributes, in assignment order, as Keras' tracker lists them."""
+        out: list[LayerDef] = []
+        for v in values:
+            if isinstance(v, LayerObj):
+                out.append(v.layer)
+            elif isinstance(v, ModelVal):
+                out.append(self.model_as_layer(v))
+            elif isinstance(v, (list, tuple)):
+                out.extend(self.tracked_layers(list(v)))
+            elif isinstance(v, dict):
+                out.extend(self.tracked_layers(list(v.values())))
+        return out
+
+    def made_by(self, values: list) -> list[tuple[float, str, str | None]]:
+        """(creation order, class, explicit name) of the layers and models held here."""
+        out: list[tuple[float, str, str | None]] = []
+        for v in values:
+            if isinstance(v, LayerObj):
+                out.append((v.layer.created, v.layer.custom_class or v.layer.cls, v.layer.explicit_name))
+                out.extend((v.layer.created + 0.5, c, n) for c, n in v.layer.made)
+            elif isinstance(v, ModelVal):
+                from layerlint.extract.building import model_layers
+
+                inner = self.made_by([LayerObj(ld) for ld in model_layers(v.model) if isinstance(ld, LayerDef)])
+                # A model is constructed after the layers its constructor is given.
+                last = max((e[0] for e in inner), default=0)
+                cls_name = "Sequential" if v.model.api == "sequential" else "Functional"
+                out.extend(inner)
+                out.append((last + 0.25, cls_name, None))
+            elif isinstance(v, (list, tuple)):
+                out.extend(self.made_by(list(v)))
+            elif isinstance(v, dict):
+                out.extend(self.made_by(list(v.values())))
+        return out
+
+    # -- the first call --------------------------------------------------------
+    def trace_custom_layer(self, ld: LayerDef, first: Any, rest: list, kwargs: dict, node: cst.CSTNode) -> None:
+        """Build the custom layer on its first call and follow what it computes: on stand-in
+        inputs (one per tensor it is called with, in the order the call's node lists them)
+        of the shapes the graph gives them now, or symbolic when those are not known."""
+        inst = self.custom_instances.pop(id(ld), None)
+        if inst is None:
+            return
+        if not isinstance(first, (list, tuple, TensorVal)):
+            first = TensorVal(Tensor(InputDef(Expr.symbol(short(first)), ld.span)))
+        real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
+        shapes = [self.known_shape(t.tensor) for t in real]
+        concrete = all(isinstance(s, tuple) for s in shapes)
+        stand_ins: list[TensorVal] = []
+
+        def stand_in(v: Any) -> Any:
+            if isinstance(v, TensorVal):
+                if concrete:
+                    shape = shapes[len(stand_ins)]
+                    inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
+                else:
+                    inp = InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)
+                t = TensorVal(Tensor(inp))
+                stand_ins.append(t)
+                return t
+            if isinstance(v, (list, tuple)):
+                return type(v)(stand_in(x) for x in v)
+            return v
+
+        arg0 = stand_in(first)
+        others = [stand_in(a) if isinstance(a, TensorVal) else a for a in rest]
+        if concrete:
+            ld.traced_inputs = [tuple(s) for s in shapes]
+        methods = inst.cls.methods
+        self.context.append(f"first call of custom layer `{ld.cls}`")
+        self.tracing += 1
+        registered = len(self.result.models)
+        try:
+            before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
+            if "build" in methods:
+                self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
+                made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
+                ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
+            ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
+            ld.tracked = self.tracked_layers(list(inst.attrs.values()))
+            if "compute_output_shape" in methods:
+                ld.declared_output = self.declared_shape(
+                    self.call_shape_method(methods["compute_output_shape"], inst, arg0, others, kwargs, node), concrete)
+            # Keras follows call() for the output unless compute_output_shape gives it, and to
+            # build the layers it holds when build() does not.
+            if "compute_output_shape" not in methods or ("build" not in methods and ld.tracked):
+                out = self.call_function(methods["call"], [inst, arg0, *others], dict(kwargs), node)
+                outs = flatten(out)
+                if not outs or not all(isinstance(o, TensorVal) for o in outs):
+                    raise Untraceable("what call() returns cannot be followed")
+                ld.submodel = ExtractedModel(self.path, ld.span, "functional", name=ld.cls,
+                                             inputs=[t.tensor for t in stand_ins], outputs=[o.tensor for o in outs],
+                                             outputs_nested=isinstance(out, (list, tuple)))
+        except Untraceable as e:
+            ld.known, ld.opaque_reason = False, f"custom layer `{ld.cls}`: {e}"
+        finally:
+            self.tracing -= 1
+            self.context.pop()
+            del self.result.models[registered:]
+
+    def call_shape_method(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, kwargs: dict,
+                          node: cst.CSTNode) -> Any:
+        """Call build() or compute_output_shape() as Keras does: one parameter gets the first
+        argument's shape; several get ``<name>_shape`` for call()'s argument ``<name>``."""
+        params = [p.name.value for p in list(fn.node.params.posonly_params) + list(fn.node.params.params)][1:]
+        params += [p.name.value for p in fn.node.params.kwonly_params]
+        if len(params) == 1:
+            return self.call_function(fn, [inst, self.shape_of(arg0)], {}, node)
+        call_params = [p.name.value for p in inst.cls.methods["call"].node.params.params][1:]
+        given = dict(zip(call_params, [arg0, *others]))
+        given.update(kwargs)
+        shapes = {}
+        for p in params:
+            if not p.endswith("_shape") or p[:-6] not in given:
+                raise Untraceable(f"{fn.name}() takes `{p}`, which names no argument of call()")
+            shapes[p] = self.shape_of(given[p[:-6]])
+        return self.call_function(fn, [inst], shapes, node)
+
+    def shape_of(self, v: Any) -> Any:
+        """What Keras passes build() for an argument: its shape as a tuple (a list for a list)."""
+        if isinstance(v, TensorVal):
+            producer = v.tensor.producer
+            if isinstance(producer, InputDef) and isinstance(producer.shape, tuple):
+                return (producer.batch_size, *producer.shape)
+            return ShapeVal(v.tensor, "input_shape")
+        if isinstance(v, (list, tuple)):
+            return [self.shape_of(x) for x in v]
+        return None
+
+    def declared_shape(self, v: Any, concrete: bool) -> Any:
+        """compute_output_shape()'s answer as a shape (or list of shapes) of dims."""
+        if not concrete:
+            raise Untraceable("compute_output_shape() is followed only when the input shape is known")
+
+        def one(s: Any) -> tuple | None:
+            if isinstance(s, (tuple, list)) and all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool)
+                                                    for d in s):
+                return tuple(s)
+            return None
+
+        shape = one(v)
+        if shape is not None:
+            return shape
+        if isinstance(v, (list, tuple)) and v and all(one(s) is not None for s in v):
+            return [one(s) for s in v]
+        raise Untraceable("what compute_output_shape() returns cannot be followed")
+
+
+def custom_layer_refusal(cls: ClassVal) -> str | None:
+    """Why a custom layer class is left opaque, or None when it can be followed."""
+    if cls.keras_base is not None:
+        changed = [m for m in _SHAPING_METHODS if m in cls.methods]
+        if changed:
+            return f"it overrides {changed[0]}() of Keras' {cls.keras_base}"
+    elif "call" not in cls.methods:
+        return "it defines no call() of its own"
+    if "compute_output_spec" in cls.methods:
+        return "it declares its output spec itself"
+    for fn in cls.methods.values():
+        code = cst.Module(body=[fn.node]).code
+        if "keras.Variable" in code or "add_variable" in code:
+            return "it makes weights with keras.Variable"
+    return None

@@ -1,0 +1,110 @@
+"""Custom layers built on their first call: build(), add_weight, compute_output_shape,
+super() through classes of the file, and subclasses of Keras layers.  The numbers of
+whole models are held to real Keras by fixtures/models/custom_layer_build_weights.py."""
+
+from __future__ import annotations
+
+import textwrap
+
+from layerlint.analyze import analyze_text
+
+
+def rows(src: str, model: int = 0) -> list:
+    fa = analyze_text(textwrap.dedent(src), "t.py")
+    return fa.models[model].layers
+
+
+HEAD = """
+    import keras
+    from keras import layers
+"""
+
+
+def test_weights_read_the_input_shape_of_the_first_call() -> None:
+    (_, scale, _) = rows(HEAD + """
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 2), trainable=False)
+            self.b = self.add_weight(shape=(2,))
+        def call(self, x):
+            return keras.ops.matmul(x, self.w) + self.b
+        def compute_output_shape(self, input_shape):
+            return (input_shape[0], 2)
+    inp = keras.Input((5,))
+    model = keras.Model(inp, layers.Dense(3)(Scale()(inp)))
+    """)
+    assert scale.output == (None, 2)
+    # Keras lists trainable weights before non-trainable ones.
+    assert [w.shape for w in scale.weights] == [(2,), (5, 2)]
+    assert (scale.trainable_params, scale.non_trainable_params) == (2, 10)
+
+
+def test_a_positional_name_is_what_keras_3_refuses() -> None:
+    (row, _) = rows(HEAD + """
+    class Legacy(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight("w", (input_shape[-1],))
+        def call(self, x):
+            return x * self.w
+    model = keras.Sequential([keras.Input((4,)), Legacy(), layers.Dense(1)])
+    """)
+    assert row.status == "opaque"
+    assert "`name` must be passed as a keyword argument" in row.reason
+
+
+def test_a_custom_layer_called_again_on_another_shape_is_unknown_there() -> None:
+    layers_ = rows(HEAD + """
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],))
+        def call(self, x):
+            return x * self.w
+    a, b = keras.Input((4,)), keras.Input((6,))
+    s = Scale()
+    model = keras.Model([a, b], [s(a), s(b)])
+    """)
+    row = [r for r in layers_ if r.cls == "Scale"][0]
+    assert row.status == "unknown" and "was followed on (None, 4)" in row.reason
+
+
+def test_super_reaches_a_base_class_of_the_file() -> None:
+    (_, row) = rows(HEAD + """
+    class Base(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.proj = layers.Dense(units)
+        def call(self, x):
+            return self.proj(x)
+    class Child(Base):
+        def __init__(self, **kwargs):
+            super().__init__(3, **kwargs)
+    inp = keras.Input((4,))
+    model = keras.Model(inp, Child()(inp))
+    """)
+    assert (row.cls, row.output, row.params) == ("Child", (None, 3), 15)
+
+
+def test_a_subclass_of_a_keras_layer_is_that_layer_under_its_own_name() -> None:
+    (_, row) = rows(HEAD + """
+    class Wide(layers.Dense):
+        def __init__(self, **kwargs):
+            super().__init__(units=8, **kwargs)
+    inp = keras.Input((4,))
+    model = keras.Model(inp, Wide(name="wide")(inp))
+    """)
+    assert (row.name, row.cls, row.output, row.params) == ("wide", "Wide", (None, 8), 40)
+
+
+def test_weights_sized_by_a_symbolic_input_stay_symbolic() -> None:
+    fa = analyze_text(textwrap.dedent(HEAD + """
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],))
+        def call(self, x):
+            return x * self.w
+    def build_model(n):
+        inp = keras.Input((n,))
+        return keras.Model(inp, Scale()(inp))
+    """), "t.py")
+    (row,) = [r for r in fa.models[0].layers if r.cls == "Scale"]
+    assert row.status == "ok" and str(row.params) == "n"
