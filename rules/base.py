@@ -147,7 +147,7 @@ def load_plugins() -> None:
 
 def _any_plugin_declared() -> bool:
     """Whether any installed distribution may declare our entry-point group (a cheap file scan)."""
-    from layerlint.rules.plugin_scan import plugin_declarations
+    from layerlint.sources.plugin_scan import plugin_declarations
 
     return bool(plugin_declarations(ENTRY_POINT_GROUP))
 

@@ -108,3 +108,22 @@ def test_weights_sized_by_a_symbolic_input_stay_symbolic() -> None:
     """), "t.py")
     (row,) = [r for r in fa.models[0].layers if r.cls == "Scale"]
     assert row.status == "ok" and str(row.params) == "n"
+
+
+def test_ops_shape_gives_the_static_dims_and_none_for_the_batch() -> None:
+    (_, row) = rows(HEAD + """
+    import tensorflow as tf
+    class Pick(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.wide = layers.Dense(8)
+            self.narrow = layers.Dense(2)
+        def call(self, x):
+            if keras.ops.shape(x)[0] is None and tf.shape(x)[-1] > 4:
+                return self.wide(x)
+            return self.narrow(x)
+    inp = keras.Input((6,))
+    model = keras.Model(inp, Pick()(inp))
+    """)
+    # A held layer never called has no weights, as in Keras.
+    assert (row.output, row.params) == ((None, 8), 6 * 8 + 8)

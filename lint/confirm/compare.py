@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from layerlint.confirm.rebuild import KerasBuild, KerasUnavailable, NotConfirmable, load_keras, rebuild
 from layerlint.engine.graph import ordered_operations
 from layerlint.engine.layers.base import LayerArg
+from layerlint.engine.layers.third_party import is_third_party
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.shapes import ShapedLayer, ShapedModel, shape_model
 from layerlint.engine.symbolic import Expr, prod, shape_str
@@ -270,6 +271,9 @@ def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain
     for row in _all_rows(sm):  # before symbols: a custom layer's stand-in inputs are symbols of ours
         if isinstance(row.source, LayerDef) and row.source.custom_class is not None:
             return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is a custom layer: its code is not rebuilt"
+        if isinstance(row.source, LayerDef) and is_third_party(row.source.cls):
+            return (f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is a third-party layer "
+                    f"({row.source.cls.rsplit('.', 1)[0]}): it is not rebuilt")
     symbols = _unbound_symbols(m)
     if symbols:
         names = ", ".join(f"`{s}`" for s in sorted(symbols)[:4])

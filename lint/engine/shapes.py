@@ -19,6 +19,7 @@ from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
 from layerlint.engine.layers.ops import ALREADY_BUILT
+from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
 
@@ -351,7 +352,7 @@ class Engine:
             return ld.custom_class
         if ld.submodel is not None:
             return "Sequential" if ld.submodel.api == "sequential" else "Functional"
-        return ld.cls
+        return class_name(ld.cls)
 
     def _name_in_creation_order(self, ops: list, nodes: list | tuple = (), mask_ops: dict | None = None) -> None:
         """Reserve auto names the way Keras hands them out: in construction order.
@@ -575,7 +576,7 @@ def explain_params(row: ShapedLayer) -> str | None:
     """``params 100*300 + 300 = 30,300; weights (100, 300), (300,)``."""
     if not row.weights:
         return None
-    parts = ["*".join(str(d) for d in w.shape) for w in row.weights]
+    parts = ["*".join(str(d) for d in w.shape) or "1" for w in row.weights]  # a scalar weight is one param
     total = row.params
     total_s = f"{total:,}" if isinstance(total, int) else str(total)
     formula = " + ".join(parts)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
 from layerlint.engine.symbolic import Expr
-from layerlint.extract.keras_names import classify
+from layerlint.extract.keras_names import classify, keras_path
 from layerlint.extract.runtime import (
     flatten,
     layer_label,
@@ -124,12 +125,18 @@ class Building:
     # -- Keras things --------------------------------------------------------
     def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.Call) -> Any:
         q = ref.qualname
+        if (q == "tensorflow.shape" or keras_path(q) in ("ops.shape", "backend.shape")) and args \
+                and isinstance(args[0], TensorVal):
+            return ShapeVal(args[0].tensor, self.text(node), dynamic=True)
         if q.startswith("builtins."):
             return self.call_builtin(q[9:], args, kwargs, node)
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
             return self.call_math(q.rsplit(".", 1)[-1], args, node)
         k = classify(q)
         if k is None:
+            declared = third_party_key(q)
+            if declared is not None:
+                return self.new_layer(declared, args, kwargs, node)
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         if k.kind == "layer":
             return self.new_layer(k.name, args, kwargs, node)

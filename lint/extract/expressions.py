@@ -278,7 +278,7 @@ class Expressions:
 
     def shape_dim(self, sv: ShapeVal, axis: int, name: str) -> Any:
         shape = self.known_shape(sv.tensor)
-        if shape is not None and -len(shape) <= axis < len(shape) and shape[axis] is not None:
+        if shape is not None and -len(shape) <= axis < len(shape) and (shape[axis] is not None or sv.dynamic):
             return shape[axis]
         # Unknown now: a symbol the engine resolves once x is shaped.  Named by
         # source text plus the tensor, so one helper called twice keeps two names.

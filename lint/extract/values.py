@@ -47,6 +47,9 @@ class ShapeVal:
 
     tensor: Tensor
     text: str
+    # ops.shape(x) / tf.shape(x): a dim Keras does not know statically (the batch) is None
+    # there, where x.shape[i] names it as a symbol.
+    dynamic: bool = False
 
 
 @dataclass(eq=False)

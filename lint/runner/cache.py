@@ -47,9 +47,9 @@ def code_fingerprint() -> str:
         package_dirs.update(Path(p).resolve() for p in (spec.submodule_search_locations or []) if spec)
     except (ImportError, ValueError):
         pass
-    from layerlint.rules.plugin_scan import plugin_declarations
+    from layerlint.sources.plugin_scan import plugin_declarations
 
-    for declaration in plugin_declarations():  # a plugin installed, removed or upgraded
+    for declaration in plugin_declarations() + plugin_declarations("layerlint.layers"):  # a plugin installed, removed or upgraded
         h.update(declaration.encode("utf-8", "surrogatepass") + b"\0")
     for d in sorted(package_dirs):
         for root, dirs, files in os.walk(d):

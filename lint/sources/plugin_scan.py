@@ -1,4 +1,4 @@
-"""Which installed distributions declare layerlint rule plugins, without importlib.metadata.
+"""Which installed distributions declare layerlint plugins (rules, layers), without importlib.metadata.
 
 Importing importlib.metadata costs more start-up time than a one-file check
 spends on its rules, and almost no environment has a plugin.  A plain scan of
