@@ -135,3 +135,54 @@ def test_disabled_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
     cache = Cache(None)
     check_paths([str(src)], SettingsResolver(None, {}), jobs=1, cache=cache, show_progress=False)
     assert (cache.hits, cache.misses) == (0, 0)
+
+
+# -- where the cache lives ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_cache_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAYERLINT_CACHE_DIR", raising=False)
+
+
+def test_one_cache_per_project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_cache_env: None) -> None:
+    project = tmp_path / "project"
+    (project / "src" / "deep").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (project / "src" / "deep" / "m.py").write_text(BUGGY)
+    for cwd in (project, project / "src", project / "src" / "deep"):
+        monkeypatch.chdir(cwd)
+        assert main(["check", "-q", "."]) == 1
+    assert (project / ".layerlint_cache" / "CACHEDIR.TAG").is_file()
+    assert not (project / "src" / ".layerlint_cache").exists()
+    assert not (project / "src" / "deep" / ".layerlint_cache").exists()
+    monkeypatch.chdir(project / "src")
+    assert main(["clean"]) == 0  # clean finds the same folder
+    assert not (project / ".layerlint_cache").exists()
+
+
+def test_without_pyproject_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 no_cache_env: None) -> None:
+    from layerlint.runner.cache import project_root
+
+    if project_root(tmp_path) != tmp_path.resolve():
+        pytest.skip("a pyproject.toml above the temporary folder")
+    (tmp_path / "m.py").write_text(BUGGY)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "-q", "m.py"])
+    assert (tmp_path / ".layerlint_cache").is_dir()
+
+
+def test_cache_dir_flag_beats_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "m.py").write_text(BUGGY)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "from-env"))
+    main(["check", "-q", "m.py"])
+    assert (tmp_path / "from-env" / "CACHEDIR.TAG").is_file()
+    main(["check", "-q", "--cache-dir", "from-flag", "m.py"])
+    assert (tmp_path / "from-flag" / "CACHEDIR.TAG").is_file()
+    assert main(["clean", "--cache-dir", "from-flag"]) == 0
+    assert not (tmp_path / "from-flag").exists() and (tmp_path / "from-env").exists()
+    assert main(["clean"]) == 0 and not (tmp_path / "from-env").exists()
+    capsys.readouterr()

@@ -1,4 +1,7 @@
-"""`layerlint check` / `layerlint config` end to end: formats, destinations, stdin, config, noise levels."""
+"""`layerlint check` / `layerlint config` end to end: formats, destinations, stdin, config.
+
+The conventions `summary` shares (noise levels, colour, excludes, -o, stdin) are tested on both
+commands in test_cli_conventions.py."""
 
 from __future__ import annotations
 
@@ -43,13 +46,6 @@ def test_concise_default_to_stdout_summary_to_stderr(project: Path, capsys: pyte
     for line in out.splitlines():
         m = regex.match(line)
         assert m and m.group(1) == "src/model.py" and m.group(4).startswith("LL")
-
-
-def test_quiet_and_silent(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", "-q", "src")
-    assert code == 1 and "LL201" in out and err == ""
-    code, out, err = run(capsys, "check", "-s", "src")
-    assert code == 1 and out == "" and err == ""
 
 
 def test_output_file_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,30 +128,6 @@ def test_broken_notebook_is_a_finding_and_the_run_goes_on(project: Path, capsys:
     assert code == 1
     assert "src/broken.ipynb:1:1: LL003 not a valid notebook: invalid JSON" in out
     assert "src/model.py:11:12: LL201" in out
-
-
-def test_force_exclude(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "build").mkdir()
-    (project / "build" / "gen.py").write_text(SEED_TEXT, encoding="utf-8")
-    code, out, _ = run(capsys, "check", "build/gen.py")
-    assert code == 1 and "build/gen.py" in out
-    code, out, _ = run(capsys, "check", "--force-exclude", "build/gen.py")
-    assert code == 0 and out == ""
-
-
-def test_color_modes(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    _, out, _ = run(capsys, "check", "--color", "always", "src")
-    assert "\x1b[" in out
-    _, out, _ = run(capsys, "check", "src")  # captured stdout is not a terminal
-    assert "\x1b[" not in out
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    _, out, _ = run(capsys, "check", "src")
-    assert "\x1b[" in out
-    monkeypatch.setenv("NO_COLOR", "1")
-    _, out, _ = run(capsys, "check", "src")
-    assert "\x1b[" not in out
-    _, out, _ = run(capsys, "check", "--output-format", "json", "--color", "always", "src")
-    assert "\x1b[" not in out
 
 
 def test_config_command_shows_effective_settings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

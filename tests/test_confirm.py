@@ -302,3 +302,23 @@ def test_without_tensorflow_a_clear_message_and_exit_2(tmp_path) -> None:
     assert proc.returncode == 2
     assert '--confirm needs TensorFlow: pip install "layerlint[tf]"' in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_assume_names_that_match_no_symbol_are_named(keras, capsys) -> None:
+    from layerlint.confirm import compare
+
+    compare.SYMBOLS_SEEN.clear()
+    seed = str(ROOT / "fixtures/seeds/seed003_dense_after_flatten.py")
+    code = main(["summary", "--confirm", "--assume", "nClasses=10", "--assume", "nClases=3",
+                 "--assume", "input_shape=(64, 48, 3)", seed])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "layerlint: warning: --assume nClases matched no symbol in the models analysed" in err
+    assert "--assume nClasses" not in err and "--assume input_shape" not in err  # used (input_shape[0] etc.)
+
+
+def test_assume_without_confirm_is_a_warning(tmp_path, capsys) -> None:
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    for cmd in ("summary", "check"):
+        main([cmd, "--assume", "nClasses=10", str(tmp_path / "m.py")])
+        assert "layerlint: warning: --assume has no effect without --confirm" in capsys.readouterr().err

@@ -147,6 +147,11 @@ def test_summary_hook_is_manual_only(hook_repo: Path, user_repo: Path) -> None:
     assert manual.returncode == 0, manual.stdout + manual.stderr
     # Conv2D(16, 3) on 28x28x1: 3*3*1*16 + 16 = 160; Dense(10) on 13*13*16 = 2704: 27,050
     assert "Total params: 27,210" in manual.stdout
+    # a file the configuration excludes (build/ by default) is skipped, not an error
+    excluded = try_repo(hook_repo, user_repo, "layerlint-summary", "--hook-stage", "manual", "--files",
+                        "build/generated_model.py")
+    assert excluded.returncode == 0, excluded.stdout + excluded.stderr
+    assert "Total params" not in excluded.stdout
 
 
 def test_hook_manifest_declares_both_hooks() -> None:
@@ -159,3 +164,4 @@ def test_hook_manifest_declares_both_hooks() -> None:
     assert main["require_serial"] is True and main["args"] == []
     assert "stages" not in main
     assert hooks["layerlint-summary"]["stages"] == ["manual"]
+    assert hooks["layerlint-summary"]["entry"] == "layerlint summary --force-exclude"

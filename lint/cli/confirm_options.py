@@ -34,3 +34,18 @@ def prepare_confirm(args: argparse.Namespace) -> bool:
             print(f"layerlint: error: {TF_HINT}", file=sys.stderr)
             return False
     return True
+
+
+def warn_unmatched_assumptions(args: argparse.Namespace) -> None:
+    """After a run: say which --assume names matched no symbol of any model (a typo, or a name
+    the analysis resolved by itself), and that --assume without --confirm changes nothing."""
+    if not args.assume_values or getattr(args, "silent", False) or getattr(args, "quiet", False):
+        return
+    if not args.confirm:
+        print("layerlint: warning: --assume has no effect without --confirm", file=sys.stderr)
+        return
+    from layerlint.confirm.compare import unmatched_assumptions
+
+    for name in unmatched_assumptions(args.assume_values):
+        print(f"layerlint: warning: --assume {name} matched no symbol in the models analysed; "
+              "it was not used", file=sys.stderr)

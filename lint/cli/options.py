@@ -1,8 +1,10 @@
-"""Command-line pieces shared by ``check`` and ``config``: options, settings, output.
+"""Command-line pieces every subcommand shares: options, settings, output.
 
-Kept apart from cli.py so the subcommands stay short: this module turns parsed
-arguments into a SettingsResolver, the output format, the colour decision and
-the destination, and implements ``layerlint config``.
+``summary`` and ``check`` take the same paths, discovery and configuration
+options, standard input, destination, colour and noise levels; this module
+declares them once and turns parsed arguments into a SettingsResolver, the
+output format, the colour decision and the destination.  It also implements
+``layerlint config``.
 """
 
 from __future__ import annotations
@@ -22,48 +24,86 @@ from layerlint.runner.config import OUTPUT_FORMATS, ConfigError, Settings, Setti
 from layerlint.runner.files import STDIN, WalkPolicy
 
 OUTPUT_FORMAT_ENV = "LAYERLINT_OUTPUT_FORMAT"
+TEXT_FORMATS = ("concise", "full", "text")  # the formats for people, which may be coloured
 
 
 def _codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
-def add_config_arguments(p: argparse.ArgumentParser) -> None:
+def _output_file(text: str) -> str:
+    """``-o`` must name a file: a directory is a usage error, not a crash after the whole run."""
+    if not text or text.endswith(("/", os.sep)) or Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a directory; give a file name, e.g. {Path(text) / 'report.txt'}")
+    return text
+
+
+def add_paths_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories to analyse (default: .); - reads standard input")
+    p.add_argument("--stdin-filename", metavar="PATH",
+                   help="read the source from standard input and report it as PATH, whose configuration "
+                        "applies (for editors); implies - when no path is given")
+
+
+def add_discovery_arguments(p: argparse.ArgumentParser) -> None:
+    """Which files a run reads: the configuration file and the exclude rules."""
     p.add_argument("--config", metavar="PATH",
                    help="use this pyproject.toml (or a toml file holding the table) instead of searching")
-    p.add_argument("--select", action="append", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to enable")
-    p.add_argument("--ignore", action="append", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to disable")
-    p.add_argument("--extend-select", action="append", type=_codes, metavar="CODES", help="enable these in addition to `select`")
-    p.add_argument("--extend-ignore", action="append", type=_codes, metavar="CODES", help="disable these in addition to `ignore`")
-    p.add_argument("--exclude", action="append", type=_codes, metavar="PATTERNS", help="replace the exclude patterns")
-    p.add_argument("--extend-exclude", action="append", type=_codes, metavar="PATTERNS", help="add exclude patterns")
+    p.add_argument("--exclude", action="append", type=_codes, metavar="PATTERNS",
+                   help="replace the exclude patterns (comma-separated globs)")
+    p.add_argument("--extend-exclude", action="append", type=_codes, metavar="PATTERNS",
+                   help="add exclude patterns (comma-separated globs)")
     p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
                    help="also analyse files that .gitignore ignores")
     p.add_argument("--force-exclude", action="store_true", default=None,
                    help="apply excludes to files named on the command line too (for pre-commit)")
 
 
-def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    """The options ``check`` adds on top of the configuration ones."""
-    add_config_arguments(p)
-    p.add_argument("--output-format", choices=OUTPUT_FORMATS, default=None,
-                   help=f"how to print findings (default: concise; also ${OUTPUT_FORMAT_ENV})")
-    p.add_argument("-o", "--output-file", metavar="FILE", help="write findings to FILE instead of stdout")
-    p.add_argument("--stdin-filename", metavar="PATH",
-                   help="with `-` as the path: read the source from stdin and report it as PATH")
+def add_selection_arguments(p: argparse.ArgumentParser) -> None:
+    """Which rules run."""
+    p.add_argument("--select", action="append", type=_codes, metavar="CODES",
+                   help="comma-separated rule codes or prefixes to enable")
+    p.add_argument("--ignore", action="append", type=_codes, metavar="CODES",
+                   help="comma-separated rule codes or prefixes to disable")
+    p.add_argument("--extend-select", action="append", type=_codes, metavar="CODES",
+                   help="enable these in addition to `select`")
+    p.add_argument("--extend-ignore", action="append", type=_codes, metavar="CODES",
+                   help="disable these in addition to `ignore`")
+
+
+def add_config_arguments(p: argparse.ArgumentParser) -> None:
+    """Every configuration key that has a flag (``check`` and ``config``)."""
+    add_discovery_arguments(p)
+    add_selection_arguments(p)
+
+
+def add_output_arguments(p: argparse.ArgumentParser, formats: tuple[str, ...], format_help: str) -> None:
+    """Format, destination, colour and noise: the same flags for every subcommand that prints results."""
+    p.add_argument("--output-format", "--format", dest="output_format", choices=formats, default=None,
+                   metavar="{" + ",".join(formats) + "}", help=format_help)
+    p.add_argument("-o", "--output-file", metavar="FILE", type=_output_file,
+                   help="write the results to FILE (created with its folders) instead of stdout")
     p.add_argument("--color", choices=COLOR_MODES, default="auto",
                    help="colour the output: auto (default; NO_COLOR and FORCE_COLOR respected), always, never")
     noise = p.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary or progress")
-    noise.add_argument("-s", "--silent", action="store_true", help="print nothing; the exit code tells")
+    noise.add_argument("-q", "--quiet", action="store_true", help="print results only, no counts, notes or progress")
+    noise.add_argument("-s", "--silent", action="store_true", help="print nothing; the exit status tells")
+    p.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+
+
+def input_paths(args: argparse.Namespace) -> list[str]:
+    """The paths to read: ``.`` by default, ``-`` when only --stdin-filename is given."""
+    if args.paths:
+        return list(args.paths)
+    return [STDIN] if getattr(args, "stdin_filename", None) else ["."]
 
 
 def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Configuration keys set on the command line (only those actually given)."""
     keys = {"select": "select", "ignore": "ignore", "extend_select": "extend-select",
             "extend_ignore": "extend-ignore", "exclude": "exclude", "extend_exclude": "extend-exclude",
-            "respect_gitignore": "respect-gitignore", "force_exclude": "force-exclude",
-            "output_format": "output-format"}
+            "respect_gitignore": "respect-gitignore", "force_exclude": "force-exclude"}
     out: dict[str, Any] = {}
     for attr, key in keys.items():
         value = getattr(args, attr, None)
@@ -97,7 +137,7 @@ def policy_for(resolver: SettingsResolver):  # -> Callable[[Path], WalkPolicy]
 
 
 def output_format(args: argparse.Namespace, settings: Settings) -> str:
-    """Flag, then $LAYERLINT_OUTPUT_FORMAT, then the configuration."""
+    """``check``'s format: the flag, then $LAYERLINT_OUTPUT_FORMAT, then the configuration."""
     if getattr(args, "output_format", None):
         return args.output_format
     env = os.environ.get(OUTPUT_FORMAT_ENV)
@@ -110,13 +150,13 @@ def output_format(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def use_color(args: argparse.Namespace, fmt: str, stream: TextIO) -> bool:
-    if fmt not in ("concise", "full") or getattr(args, "output_file", None):
+    if fmt not in TEXT_FORMATS or getattr(args, "output_file", None):
         return False  # machine formats and files never get escape codes
     return should_color(getattr(args, "color", "auto"), stream)
 
 
 def write_output(text: str, args: argparse.Namespace) -> None:
-    """Findings go to -o FILE or stdout, nowhere else."""
+    """Results go to -o FILE or stdout, nowhere else; raises OSError when FILE cannot be written."""
     if getattr(args, "silent", False):
         return
     target = getattr(args, "output_file", None)
@@ -129,9 +169,15 @@ def write_output(text: str, args: argparse.Namespace) -> None:
 
 
 def log(message: str, args: argparse.Namespace) -> None:
-    """Progress and summary lines: stderr, and only when not -q/-s."""
+    """Progress, counts and warnings: stderr, and only when not -q/-s."""
     if not (getattr(args, "quiet", False) or getattr(args, "silent", False)):
         print(message, file=sys.stderr)
+
+
+def error(message: str) -> int:
+    """A usage, configuration or I/O error: said on stderr, exit status 2."""
+    print(f"layerlint: error: {message}", file=sys.stderr)
+    return 2
 
 
 def rule_descriptors() -> list[RuleDescriptor]:
@@ -182,17 +228,16 @@ def config_command(args: argparse.Namespace) -> int:
         paths: Iterable[str] = args.paths or ["."]
         chunks = [render_settings(resolver.for_path(Path(p)), Path(p), args.json) for p in paths]
     except ConfigError as e:
-        print(f"layerlint: error: {e}", file=sys.stderr)
-        return 2
+        return error(str(e))
     sys.stdout.write("\n".join(chunks))
     return 0
 
 
-def add_config_command(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("config", help="show the effective settings for a path and the file they come from",
-                       description="Show the settings that apply to PATH (default: the current directory): "
-                                   "the nearest pyproject.toml with [tool.layerlint], then command-line flags.")
-    c.add_argument("paths", nargs="*", metavar="PATH")
+def add_config_command(sub: argparse._SubParsersAction, add: Any) -> None:
+    c = add(sub, "config", help="show the effective settings for a path and the file they come from",
+            description="Show the settings that apply to PATH (default: the current directory): "
+                        "the nearest pyproject.toml with [tool.layerlint], then command-line flags.")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     c.add_argument("--json", action="store_true", help="print a JSON document instead of TOML")
     add_config_arguments(c)
     c.set_defaults(func=config_command)

@@ -145,6 +145,16 @@ def _numeric_bindings(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Every symbol a run's models were found to depend on, so --assume names that match none can be named.
+SYMBOLS_SEEN: set[str] = set()
+
+
+def unmatched_assumptions(values: dict[str, Any]) -> list[str]:
+    """--assume names that no model of this run refers to (``input_shape`` matches ``input_shape[0]``)."""
+    return [name for name in values
+            if name not in SYMBOLS_SEEN and not any(s.startswith(f"{name}[") for s in SYMBOLS_SEEN)]
+
+
 class _Binder:
     """A copy of an extracted model with ``--assume`` values in place of symbols."""
 
@@ -155,6 +165,7 @@ class _Binder:
 
     def value(self, v: Any) -> Any:
         if isinstance(v, Expr):
+            SYMBOLS_SEEN.update(v.symbols())
             for name, whole in self.whole.items():
                 if v == Expr.symbol(name):
                     return whole

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from layerlint.analyze import FileAnalysis
 from layerlint.engine.shapes import ShapedLayer, ShapedModel, explain_params
 from layerlint.engine.symbolic import Dim, shape_str, to_json_dim
+from layerlint.report.color import Palette
 from layerlint.sources.notebook import json_place
 
 if TYPE_CHECKING:
@@ -29,6 +30,13 @@ def place(notebook: NotebookSource | None, line: int) -> str:
 def problem_location(fa: FileAnalysis, line: int, col: int) -> str:
     """``path:line:col`` (1-based column), with the cell for a notebook, as ``check`` prints it."""
     return f"{fa.path}:{place(fa.notebook, line)}:{col + 1}"
+
+
+def problem_line(fa: FileAnalysis, code: str, message: str, span: Any, color: bool = False) -> str:
+    """A file's analysis problem as ``check`` prints a finding: ``path:line:col: LL001 message``."""
+    palette = Palette(color)
+    where = f"{place(fa.notebook, span.line)}:{span.col + 1}"
+    return f"{palette.path(fa.path)}:{where}: {palette.code(code, 'error')} {message}"
 
 
 
@@ -83,7 +91,8 @@ def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = No
     return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
 
 
-def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: NotebookSource | None = None) -> str:
+def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: NotebookSource | None = None,
+                   color: bool = False) -> str:
     rows = []
     for row in sm.layers:
         params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
@@ -97,13 +106,14 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
     line_head = "Line" if notebook is None else "Cell:Line"
     w4 = max([len(line_head)] + [len(r[3]) for r in rows])
     sep = "-" * (w1 + w2 + w3 + w4 + 10)
-    out = [model_title(path, sm, notebook), sep,
+    palette = Palette(color)
+    out = [palette.path(model_title(path, sm, notebook)), sep,
            f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  {line_head:>{w4}}", "=" * len(sep)]
     for label, shape, params, line, row in rows:
         out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>{w4}}")
         status = _row_status(row)
         if status:
-            out.append(f"    {status}")
+            out.append(f"    {palette.code(status, 'error') if row.status == 'error' else status}")
         if explain:
             for note in _explain_lines(row):
                 out.append(f"    {note}")
@@ -172,8 +182,8 @@ def shape_in(row: ShapedLayer) -> str:
     return "[" + ", ".join(output_str(s) for s in ins) + "]"
 
 
-def render_file(fa: FileAnalysis, explain: bool = False) -> str:
-    parts = [render_summary(sm, fa.path, explain, fa.notebook) for sm in fa.models]
+def render_file(fa: FileAnalysis, explain: bool = False, color: bool = False) -> str:
+    parts = [render_summary(sm, fa.path, explain, fa.notebook, color) for sm in fa.models]
     # With --confirm (lint/confirm/compare.py), each model's verdict from Keras follows its table.
     for i, result in enumerate(getattr(fa, "confirmations", None) or []):
         parts[i] += "\n" + result.render()

@@ -1,4 +1,4 @@
-"""Per-file results cache: ``.layerlint_cache/`` in the working directory.
+"""Per-file results cache: ``.layerlint_cache/`` in the project root.
 
 An entry holds the final diagnostics of one file, keyed on everything they
 depend on: the layerlint code (version plus the size and modification time of
@@ -32,8 +32,23 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _FIELDS = ("code", "name", "message", "severity", "path", "line", "col", "end_line", "end_col", "fix", "cell", "extra")
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_DIR_ENV) or CACHE_DIR_NAME)
+def project_root(start: Path | None = None) -> Path:
+    """The folder of the nearest pyproject.toml at or above ``start`` (the working directory), else ``start``."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "pyproject.toml").is_file():
+            return d
+    return here
+
+
+def cache_dir(flag: str | None = None, config: str | None = None) -> Path:
+    """``--cache-dir``, else $LAYERLINT_CACHE_DIR, else one cache per project: in the folder of the
+    ``--config`` file or of the nearest pyproject.toml, so running from a subfolder reuses it."""
+    chosen = flag or os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    root = Path(config).resolve().parent if config else project_root()
+    return root / CACHE_DIR_NAME
 
 
 def code_fingerprint() -> str:

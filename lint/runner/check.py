@@ -280,11 +280,16 @@ def count_line(diagnostics: list[Diagnostic]) -> str:
     return f"Found {n} finding{'s' if n != 1 else ''} ({', '.join(parts)})."
 
 
-def statistics(diagnostics: list[Diagnostic]) -> list[str]:
-    """``count  code  name`` lines, most frequent first."""
+def statistics_rows(diagnostics: list[Diagnostic]) -> list[tuple[int, str, str]]:
+    """(count, code, name) per rule, most frequent first."""
     counts = Counter((d.code, d.name) for d in diagnostics)
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-    return [f"{n:>5}  {code}  {name}" for (code, name), n in rows]
+    return [(n, code, name) for (code, name), n in rows]
+
+
+def statistics(diagnostics: list[Diagnostic]) -> list[str]:
+    """``count  code  name`` lines, most frequent first."""
+    return [f"{n:>5}  {code}  {name}" for n, code, name in statistics_rows(diagnostics)]
 
 
 def render(diagnostics: list[Diagnostic]) -> str:

@@ -188,6 +188,34 @@ def _default_thresholds() -> dict[str, Any]:
     return {k: t.default for k, t in THRESHOLDS.items()}
 
 
+class _DefaultThresholds(Mapping):
+    """Every threshold's default, computed when first read: the rules' options are found by
+    importing the rules, which ``summary`` and file discovery never need."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = _default_thresholds()
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:  # part of the cache key: the values, not the laziness
+        return repr(self._load())
+
+    def __reduce__(self):  # worker processes get the plain values
+        return (dict, (self._load(),))
+
+
 def _field_key(name: str) -> str:
     return name.replace("_", "-")
 
@@ -206,7 +234,7 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False
     output_format: str = "concise"
-    thresholds: Mapping[str, Any] = field(default_factory=lambda: _default_thresholds())
+    thresholds: Mapping[str, Any] = field(default_factory=_DefaultThresholds)
     # Where the settings came from; relative globs are resolved against ``root``.
     config_file: Path | None = None
     root: Path = field(default_factory=Path.cwd)
@@ -305,7 +333,8 @@ def known_keys() -> tuple[str, ...]:
 
 def parse_table(table: Mapping[str, Any], source: str) -> dict[str, Any]:
     """Validate raw key/values (file table or command-line overrides) into parsed values."""
-    _refresh_thresholds()
+    if any(key not in _FIELD_PARSERS for key in table):
+        _refresh_thresholds()  # rule options are thresholds too; finding them imports the rules
     known = known_keys()
     parsed: dict[str, Any] = {}
     for key, raw in table.items():
@@ -333,7 +362,7 @@ def settings_from(parsed: Mapping[str, Any], base: Settings | None = None, **met
     """Apply parsed values on top of ``base`` (defaults when None)."""
     base = base or Settings()
     changes: dict[str, Any] = dict(meta)
-    thresholds = dict(base.thresholds)
+    thresholds: dict[str, Any] = {}
     for key, value in parsed.items():
         if key in THRESHOLDS:
             thresholds[key] = value
@@ -342,7 +371,8 @@ def settings_from(parsed: Mapping[str, Any], base: Settings | None = None, **met
         if key in _ADDITIVE:
             value = getattr(base, name) + value
         changes[name] = value
-    changes["thresholds"] = thresholds
+    if thresholds:
+        changes["thresholds"] = {**base.thresholds, **thresholds}
     return dataclasses.replace(base, **changes)
 
 

@@ -68,6 +68,14 @@ class WalkPolicy:
 PolicyFor = Callable[[Path], WalkPolicy]
 
 
+def shown_path(path: str) -> str:
+    """How a path is reported: as given, without ``./`` and ``a/../`` detours (``check .``
+    reports ``models/x.py``, not ``./models/x.py``); absolute paths stay absolute."""
+    if path == STDIN:
+        return path
+    return os.path.normpath(path)
+
+
 def discover(paths: list[str], excludes: frozenset[str] | tuple[str, ...] = DEFAULT_EXCLUDES, *,
              policy_for: PolicyFor | None = None, force_exclude: bool = False,
              respect_gitignore: bool = True) -> list[str]:
@@ -85,7 +93,8 @@ def discover(paths: list[str], excludes: frozenset[str] | tuple[str, ...] = DEFA
 
     gitignore = GitIgnore()
     found: list[str] = []
-    for p in paths:
+    for given in paths:
+        p = shown_path(given)
         path = Path(p)
         if p == STDIN:
             found.append(p)
@@ -100,7 +109,7 @@ def discover(paths: list[str], excludes: frozenset[str] | tuple[str, ...] = DEFA
                 continue
             found.append(p)
         else:
-            raise PathError(f"{p}: no such file or directory")
+            raise PathError(f"{given}: no such file or directory")
     return list(dict.fromkeys(found))
 
 
@@ -121,5 +130,5 @@ def _walk(top: Path, policy_for: PolicyFor, gitignore: GitIgnore) -> list[str]:
         dirs[:] = sorted(d for d in dirs if keep(d, True))
         for f in sorted(files):
             if f.endswith(SUFFIXES) and keep(f, False):
-                found.append(os.path.join(root, f))
+                found.append(shown_path(os.path.join(root, f)))
     return found

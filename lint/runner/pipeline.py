@@ -72,34 +72,57 @@ class CheckRun:
     sources: dict[str, str] = field(default_factory=dict)  # texts not on disk (stdin), for `full`
 
 
-def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
-                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True,
-                confirm: dict | None = None, jobs: int = 1, cache: Cache | None = None) -> CheckRun:
-    """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950)."""
-    """Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
+def select_files(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
+                 force_exclude: bool = False) -> list[str]:
+    """The files ``summary`` and ``check`` read, each once, in a stable order (``-`` for standard input).
+
+    Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
     force_exclude = force_exclude or resolver.for_path(Path.cwd()).force_exclude
 
     def policy(directory: Path):
         return resolver.for_path(directory).walk_policy()
 
     files = discover(paths, policy_for=policy, force_exclude=force_exclude)
+    if STDIN in files and force_exclude and stdin_filename:
+        if resolver.for_path(Path(stdin_filename)).walk_policy().excludes_path(Path(stdin_filename)):
+            files.remove(STDIN)
+    return files
+
+
+def read_stdin(stdin_filename: str | None) -> Input:
+    """Standard input, reported as the --stdin-filename (``-`` without one)."""
+    shown = stdin_filename or STDIN
+    inp = load_input(shown if stdin_filename else "stdin.py", sys.stdin.buffer.read())
+    inp.path = shown
+    return inp
+
+
+def summarize_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
+                    force_exclude: bool = False, verbose: bool = False) -> list[FileAnalysis]:
+    """Every file ``summary`` reads, analysed; found exactly as ``check`` finds them."""
+    files = select_files(paths, resolver, stdin_filename=stdin_filename, force_exclude=force_exclude)
+    return [analyze_input(read_stdin(stdin_filename) if path == STDIN else load_input(path), verbose)
+            for path in files]
+
+
+def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
+                force_exclude: bool = False, verbose: bool = False, show_progress: bool = True,
+                confirm: dict | None = None, jobs: int = 1, cache: Cache | None = None) -> CheckRun:
+    """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950).
+    Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
+    files = select_files(paths, resolver, stdin_filename=stdin_filename, force_exclude=force_exclude)
     run = CheckRun(files=len(files))
     prepared: dict[int, tuple] = {}
     tasks: list[FileTask] = []
     with Progress(len(files), enabled=None if show_progress else False) as progress:
         for path in files:
-            if path == STDIN:
-                progress.advance(path)
-                shown = stdin_filename or "-"
-                settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
-                if force_exclude and stdin_filename and settings.walk_policy().excludes_path(Path(stdin_filename)):
-                    continue
-                inp = load_input(shown if stdin_filename else "stdin.py", sys.stdin.buffer.read())
-                inp.path = shown
-                run.sources[shown] = inp.raw
-            else:
+            if path != STDIN:
                 tasks.append(FileTask(path, resolver.for_path(Path(path))))
                 continue
+            progress.advance(path)
+            settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
+            inp = read_stdin(stdin_filename)
+            run.sources[inp.path] = inp.raw
             run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)
         run.diagnostics += run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm,
                                      advance=progress.advance)
