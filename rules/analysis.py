@@ -2,7 +2,9 @@
 
 LL001-LL004 carry the problems ``analyze_text`` records on a file (syntax
 errors, internal errors, unreadable files, budget exhaustion) so they are
-selected, suppressed and formatted like any other finding.  LL900 says where
+selected, suppressed and formatted like any other finding.  LL005 judges the
+``# noqa`` comments, which the runner reads (rules never parse) and reports
+under this rule's code when it is enabled.  LL900 says where
 shape inference stopped, for users wondering why a model got no findings.
 """
 
@@ -67,6 +69,45 @@ class AnalysisBudgetExceeded(_FileProblem):
         "are still reported, and the finding points at the statement where analysis stopped."
     )
     why = "The file's models were not (fully) checked; without a budget one generated or hostile file could hang a pre-commit hook or a CI run."
+
+
+@register
+class UnusedNoqa(Rule):
+    code = "LL005"
+    name = "unused-noqa"
+    severity = "warning"
+    summary = "A `# noqa` comment names a rule code that matches no rule, or suppresses nothing"
+    what = """
+Reports each layerlint code in a `# noqa: ...` or `# layerlint: noqa: ...` comment that names no
+rule (`LL999`, a typo), or that names a rule which ran and found nothing there to suppress. Codes
+of other tools (`E501`, `F401`) are left alone, and so are codes of rules that were not selected
+for the run, since nothing is known about them. A bare `# noqa` is not judged. Works like ruff's
+RUF100; `check --add-noqa` writes the comments this rule keeps tidy.
+"""
+    why = """
+A suppression that suppresses nothing hides the next real finding on that line, and a misspelt
+code suppresses nothing while looking as if it did.
+"""
+    invalid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input((32, 100)),
+    layers.Dense(300),  # noqa: LL210
+    layers.Flatten(),
+    layers.Dense(1),
+])
+""",)
+    valid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input((32, 100)),
+    layers.Dense(300),  # noqa: LL201
+    layers.Flatten(),
+    layers.Dense(1),
+])
+""",)
 
 
 @register

@@ -20,7 +20,7 @@ model = Sequential([
     Input((32, 100)),
     layers.Dense(300, activation="relu"),  # wide layer \xe9
     layers.Flatten(),
-    layers.Dense(1, activation="softmax"),  # noqa: LL301
+    layers.Dense(1, activation="softmax"),  # noqa: E501
 ])
 other = Sequential([Input((32, 100)), layers.Dense(300), layers.Flatten(),
                     layers.Dense(1)])
@@ -61,7 +61,7 @@ def test_writes_suppressions_and_keeps_everything_else(tmp_path: Path, monkeypat
         "    Input((32, 100)),",
         '    layers.Dense(300, activation="relu"),  # wide layer \xe9  # noqa: LL201',
         "    layers.Flatten(),",
-        '    layers.Dense(1, activation="softmax"),  # noqa: LL301, LL404',
+        '    layers.Dense(1, activation="softmax"),  # noqa: E501, LL404',
         "])",
         "other = Sequential([Input((32, 100)), layers.Dense(300), layers.Flatten(),  # noqa: LL201",
         "                    layers.Dense(1)])",

@@ -103,6 +103,19 @@ def enabled_rules(settings: CheckSettings) -> list:
 
 _FILE_NOQA = re.compile(r"#\s*layerlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _LINE_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+UNUSED_NOQA = "LL005"
+FILE = 0  # the ``line`` of a file-wide directive
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One code written in a ``# noqa`` comment: where, and whether it is file-wide."""
+
+    line: int
+    col: int
+    end_col: int
+    code: str
+    file_wide: bool
 
 
 @dataclass
@@ -112,59 +125,98 @@ class Suppressions:
     file_all: bool = False
     file_codes: set[str] = field(default_factory=set)
     lines: dict[int, set[str] | None] = field(default_factory=dict)
+    directives: list[Directive] = field(default_factory=list)
 
     def suppresses(self, d: Diagnostic) -> bool:
-        if self.file_all or _listed(d.code, self.file_codes):
-            return True
-        for line in {d.line, d.end_line}:
+        return self.suppressed_by(d) is not None
+
+    def suppressed_by(self, d: Diagnostic) -> tuple[int, str | None] | None:
+        """(line, code) of the directive that suppresses ``d`` (line FILE for file-wide, code None
+        for a bare ``noqa``), or None."""
+        if self.file_all:
+            return (FILE, None)
+        code = _listed(d.code, self.file_codes)
+        if code:
+            return (FILE, code)
+        for line in sorted({d.line, d.end_line}):
             if line in self.lines:
                 codes = self.lines[line]
-                if codes is None or _listed(d.code, codes):
-                    return True
-        return False
+                if codes is None:
+                    return (line, None)
+                code = _listed(d.code, codes)
+                if code:
+                    return (line, code)
+        return None
 
 
-def _listed(code: str, codes: set[str]) -> bool:
-    return any(code.startswith(c) for c in codes)
+def _listed(code: str, codes: set[str]) -> str | None:
+    return next((c for c in sorted(codes) if code.startswith(c)), None)
 
 
 def _codes(text: str | None) -> set[str] | None:
     return None if not text else {c.upper() for c in re.split(r"[\s,]+", text.strip()) if c}
 
 
-def _comments(text: str) -> Iterator[tuple[int, str]]:
-    """(line, comment) pairs; falls back to a line scan when the file does not tokenize."""
+def _comments(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, comment) triples; falls back to a line scan when the file does not tokenize."""
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
-                yield tok.start[0], tok.string
+                yield tok.start[0], tok.start[1], tok.string
         return
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass
     for i, line in enumerate(text.splitlines(), 1):
         if "#" in line:
-            yield i, line[line.index("#"):]
+            yield i, line.index("#"), line[line.index("#"):]
 
 
 def parse_suppressions(text: str) -> Suppressions:
     sup = Suppressions()
     if "noqa" not in text.lower():
         return sup
-    for line, comment in _comments(text):
+    for line, col, comment in _comments(text):
         m = _FILE_NOQA.search(comment)
-        if m:
-            codes = _codes(m.group("codes"))
+        file_wide = m is not None
+        if m is None:
+            m = _LINE_NOQA.search(comment)
+            if m is None:
+                continue
+        codes = _codes(m.group("codes"))
+        for code in sorted(codes or ()):
+            sup.directives.append(Directive(line, col, col + len(comment), code, file_wide))
+        if file_wide:
             if codes is None:
                 sup.file_all = True
             else:
                 sup.file_codes |= codes
-            continue
-        m = _LINE_NOQA.search(comment)
-        if m:
-            codes = _codes(m.group("codes"))
+        else:
             prev = sup.lines.get(line, set())
             sup.lines[line] = None if codes is None or prev is None else prev | codes
     return sup
+
+
+def unused_noqa(sup: Suppressions, used: set[tuple[int, str | None]], enabled: list[str],
+                path: str) -> list[Diagnostic]:
+    """LL005 for every code in a ``# noqa`` comment that names no rule, or names an enabled rule
+    and suppressed nothing.  Codes of other tools (``E501``) and of rules that did not run are
+    not judged: nothing is known about them."""
+    known = [r.code for r in _rules()]
+    ours = {re.match(r"[A-Z]+", c).group() for c in known}  # type: ignore[union-attr]
+    out = []
+    for d in sup.directives:
+        if re.match(r"[A-Z]+", d.code).group() not in ours:  # type: ignore[union-attr]
+            continue
+        where = "in this file" if d.file_wide else "on this line"
+        if not any(c.startswith(d.code) for c in known):
+            message = f"`noqa` names {d.code}, which matches no rule"
+        elif (FILE if d.file_wide else d.line, d.code) in used or not any(c.startswith(d.code) for c in enabled):
+            continue
+        else:
+            message = f"`noqa` code {d.code} suppresses nothing: no {d.code} finding {where}"
+        out.append(Diagnostic(UNUSED_NOQA, "unused-noqa", message, "warning", path, d.line, d.col, d.line,
+                              d.end_col, fix=f"remove {d.code} from the comment"))
+    return out
 
 
 # -- running the rules -----------------------------------------------------------------
@@ -231,10 +283,19 @@ def check_analysis(fa: FileAnalysis, settings: CheckSettings, rules: list | None
         except Exception as e:  # one rule's bug must not hide the other rules' findings
             found.append(_rule_crash(rule, e, fa, settings))
     sup = parse_suppressions(fa.text)
+    used: set[tuple[int, str | None]] = set()
     unique: dict[tuple, Diagnostic] = {}
     for d in found:
-        if not sup.suppresses(d):
+        by = sup.suppressed_by(d)
+        if by is None:
             unique.setdefault((d.code, d.line, d.col, d.message), d)
+        else:
+            used.add(by)
+    enabled = [r.code for r in rules]
+    if UNUSED_NOQA in enabled and sup.directives:
+        for d in unused_noqa(sup, used, enabled, fa.path):
+            if not sup.suppresses(d):
+                unique.setdefault((d.code, d.line, d.col, d.message), d)
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from layerlint.diagnostics import Diagnostic
-from layerlint.report.formats.common import RuleDescriptor, end_column, relative_path
+from layerlint.report.formats.common import FilePlace, FilePlaces, RuleDescriptor, relative_path
 
 TOOL_NAME = "layerlint"
 INFORMATION_URI = "https://github.com/layerlint/layerlint"
@@ -31,22 +31,25 @@ def escape_github_property(text: str) -> str:
     return escape_github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_line(d: Diagnostic) -> str:
+def github_line(d: Diagnostic, place: FilePlace | None = None) -> str:
+    """One workflow command; in a notebook, ``place`` is the finding's span in the raw .ipynb."""
+    place = place or FilePlace(d.line, d.col, d.end_line, d.end_col)
     props = {
         "title": f"{TOOL_NAME} ({d.code})",
         "file": d.path,
-        "line": d.line,
-        "col": d.col + 1,
-        "endLine": d.end_line,
-        "endColumn": end_column(d),
+        "line": place.line,
+        "col": place.col + 1,
+        "endLine": place.end_line,
+        "endColumn": place.end_col + 1,
     }
     joined = ",".join(f"{k}={escape_github_property(str(v))}" for k, v in props.items())
-    message = f"cell {d.cell}: {d.message}" if d.cell is not None else d.message
+    message = place.prefix + d.message
     return f"::{GITHUB_COMMAND.get(d.severity, 'error')} {joined}::{escape_github_data(message)}"
 
 
-def render_github(diags: list[Diagnostic], **_: object) -> str:
-    return "".join(github_line(d) + "\n" for d in diags)
+def render_github(diags: list[Diagnostic], *, sources: dict | None = None, **_: object) -> str:
+    places = FilePlaces(sources)
+    return "".join(github_line(d, places.of(d)) + "\n" for d in diags)
 
 
 # --- GitLab Code Quality ------------------------------------------------------
@@ -54,25 +57,26 @@ def render_github(diags: list[Diagnostic], **_: object) -> str:
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def render_gitlab(diags: list[Diagnostic], *, root: Path, **_: object) -> str:
+def render_gitlab(diags: list[Diagnostic], *, root: Path, sources: dict | None = None, **_: object) -> str:
     """Code Quality issues; fingerprints ignore line numbers so an issue keeps its
     identity when code above it moves, and a counter separates repeats."""
     seen: Counter[str] = Counter()
+    places = FilePlaces(sources)
     issues = []
     for d in diags:
         path = relative_path(d.path, root)
-        where = f"cell {d.cell}: " if d.cell is not None else ""
+        place = places.of(d)
         basis = f"{d.code}\0{path}\0{d.cell}\0{d.message}"
         seen[basis] += 1
         fingerprint = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()
         issues.append({
             "type": "issue",
-            "description": f"{where}{d.code} {d.message}",
+            "description": f"{place.prefix}{d.code} {d.message}",
             "check_name": d.code,
             "categories": ["Bug Risk"],
             "fingerprint": fingerprint,
             "severity": GITLAB_SEVERITY.get(d.severity, "major"),
-            "location": {"path": path, "lines": {"begin": d.line, "end": d.end_line}},
+            "location": {"path": path, "lines": {"begin": place.line, "end": place.end_line}},
         })
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
@@ -96,27 +100,31 @@ def _sarif_rule(r: RuleDescriptor) -> dict:
 
 
 def render_sarif(diags: list[Diagnostic], *, root: Path, rules: list[RuleDescriptor],
-                 version: str | None = None, **_: object) -> str:
+                 version: str | None = None, sources: dict | None = None, **_: object) -> str:
     known = {r.code for r in rules}
     # A finding whose rule was not described (e.g. LL001 syntax error) still gets
     # a rule entry, so every ruleId resolves within the run.
     extra = {d.code: RuleDescriptor(d.code, d.name, d.name.replace("-", " ")) for d in diags if d.code not in known}
     all_rules = sorted([*rules, *extra.values()], key=lambda r: r.code)
     index = {r.code: i for i, r in enumerate(all_rules)}
+    places = FilePlaces(sources)
     results = []
     for d in diags:
-        text = f"cell {d.cell}: {d.message}" if d.cell is not None else d.message
-        result = {
+        place = places.of(d)
+        text = place.prefix + d.message
+        result: dict = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": SARIF_LEVEL.get(d.severity, "error"),
             "message": {"text": text + (f". Fix: {d.fix}" if d.fix else "")},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": quote(relative_path(d.path, root))},
-                "region": {"startLine": d.line, "startColumn": d.col + 1,
-                           "endLine": d.end_line, "endColumn": end_column(d)},
+                "region": {"startLine": place.line, "startColumn": place.col + 1,
+                           "endLine": place.end_line, "endColumn": place.end_col + 1},
             }}],
         }
+        if d.cell is not None:  # where the finding is in the notebook as Jupyter shows it
+            result["properties"] = {"cell": d.cell, "cellLine": d.line, "cellColumn": d.col + 1}
         results.append(result)
     if version is None:
         from layerlint import __version__ as version
