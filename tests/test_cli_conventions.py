@@ -110,6 +110,9 @@ def test_stdin_is_reported_under_stdin_filename(cmd: str, project: Path, capsys,
     code, out, _ = run(capsys, cmd, "--stdin-filename", "models/unsaved.py")
     assert code == FOUND[cmd] and "models/unsaved.py:" in out
     stdin(monkeypatch, SEED_TEXT)
+    code, out, _ = run(capsys, cmd, "--stdin-filename", "./models/unsaved.py", "-")
+    assert "models/unsaved.py:" in out and "./models" not in out
+    stdin(monkeypatch, SEED_TEXT)
     code, out, _ = run(capsys, cmd, "-")
     assert code == FOUND[cmd] and "-:" in out and "file not found" not in out
 

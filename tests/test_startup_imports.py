@@ -67,3 +67,15 @@ def test_a_configuration_file_brings_the_toml_parser(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.layerlint]\nignore = ['LL201']\n", encoding="utf-8")
     mods = imported(["check", "--no-cache", "model.py"], project)
     assert {"tomllib", "tomli"} & mods
+
+
+def test_summary_with_excludes_configured_imports_no_rules(project: Path) -> None:
+    """summary reads the same configuration as check, but only file selection matters to it."""
+    (project / "pyproject.toml").write_text("[tool.layerlint]\nextend-exclude = ['gen']\n", encoding="utf-8")
+    mods = imported(["summary", "model.py"], project)
+    assert "layerlint.report.summary" in mods and {"tomllib", "tomli"} & mods
+    assert not mods & (NEVER | {"layerlint.rules._builtin", "layerlint.rules.structure", "difflib"})
+
+
+def test_check_loads_no_suggestion_machinery(project: Path) -> None:
+    assert "difflib" not in imported(["check", "--no-cache", "model.py"], project)

@@ -51,7 +51,7 @@ def add_cache_dir_argument(p: argparse.ArgumentParser) -> None:
 def add_check_command(sub: argparse._SubParsersAction, add: Any) -> argparse.ArgumentParser:
     c = add(
         sub, "check", help="report mistakes in model code (shape errors, misplaced layers, sizes, losses)",
-        description="Report mistakes in Keras model code without running it. Directories are searched for "
+        description="Report mistakes in Keras model code without running it. Directories are searched for\n"
                     "*.py and *.ipynb files; settings come from the nearest pyproject.toml with [tool.layerlint].",
         epilog="examples:\n"
                "  layerlint check src/ notebooks/\n"

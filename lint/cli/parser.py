@@ -8,7 +8,6 @@ subcommand or choice with the whole list and no suggestion.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
@@ -24,6 +23,8 @@ NOT_OFFERED = {
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate ``word`` was most likely meant as: a close spelling, or the one option it begins."""
+    import difflib  # only on a usage error: not worth loading on every run
+
     names = list(candidates)
     found = difflib.get_close_matches(word, names, n=1, cutoff=0.7)
     if found:

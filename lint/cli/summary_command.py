@@ -37,8 +37,10 @@ EXIT_STATUS = ("exit status: 0 summaries printed (also when no model was found),
 def add_summary_command(sub: argparse._SubParsersAction, add: Any) -> argparse.ArgumentParser:
     s = add(
         sub, "summary", help="print each model's layers, output shapes and parameter counts",
-        description="Print a table per Keras model, like model.summary(), without running the code: each layer's "
-                    "output shape, parameter count and source line. Files are found and configured as for `check`.",
+        description="Print a table per Keras model, like model.summary(), without running the code: each\n"
+                    "layer's output shape, parameter count and source line. Files are found and configured\n"
+                    "as for `check`: directories are searched for *.py and *.ipynb files, and settings come\n"
+                    "from the nearest pyproject.toml with [tool.layerlint].",
         epilog="examples:\n"
                "  layerlint summary model.py\n"
                "  layerlint summary --explain src/                   # the arithmetic behind each row\n"

@@ -27,11 +27,6 @@ def place(notebook: NotebookSource | None, line: int) -> str:
     return f"cell {cell}:{in_cell}"
 
 
-def problem_location(fa: FileAnalysis, line: int, col: int) -> str:
-    """``path:line:col`` (1-based column), with the cell for a notebook, as ``check`` prints it."""
-    return f"{fa.path}:{place(fa.notebook, line)}:{col + 1}"
-
-
 def problem_line(fa: FileAnalysis, code: str, message: str, span: Any, color: bool = False) -> str:
     """A file's analysis problem as ``check`` prints a finding: ``path:line:col: LL001 message``."""
     palette = Palette(color)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from layerlint.diagnostics import Diagnostic
 from layerlint.runner.config import Settings, SettingsResolver
-from layerlint.runner.files import STDIN, discover
+from layerlint.runner.files import STDIN, discover, shown_path
 from layerlint.runner.parallel import FileTask, run_tasks
 from layerlint.runner.progress import Progress
 from layerlint.sources.inputs import Input, load_input
@@ -91,7 +91,7 @@ def select_files(paths: list[str], resolver: SettingsResolver, *, stdin_filename
 
 def read_stdin(stdin_filename: str | None) -> Input:
     """Standard input, reported as the --stdin-filename (``-`` without one)."""
-    shown = stdin_filename or STDIN
+    shown = shown_path(stdin_filename) if stdin_filename else STDIN
     inp = load_input(shown if stdin_filename else "stdin.py", sys.stdin.buffer.read())
     inp.path = shown
     return inp
