@@ -12,7 +12,7 @@ from layerlint.engine.shapes import ShapedCall, ShapedModel, snake_case
 from layerlint.extract.values import KerasObj, Ref
 from layerlint.rules.base import Context, Finding, Rule, register
 from layerlint.rules.layer_facts import PROBABILITY_ACTIVATIONS, activation_axis_is_last, last_dim, layer_activation
-from layerlint.rules.structure import Head, find_head, span_of
+from layerlint.rules.structure import Head, find_head, literal_units, span_of
 
 IMPORTS = "from keras import Sequential, Input, Model, layers, losses\n"
 BINARY = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
@@ -70,7 +70,7 @@ def loss_pairings(model: ShapedModel, ctx: Context) -> Iterator[Pairing]:
 
 
 def head_label(head: Head, ctx: Context) -> str:
-    units = last_dim(head.output)
+    units = head.units
     count = "? units" if units is None else f"{units} unit{'s' if units != 1 else ''}"
     return f"the output layer `{head.dense.row.name}` ({ctx.line_ref(span_of(head.dense).line)}, {count}, {head.activation})"
 
@@ -106,6 +106,9 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
 """, IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(5), layers.Activation("sigmoid")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""", IMPORTS + """
+model = Sequential([Input((20,)), layers.Lambda(my_features), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="binary_crossentropy")   # the Lambda's output is unknown: Dense(5) is not
 """)
     valid = (IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(3, activation="softmax")])
@@ -116,11 +119,14 @@ model.compile(optimizer="adam", loss=losses.SparseCategoricalCrossentropy(from_l
 """, IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(4, activation="sigmoid")])   # multi-label
 model.compile(optimizer="adam", loss="binary_crossentropy")
+""", IMPORTS + """
+model = Sequential([Input((20,)), layers.Lambda(my_features), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for p in loss_pairings(model, ctx):
-            act, loss, units = p.head.activation, p.loss, last_dim(p.head.output)
+            act, loss, units = p.head.activation, p.loss, p.head.units
             if act is None or units is None:
                 continue
             msg = fix = None
@@ -165,7 +171,10 @@ a multi-class problem one unit per class.
     invalid = (IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="categorical_crossentropy")
-""",)
+""", IMPORTS + """
+model = Sequential([Input((20,)), layers.Lambda(my_features), layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+""")
     valid = (IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
@@ -176,7 +185,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for p in loss_pairings(model, ctx):
-            if p.loss.name in CATEGORICAL | SPARSE and last_dim(p.head.output) == 1:
+            if p.loss.name in CATEGORICAL | SPARSE and p.head.units == 1:
                 msg = f"{p.loss.name} over 1 unit: {head_label(p.head, ctx)} leaves nothing to choose between"
                 fix = ("for two classes use Dense(1, activation=\"sigmoid\") with binary_crossentropy; "
                        "for n classes use Dense(n, activation=\"softmax\")")
@@ -199,6 +208,8 @@ gradients are zero.
 model = Sequential([Input((20,)), layers.Dense(1, activation="softmax")])
 """, IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(1), layers.Activation("softmax")])
+""", IMPORTS + """
+model = Sequential([Input((20,)), layers.Lambda(my_features), layers.Dense(1, activation="softmax")])
 """)
     valid = (IMPORTS + """
 model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
@@ -223,5 +234,5 @@ model = Sequential([Input((20, 1)), layers.Flatten(), layers.Activation("softmax
 
 
 def _softmax_over_one(call: ShapedCall) -> bool:
-    return (layer_activation(call.row) == "softmax" and activation_axis_is_last(call.row)
-            and last_dim(call.output) == 1)
+    units = last_dim(call.output) if call.output is not None else literal_units(call)
+    return layer_activation(call.row) == "softmax" and activation_axis_is_last(call.row) and units == 1

@@ -27,10 +27,16 @@ def weight_bytes(row: ShapedLayer) -> tuple[int, str]:
 
 
 def own_rows(model: ShapedModel) -> Iterator[ShapedLayer]:
-    """Rows holding their own weights; a nested model's row is checked through the nested model."""
+    """Rows holding their own weights; a nested model's row is checked through the nested model.
+    A keras.applications backbone's layers are Keras' design, not the file's: not judged here."""
     for row in model.layers:
-        if row.submodel is None and not row.is_input:
+        if row.submodel is None and not row.is_input and not _backbone_layer(row):
             yield row
+
+
+def _backbone_layer(row: ShapedLayer) -> bool:
+    recorded = getattr(row.source, "recorded", None)
+    return recorded is not None and recorded.application is not None
 
 
 def parse_bytes(value: Any) -> int | None:

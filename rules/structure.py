@@ -28,6 +28,7 @@ from layerlint.rules.layer_facts import (
     UPSAMPLING,
     config_int,
     fmt,
+    last_dim,
     layer_activation,
     positions,
     spatial_facts,
@@ -54,17 +55,37 @@ class Head:
 
     dense: ShapedCall  # the Dense (or other layer) that produces the output values
     activation: str | None
-    output: tuple
+    output: tuple | None  # None when an opaque part upstream leaves it unknown
+    flattened: bool = False  # a Flatten between the head and the output
+
+    @property
+    def units(self) -> int | None:
+        """The output's last axis: computed, or as written (Dense(5) makes 5 whatever comes in)."""
+        if self.output is not None:
+            return last_dim(self.output)
+        return None if self.flattened else literal_units(self.dense)
+
+
+def literal_units(call: ShapedCall) -> int | None:
+    """A Dense's units when its input, and so its output shape, is unknown."""
+    if call.output is None and call.error is None and call.row.cls == "Dense":
+        return config_int(call.row, "units")
+    return None
 
 
 def find_head(flow: Flow, out_call: ShapedCall | None) -> Head | None:
-    """Walk back from an output through dropout-like and Activation layers to the layer computing it."""
-    if out_call is None or not isinstance(out_call.output, tuple):
+    """Walk back from an output through dropout-like and Activation layers to the layer computing it.
+
+    The output may be unknown (an opaque backbone upstream): what is written literally, the
+    activation and a Dense's units, is still the head."""
+    if out_call is None or out_call.error is not None or not (out_call.output is None or isinstance(out_call.output, tuple)):
         return None
     after: str | None = None  # an Activation layer's function, applied after the head
     call = out_call
+    flattened = False
     for _ in range(8):
         cls = call.row.cls
+        flattened = flattened or cls == "Flatten"
         if cls in ("Activation", "Softmax") and after is None:
             after = layer_activation(call.row)
             if after is None:
@@ -72,7 +93,7 @@ def find_head(flow: Flow, out_call: ShapedCall | None) -> Head | None:
         elif cls not in TRANSPARENT_FOR_ACTIVATION:
             own = layer_activation(call.row)
             activation = after if after not in (None, "linear") else own
-            return Head(call, activation, out_call.output)
+            return Head(call, activation, out_call.output, flattened)
         prods = flow.producers(call)
         if len(prods) != 1 or prods[0] is None:
             return None

@@ -190,7 +190,7 @@ class _Binder:
     def layer(self, ld: LayerDef) -> LayerDef:
         return self._once(ld, lambda: LayerDef(
             ld.cls, self.value(ld.args), self.value(ld.kwargs), ld.span, ld.known, ld.opaque_reason,
-            self.model(ld.submodel) if ld.submodel is not None else None))
+            self.model(ld.submodel) if ld.submodel is not None else None, recorded=ld.recorded))
 
     def input(self, inp: InputDef) -> InputDef:
         return self._once(inp, lambda: InputDef(self.value(inp.shape), inp.span, self.value(inp.batch_size), inp.name, inp.dtype))
@@ -438,19 +438,24 @@ class _Comparer:
         if outs and rebuilt_all and _flat_shapes(row.output) != outs[-1]:
             self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(outs[-1]))
         ours_w = [tuple(w.shape) for w in row.weights]
-        theirs_w = [tuple(int(d) for d in w.shape) for w in layer.weights]
+        # An op between layers (TrueDivide, GetItem) is an Operation: no weights at all.
+        theirs_w = [tuple(int(d) for d in w.shape) for w in getattr(layer, "weights", ())]
         if ours_w != theirs_w:
             self.diff(row, "weights", ", ".join(shape_str(s) for s in ours_w) or "none",
                       ", ".join(shape_str(s) for s in theirs_w) or "none")
-        trainable = sum(_size(w.shape) for w in layer.trainable_weights)
-        frozen = sum(_size(w.shape) for w in layer.non_trainable_weights)
+        trainable = sum(_size(w.shape) for w in getattr(layer, "trainable_weights", ()))
+        frozen = sum(_size(w.shape) for w in getattr(layer, "non_trainable_weights", ()))
         if (row.trainable_params, row.non_trainable_params) != (trainable, frozen):
             self.diff(row, "params", f"{_count_text(row.params)} ({_count_text(row.non_trainable_params)} non-trainable)",
                       f"{trainable + frozen:,} ({frozen:,} non-trainable)")
 
     def _compare_order(self) -> None:
         by_layer = {id(self._keras_layer(r)): r for r in self.sm.layers if self._keras_layer(r) is not None}
-        theirs = [by_layer.get(id(kl)) for kl in self.kb.model.layers]
+        # Keras' summary lists model.operations: the layers and the ops between them.  The ops
+        # computing masks are not rows of ours (lint/engine/masks.py), so only layers and our op rows count.
+        layer_cls = self.keras.layers.Layer
+        ops = getattr(self.kb.model, "operations", self.kb.model.layers)
+        theirs = [by_layer.get(id(kl)) for kl in ops if isinstance(kl, layer_cls) or id(kl) in by_layer]
         if [r.name if r else "?" for r in theirs] != [r.name for r in self.sm.layers]:
             self.diffs.append(Difference(self.sm.model.span, self.sm.name, "layer order",
                                          ", ".join(r.name for r in self.sm.layers),

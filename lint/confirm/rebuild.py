@@ -118,6 +118,7 @@ class Rebuilder:
         self.models: dict[int, Any] = {}  # id(ExtractedModel) -> Keras model
         self.refs: dict[str, tuple] = {}  # x.shape[i] symbols -> (Tensor, axis)
         self.pending: set[int] = set()  # nodes being rebuilt, to refuse cycles through x.shape[i]
+        self.op_outputs: dict[int, Any] = {}  # id(LayerDef of a preprocess_input op) -> its Keras output
 
     def run(self, model: ExtractedModel) -> KerasBuild:
         try:
@@ -131,7 +132,10 @@ class Rebuilder:
         if id(m) in self.models:
             return self.models[id(m)]
         self.refs.update(m.shape_refs)
-        km = self._sequential(m) if m.api == "sequential" else self._functional(m)
+        if m.application is not None:
+            km = self._application(m)
+        else:
+            km = self._sequential(m) if m.api == "sequential" else self._functional(m)
         self.models[id(m)] = km
         return km
 
@@ -164,9 +168,82 @@ class Rebuilder:
         except Exception as e:
             raise _Refused(None, e) from e
 
+    def _application(self, m: ExtractedModel) -> Any:
+        """The backbone from its constructor, always with weights=None: nothing is downloaded."""
+        from layerlint.engine.applications.table import find_entry
+
+        app = m.application
+        assert app is not None
+        entry, _ = find_entry(app.ctor, app.kwargs)
+        if entry is None:
+            raise NotConfirmable(f"`{app.ctor}` is not in the applications table")
+        kwargs = {k: self._value(v) for k, v in app.kwargs.items()}
+        if "name" in entry["params"]:
+            kwargs["name"] = m.name  # as named with the weights the file asks for
+        if app.input_tensor is not None:
+            kwargs["input_tensor"] = self._tensor(app.input_tensor)
+        try:
+            km = getattr(self.keras.applications, app.ctor)(weights=None, **kwargs)
+        except Exception as e:
+            raise _Refused(_refusing_layer(m), e) from e
+        by_name = {op.name: op for op in km.operations}
+        for node in model_nodes(m):
+            op = by_name.get(node.layer.kwargs.get("name")) if node.layer.recorded is not None else None
+            if op is not None and id(node) not in self.build.node_outputs:
+                if node.layer.kwargs.get("trainable") is False:  # base.trainable = False in the file
+                    op.trainable = False
+                self.build.layer_of[id(node.layer)] = op
+                self.build.node_outputs[id(node)] = op.output
+        for t, kt in zip(m.inputs, km.inputs):
+            if isinstance(t.producer, InputDef) and id(t.producer) not in self.tensors:
+                self.tensors[id(t.producer)] = kt
+                self.build.layer_of[id(t.producer)] = kt._keras_history[0]
+        return km
+
+    def _preprocess(self, node: Node) -> None:
+        """preprocess_input's operations, recorded by calling it once on the rebuilt input."""
+        rec = node.layer.recorded
+        assert rec is not None and rec.preprocess is not None
+        module, source, group = rec.preprocess
+        if module not in _preprocess_modules():
+            raise NotConfirmable(f"`{module}.preprocess_input` is not in the applications table")
+        try:
+            out = getattr(self.keras.applications, module).preprocess_input(self._tensor(source))
+        except Exception as e:
+            raise _Refused(node.layer, e) from e
+        ops: list = []
+        seen: set[int] = set()
+
+        def visit(t: Any) -> None:
+            op = t._keras_history.operation
+            if id(op) in seen or t is self._tensor(source):
+                return
+            seen.add(id(op))
+            for parent in op._inbound_nodes[0].input_tensors:
+                visit(parent)
+            ops.append(op)
+
+        visit(out)
+        if [type(op).__name__ for op in ops] != [ld.cls for ld in group]:
+            raise NotConfirmable(f"`{module}.preprocess_input` records other operations in this Keras")
+        for ld, op in zip(group, ops):
+            self.build.layer_of[id(ld)] = op
+            self.op_outputs[id(ld)] = op.output
+
     def _call(self, node: Node) -> None:
         if id(node) in self.build.node_outputs:
             return
+        rec = node.layer.recorded
+        if rec is not None and rec.preprocess is not None:
+            if id(node.layer) not in self.op_outputs:
+                self._preprocess(node)
+            self.build.node_outputs[id(node)] = self.op_outputs[id(node.layer)]
+            return
+        if rec is not None and rec.application is not None and rec.application.model is not None:
+            self._model(rec.application.model)  # its layers in the user's model: the backbone's own
+            if id(node) in self.build.node_outputs:
+                return
+            raise NotConfirmable(f"`{node.layer.kwargs.get('name')}` was not found in the rebuilt {rec.application.ctor}")
         if id(node) in self.pending:
             raise NotConfirmable(f"`{node.layer.cls}` at {self.line_ref(node.span.line)} depends on its own output")
         self.pending.add(id(node))
@@ -334,6 +411,18 @@ class Rebuilder:
             if obj is None:
                 raise NotConfirmable(f"this Keras has no `{qualname}`")
         return obj
+
+
+def _refusing_layer(m: ExtractedModel) -> LayerDef | None:
+    """The row that carries a refusal we predicted for a constructor call."""
+    return next((n.layer for n in model_nodes(m) if n.layer.recorded is not None and n.layer.recorded.error is not None),
+                None)
+
+
+def _preprocess_modules() -> set[str]:
+    from layerlint.engine.applications.table import _table
+
+    return set(_table()["preprocess"])
 
 
 @contextlib.contextmanager

@@ -42,12 +42,40 @@ class LayerDef:
     # they were known while tracing (what it computed holds for those shapes only).
     declared_output: Any = None
     traced_inputs: list | None = None
+    # A layer of a keras.applications backbone (or of preprocess_input): shaped from the table.
+    recorded: RecordedLayer | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property
     def explicit_name(self) -> str | None:
         name = self.kwargs.get("name")
         return name if isinstance(name, str) else None
+
+
+@dataclass(eq=False)
+class Application:
+    """A ``keras.applications`` constructor call, as --confirm rebuilds it (always with weights=None)."""
+
+    ctor: str
+    kwargs: dict[str, Any]  # plain constructor arguments, without input_tensor
+    input_tensor: Tensor | None = None
+    model: ExtractedModel | None = None  # the functional model it returns
+
+
+@dataclass(eq=False)
+class RecordedLayer:
+    """A layer whose shape and weights come from the applications table, not a layer rule.
+
+    ``row`` is the table's ``[name, class, inbound, spatial op, recorded shape, weight count]``;
+    ``weights`` its weight shapes, each ``[dims..., trainable]``.
+    """
+
+    row: list
+    weights: list
+    application: Application | None = None  # None: an op of preprocess_input
+    error: Any = None  # the ShapeError Keras' constructor raises for these arguments
+    # preprocess_input's ops: (module, the Tensor it was called on, the LayerDefs of that call)
+    preprocess: tuple | None = None
 
 
 @dataclass(eq=False)
@@ -109,6 +137,7 @@ class ExtractedModel:
     context: str | None = None  # e.g. "createModel() at line 12" or "build(...) parameters as symbols"
     # value symbols that stand for tensor dims (x.shape[-1]): name -> (Tensor, axis)
     shape_refs: dict[str, tuple] = field(default_factory=dict)
+    application: Application | None = None  # the model a keras.applications constructor returns
 
 
 @dataclass

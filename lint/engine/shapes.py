@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlint.engine.applications.layers import compute_recorded
 from layerlint.engine.graph import mask_ops_made, model_nodes, ordered_operations
 from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
@@ -77,7 +78,7 @@ class ShapedLayer:
     def config(self) -> dict:
         # Rules read it many times per layer; the source arguments never change after extraction.
         if isinstance(self.source, LayerDef):
-            spec = lookup(self.source.cls)
+            spec = lookup(self.source.cls) if self.source.recorded is None else None
             if spec is not None:
                 try:
                     return bind(spec, self.source.args, self.source.kwargs).values
@@ -426,14 +427,17 @@ class Engine:
             call.output = out
             row.output = out  # like Keras' summary: a shared layer shows its last call's output
             return call
-        spec = lookup(ld.cls)
-        assert spec is not None
         try:
-            cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
-            cfg.values["__call__"] = call_kwargs
-            if not first_call:
-                cfg.values[ALREADY_BUILT] = True
-            built: Built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
+            if ld.recorded is not None:
+                built: Built = compute_recorded(ld.recorded, [tuple(s) for s in inputs])
+            else:
+                spec = lookup(ld.cls)
+                assert spec is not None
+                cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                cfg.values["__call__"] = call_kwargs
+                if not first_call:
+                    cfg.values[ALREADY_BUILT] = True
+                built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
         except ShapeError as e:
             call.error = e
             if row.error is None:

@@ -140,6 +140,10 @@ class Building:
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         if k.kind == "layer":
             return self.new_layer(k.name, args, kwargs, node)
+        if k.kind == "application":
+            return self.new_application(k.name, args, kwargs, node)
+        if k.kind == "preprocess":
+            return self.preprocess(k.name, args, kwargs, node)
         if k.kind == "opaque-layer":
             reason = f"`{k.name}` is not a layer layerlint models"
             if k.name == "Lambda":

@@ -203,6 +203,8 @@ class Expressions:
             return BoundMethod(obj, attr)
         if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
             return TensorVal(Tensor(obj.input))
+        if isinstance(obj, InputLayerVal) and attr == "name":  # model.layers[0].name in a freezing loop
+            return obj.input.name or AutoName("InputLayer")
         if isinstance(obj, InstanceVal):
             if attr in obj.attrs:
                 return obj.attrs[attr]

@@ -22,6 +22,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span, Tensor
 from layerlint.engine.symbolic import Expr
+from layerlint.extract.applications import Applications
 from layerlint.extract.building import Building, held_layers
 from layerlint.extract.calls import Calls
 from layerlint.extract.custom_layers import CustomLayers
@@ -55,7 +56,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers):
+class Interpreter(Expressions, Calls, Building, CustomLayers, Applications):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self.path = path

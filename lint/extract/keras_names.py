@@ -38,7 +38,7 @@ BASE_CLASSES = {"Layer", "Model", "Functional", "Sequential"}
 
 @dataclass(frozen=True)
 class KerasName:
-    kind: str  # layer | opaque-layer | sequential | model | input | input-layer | merge-fn | backend-fn | module | object | base
+    kind: str  # layer | opaque-layer | application | preprocess | sequential | model | input | input-layer | merge-fn | backend-fn | module | object | base
     name: str  # canonical class or function name
 
 
@@ -52,6 +52,19 @@ def keras_path(qualname: str) -> str | None:
     return None
 
 
+def _application(parts: list[str]) -> KerasName | None:
+    """``applications.ResNet50``, ``applications.resnet50.ResNet50``, ``applications.vgg19.preprocess_input``."""
+    from layerlint.engine.applications.table import is_constructor
+
+    if not parts:
+        return None
+    if is_constructor(parts[-1]) and len(parts) <= 2:
+        return KerasName("application", parts[-1])
+    if parts[-1] == "preprocess_input" and len(parts) == 2:
+        return KerasName("preprocess", parts[0])
+    return None
+
+
 def classify(qualname: str) -> KerasName | None:
     path = keras_path(qualname)
     if path is None:
@@ -60,6 +73,10 @@ def classify(qualname: str) -> KerasName | None:
         return KerasName("module", "keras")
     parts = path.split(".")
     last = parts[-1]
+    if "applications" in parts[:-1]:
+        app = _application(parts[parts.index("applications") + 1:])
+        if app is not None:
+            return app
     if last == "Sequential":
         return KerasName("sequential", last)
     if last in ("Model", "Functional") and len(parts) <= 3:

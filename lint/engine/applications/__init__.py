@@ -1,0 +1,1 @@
+"""``keras.applications`` backbones from a table generated with real Keras."""
