@@ -187,6 +187,7 @@ def record(ctor: str, variant: dict) -> tuple[dict, list[str]]:
     """One table entry, and the disagreements the check builds found."""
     import keras
     from layerlint.engine.applications.predict import predict
+    from layerlint.engine.layers.base import Unanalysable
 
     seen: dict = {}
     own = OWN_INPUT_CHECK.get(ctor)
@@ -227,6 +228,8 @@ def record(ctor: str, variant: dict) -> tuple[dict, list[str]]:
         "avg": _tail(odd_graph, _weights(odd_model), graph, notop_weights, flat),
         "max": _tail(wide_graph, _weights(wide), graph, notop_weights, flat),
     }
+    if None not in first.inputs[0].shape[1:3]:  # NASNetMobile picks 224x224 itself without an input_shape
+        entry["notop_input"] = _shape(first.inputs[0].shape)[1:3]
     problems: list[str] = []
     checks = [
         ({"include_top": False}, first),
@@ -235,14 +238,29 @@ def record(ctor: str, variant: dict) -> tuple[dict, list[str]]:
         ({"include_top": True, "classes": CLASSES, "input_shape": (default, default, 3)}, top),
         ({"include_top": False, "input_shape": (default, default, 3)}, base),
     ]
+    elsewhere: list[str] = []  # disagreements at sizes other than the default
     for kwargs, model in checks:
         ours = predict(entry, {**variant, **kwargs, "weights": None})
         theirs = {"name": model.name, "output": _shape(model.outputs[0].shape), "weights": _weights(model),
                   "layers": [[r[0], r[1], r[4]] for r in _graph(model)]}
+        at_default = kwargs.get("input_shape") == (default, default, 3)
         for key in theirs:
             if ours.get(key) != theirs[key]:
-                problems.append(f"{ctor} {variant} {kwargs}: {key}: keras {str(theirs[key])[:300]} "
-                                f"table {str(ours.get(key))[:300]}")
+                (problems if at_default else elsewhere).append(
+                    f"{ctor} {variant} {kwargs}: {key}: keras {str(theirs[key])[:300]} table {str(ours.get(key))[:300]}")
+    if elsewhere:
+        # Some backbones (NASNet) build other layers for other sizes: the table then holds the
+        # default size only, and any other size is unknown rather than wrong.
+        entry["default_size_only"] = True
+        for p in elsewhere:
+            print("other layers at another size:", p, flush=True)
+        for kwargs, _ in checks:
+            if kwargs.get("input_shape") != (default, default, 3):
+                try:
+                    predict(entry, {**variant, **kwargs, "weights": None})
+                    problems.append(f"{ctor} {variant} {kwargs}: predicted although the table holds the default size only")
+                except Unanalysable:
+                    pass
     keras.backend.clear_session()
     return entry, problems
 

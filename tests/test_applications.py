@@ -197,3 +197,18 @@ def test_freezing_loop_by_layer_name(tmp_path: Path, monkeypatch: pytest.MonkeyP
     fa = analyze_path("m.py")
     [doc] = [model_json(sm, fa.path) for sm in fa.models]
     assert (doc["total_params"], doc["trainable_params"]) == (2_261_827, 1_963_651)
+
+
+def test_lambda_of_preprocess_input_keeps_the_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """keras-io's KID encoder; Keras 3.15: lambda (None, 75, 75, 3), inception_v3 21,802,784 params."""
+    (tmp_path / "m.py").write_text(
+        "import keras\nfrom keras import layers\n"
+        "encoder = keras.Sequential([keras.Input((64, 64, 3)), layers.Resizing(75, 75),\n"
+        "    layers.Lambda(keras.applications.inception_v3.preprocess_input),\n"
+        "    keras.applications.InceptionV3(include_top=False, input_shape=(75, 75, 3), weights='imagenet'),\n"
+        "    layers.GlobalAveragePooling2D()])\n")
+    monkeypatch.chdir(tmp_path)
+    fa = analyze_path("m.py")
+    [doc] = [model_json(sm, fa.path) for sm in fa.models]
+    rows = [(r["class"], r["output_shape"], r["params"]) for r in doc["layers"]]
+    assert rows[1:3] == [("Lambda", [None, 75, 75, 3], 0), ("Functional", [None, 1, 1, 2048], 21_802_784)]

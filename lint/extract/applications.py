@@ -11,7 +11,8 @@ from layerlint.engine.applications.table import find_entry, preprocess_operation
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import Application, ExtractedModel, InputDef, LayerDef, Node, RecordedLayer, Tensor
 from layerlint.engine.symbolic import Expr
-from layerlint.extract.values import LayerObj, ModelVal, TensorVal
+from layerlint.extract.keras_names import classify
+from layerlint.extract.values import LayerObj, ModelVal, Ref, TensorVal
 
 # imagenet_utils.preprocess_input(x, mode=...) does what these modules' preprocess_input do.
 _MODE_MODULES = {"caffe": "vgg16", "tf": "mobilenet_v2", "torch": "densenet"}
@@ -144,6 +145,21 @@ class Applications:
             group.append(ld)
             made.append(self.make_node(ld, ins, {}, node, list_input=cls == "Stack").tensor)
         return TensorVal(made[-1]) if made else x
+
+
+    def preprocess_lambda(self, args: list, kwargs: dict) -> bool:
+        """``Lambda(keras.applications.inception_v3.preprocess_input)``: Keras infers the shape by
+        calling it, and preprocess_input keeps the shape."""
+        fn = kwargs.get("function", args[0] if args else None)
+        if not isinstance(fn, Ref):
+            return False
+        k = classify(fn.qualname)
+        return k is not None and k.kind == "preprocess" and preprocess_operations(k.name) is not None
+
+    def new_preprocess_lambda(self, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
+        ld = LayerDef("Lambda", tuple(args), kwargs, self.span(node), recorded=RecordedLayer(["Lambda", [-1], "same"], []))
+        self.model_changes += 1
+        return LayerObj(ld)
 
 
 def _has_symbol(v: Any) -> bool:

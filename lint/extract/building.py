@@ -151,6 +151,8 @@ class Building:
 
                 if declared_output_shape(args, kwargs) is not None:
                     return self.new_layer("Lambda", args, kwargs, node)
+                if self.preprocess_lambda(args, kwargs):
+                    return self.new_preprocess_lambda(args, kwargs, node)
                 reason = "Lambda layers run arbitrary code: their output shape is not analysed unless output_shape= declares it"
             elif ".applications." in q or q.split(".")[-2:-1] == ["applications"] or "applications" in q:
                 reason = f"pretrained application `{k.name}` is not analysed"

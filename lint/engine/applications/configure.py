@@ -75,8 +75,10 @@ def _input_shape(entry: dict, kw: dict, include_top: bool, imagenet: bool, tenso
             raise ShapeError("invalid", f"The input must have 3 channels; Received `input_shape={_fmt(shape)}`")
         if (shape[0] is not None and shape[0] < minimum) or (shape[1] is not None and shape[1] < minimum):
             raise ShapeError("invalid", f"Input size must be at least {minimum}x{minimum}; Received: input_shape={_fmt(shape)}")
+    elif include_top:
+        shape = default_shape
     else:
-        shape = default_shape if include_top else (None, None, 3)
+        shape = (*entry["notop_input"], 3) if entry.get("notop_input") else (None, None, 3)
     if include_top and None in shape:
         raise ShapeError("invalid", "If `include_top` is True, you should specify a static `input_shape`. "
                          f"Received: input_shape={_fmt(shape)}")
@@ -114,6 +116,10 @@ def configure(entry: dict, kw: dict, tensor: tuple | None = None) -> Configured:
         shape_for_name = shape
     if len(shape) != 3:
         raise Unanalysable(f"an input of shape {_fmt(shape)} is not an image batch")
+    default = entry["default_size"]
+    if entry.get("default_size_only") and shape[:2] != (default, default):
+        raise Unanalysable(f"{entry['ctor']} builds other layers for other input sizes; the applications table "
+                           f"holds it at {default}x{default} only")
     if shape[-1] != 3:
         raise Unanalysable(f"the applications table holds 3-channel backbones; this one has {shape[-1]} channels")
     layers, wts = entry["layers"], entry["weights"]
