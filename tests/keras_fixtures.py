@@ -52,6 +52,43 @@ def _layer_record(layer: Any) -> dict:
     }
 
 
+@contextlib.contextmanager
+def offline_datasets() -> Any:
+    """keras.datasets loaders that return zeros of the real shapes and dtypes instead of
+    downloading (there is no network here); the shapes are the table tests/test_datasets.py
+    holds to Keras' loaders."""
+    import importlib
+
+    import numpy as np
+    from layerlint.extract.dataset_table import DATASETS
+
+    def labels(shape: tuple, entry: dict) -> Any:
+        # every class occurs, as in the real splits (code may count them with np.unique)
+        n = math.prod(shape)
+        return (np.arange(n) % entry["classes"]).astype(entry["y_dtype"]).reshape(shape)
+
+    def loader(entry: dict) -> Any:
+        def load_data(*args: Any, **kwargs: Any) -> tuple:
+            a = entry["arrays"]
+            return ((np.zeros(a["x_train"], entry["x_dtype"]), labels(a["y_train"], entry)),
+                    (np.zeros(a["x_test"], entry["x_dtype"]), labels(a["y_test"], entry)))
+        return load_data
+
+    patched = []
+    for name, entry in DATASETS.items():
+        if "arrays" in entry and entry.get("x_dtype"):
+            module = importlib.import_module(f"keras.src.datasets.{name}")
+            public = importlib.import_module(f"keras.datasets.{name}")
+            for mod in (module, public):
+                patched.append((mod, mod.load_data))
+                mod.load_data = loader(entry)
+    try:
+        yield
+    finally:
+        for mod, original in patched:
+            mod.load_data = original
+
+
 def record_models(path: str) -> list[dict]:
     """Run the fixture and return one record per model it constructed, in order."""
     import keras
@@ -82,7 +119,7 @@ def record_models(path: str) -> list[dict]:
     try:
         Sequential.__init__ = wrap(Sequential)
         Functional.__init__ = wrap(Functional)
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), offline_datasets():
             runpy.run_path(path, run_name="__fixture__")
     finally:
         Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]

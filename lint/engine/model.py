@@ -138,6 +138,8 @@ class ExtractedModel:
     # value symbols that stand for tensor dims (x.shape[-1]): name -> (Tensor, axis)
     shape_refs: dict[str, tuple] = field(default_factory=dict)
     application: Application | None = None  # the model a keras.applications constructor returns
+    # model.fit(x, y) and its kin, with what is known of the data (engine/data.py)
+    training: list = field(default_factory=list)
 
 
 @dataclass

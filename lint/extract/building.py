@@ -10,6 +10,7 @@ import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
 from layerlint.engine.symbolic import Expr
+from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
 from layerlint.extract.keras_names import classify, keras_path
 from layerlint.extract.runtime import (
     flatten,
@@ -35,7 +36,7 @@ class Building:
 
     def model_attribute(self, mv: ModelVal, attr: str, node: cst.CSTNode) -> Any:
         m = mv.model
-        if attr in ("add", "compile", "summary", "fit", "build", "pop", "get_layer", "predict", "evaluate", "save"):
+        if attr in ("add", "compile", "summary", "build", "pop", "get_layer", "save") or attr in TRAINING_METHODS:
             return BoundMethod(mv, attr)
         if attr == "layers":
             return [LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op) for op in model_layers(m)]
@@ -97,6 +98,9 @@ class Building:
         m = mv.model
         if name in ("pop", "compile", "build"):
             self.touch(m)
+        if name in TRAINING_METHODS:
+            self.record_training(mv, name, args, kwargs, node)
+            return self.symbol(node)
         if name == "add" and m.api == "sequential" and args:
             self.seq_append(m, args[0], node)
         elif name == "pop" and m.api == "sequential" and m.layers:
@@ -130,6 +134,9 @@ class Building:
             return ShapeVal(args[0].tensor, self.text(node), dynamic=True)
         if q.startswith("builtins."):
             return self.call_builtin(q[9:], args, kwargs, node)
+        data = self.data_call(q, args, kwargs, node)
+        if data is not NOT_DATA:
+            return data
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
             return self.call_math(q.rsplit(".", 1)[-1], args, node)
         k = classify(q)

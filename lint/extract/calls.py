@@ -25,9 +25,12 @@ from layerlint.extract.runtime import (
     layer_label,
 )
 from layerlint.extract.values import (
+    ArrayVal,
     BoundMethod,
     ClassVal,
+    DatasetVal,
     FunctionVal,
+    GeneratorVal,
     InstanceVal,
     LayerObj,
     ModelVal,
@@ -178,6 +181,12 @@ class Calls:
         obj, name = bm.obj, bm.name
         if isinstance(obj, ModelVal):
             return self.model_method(obj, name, args, kwargs, node)
+        if isinstance(obj, ArrayVal):
+            return self.array_method(obj, name, args, kwargs, node)
+        if isinstance(obj, GeneratorVal):
+            return self.generator_method(obj, name, args, kwargs, node)
+        if isinstance(obj, DatasetVal):
+            return self.dataset_method(obj, name, args, kwargs, node)
         if isinstance(obj, list):
             if self.mutated and name in ("append", "extend", "insert", "pop"):
                 self.mutated[-1].add(id(obj))
@@ -238,6 +247,8 @@ class Calls:
             if name == "len" and len(args) == 1:
                 if isinstance(args[0], (tuple, list, str, dict)):
                     return len(args[0])
+                if isinstance(args[0], ArrayVal) and args[0].shape:
+                    return args[0].shape[0]
                 return self.symbol(node)
             if name == "range":
                 if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:

@@ -20,9 +20,12 @@ from layerlint.extract.runtime import (
     bounded,
 )
 from layerlint.extract.values import (
+    ArrayVal,
     BoundMethod,
     ClassVal,
+    DatasetVal,
     FunctionVal,
+    GeneratorVal,
     InputLayerVal,
     InstanceVal,
     KerasObj,
@@ -193,6 +196,10 @@ class Expressions:
             return self.symbol(node)
         if isinstance(obj, ModelVal):
             return self.model_attribute(obj, attr, node)
+        if isinstance(obj, ArrayVal):
+            return self.array_attribute(obj, attr, node)
+        if isinstance(obj, (DatasetVal, GeneratorVal)):
+            return BoundMethod(obj, attr)
         if isinstance(obj, LayerObj):
             if attr == "name":
                 return obj.layer.explicit_name or AutoName(obj.layer.cls)
@@ -230,6 +237,8 @@ class Expressions:
 
     def eval_subscript(self, node: cst.Subscript, frame: Frame) -> Any:
         obj = self.eval(node.value, frame)
+        if isinstance(obj, ArrayVal):
+            return self.array_subscript(obj, node, frame)
         if len(node.slice) != 1:
             return self.symbol(node)
         sl = node.slice[0].slice
@@ -342,6 +351,8 @@ class Expressions:
             out = self.tensor_arithmetic(op, a, b, node)
             if out is not None:
                 return out
+        if isinstance(a, ArrayVal) or isinstance(b, ArrayVal):
+            return self.array_binop(op, a, b, node)
         num = (int, float, Expr)
         try:
             if isinstance(a, num) and isinstance(b, num):

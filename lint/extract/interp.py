@@ -26,6 +26,7 @@ from layerlint.extract.applications import Applications
 from layerlint.extract.building import Building, held_layers
 from layerlint.extract.calls import Calls
 from layerlint.extract.custom_layers import CustomLayers
+from layerlint.extract.data import Data
 from layerlint.extract.expressions import Expressions
 from layerlint.extract.keras_names import classify
 from layerlint.extract.positions import Positions
@@ -56,7 +57,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Applications):
+class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self.path = path

@@ -10,6 +10,8 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.values import (
+    ArrayVal,
+    DatasetVal,
     Ref,
 )
 
@@ -78,7 +80,7 @@ BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "li
 def is_plain_data(v: Any, depth: int = 0) -> bool:
     """Numbers, strings and containers of them, as opposed to Keras values (layers,
     tensors, models) and functions."""
-    if v is None or isinstance(v, (bool, int, float, str, Expr)):
+    if v is None or isinstance(v, (bool, int, float, str, Expr, ArrayVal, DatasetVal)):
         return True
     if depth < 3 and isinstance(v, (list, tuple)):
         return all(is_plain_data(x, depth + 1) for x in v)

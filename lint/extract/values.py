@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: rules import these classes without loading the parser
     import libcst as cst
 
+from layerlint.engine.data import DataSpec, Labels
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
 
 
@@ -143,3 +144,71 @@ class OpaqueModelVal:
 
 def tensor_of(node: Node, index: int | None = None) -> TensorVal:
     return TensorVal(Tensor(node, index))
+
+
+@dataclass(eq=False, repr=False)
+class ArrayVal:
+    """Data: a NumPy array (or a tensor of data) of a known shape; the first dim counts samples.
+
+    ``shape`` is None when only the encoding is known (``to_categorical`` of an array we
+    cannot follow)."""
+
+    shape: tuple | None
+    dtype: str | None = None
+    labels: Labels | None = None
+    text: str = ""
+    sequences: bool = False  # an object array of variable-length lists (imdb, reuters)
+
+    def __repr__(self) -> str:  # a stand-in input is named by its value's repr: show the user's expression
+        return self.text
+
+    def derived(self, text: str, **changes: Any) -> ArrayVal:
+        out = ArrayVal(self.shape, self.dtype, self.labels, text, self.sequences)
+        for k, v in changes.items():
+            setattr(out, k, v)
+        if "shape" in changes:
+            out.sequences = False
+        return out
+
+    def with_shape(self, shape: tuple) -> ArrayVal:
+        return ArrayVal(shape, self.dtype, self.labels, self.text, self.sequences)
+
+    def spec(self, text: str) -> DataSpec | None:
+        if self.sequences:
+            return None  # ragged lists: Keras cannot take them as they are
+        return DataSpec(self.shape, self.dtype, self.labels, text)
+
+    def batch_spec(self, text: str, per_batch: bool) -> DataSpec | None:
+        """What one batch of it looks like: an unknown batch axis before each sample's shape."""
+        if self.shape is None or self.sequences:
+            return None
+        shape = self.shape if per_batch else (None, *self.shape[1:])
+        return DataSpec(shape, self.dtype, self.labels, text)
+
+
+@dataclass(eq=False, repr=False)
+class DatasetVal:
+    """A ``tf.data.Dataset`` or a Keras generator of (x, y) batches."""
+
+    x: ArrayVal
+    y: ArrayVal | None
+    batched: bool
+    kind: str  # dataset | generator
+    text: str = ""
+    per_batch: bool = False  # x and y already describe one batch (directory loaders)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def derived(self, text: str, batched: bool | None = None) -> DatasetVal:
+        return DatasetVal(self.x, self.y, self.batched if batched is None else batched, self.kind, text, self.per_batch)
+
+
+@dataclass(eq=False, repr=False)
+class GeneratorVal:
+    """An ``ImageDataGenerator(...)``: its flow methods make batches of data."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text

@@ -1,0 +1,58 @@
+"""What is known of the data a model is trained on: shapes, dtypes, label encodings,
+and the training calls (``fit``, ``evaluate``, ...) that feed it to a model.
+
+The extractor fills these from the code that loads and prepares the data; the
+rules of the LL6xx family compare them with the shaped model.  A dim is an int,
+an :class:`~layerlint.engine.symbolic.Expr` (named by the source it comes from)
+or None (not known, as a batch axis); anything less known is no DataSpec at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from layerlint.sources.span import Span
+
+# Label encodings: class ids, one-hot rows, several ones per row, real-valued targets.
+INT, ONE_HOT, MULTI_HOT, REAL = "int", "one-hot", "multi-hot", "real"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the values of a target array mean."""
+
+    kind: str  # INT | ONE_HOT | MULTI_HOT | REAL
+    classes: Any = None  # number of classes: int, Expr, or None when unknown
+    origin: str = ""  # the source that made them so, for messages: `to_categorical(y_train, 10)`
+
+
+@dataclass
+class DataSpec:
+    """One array (or what a generator yields per batch): the first dim counts samples."""
+
+    shape: tuple
+    dtype: str | None = None
+    labels: Labels | None = None
+    text: str = ""  # the user's expression
+
+    @property
+    def samples(self) -> Any:
+        return self.shape[0] if self.shape else None
+
+    @property
+    def sample_shape(self) -> tuple:
+        return tuple(self.shape[1:])
+
+
+@dataclass
+class TrainingCall:
+    """``model.fit(x, y)`` and its kin, with what is known of each argument (None: not followed)."""
+
+    method: str  # fit | evaluate | predict | train_on_batch | test_on_batch | predict_on_batch
+    span: Span
+    x: DataSpec | None = None
+    y: DataSpec | None = None
+    source: str = "arrays"  # arrays | dataset | generator: where x and y come from
+    validation: tuple | None = None  # (x DataSpec | None, y DataSpec | None, Span) of validation_data=
+    notes: list[str] = field(default_factory=list)

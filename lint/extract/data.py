@@ -1,0 +1,513 @@
+"""Data: arrays loaded from ``keras.datasets``, made by NumPy, reshaped, scaled and
+encoded (``to_categorical``, ``pad_sequences``), and the datasets and generators that
+batch them (``tf.data``, ``ImageDataGenerator``, ``image_dataset_from_directory``).
+
+Shapes follow NumPy's and Keras' rules exactly; what those rules cannot settle from the
+source (a sample count after filtering, the number of class folders on disk) is a
+symbol named by the user's expression, and anything else is not data we follow.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import libcst as cst
+from layerlint.engine.data import INT, ONE_HOT, REAL, DataSpec, Labels, TrainingCall
+from layerlint.engine.symbolic import Expr
+from layerlint.extract.dataset_table import DATASETS
+from layerlint.extract.keras_names import keras_path
+from layerlint.extract.values import ArrayVal, DatasetVal, GeneratorVal, ModelVal, Ref
+
+NOT_DATA = object()  # the call is not one this module models
+_LOAD_DATA = re.compile(r"^datasets\.(\w+)\.load_data$")
+TRAINING_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+                    "fit_generator", "evaluate_generator", "predict_generator")
+# Where x and y sit in each training method's signature.
+_XY = {"predict": ("x", None), "predict_on_batch": ("x", None), "predict_generator": ("generator", None),
+       "fit_generator": ("generator", None), "evaluate_generator": ("generator", None)}
+_SAME_SHAPE = ("astype", "copy", "clip", "round")
+_DATASET_KEEPS = ("shuffle", "prefetch", "cache", "repeat", "take", "skip", "with_options", "filter")
+_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+_FLOAT_OPS = ("Divide",)
+
+
+def is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_dim(v: Any) -> bool:
+    return is_int(v) or isinstance(v, Expr)
+
+
+def _product(dims: tuple) -> Any:
+    total: Any = 1
+    for d in dims:
+        total = total * d
+    return total
+
+
+def _float_dtype(dtype: str | None) -> str | None:
+    return dtype if dtype is not None and dtype.startswith(("float", "bfloat")) else "float64"
+
+
+def dtype_name(v: Any) -> str | None:
+    """'float32' from "float32", np.float32, tf.float32; None when not told."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, Ref):
+        return v.qualname.rsplit(".", 1)[-1]
+    return None
+
+
+class Data:
+    """The Interpreter's data half (a mixin: state lives on the Interpreter)."""
+
+    # -- calls of functions ------------------------------------------------------
+    def data_call(self, q: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """The value of a data-making call, or NOT_DATA when ``q`` is none of them."""
+        kp = keras_path(q)
+        if kp is not None:
+            m = _LOAD_DATA.match(kp.replace("src.", ""))
+            if m:
+                return self.load_dataset(m.group(1), args, kwargs, node)
+            last = kp.rsplit(".", 1)[-1]
+            if last == "to_categorical":
+                return self.to_categorical(args, kwargs, node)
+            if last == "pad_sequences":
+                return self.pad_sequences(args, kwargs, node)
+            if last == "ImageDataGenerator":
+                return GeneratorVal(self.text(node))
+            if last == "image_dataset_from_directory":
+                return self.image_dataset(args, kwargs, node)
+            return NOT_DATA
+        if q.startswith("numpy."):
+            return self.numpy_call(q[6:], args, kwargs, node)
+        if q in ("tensorflow.data.Dataset.from_tensor_slices", "tensorflow.data.Dataset.from_tensors"):
+            return self.from_tensor_slices(args, node) if q.endswith("slices") else NOT_DATA
+        if q in ("sklearn.model_selection.train_test_split",):
+            return self.train_test_split(args, kwargs, node)
+        if q in ("tensorflow.expand_dims", "tensorflow.reshape", "tensorflow.cast") and args and isinstance(args[0], ArrayVal):
+            name = {"tensorflow.expand_dims": "expand_dims", "tensorflow.reshape": "reshape", "tensorflow.cast": "astype"}[q]
+            return self.array_method(args[0], name, list(args[1:]), kwargs, node)
+        if q == "tensorflow.one_hot" and args and isinstance(args[0], ArrayVal):
+            depth = kwargs.get("depth", args[1] if len(args) > 1 else None)
+            return self.one_hot(args[0], depth, "float32", node) if is_dim(depth) else self.symbol(node)
+        return NOT_DATA
+
+    def load_dataset(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        entry = DATASETS.get(name)
+        if entry is None:
+            return self.symbol(node)
+        text = self.text(node)
+
+        def arg(key: str, pos: int, default: Any) -> Any:
+            return kwargs.get(key, args[pos] if len(args) > pos else default)
+
+        classes = entry["classes"]
+        if "classes_by_label_mode" in entry:
+            classes = entry["classes_by_label_mode"].get(arg("label_mode", 0, "fine"))
+            if classes is None:
+                return self.symbol(node)  # Keras raises on an unknown label_mode
+        kind = entry["labels"]
+        labels = Labels(kind, classes if kind == INT else None, text)
+        if "arrays" in entry:
+            a = entry["arrays"]
+            shapes = {k: tuple(v) for k, v in a.items()}
+            if entry.get("sequences") and arg("maxlen", 3, None) is not None:
+                # Longer reviews are dropped: how many are left depends on the data.
+                for part in ("train", "test"):
+                    n = Expr.symbol(f"len(x_{part} of {text})")
+                    shapes[f"x_{part}"] = (n,) + shapes[f"x_{part}"][1:]
+                    shapes[f"y_{part}"] = (n,) + shapes[f"y_{part}"][1:]
+        else:
+            version = arg("version", 0, "large") if name == "california_housing" else None
+            total = entry["totals"].get(version)
+            split = arg("test_split", {"california_housing": 2, "reuters": 4}.get(name, 1), entry["test_split"])
+            if total is None or not isinstance(split, (int, float)) or isinstance(split, bool) or not 0 <= split < 1:
+                return self.symbol(node)
+            if entry.get("sequences") and arg("maxlen", 3, None) is not None:
+                n_train: Any = Expr.symbol(f"len(x_train of {text})")
+                n_test: Any = Expr.symbol(f"len(x_test of {text})")
+            else:
+                n_train = int(total * (1 - split))
+                n_test = total - n_train
+            feat = (entry["features"],) if "features" in entry else ()
+            shapes = {"x_train": (n_train, *feat), "y_train": (n_train,), "x_test": (n_test, *feat), "y_test": (n_test,)}
+        seq = bool(entry.get("sequences"))
+        x_dtype = "object" if seq else entry.get("x_dtype")
+        y_dtype = entry.get("y_dtype")
+
+        def arr(key: str) -> ArrayVal:
+            is_y = key.startswith("y")
+            return ArrayVal(shapes[key], y_dtype if is_y else x_dtype, labels if is_y else None,
+                            f"{key} of {text}", sequences=seq and not is_y)
+
+        return (arr("x_train"), arr("y_train")), (arr("x_test"), arr("y_test"))
+
+    def to_categorical(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        y = kwargs.get("x", kwargs.get("y", args[0] if args else None))
+        k = kwargs.get("num_classes", args[1] if len(args) > 1 else None)
+        if k is None and isinstance(y, ArrayVal) and y.labels is not None and y.labels.kind == INT:
+            k = y.labels.classes
+        if not is_dim(k):
+            # Keras counts max(y) + 1 classes: a symbol named by the call, as `.shape[1]` reads it.
+            k = Expr.symbol(f"{self.text(node)}.shape[-1]")
+        labels = Labels(ONE_HOT, k, self.text(node))
+        if isinstance(y, ArrayVal) and y.shape is not None:
+            shape = y.shape[:-1] if len(y.shape) > 1 and y.shape[-1] == 1 else y.shape
+            return ArrayVal((*shape, k), "float64", labels, self.text(node))
+        return ArrayVal(None, "float64", labels, self.text(node))
+
+    def one_hot(self, y: ArrayVal, depth: Any, dtype: str, node: cst.CSTNode) -> ArrayVal:
+        shape = None if y.shape is None else (*y.shape, depth)
+        return ArrayVal(shape, dtype, Labels(ONE_HOT, depth, self.text(node)), self.text(node))
+
+    def pad_sequences(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        seqs = kwargs.get("sequences", args[0] if args else None)
+        maxlen = kwargs.get("maxlen", args[1] if len(args) > 1 else None)
+        dtype = dtype_name(kwargs.get("dtype", args[2] if len(args) > 2 else "int32"))
+        if isinstance(seqs, ArrayVal) and seqs.shape:
+            n = seqs.shape[0]
+        elif isinstance(seqs, (list, tuple)):
+            n = len(seqs)
+        else:
+            n = Expr.symbol(f"len({self.text(node.args[0].value)})") if node.args else None
+        if n is None:
+            return self.symbol(node)
+        if maxlen is None:
+            maxlen = Expr.symbol(f"longest sequence of {self.text(node.args[0].value)}")
+        elif not is_dim(maxlen):
+            return self.symbol(node)
+        return ArrayVal((n, maxlen), dtype, None, self.text(node))
+
+    def numpy_call(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        first = args[0] if args else None
+        if isinstance(first, ArrayVal) and name in ("reshape", "expand_dims", "squeeze", "argmax", "unique", "max",
+                                                    "min", "ravel", "transpose", "asarray", "array", "float32"):
+            if name in ("asarray", "array"):
+                dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
+                return self.array_method(first, "astype", [dtype], {}, node) if dtype is not None else first
+            return self.array_method(first, name, list(args[1:]), kwargs, node)
+        if name in ("zeros", "ones", "empty", "full", "random.random", "random.rand", "random.randn",
+                    "random.normal", "random.uniform", "random.randint", "random.random_sample"):
+            return self.numpy_maker(name, args, kwargs, node)
+        if name in ("prod", "max", "min", "sum") and first is not None and not kwargs:
+            it = self.iterate(first)
+            if it is not None and it and all(is_int(v) or isinstance(v, float) for v in it) and len(args) == 1:
+                return {"prod": math.prod, "max": max, "min": min, "sum": sum}[name](it)
+            if name == "prod" and it is not None and all(is_dim(v) for v in it) and len(args) == 1:
+                return _product(tuple(it))
+        return NOT_DATA
+
+    def numpy_maker(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if name in ("random.rand", "random.randn"):
+            shape: Any = tuple(args)
+        elif name == "random.randint":
+            low = kwargs.get("low", args[0] if args else None)
+            high = kwargs.get("high", args[1] if len(args) > 1 else None)
+            shape = kwargs.get("size", args[2] if len(args) > 2 else None)
+            if high is None:  # randint(k, size=n): values in [0, k)
+                low, high = 0, low
+            if not (is_int(low) and is_dim(high)):
+                return self.symbol(node)
+            classes = high - low if low == 0 else None
+            shape = (shape,) if is_dim(shape) else shape
+            if not isinstance(shape, (tuple, list)) or not all(is_dim(d) for d in shape):
+                return self.symbol(node)
+            return ArrayVal(tuple(shape), "int64", Labels(INT, classes, self.text(node)), self.text(node))
+        elif name in ("random.normal", "random.uniform"):
+            shape = kwargs.get("size", args[2] if len(args) > 2 else None)
+        elif name in ("random.random", "random.random_sample"):
+            shape = kwargs.get("size", args[0] if args else None)
+        else:
+            shape = kwargs.get("shape", args[0] if args else None)
+        if is_dim(shape):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)) or not shape or not all(is_dim(d) for d in shape):
+            return self.symbol(node)
+        dtype = dtype_name(kwargs.get("dtype")) or ("int64" if name == "full" and args and len(args) > 1
+                                                      and is_int(args[1]) else "float64")
+        labels = Labels(REAL, None, self.text(node)) if name.startswith("random.") else None
+        return ArrayVal(tuple(shape), dtype, labels, self.text(node))
+
+    def train_test_split(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """scikit-learn's split: n_test = ceil(test_size * n) (0.25 by default), n_train = n - n_test."""
+        if not args or not all(isinstance(a, ArrayVal) and a.shape for a in args):
+            return NOT_DATA
+        if set(kwargs) - {"test_size", "random_state", "shuffle", "stratify"}:
+            return self.symbol(node)
+        n = args[0].shape[0]
+        size = kwargs.get("test_size", 0.25)
+        if not is_int(n) or any(a.shape[0] != n for a in args):
+            return self.symbol(node)
+        if isinstance(size, float) and 0 < size < 1:
+            n_test = math.ceil(size * n)
+        elif is_int(size) and 0 < size < n:
+            n_test = size
+        else:
+            return self.symbol(node)
+        out: list = []
+        for a in args:
+            out.append(a.with_shape((n - n_test, *a.shape[1:])))
+            out.append(a.with_shape((n_test, *a.shape[1:])))
+        return out
+
+    # -- arrays: attributes, methods, indexing, arithmetic -----------------------
+    def array_attribute(self, a: ArrayVal, attr: str, node: cst.CSTNode) -> Any:
+        if attr == "shape":
+            return a.shape if a.shape is not None else self.symbol(node)
+        if attr == "ndim":
+            return len(a.shape) if a.shape is not None else self.symbol(node)
+        if attr == "dtype":
+            return a.dtype if a.dtype is not None else self.symbol(node)
+        if attr == "size" and a.shape is not None:
+            return _product(a.shape)
+        if attr in ("reshape", "astype", "copy", "clip", "round", "squeeze", "flatten", "ravel", "argmax", "max",
+                    "min", "T", "mean", "std", "sum"):
+            from layerlint.extract.values import BoundMethod
+
+            return BoundMethod(a, attr) if attr != "T" else self.symbol(node)
+        return self.symbol(node)
+
+    def array_method(self, a: ArrayVal, name: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        text = self.text(node)
+        if name in _SAME_SHAPE:
+            if name == "astype":
+                dt = dtype_name(args[0] if args else kwargs.get("dtype"))
+                if dt is None:
+                    return a.derived(text, dtype=None)
+                labels = a.labels
+                if labels is not None and labels.kind == INT and dt.startswith("float"):
+                    labels = labels  # class ids as floats are still class ids
+                return a.derived(text, dtype=dt, labels=labels)
+            return a.derived(text)
+        if a.shape is None:
+            return self.symbol(node)
+        if name == "reshape":
+            shape = args[0] if len(args) == 1 else tuple(args)
+            shape = kwargs.get("newshape", kwargs.get("shape", shape))
+            if is_dim(shape):
+                shape = (shape,)
+            if not isinstance(shape, (tuple, list)) or not all(is_dim(d) for d in shape):
+                return self.symbol(node)
+            return a.derived(text, shape=self.reshaped(a.shape, tuple(shape), text), labels=None)
+        if name == "expand_dims":
+            axis = kwargs.get("axis", args[0] if args else None)
+            if not is_int(axis) or not -len(a.shape) - 1 <= axis <= len(a.shape):
+                return self.symbol(node)
+            if axis < 0:
+                axis += len(a.shape) + 1
+            return a.derived(text, shape=(*a.shape[:axis], 1, *a.shape[axis:]))
+        if name in ("flatten", "ravel"):
+            return a.derived(text, shape=(_product(a.shape),), labels=None)
+        if name == "squeeze" and not args and not kwargs:
+            return a.derived(text, shape=tuple(d for d in a.shape if d != 1))
+        if name == "argmax" and a.labels is not None and a.labels.kind == ONE_HOT:
+            axis = kwargs.get("axis", args[0] if args else None)
+            if axis in (-1, len(a.shape) - 1):
+                return ArrayVal(a.shape[:-1], "int64", Labels(INT, a.labels.classes, text), text)
+        if name == "unique" and a.labels is not None and a.labels.kind == INT and is_int(a.labels.classes) \
+                and not args and not kwargs:
+            # Every class of a keras.datasets split occurs in it; arrays of our own making say so by their range.
+            return ArrayVal((a.labels.classes,), a.dtype, None, text)
+        if name == "max" and not args and not kwargs and a.labels is not None and a.labels.kind == INT \
+                and is_int(a.labels.classes) and a.labels.origin and "load_data" in a.labels.origin:
+            return a.labels.classes - 1
+        return self.symbol(node)
+
+    def reshaped(self, shape: tuple, new: tuple, text: str) -> tuple:
+        """NumPy's reshape: one -1 takes what the other dims leave of the total."""
+        holes = [i for i, d in enumerate(new) if d == -1]
+        if not holes:
+            return new
+        total, rest = _product(shape), _product(tuple(d for d in new if d != -1))
+        if len(holes) == 1 and is_int(total) and is_int(rest) and rest > 0 and total % rest == 0:
+            fill: Any = total // rest
+        else:
+            fill = Expr.symbol(f"{text}.shape[{holes[0]}]")
+        return tuple(fill if d == -1 else d for d in new)
+
+    def array_subscript(self, a: ArrayVal, node: cst.Subscript, frame: Any) -> Any:
+        """Basic NumPy indexing: ints, slices, ``None``/``np.newaxis`` and ``...``."""
+        if a.shape is None:
+            return self.symbol(node)
+        parts: list = []
+        for el in node.slice:
+            sl = el.slice
+            if isinstance(sl, cst.Index):
+                v = self.eval(sl.value, frame)
+                if v is None or isinstance(v, Ref) and v.qualname == "numpy.newaxis":
+                    parts.append(None)
+                elif v is Ellipsis:
+                    parts.append(Ellipsis)
+                elif is_int(v):
+                    parts.append(v)
+                else:
+                    return self.symbol(node)
+            else:
+                bounds = [None if p is None else self.eval(p, frame) for p in (sl.lower, sl.upper, sl.step)]
+                if not all(b is None or is_int(b) for b in bounds):
+                    return self.symbol(node)
+                parts.append(slice(*bounds))
+        if parts.count(Ellipsis) > 1:
+            return self.symbol(node)
+        used = sum(1 for p in parts if p is not None and p is not Ellipsis)
+        if used > len(a.shape):
+            return self.symbol(node)
+        if Ellipsis in parts:
+            i = parts.index(Ellipsis)
+            parts[i:i + 1] = [slice(None)] * (len(a.shape) - used)
+        else:
+            parts += [slice(None)] * (len(a.shape) - used)
+        out: list = []
+        dims = iter(a.shape)
+        for p in parts:
+            if p is None:
+                out.append(1)
+                continue
+            d = next(dims)
+            if isinstance(p, int):
+                continue
+            if p == slice(None):
+                out.append(d)
+            elif is_int(d):
+                out.append(len(range(*p.indices(d))))
+            else:
+                return self.symbol(node)
+        first_kept = isinstance(parts[0], slice) if parts else True
+        labels = a.labels if first_kept and tuple(out[1:]) == tuple(a.shape[1:]) else None
+        return ArrayVal(tuple(out), a.dtype, labels, self.text(node), sequences=a.sequences)
+
+    def array_binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        arr, other = (a, b) if isinstance(a, ArrayVal) else (b, a)
+        text = self.text(node)
+        if isinstance(other, ArrayVal):
+            if arr.shape is not None and arr.shape == other.shape:
+                return arr.derived(text, dtype=None, labels=None)
+            return self.symbol(node)
+        if not isinstance(other, (int, float)) or isinstance(other, bool):
+            return self.symbol(node)
+        if op not in ("Add", "Subtract", "Multiply", "Divide", "FloorDivide", "Power", "Modulo"):
+            return self.symbol(node)
+        float_result = op in _FLOAT_OPS or isinstance(other, float)
+        dtype = _float_dtype(arr.dtype) if float_result else arr.dtype
+        keep = arr.labels is not None and arr.labels.kind == INT and op in ("Add", "Subtract") and is_int(other)
+        labels = Labels(INT, None, text) if keep else (arr.labels if arr.labels is not None and arr.labels.kind == REAL
+                                                       else None)
+        return arr.derived(text, dtype=dtype, labels=labels)
+
+    # -- datasets and generators -------------------------------------------------
+    def from_tensor_slices(self, args: list, node: cst.Call) -> Any:
+        if len(args) != 1:
+            return self.symbol(node)
+        v = args[0]
+        parts = list(v) if isinstance(v, tuple) and len(v) in (1, 2) else [v]
+        if not all(isinstance(p, ArrayVal) and p.shape for p in parts):
+            return self.symbol(node)
+        x, y = parts[0], parts[1] if len(parts) > 1 else None
+        if y is not None and is_int(x.shape[0]) and is_int(y.shape[0]) and x.shape[0] != y.shape[0]:
+            return self.symbol(node)  # tf raises: the slices must have one length
+        return DatasetVal(x, y, batched=False, kind="dataset", text=self.text(node))
+
+    def image_dataset(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        mode = kwargs.get("label_mode", "int")
+        size = kwargs.get("image_size", (256, 256))
+        color = kwargs.get("color_mode", "rgb")
+        names = kwargs.get("class_names")
+        batch = kwargs.get("batch_size", 32)
+        if kwargs.get("labels", "inferred") != "inferred" or not isinstance(size, (tuple, list)) or len(size) != 2 \
+                or color not in _CHANNELS or not all(is_int(d) for d in size):
+            return self.symbol(node)
+        k = len(names) if isinstance(names, (list, tuple)) else \
+            Expr.symbol(f"class folders of {self.text(node.args[0].value) if node.args else 'directory'}")
+        x = ArrayVal((None, size[0], size[1], _CHANNELS[color]), "float32", None, self.text(node))
+        text = self.text(node)
+        if mode == "int":
+            y: ArrayVal | None = ArrayVal((None,), "int32", Labels(INT, k, text), text)
+        elif mode == "categorical":
+            y = ArrayVal((None, k), "float32", Labels(ONE_HOT, k, text), text)
+        elif mode == "binary":
+            y = ArrayVal((None, 1), "float32", Labels(INT, 2, text), text)
+        elif mode is None:
+            y = None
+        else:
+            return self.symbol(node)
+        return DatasetVal(x, y, batched=batch is not None, kind="dataset", text=text, per_batch=True)
+
+    def generator_method(self, g: GeneratorVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        text = self.text(node)
+        if name == "flow_from_directory":
+            size = kwargs.get("target_size", (256, 256))
+            color = kwargs.get("color_mode", "rgb")
+            mode = kwargs.get("class_mode", "categorical")
+            classes = kwargs.get("classes")
+            if not isinstance(size, (tuple, list)) or len(size) != 2 or not all(is_int(d) for d in size) \
+                    or color not in _CHANNELS:
+                return self.symbol(node)
+            k = len(classes) if isinstance(classes, (list, tuple)) else \
+                Expr.symbol(f"class folders of {self.text(node.args[0].value) if node.args else 'directory'}")
+            x = ArrayVal((None, size[0], size[1], _CHANNELS[color]), "float32", None, text)
+            if mode == "categorical":
+                y: ArrayVal | None = ArrayVal((None, k), "float32", Labels(ONE_HOT, k, text), text)
+            elif mode == "binary":
+                y = ArrayVal((None,), "float32", Labels(INT, 2, text), text)
+            elif mode == "sparse":
+                y = ArrayVal((None,), "float32", Labels(INT, k, text), text)
+            elif mode in ("input", None):
+                y = x if mode == "input" else None
+            else:
+                return self.symbol(node)
+            return DatasetVal(x, y, batched=True, kind="generator", text=text, per_batch=True)
+        if name == "flow":
+            x = kwargs.get("x", args[0] if args else None)
+            y = kwargs.get("y", args[1] if len(args) > 1 else None)
+            if not isinstance(x, ArrayVal) or not x.shape or not (y is None or isinstance(y, ArrayVal) and y.shape):
+                return self.symbol(node)
+            return DatasetVal(x, y, batched=True, kind="generator", text=text)
+        if name == "fit":
+            return None
+        return self.symbol(node)
+
+    def dataset_method(self, d: DatasetVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if name == "batch":
+            return d.derived(self.text(node), batched=True)
+        if name == "unbatch" and d.batched and not d.per_batch:
+            return d.derived(self.text(node), batched=False)
+        if name in _DATASET_KEEPS:
+            return d.derived(self.text(node))
+        return self.symbol(node)
+
+    # -- training calls ------------------------------------------------------------
+    def record_training(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> None:
+        xkey, ykey = _XY.get(name, ("x", "y"))
+        x = kwargs.get(xkey, args[0] if args else None)
+        y = kwargs.get(ykey, args[1] if len(args) > 1 else None) if ykey else None
+        call = TrainingCall(name.replace("_generator", ""), self.span(node))
+        if isinstance(x, DatasetVal):
+            call.source = x.kind
+            if x.batched:
+                call.x = x.x.batch_spec(self.arg_text(node, 0, xkey), x.per_batch)
+                call.y = x.y.batch_spec(self.arg_text(node, 0, xkey), x.per_batch) if x.y is not None else None
+        else:
+            call.x = x.spec(self.arg_text(node, 0, xkey)) if isinstance(x, ArrayVal) else None
+            call.y = y.spec(self.arg_text(node, 1, ykey)) if isinstance(y, ArrayVal) and ykey else None
+        val = kwargs.get("validation_data")
+        if isinstance(val, (tuple, list)) and len(val) >= 2:
+            vx, vy = val[0], val[1]
+            call.validation = (vx.spec("validation_data[0]") if isinstance(vx, ArrayVal) else None,
+                               vy.spec("validation_data[1]") if isinstance(vy, ArrayVal) else None,
+                               self.span(node))
+        mv.model.training.append(call)
+
+    def arg_text(self, node: cst.Call, pos: int, key: str | None) -> str:
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == key:
+                return self.text(a.value)
+        plain = [a for a in node.args if a.keyword is None and not a.star]
+        return self.text(plain[pos].value) if pos < len(plain) else (key or "")
+
+
+def data_spec(a: ArrayVal, text: str) -> DataSpec:
+    return DataSpec(a.shape, a.dtype, a.labels, text)
