@@ -11,10 +11,14 @@ from layerlint.engine.model import LayerDef
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
 from layerlint.extract.custom_layers import custom_layer_refusal
+from layerlint.extract.keras_names import classify
 from layerlint.extract.runtime import (
+    BUILTIN_KEYWORDS,
     MAX_CALL_DEPTH,
     MAX_LOOP,
     MAX_SEQUENCE,
+    STAR_KWARGS,
+    STAR_UNKNOWN,
     WIDE_FORMAT,
     BreakSignal,
     ContinueSignal,
@@ -54,13 +58,15 @@ class Calls:
                 v = self.eval(arg.value, frame)
                 it = self.iterate(v)
                 if it is None:
-                    args.append(self.symbol(arg.value))
+                    args.append(STAR_UNKNOWN)  # how many arguments it holds is unknown
                 else:
                     args.extend(it)
             elif arg.star == "**":
                 v = self.eval(arg.value, frame)
-                if isinstance(v, dict):
-                    kwargs.update({k: x for k, x in v.items() if isinstance(k, str)})
+                if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+                    kwargs.update(v)
+                else:
+                    kwargs[STAR_KWARGS] = self.text(arg.value)
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = self.eval(arg.value, frame)
             else:
@@ -78,6 +84,9 @@ class Calls:
         return self.call(func, args, kwargs, node)
 
     def call(self, func: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
+        unknown = STAR_KWARGS in kwargs or any(a is STAR_UNKNOWN for a in args)
+        if unknown and not isinstance(func, FunctionVal):
+            return self.call_unknown_arguments(func, args, kwargs, node)
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, node)
         if isinstance(func, LayerObj):
@@ -92,6 +101,23 @@ class Calls:
             return self.instantiate(func, args, kwargs, node)
         if isinstance(func, OpaqueModelVal):
             return self.opaque_call(self.text(node.func), f"subclassed model `{func.cls.name}` is not analysed", args, kwargs, node)
+        return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+
+    def call_unknown_arguments(self, func: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``f(*xs)`` or ``f(**cfg)`` where xs or cfg cannot be followed: the arguments are not
+        known, so neither is the value; a layer made so is opaque (its config is not known)."""
+        starred = ", ".join(a.star + self.text(a.value) for a in node.args if a.star)
+        reason = f"its arguments `{starred}` cannot be followed"
+        args = [a for a in args if a is not STAR_UNKNOWN]
+        kwargs = {k: v for k, v in kwargs.items() if k != STAR_KWARGS}
+        k = classify(func.qualname) if isinstance(func, Ref) else None
+        if k is not None and k.kind in ("layer", "opaque-layer"):
+            ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False,
+                          opaque_reason=f"`{self.text(node.func)}`: {reason}")
+            self.model_changes += 1
+            return LayerObj(ld)
+        if starred and isinstance(func, (LayerObj, ModelVal)):
+            return self.opaque_call(self.text(node.func), f"`{self.text(node.func)}` called with {reason}", args, kwargs, node)
         return self.opaque_call(self.text(node.func), None, args, kwargs, node)
 
     def opaque_call(self, callee: str, reason: str | None, args: list, kwargs: dict, node: cst.Call) -> Any:
@@ -131,11 +157,18 @@ class Calls:
         local = Frame(fn.closure, fn.closure.globals)
         params = fn.node.params
         positional = list(params.posonly_params) + list(params.params)
-        remaining = list(args)
+        # After `*xs` of unknown length, or with `**cfg` unknown, a parameter not given
+        # explicitly may come from them: it is a symbol, not its default.
+        cut = next((i for i, a in enumerate(args) if a is STAR_UNKNOWN), None)
+        remaining = list(args if cut is None else args[:cut])
+        unknown_rest = cut is not None or STAR_KWARGS in kwargs
+        kwargs = {k: v for k, v in kwargs.items() if k != STAR_KWARGS}
         for p in positional:
             name = p.name.value
             if remaining:
                 local.vars[name] = remaining.pop(0)
+            elif unknown_rest and name not in kwargs:
+                local.vars[name] = Expr.symbol(name)
             elif name in kwargs:
                 local.vars[name] = kwargs.pop(name)
             elif p.default is not None:
@@ -143,17 +176,20 @@ class Calls:
             else:
                 local.vars[name] = Expr.symbol(name)
         if isinstance(params.star_arg, cst.Param):
-            local.vars[params.star_arg.name.value] = tuple(remaining)
+            local.vars[params.star_arg.name.value] = tuple(remaining) if cut is None else Expr.symbol(params.star_arg.name.value)
         for p in params.kwonly_params:
             name = p.name.value
             if name in kwargs:
                 local.vars[name] = kwargs.pop(name)
+            elif unknown_rest:
+                local.vars[name] = Expr.symbol(name)
             elif p.default is not None:
                 local.vars[name] = self.eval(p.default, fn.closure)
             else:
                 local.vars[name] = Expr.symbol(name)
         if params.star_kwarg is not None:
-            local.vars[params.star_kwarg.name.value] = dict(kwargs)
+            name = params.star_kwarg.name.value
+            local.vars[name] = Expr.symbol(name) if unknown_rest else dict(kwargs)
         if fn.owner is not None and args:
             local.vars["__self__"] = (args[0], fn.owner)  # what super() refers to in this method
         pushed = False
@@ -188,24 +224,7 @@ class Calls:
         if isinstance(obj, DatasetVal):
             return self.dataset_method(obj, name, args, kwargs, node)
         if isinstance(obj, list):
-            if self.mutated and name in ("append", "extend", "insert", "pop"):
-                self.mutated[-1].add(id(obj))
-            if name == "append" and args:
-                obj.append(args[0])
-            elif name == "extend" and args:
-                it = self.iterate(args[0])
-                if it is not None and len(obj) + len(it) <= MAX_SEQUENCE:
-                    obj.extend(it)
-            elif name == "insert" and len(args) == 2 and isinstance(args[0], int):
-                obj.insert(args[0], args[1])
-            elif name == "pop" and obj:
-                return obj.pop(args[0] if args and isinstance(args[0], int) else -1)
-            elif name in ("index", "count") and args:
-                try:
-                    return getattr(obj, name)(args[0])
-                except ValueError:
-                    return self.symbol(node)
-            return None
+            return self.list_method(obj, name, args, kwargs, node)
         if isinstance(obj, dict):
             if name == "get" and args:
                 try:
@@ -214,10 +233,8 @@ class Calls:
                     return self.symbol(node)
             if name in ("keys", "values", "items"):
                 return [tuple(x) if isinstance(x, tuple) else x for x in getattr(obj, name)()]
-            if name == "update" and args and isinstance(args[0], dict):
-                if self.mutated:
-                    self.mutated[-1].add(id(obj))
-                obj.update(args[0])
+            if name in ("update", "pop", "setdefault", "clear", "popitem"):
+                return self.dict_change(obj, name, args, kwargs, node)
             return self.symbol(node)
         if isinstance(obj, str):
             if name in ("lower", "upper", "strip") and not args:
@@ -243,6 +260,10 @@ class Calls:
         return self.symbol(node)
 
     def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        # A keyword we do not model would change the answer (sorted(key=...), max(key=...)):
+        # the value is unknown rather than computed without it.
+        if name != "dict" and set(kwargs) - BUILTIN_KEYWORDS.get(name, set()) or any(a is STAR_UNKNOWN for a in args):
+            return self.symbol(node)
         try:
             if name == "len" and len(args) == 1:
                 if isinstance(args[0], (tuple, list, str, dict)):
@@ -262,6 +283,8 @@ class Calls:
                 return args[0]
             if name in ("min", "max") and args:
                 vals = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
+                if not vals and "default" in kwargs and len(args) == 1:
+                    return kwargs["default"]
                 if vals and all(isinstance(v, (int, float)) for v in vals):
                     return (min if name == "min" else max)(vals)
             if name == "sum" and len(args) == 1 and isinstance(args[0], (list, tuple)):
@@ -271,28 +294,42 @@ class Calls:
                         return self.symbol(node)
                     total = total + v
                 return total
-            if name in ("list", "tuple", "sorted", "reversed"):
+            if name in ("list", "tuple", "sorted", "reversed") and len(args) <= 1:
                 if not args:
                     return [] if name != "tuple" else ()
                 it = self.iterate(args[0])
                 if it is None:
                     return self.symbol(node)
                 if name == "sorted":
-                    it = sorted(it)
+                    reverse = kwargs.get("reverse", False)
+                    if not isinstance(reverse, bool):
+                        return self.symbol(node)
+                    it = sorted(it, reverse=reverse)  # TypeError (values Python cannot order): unknown
                 if name == "reversed":
                     it = list(reversed(it))
                 return tuple(it) if name == "tuple" else it
-            if name == "enumerate" and args:
+            if name == "enumerate" and 1 <= len(args) <= 2 and set(kwargs) <= {"start"}:
                 it = self.iterate(args[0])
-                start = args[1] if len(args) > 1 and isinstance(args[1], int) else 0
-                return None if it is None else [(i + start, x) for i, x in enumerate(it)]
-            if name == "zip" and args:
+                start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+                if it is None or not isinstance(start, (int, Expr)) or isinstance(start, bool):
+                    return self.symbol(node)
+                return [(start + i, x) for i, x in enumerate(it)]
+            if name == "zip" and args and not kwargs.get("strict"):
                 its = [self.iterate(a) for a in args]
                 if any(i is None for i in its):
                     return self.symbol(node)
                 return [tuple(t) for t in zip(*its)]
-            if name == "dict":
-                return dict(kwargs)
+            if name == "dict" and len(args) <= 1:
+                base: dict = {}
+                if args and isinstance(args[0], dict):
+                    base = dict(args[0])
+                elif args:
+                    pairs = self.iterate(args[0])
+                    if pairs is None or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+                        return self.symbol(node)
+                    base = dict(pairs)
+                base.update(kwargs)
+                return base
             if name == "divmod" and len(args) == 2 and all(isinstance(a, int) for a in args) and args[1]:
                 return divmod(args[0], args[1])
             if name == "pow" and len(args) == 2:
@@ -303,6 +340,74 @@ class Calls:
                 return is_layer_instance(args[0].layer, args[1])
         except (TypeError, ValueError, OverflowError):
             pass
+        return self.symbol(node)
+
+    def changed(self, obj: list | dict) -> None:
+        if self.mutated:
+            self.mutated[-1].add(id(obj))
+
+    def list_method(self, obj: list, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """Python's list methods, followed exactly; a change we cannot follow makes the list unknown."""
+        if name in ("index", "count") and len(args) == 1 and not kwargs:
+            try:
+                return getattr(obj, name)(args[0])
+            except ValueError:
+                return self.symbol(node)
+        if name == "copy" and not args:
+            return list(obj)
+        self.changed(obj)
+        done, result = False, None
+        if kwargs or any(a is STAR_UNKNOWN for a in args):
+            pass
+        elif name == "append" and len(args) == 1:
+            obj.append(args[0])
+            done = True
+        elif name == "extend" and len(args) == 1:
+            it = self.iterate(args[0])
+            if it is not None and len(obj) + len(it) <= MAX_SEQUENCE:
+                obj.extend(it)
+                done = True
+        elif name == "insert" and len(args) == 2 and isinstance(args[0], int) and not isinstance(args[0], bool):
+            obj.insert(args[0], args[1])
+            done = True
+        elif name == "pop" and len(args) <= 1 and obj:
+            i = args[0] if args else -1
+            if isinstance(i, int) and not isinstance(i, bool) and -len(obj) <= i < len(obj):
+                result, done = obj.pop(i), True
+        elif name in ("reverse", "clear") and not args:
+            getattr(obj, name)()
+            done = True
+        elif name == "remove" and len(args) == 1 and all(isinstance(v, (int, float, str)) for v in obj + args):
+            if args[0] in obj:
+                obj.remove(args[0])
+                done = True
+        elif name == "sort" and not args and all(isinstance(v, (int, float, str)) for v in obj):
+            try:
+                obj.sort()
+                done = True
+            except TypeError:
+                pass
+        if not done:
+            self.forget({id(obj)}, self.current_frame)
+            return self.symbol(node)
+        return result
+
+    def dict_change(self, obj: dict, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        self.changed(obj)
+        try:
+            if name == "update" and len(args) <= 1 and (not args or isinstance(args[0], dict)):
+                obj.update(*args, **kwargs)
+                return None
+            if name in ("pop", "setdefault") and 1 <= len(args) <= 2 and not kwargs:
+                if name == "pop" and args[0] not in obj and len(args) == 1:
+                    return self.symbol(node)  # KeyError in Python
+                return getattr(obj, name)(*args)
+            if name == "clear" and not args and not kwargs:
+                obj.clear()
+                return None
+        except TypeError:  # an unhashable key
+            pass
+        self.forget({id(obj)}, self.current_frame)
         return self.symbol(node)
 
     def call_math(self, name: str, args: list, node: cst.Call) -> Any:

@@ -89,12 +89,13 @@ class Expressions:
                     k = self.eval(el.key, frame)
                     try:
                         out[k] = self.eval(el.value, frame)
-                    except TypeError:
-                        pass
+                    except TypeError:  # an unhashable key (a symbol's stand-in): the dict is unknown
+                        return self.symbol(node)
                 else:
                     v = self.eval(el.value, frame)
-                    if isinstance(v, dict):
-                        out.update(v)
+                    if not isinstance(v, dict):
+                        return self.symbol(node)
+                    out.update(v)
             return out
         if isinstance(node, cst.Subscript):
             return self.eval_subscript(node, frame)
@@ -133,7 +134,7 @@ class Expressions:
             return self.eval(node.body if t else node.orelse, frame)
         if isinstance(node, cst.Lambda):
             return FunctionVal(node, frame, "<lambda>", "<lambda>")
-        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
             return self.eval_comprehension(node, frame)
         if isinstance(node, cst.NamedExpr):
             v = self.eval(node.value, frame)
@@ -164,8 +165,8 @@ class Expressions:
                 out.append(part.value)
             else:
                 v = self.eval(part.expression, frame)
-                if isinstance(v, (int, float, str)) and part.format_spec is None:
-                    out.append(str(v))
+                if isinstance(v, (int, float, str)) and part.format_spec is None and not part.equal:
+                    out.append({"r": repr, "a": ascii}.get(part.conversion or "s", str)(v))
                 else:
                     return self.symbol(node)
         return "".join(out)
@@ -317,9 +318,14 @@ class Expressions:
         results: list = []
         inner = Frame(frame, frame.globals)
 
+        is_dict = isinstance(node, cst.DictComp)
+
         def run(fors: cst.CompFor | None) -> None:
             if fors is None:
-                results.append(self.eval(node.elt, inner))
+                if is_dict:
+                    results.append((self.eval(node.key, inner), self.eval(node.value, inner)))
+                else:
+                    results.append(self.eval(node.elt, inner))
                 return
             items = self.iterate(self.eval(fors.iter, inner))
             if items is None:
@@ -329,8 +335,10 @@ class Expressions:
                 ok = True
                 for cond in fors.ifs:
                     t = self.truth(self.eval(cond.test, inner))
-                    if t is UNDECIDED or not t:
-                        ok = t is UNDECIDED and False
+                    if t is UNDECIDED:  # which items are kept is unknown
+                        raise StopSignal
+                    if not t:
+                        ok = False
                         break
                 if ok:
                     run(fors.inner_for_in)
@@ -339,6 +347,11 @@ class Expressions:
             run(node.for_in)
         except StopSignal:
             return self.symbol(node)
+        if is_dict:
+            try:
+                return dict(results)
+            except TypeError:
+                return self.symbol(node)
         return results
 
     # -- operators ---------------------------------------------------------

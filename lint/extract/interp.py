@@ -64,6 +64,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.positions = Positions(module, text, tree)
         self.result = FileResult(path)
         self.globals = Frame(None)
+        self.current_frame = self.globals  # the frame of the block being executed
         self.star_modules: list[str] = []
         self.steps = 0
         self.deadline = time.monotonic() + MAX_SECONDS
@@ -175,12 +176,16 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
     # -- statements --------------------------------------------------------
     def exec_block(self, stmts: Any, frame: Frame) -> None:
         executing = self.positions.stack  # spans are computed for the statements on it
-        for stmt in stmts:
-            executing.append(stmt)
-            try:
-                self.exec_stmt(stmt, frame)
-            finally:
-                executing.pop()
+        outer, self.current_frame = self.current_frame, frame
+        try:
+            for stmt in stmts:
+                executing.append(stmt)
+                try:
+                    self.exec_stmt(stmt, frame)
+                finally:
+                    executing.pop()
+        finally:
+            self.current_frame = outer
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
         self.tick()
@@ -253,8 +258,37 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         elif isinstance(small, cst.Global):
             for n in small.names:
                 frame.global_names.add(n.name.value)
+        elif isinstance(small, cst.Nonlocal):
+            for n in small.names:
+                frame.nonlocal_names.add(n.name.value)
         elif isinstance(small, cst.Del):
+            self.exec_del(small.target, frame)
+
+    def exec_del(self, target: cst.BaseExpression, frame: Frame) -> None:
+        """``del lst[i]`` / ``del d[k]`` with a known index or key; any other item delete leaves the container unknown."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self.exec_del(el.value, frame)
+            return
+        if not isinstance(target, cst.Subscript):
+            return  # `del name`: Python would raise on a later use; nothing to follow
+        obj = self.eval(target.value, frame)
+        if not isinstance(obj, (list, dict)):
+            return
+        sl = target.slice[0].slice if len(target.slice) == 1 else None
+        key = self.eval(sl.value, frame) if isinstance(sl, cst.Index) else None
+        if self.mutated:
+            self.mutated[-1].add(id(obj))
+        try:
+            if isinstance(obj, dict) and isinstance(sl, cst.Index) and not isinstance(key, Expr) and key in obj:
+                del obj[key]
+                return
+            if isinstance(obj, list) and isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
+                del obj[key]
+                return
+        except TypeError:
             pass
+        self.forget({id(obj)}, frame)
 
     def exec_import_from(self, small: cst.ImportFrom, frame: Frame) -> None:
         if small.relative or small.module is None:
@@ -404,6 +438,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
             if isinstance(value, ModelVal) and value.model.name is None:
                 value.model.name = target.value
         elif isinstance(target, (cst.Tuple, cst.List)):
+            if self.unpack_starred(target, value, frame):
+                return
             elements = [e.value for e in target.elements]
             items = self.unpack(value, len(elements), target)
             for el, item in zip(elements, items):
@@ -450,6 +486,27 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
                     if id(value) in ids and (not plain_only or is_plain_data(value))]
             for name in hits:
                 scope.vars[name] = Expr.symbol(name)
+
+    def unpack_starred(self, target: cst.Tuple | cst.List, value: Any, frame: Frame) -> bool:
+        """``a, *rest = xs``: bound as Python binds it when xs is known; False when no star."""
+        elements = list(target.elements)
+        stars = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+        if len(stars) != 1:
+            return False
+        i = stars[0]
+        items = self.iterate(value) if not isinstance(value, dict) else None
+        after = len(elements) - i - 1
+        if items is None or len(items) < len(elements) - 1:
+            for e in elements:
+                name = e.value
+                self.bind(name, self.symbol(name), frame)
+            return True
+        for e, item in zip(elements[:i], items[:i]):
+            self.bind(e.value, item, frame)
+        self.bind(elements[i].value, list(items[i:len(items) - after]), frame)
+        for e, item in zip(elements[i + 1:], items[len(items) - after:]):
+            self.bind(e.value, item, frame)
+        return True
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
         if isinstance(value, (tuple, list)) and len(value) == n:

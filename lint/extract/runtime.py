@@ -57,6 +57,7 @@ class Frame:
         self.parent = parent
         self.globals = globals_ or self
         self.global_names: set[str] = set()
+        self.nonlocal_names: set[str] = set()
 
     def lookup(self, name: str) -> Any:
         frame: Frame | None = self
@@ -69,9 +70,22 @@ class Frame:
     def assign(self, name: str, value: Any) -> None:
         if name in self.global_names:
             self.globals.vars[name] = value
-        else:
-            self.vars[name] = value
+            return
+        if name in self.nonlocal_names:
+            frame = self.parent
+            while frame is not None and frame is not self.globals:
+                if name in frame.vars:
+                    frame.vars[name] = value
+                    return
+                frame = frame.parent
+        self.vars[name] = value
 
+
+# Keywords each builtin is followed with; any other makes the call's value unknown.
+BUILTIN_KEYWORDS = {"enumerate": {"start"}, "sorted": {"reverse"}, "min": {"default"}, "max": {"default"},
+                    "zip": {"strict"}, "print": {"sep", "end", "file", "flush"}}
+STAR_UNKNOWN = Expr.symbol("*...")  # stands in the arguments for `*xs` when xs cannot be iterated
+STAR_KWARGS = "**"  # key in a call's keywords: `**cfg` that cannot be followed (value: its source)
 
 BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "list", "tuple", "enumerate",
                  "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow"}
