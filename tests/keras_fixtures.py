@@ -12,6 +12,7 @@ import contextlib
 import io
 import math
 import os
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -53,40 +54,97 @@ def _layer_record(layer: Any) -> dict:
 
 
 @contextlib.contextmanager
-def offline_datasets() -> Any:
-    """keras.datasets loaders that return zeros of the real shapes and dtypes instead of
-    downloading (there is no network here); the shapes are the table tests/test_datasets.py
-    holds to Keras' loaders."""
+def offline_datasets(samples: int | None = None) -> Any:
+    """keras.datasets loaders that return arrays of the real shapes and dtypes instead of
+    downloading (there is no network here): zeros for the features, every class in turn
+    for the labels.  The shapes are the table tests/test_datasets.py holds to Keras'
+    loaders; ``samples`` cuts every split to that many samples (to fit quickly)."""
     import importlib
 
     import numpy as np
     from layerlint.extract.dataset_table import DATASETS
 
+    def cut(shape: tuple) -> tuple:
+        return (min(shape[0], samples), *shape[1:]) if samples else tuple(shape)
+
     def labels(shape: tuple, entry: dict) -> Any:
         # every class occurs, as in the real splits (code may count them with np.unique)
+        shape = cut(shape)
+        if entry["labels"] == "real":
+            return np.full(shape, 20.0)
         n = math.prod(shape)
-        return (np.arange(n) % entry["classes"]).astype(entry["y_dtype"]).reshape(shape)
+        return (np.arange(n) % entry["classes"]).astype(entry.get("y_dtype") or "int64").reshape(shape)
+
+    def features(shape: tuple, entry: dict) -> Any:
+        shape = cut(shape)
+        if entry.get("sequences"):
+            out = np.empty(shape[0], dtype=object)
+            for i in range(shape[0]):
+                out[i] = [1, 2, 3]
+            return out
+        return np.zeros(shape, entry.get("x_dtype") or "float64")
 
     def loader(entry: dict) -> Any:
         def load_data(*args: Any, **kwargs: Any) -> tuple:
-            a = entry["arrays"]
-            return ((np.zeros(a["x_train"], entry["x_dtype"]), labels(a["y_train"], entry)),
-                    (np.zeros(a["x_test"], entry["x_dtype"]), labels(a["y_test"], entry)))
+            if "arrays" in entry:
+                a = entry["arrays"]
+            else:
+                version = kwargs.get("version", "large") if None not in entry["totals"] else None
+                total = entry["totals"][version]
+                n_train = int(total * (1 - kwargs.get("test_split", entry["test_split"])))
+                feat = (entry["features"],) if "features" in entry else ()
+                a = {"x_train": (n_train, *feat), "y_train": (n_train,),
+                     "x_test": (total - n_train, *feat), "y_test": (total - n_train,)}
+            return ((features(a["x_train"], entry), labels(a["y_train"], entry)),
+                    (features(a["x_test"], entry), labels(a["y_test"], entry)))
         return load_data
 
     patched = []
     for name, entry in DATASETS.items():
-        if "arrays" in entry and entry.get("x_dtype"):
-            module = importlib.import_module(f"keras.src.datasets.{name}")
-            public = importlib.import_module(f"keras.datasets.{name}")
-            for mod in (module, public):
-                patched.append((mod, mod.load_data))
-                mod.load_data = loader(entry)
+        module = importlib.import_module(f"keras.src.datasets.{name}")
+        public = importlib.import_module(f"keras.datasets.{name}")
+        for mod in (module, public):
+            patched.append((mod, mod.load_data))
+            mod.load_data = loader(entry)
     try:
         yield
     finally:
         for mod, original in patched:
             mod.load_data = original
+
+
+def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
+    """Run every ok_*/bad_* function of a rule fixture under real Keras, on small arrays
+    of the fixture's shapes, and record whether Keras trains or raises."""
+    import numpy as np
+    import tensorflow as tf
+
+    cwd = os.getcwd()
+    os.chdir(workdir)
+    try:
+        for cls in ("bird", "cat", "dog"):  # the fixtures' images/train/<class>/ directory, tiny RGB images
+            d = Path("images/train") / cls
+            d.mkdir(parents=True, exist_ok=True)
+            for i in range(4):
+                (d / f"{i}.png").write_bytes(tf.io.encode_png(np.zeros((20, 20, 3), "uint8")).numpy())
+        out: dict[str, dict] = {}
+        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(samples=64):
+            namespace = runpy.run_path(str(Path(cwd) / path), run_name="__fixture__")
+            for name, fn in namespace.items():
+                if not (name.startswith(("ok_", "bad_")) and callable(fn)):
+                    continue
+                try:
+                    fn()
+                    out[name] = {"keras": "trains"}
+                except Exception as exc:  # Keras raises many types; the record keeps type and first line
+                    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # Keras bolds parts of its messages
+                    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+                    # Keras wraps layer errors in "Exception encountered when calling ...": keep the cause
+                    first = next((line for line in lines if "shape" in line), lines[0] if lines else "")
+                    out[name] = {"keras": "raises", "error": type(exc).__name__, "message": first[:160]}
+        return out
+    finally:
+        os.chdir(cwd)
 
 
 def record_models(path: str) -> list[dict]:

@@ -25,6 +25,8 @@ class Labels:
     kind: str  # INT | ONE_HOT | MULTI_HOT | REAL
     classes: Any = None  # number of classes: int, Expr, or None when unknown
     origin: str = ""  # the source that made them so, for messages: `to_categorical(y_train, 10)`
+    # Real-valued targets: True when all lie in [0, 1], False when known to lie outside it, else None.
+    within_unit: bool | None = None
 
 
 @dataclass

@@ -111,7 +111,8 @@ class Data:
             if classes is None:
                 return self.symbol(node)  # Keras raises on an unknown label_mode
         kind = entry["labels"]
-        labels = Labels(kind, classes if kind == INT else None, text)
+        # The regression datasets' targets are prices (documented: 10 to 50 k$, 25,000 to 500,000 $).
+        labels = Labels(kind, classes if kind == INT else None, text, within_unit=False if kind == REAL else None)
         if "arrays" in entry:
             a = entry["arrays"]
             shapes = {k: tuple(v) for k, v in a.items()}
@@ -229,7 +230,15 @@ class Data:
             return self.symbol(node)
         dtype = dtype_name(kwargs.get("dtype")) or ("int64" if name == "full" and args and len(args) > 1
                                                       and is_int(args[1]) else "float64")
-        labels = Labels(REAL, None, self.text(node)) if name.startswith("random.") else None
+        within: bool | None = name in ("random.rand", "random.random", "random.random_sample")
+        if name in ("random.randn", "random.normal"):
+            within = False  # unbounded
+        elif name == "random.uniform":
+            lo = kwargs.get("low", args[0] if args else 0.0)
+            hi = kwargs.get("high", args[1] if len(args) > 1 else 1.0)
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                within = 0 <= lo and hi <= 1  # uniform values fill the whole range
+        labels = Labels(REAL, None, self.text(node), within_unit=within) if name.startswith("random.") else None
         return ArrayVal(tuple(shape), dtype, labels, self.text(node))
 
     def train_test_split(self, args: list, kwargs: dict, node: cst.Call) -> Any:
@@ -394,8 +403,9 @@ class Data:
         float_result = op in _FLOAT_OPS or isinstance(other, float)
         dtype = _float_dtype(arr.dtype) if float_result else arr.dtype
         keep = arr.labels is not None and arr.labels.kind == INT and op in ("Add", "Subtract") and is_int(other)
-        labels = Labels(INT, None, text) if keep else (arr.labels if arr.labels is not None and arr.labels.kind == REAL
-                                                       else None)
+        labels = Labels(INT, None, text) if keep else None
+        if arr.labels is not None and arr.labels.kind == REAL:
+            labels = Labels(REAL, None, text)  # still real-valued; its range moved
         return arr.derived(text, dtype=dtype, labels=labels)
 
     # -- datasets and generators -------------------------------------------------
@@ -496,10 +506,18 @@ class Data:
         val = kwargs.get("validation_data")
         if isinstance(val, (tuple, list)) and len(val) >= 2:
             vx, vy = val[0], val[1]
-            call.validation = (vx.spec("validation_data[0]") if isinstance(vx, ArrayVal) else None,
-                               vy.spec("validation_data[1]") if isinstance(vy, ArrayVal) else None,
+            texts = self.validation_texts(node)
+            call.validation = (vx.spec(texts[0]) if isinstance(vx, ArrayVal) else None,
+                               vy.spec(texts[1]) if isinstance(vy, ArrayVal) else None,
                                self.span(node))
         mv.model.training.append(call)
+
+    def validation_texts(self, node: cst.Call) -> tuple[str, str]:
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == "validation_data" and isinstance(a.value, (cst.Tuple, cst.List)) \
+                    and len(a.value.elements) >= 2:
+                return self.text(a.value.elements[0].value), self.text(a.value.elements[1].value)
+        return "validation_data[0]", "validation_data[1]"
 
     def arg_text(self, node: cst.Call, pos: int, key: str | None) -> str:
         for a in node.args:

@@ -1,0 +1,473 @@
+"""LL6xx: the model against the data it is trained on, and two mistakes of the model's
+head that need no data.
+
+The data rules read the training calls the extractor followed (``model.fit(x, y)``,
+``evaluate``, ``predict``, ``train_on_batch``, datasets and generators; see
+engine/data.py) and stay silent whenever a shape, a class count or an encoding is not
+known: they never guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from layerlint.engine.data import INT, ONE_HOT, REAL, DataSpec, TrainingCall
+from layerlint.engine.shapes import ShapedCall, ShapedModel
+from layerlint.engine.symbolic import as_int, shape_str
+from layerlint.rules.base import Context, Finding, Rule, register
+from layerlint.rules.layer_facts import PROBABILITY_ACTIVATIONS, last_dim, layer_activation
+from layerlint.rules.losses import BINARY, CATEGORICAL, PROBABILITY_LOSSES, SPARSE, loss_pairings, parse_loss
+from layerlint.rules.structure import find_head, span_of
+
+DATA = "import numpy as np\nfrom keras import Sequential, Input, layers\n"
+REGRESSION_LOSSES = frozenset({"mse", "mae", "mean_squared_error", "mean_absolute_error", "huber", "log_cosh",
+                               "mean_squared_logarithmic_error", "msle", "logcosh", "huber_loss"})
+NON_PROBABILITY = frozenset({"relu", "relu6", "tanh", "elu", "selu", "softplus", "softsign", "swish", "silu",
+                             "gelu", "leaky_relu", "exponential", "mish", "hard_silu", "hard_swish", "celu", "glu"})
+
+
+def _single_io(model: ShapedModel, ctx: Context) -> bool:
+    m = model.model
+    return ctx.top_level and len(model.input_shapes) == 1 and len(model.outputs) == 1 and m.api != "subclassed"
+
+
+def training_calls(model: ShapedModel, ctx: Context) -> Iterator[TrainingCall]:
+    if _single_io(model, ctx):
+        yield from model.model.training
+
+
+def _dims(shape: Any) -> tuple | None:
+    """A shape whose rank is known (dims may be unknown)."""
+    return tuple(shape) if isinstance(shape, tuple) else None
+
+
+def _conflict(data: tuple, model: tuple) -> bool:
+    """Same rank: some dim known on both sides differs."""
+    return any(as_int(a) is not None and as_int(b) is not None and as_int(a) != as_int(b) for a, b in zip(data, model))
+
+
+def input_mismatch(data: tuple, model: tuple) -> bool:
+    """Whether Keras cannot feed samples of ``data`` to an input of ``model`` (both without the
+    batch axis).  Keras 3's functional call squeezes a trailing axis of 1 from the data, or
+    adds one the input declares, when the ranks differ by one (Functional._adjust_input_rank)."""
+    if len(data) == len(model):
+        return _conflict(data, model)
+    if len(data) == len(model) + 1 and as_int(data[-1]) == 1:
+        return _conflict(data[:-1], model)
+    if len(data) + 1 == len(model) and as_int(model[-1]) == 1:
+        return _conflict(data, model[:-1])
+    return True
+
+
+def _head_units(model: ShapedModel) -> int | None:
+    out = model.outputs[0] if model.outputs else None
+    return last_dim(out) if isinstance(out, tuple) else None
+
+
+def _labels_text(y: DataSpec) -> str:
+    lab = y.labels
+    k = lab.classes
+    if lab.kind == ONE_HOT:
+        return f"one-hot over {k} classes" if as_int(k) is not None else "one-hot"
+    if lab.kind == INT:
+        return f"integer class ids of {k} classes" if as_int(k) is not None else "integer class ids"
+    return "real-valued"
+
+
+def _where(call: TrainingCall, ctx: Context) -> str:
+    return f"`{call.method}()`"
+
+
+def _head(model: ShapedModel, ctx: Context) -> Any:
+    if ctx.flow is None or not ctx.flow.output_calls:
+        return None
+    return find_head(ctx.flow, ctx.flow.output_calls[0])
+
+
+def _loss(model: ShapedModel) -> Any:
+    c = model.model.compile
+    if not c or "loss" not in c or isinstance(c["loss"], (list, tuple, dict)):
+        return None
+    return parse_loss(c["loss"])
+
+
+@register
+class InputShapeMismatch(Rule):
+    code = "LL601"
+    name = "data-input-shape-mismatch"
+    severity = "error"
+    summary = "The data's samples do not have the shape of the model's input"
+    what = """
+Compares the per-sample shape of the data given to `fit`, `evaluate`, `predict` or
+`train_on_batch` (and `validation_data=`) with the model's input shape: the rank and every
+size known on both sides. Keras 3 itself squeezes or adds one trailing axis of size 1
+when the ranks differ by one, so that case is not reported.
+"""
+    why = """
+Keras stops at the first batch (`Invalid input shape ...`, or a kernel whose size
+does not match), after the data was loaded and prepared; when the sizes happen to fit
+a layer (a convolution over larger images), it trains on data the model was not
+designed for.
+"""
+    invalid = (DATA + """
+x = np.zeros((256, 28, 28))
+y = np.random.randint(0, 10, size=(256,))
+model = Sequential([Input((784,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, y)
+""",)
+    valid = (DATA + """
+x = np.zeros((256, 28, 28))
+y = np.random.randint(0, 10, size=(256,))
+model = Sequential([Input((784,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x.reshape(len(x), -1), y)
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        inp = _dims(model.input_shapes[0]) if model.input_shapes else None
+        if inp is None:
+            return
+        expected = inp[1:]
+        for call in training_calls(model, ctx):
+            for x, label in ((call.x, ""), (call.validation[0] if call.validation else None, " in validation_data")):
+                shape = _dims(x.shape) if x is not None and x.shape is not None else None
+                if shape is None or not shape or not input_mismatch(shape[1:], expected):
+                    continue
+                fix = "reshape the data to the input's shape"
+                if len(shape) - 1 + 1 == len(expected) and as_int(expected[-1]) is not None:
+                    fix = f"add the missing last axis: `{x.text}[..., None]`, or declare the input as {shape_str(shape[1:])}"
+                elif len(expected) == 1:
+                    fix = f"flatten the samples: `{x.text}.reshape(len({x.text}), -1)`, or give the model a Flatten layer"
+                msg = (f"{_where(call, ctx)}{label} gets `{x.text}` with samples of shape {shape_str(shape[1:])}, "
+                       f"but the model's input is {shape_str(expected)}")
+                yield Finding(call.span, msg, fix)
+
+
+@register
+class OutputClassMismatch(Rule):
+    code = "LL602"
+    name = "output-class-mismatch"
+    severity = "error"
+    summary = "The output layer's units do not match the number of classes in the labels"
+    what = """
+Compares the model's output units with the labels given to `fit`/`evaluate`: the width of
+one-hot labels (`to_categorical(y, 30)`, `class_mode="categorical"`, `label_mode="categorical"`),
+or the number of classes of integer labels with a sparse cross-entropy.
+"""
+    why = """
+With one-hot labels Keras fails only when `fit` starts (`Arguments target and output
+must have the same shape`); with integer labels beyond the last unit, a sparse
+cross-entropy reads labels that no unit predicts (an error on some backends, silent
+garbage on others).
+"""
+    invalid = (DATA + """
+from keras.utils import to_categorical
+x = np.zeros((256, 20))
+y = to_categorical(np.random.randint(0, 30, size=(256,)), 30)
+model = Sequential([Input((20,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y)
+""",)
+    valid = (DATA + """
+from keras.utils import to_categorical
+x = np.zeros((256, 20))
+y = to_categorical(np.random.randint(0, 30, size=(256,)), 30)
+model = Sequential([Input((20,)), layers.Dense(30, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y)
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        units = _head_units(model)
+        loss = _loss(model)
+        if units is None:
+            return
+        for call in training_calls(model, ctx):
+            y = call.y
+            if y is None or y.labels is None or call.method.startswith("predict"):
+                continue
+            k = as_int(y.labels.classes)
+            if k is None:
+                continue
+            if y.labels.kind == ONE_HOT and k != units:
+                msg = (f"{_where(call, ctx)} gets labels `{y.text}` one-hot over {k} classes, "
+                       f"but the output layer has {units} unit{'s' if units != 1 else ''}")
+                yield Finding(call.span, msg, f"give the output layer {k} units (one per class)")
+            elif y.labels.kind == INT and loss is not None and loss.name in SPARSE and 1 < units < k:
+                msg = (f"{_where(call, ctx)} gets labels `{y.text}` with {k} classes (ids 0..{k - 1}), "
+                       f"but the output layer has {units} units")
+                yield Finding(call.span, msg, f"give the output layer {k} units (one per class)")
+
+
+@register
+class LabelEncodingLossMismatch(Rule):
+    code = "LL603"
+    name = "label-encoding-loss-mismatch"
+    severity = "error"
+    summary = "The labels are encoded differently from what the loss expects"
+    what = """
+Compares how the labels given to `fit`/`evaluate` are encoded with the `compile()` loss
+and the output: one-hot labels with `sparse_categorical_crossentropy`; integer class ids
+with `categorical_crossentropy`; one-hot labels of one class per sample with a sigmoid
+output and `binary_crossentropy` (a multi-label setup); integer labels of more than two
+classes with `binary_crossentropy`.
+"""
+    why = """
+The first two fail when `fit` starts (the label and output shapes disagree). The last
+two train without an error, but against the wrong objective: independent yes/no
+outputs for classes that exclude each other, or class ids 2, 3, ... read as
+probabilities above 1.
+"""
+    invalid = (DATA + """
+from keras.utils import to_categorical
+x = np.zeros((256, 20))
+y = to_categorical(np.random.randint(0, 5, size=(256,)), 5)
+model = Sequential([Input((20,)), layers.Dense(5, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y)
+""", DATA + """
+x = np.zeros((256, 20))
+y = np.random.randint(0, 5, size=(256,))
+model = Sequential([Input((20,)), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y)
+""")
+    valid = (DATA + """
+from keras.utils import to_categorical
+x = np.zeros((256, 20))
+y = to_categorical(np.random.randint(0, 5, size=(256,)), 5)
+model = Sequential([Input((20,)), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y)
+""", DATA + """
+x = np.zeros((256, 20))
+y = np.random.randint(0, 5, size=(256,))
+model = Sequential([Input((20,)), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, y)
+""")
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        loss = _loss(model)
+        head = _head(model, ctx)
+        units = _head_units(model)
+        if loss is None or loss.name not in PROBABILITY_LOSSES or units is None:
+            return
+        for call in training_calls(model, ctx):
+            y = call.y
+            if y is None or y.labels is None or call.method.startswith("predict"):
+                continue
+            kind, k = y.labels.kind, as_int(y.labels.classes)
+            msg = fix = None
+            if kind == ONE_HOT and loss.name in SPARSE:
+                msg = f"`{y.text}` is one-hot but {loss.name} expects integer class ids"
+                fix = "use categorical_crossentropy, or pass the integer labels without to_categorical"
+            elif kind == INT and loss.name in CATEGORICAL and units > 1 and y.shape is not None \
+                    and (len(y.shape) == 1 or as_int(y.shape[-1]) == 1):
+                msg = f"`{y.text}` holds integer class ids but {loss.name} expects one-hot rows"
+                fix = "use sparse_categorical_crossentropy, or one-hot encode the labels with to_categorical"
+            elif kind == ONE_HOT and loss.name in BINARY and head is not None and head.activation == "sigmoid" \
+                    and units > 2 and k == units:
+                msg = (f"`{y.text}` is one-hot (one class per sample) but the output is {units} independent sigmoids "
+                       f"with {loss.name}, a multi-label setup")
+                fix = "use activation=\"softmax\" with categorical_crossentropy"
+            elif kind == INT and loss.name in BINARY and k is not None and k > 2:
+                msg = f"`{y.text}` holds {k} classes but {loss.name} scores a yes/no label in [0, 1]"
+                fix = f"use Dense({k}, activation=\"softmax\") with sparse_categorical_crossentropy"
+            if msg:
+                yield Finding(call.span, f"{_where(call, ctx)}: {msg}", fix)
+
+
+@register
+class RegressionTargetsClassifierOutput(Rule):
+    code = "LL604"
+    name = "regression-target-mismatch"
+    severity = "warning"
+    summary = "Real-valued targets with a probability output or loss, or class ids regressed"
+    what = """
+Finds real-valued targets known to lie outside [0, 1] (`boston_housing`, `california_housing`,
+`np.random.normal`) trained with a softmax or sigmoid output or a cross-entropy loss; and the
+reverse, integer class ids of more than two classes fitted by one linear unit with a
+regression loss (`mse`, `mae`, ...).
+"""
+    why = """
+A sigmoid or softmax cannot output a house price: the model saturates and learns
+nothing useful, and a cross-entropy of targets above 1 is meaningless. Regressing
+class ids treats class 7 as "more" than class 3, which is rarely what the labels mean.
+"""
+    invalid = ("""from keras import Sequential, Input, layers
+from keras.datasets import boston_housing
+(x, y), _ = boston_housing.load_data()
+model = Sequential([Input((13,)), layers.Dense(64, activation="relu"), layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y)
+""",)
+    valid = ("""from keras import Sequential, Input, layers
+from keras.datasets import boston_housing
+(x, y), _ = boston_housing.load_data()
+model = Sequential([Input((13,)), layers.Dense(64, activation="relu"), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y)
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        loss = _loss(model)
+        head = _head(model, ctx)
+        units = _head_units(model)
+        for call in training_calls(model, ctx):
+            y = call.y
+            if y is None or y.labels is None or call.method.startswith("predict"):
+                continue
+            lab = y.labels
+            if lab.kind == REAL and lab.within_unit is False:
+                if head is not None and head.activation in PROBABILITY_ACTIVATIONS:
+                    yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds real-valued targets outside [0, 1], "
+                                             f"but the output layer applies {head.activation}",
+                                  "use a linear output (no activation) for regression")
+                elif loss is not None and loss.name in PROBABILITY_LOSSES:
+                    yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds real-valued targets outside [0, 1], "
+                                             f"but the loss is {loss.name}", "use a regression loss such as mse or mae")
+            elif lab.kind == INT and as_int(lab.classes) is not None and as_int(lab.classes) > 2 and units == 1 \
+                    and loss is not None and loss.name in REGRESSION_LOSSES and head is not None \
+                    and head.activation == "linear":
+                k = as_int(lab.classes)
+                yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds class ids of {k} classes, "
+                                         f"regressed by one linear unit with {loss.name}",
+                              f"use Dense({k}, activation=\"softmax\") with sparse_categorical_crossentropy")
+
+
+@register
+class SampleCountMismatch(Rule):
+    code = "LL605"
+    name = "sample-count-mismatch"
+    severity = "error"
+    summary = "x and y hold different numbers of samples"
+    what = "Finds `fit`/`evaluate`/`train_on_batch` (and `validation_data=`) where `x` and `y` have different lengths."
+    why = """
+Keras refuses the data when the call starts (`Data cardinality is ambiguous`); usually
+a split or a filter was applied to one of the two arrays only.
+"""
+    invalid = (DATA + """
+x = np.zeros((1000, 20))
+y = np.random.randint(0, 2, size=(1000,))
+model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x[:800], y)
+""",)
+    valid = (DATA + """
+x = np.zeros((1000, 20))
+y = np.random.randint(0, 2, size=(1000,))
+model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x[:800], y[:800])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in training_calls(model, ctx):
+            pairs = [(call.x, call.y, "")]
+            if call.validation:
+                pairs.append((call.validation[0], call.validation[1], " in validation_data"))
+            for x, y, where in pairs:
+                if x is None or y is None or x.shape is None or y.shape is None or call.source != "arrays":
+                    continue
+                nx, ny = as_int(x.samples), as_int(y.samples)
+                if nx is not None and ny is not None and nx != ny:
+                    msg = f"{_where(call, ctx)}{where}: `{x.text}` has {nx:,} samples but `{y.text}` has {ny:,}"
+                    yield Finding(call.span, msg, "split or filter x and y together")
+
+
+# -- rules that need no data ------------------------------------------------------------------
+
+_WEIGHT_FAMILIES = {"Dense": "Dense", "Conv1D": "Conv1D", "Conv2D": "Conv2D", "Conv3D": "Conv3D"}
+_BETWEEN = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "ActivityRegularization",
+                      "Identity", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
+
+
+def _linear_weight_layer(call: ShapedCall) -> bool:
+    return call.row.cls in _WEIGHT_FAMILIES and layer_activation(call.row) == "linear"
+
+
+@register
+class LinearStack(Rule):
+    code = "LL606"
+    name = "collapsing-linear-layers"
+    severity = "warning"
+    summary = "Two weight layers with no nonlinearity between them collapse into one"
+    what = """
+Finds a `Dense` (or `Conv1D/2D/3D`) with no activation whose output goes only, through
+nothing but dropout, into another layer of the same kind that is the model's output layer
+or feeds it.
+"""
+    why = """
+Without an activation the two layers compute `W2·(W1·x + b1) + b2`, a single linear map:
+the first layer adds parameters but no expressive power. An activation was almost
+always meant (`activation="relu"`).
+"""
+    invalid = ("""from keras import Sequential, Input, layers
+model = Sequential([Input((20,)), layers.Dense(64), layers.Dense(1, activation="sigmoid")])
+""",)
+    valid = ("""from keras import Sequential, Input, layers
+model = Sequential([Input((20,)), layers.Dense(64, activation="relu"), layers.Dense(1, activation="sigmoid")])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        flow = ctx.flow
+        if flow is None or not ctx.top_level or len(flow.output_calls) != 1:
+            return
+        head = find_head(flow, flow.output_calls[0])
+        if head is None:
+            return
+        for call in flow.calls:
+            if not _linear_weight_layer(call) or flow.is_output(call):
+                continue
+            nxt = call
+            for _ in range(4):
+                consumers = flow.consumers(nxt)
+                if len(consumers) != 1 or len(flow.producers(consumers[0])) != 1:
+                    nxt = None
+                    break
+                nxt = consumers[0]
+                if nxt.row.cls not in _BETWEEN:
+                    break
+            if nxt is None or _WEIGHT_FAMILIES.get(nxt.row.cls) != _WEIGHT_FAMILIES[call.row.cls]:
+                continue
+            if nxt is not head.dense and head.dense not in flow.descendants(nxt):
+                continue
+            msg = (f"{call.row.cls} `{call.row.name}` has no activation and feeds {nxt.row.cls} `{nxt.row.name}` "
+                   f"({ctx.line_ref(span_of(nxt).line)}) directly: together they are one linear map")
+            yield Finding(span_of(call), msg, f"add an activation to `{call.row.name}` (activation=\"relu\"), or remove it")
+
+
+@register
+class NonProbabilityOutputCrossEntropy(Rule):
+    code = "LL607"
+    name = "non-probability-output-crossentropy"
+    severity = "warning"
+    summary = "A cross-entropy loss on an output that is not a probability (relu, tanh, ...)"
+    what = """
+Finds a model trained with a cross-entropy loss that expects probabilities (no
+`from_logits=True`) whose output layer applies `relu`, `tanh`, `elu` or another activation
+that does not produce probabilities. (A linear output is LL401.)
+"""
+    why = """
+The loss clips the outputs into (0, 1): relu outputs of 0 and above 1, or tanh outputs
+below 0, give constant losses and zero gradients, and the model stalls.
+"""
+    invalid = ("""from keras import Sequential, Input, layers
+model = Sequential([Input((20,)), layers.Dense(10, activation="relu")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+""",)
+    valid = ("""from keras import Sequential, Input, layers
+model = Sequential([Input((20,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for p in loss_pairings(model, ctx):
+            if p.head.activation in NON_PROBABILITY and p.loss.from_logits is False:
+                msg = (f"{p.loss.name} expects probabilities but the output layer `{p.head.dense.row.name}` "
+                       f"({ctx.line_ref(span_of(p.head.dense).line)}) applies {p.head.activation}")
+                want = "sigmoid" if p.loss.name in BINARY else "softmax"
+                yield Finding(p.span, msg, f"use activation=\"{want}\" on the output layer")
