@@ -10,6 +10,7 @@ from layerlint.extract.interp import Interpreter
 from layerlint.extract.values import ArrayVal
 
 PRELUDE = """import numpy as np
+import tensorflow as tf
 x = np.zeros((60, 28, 28), dtype="uint8")
 y = np.zeros((60,), dtype="uint8")
 c = np.zeros((50, 32, 32, 3), dtype="uint8")
@@ -29,6 +30,7 @@ CASES = [
     "np.expand_dims(y, 0)",
     "x[..., None]",
     "x[..., np.newaxis]",
+    "x[..., tf.newaxis]",
     "x[:, :, :, np.newaxis]",
     "x[:, None]",
     "x[:10]",

@@ -63,6 +63,7 @@ UNKNOWN = [
     "d = {'a': 1}\nd.update(unknown_d)\nout = d",
     "out = {**unknown_d, 'a': 1}",
     "out = dict(unknown_pairs)",
+    "import math\nout = math.prod([2, 3], start=2)",
     "def f(a, b=2):\n    return b\nout = f(*unknown_args)",
     "def f(a, b=2):\n    return b\nout = f(1, **unknown_kw)",
 ]

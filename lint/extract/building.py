@@ -138,7 +138,8 @@ class Building:
         if data is not NOT_DATA:
             return data
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
-            return self.call_math(q.rsplit(".", 1)[-1], args, node)
+            # math.prod(xs, start=2): a keyword changes the value, and is not modelled
+            return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
         k = classify(q)
         if k is None:
             declared = third_party_key(q)

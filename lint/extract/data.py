@@ -347,7 +347,7 @@ class Data:
             sl = el.slice
             if isinstance(sl, cst.Index):
                 v = self.eval(sl.value, frame)
-                if v is None or isinstance(v, Ref) and v.qualname == "numpy.newaxis":
+                if v is None or isinstance(v, Ref) and v.qualname in ("numpy.newaxis", "tensorflow.newaxis"):
                     parts.append(None)
                 elif v is Ellipsis:
                     parts.append(Ellipsis)

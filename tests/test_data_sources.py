@@ -1,0 +1,95 @@
+"""Datasets and generators: what one batch looks like, against the element_spec real Keras/TF
+gives for the same call (on a directory of tiny images made here)."""
+
+from __future__ import annotations
+
+import os
+
+import libcst as cst
+import numpy as np
+import pytest
+from layerlint.extract.interp import Interpreter
+
+
+def _tf():
+    try:
+        import tensorflow as tf
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("needs TensorFlow")
+    return tf
+
+
+def ours(src: str):
+    interp = Interpreter(cst.parse_module("import numpy as np\nimport tensorflow as tf\n" + src), "t.py")
+    interp.run()
+    return interp.globals.vars["ds"]
+
+
+def spec_shapes(ds) -> tuple:
+    x, y = ds.element_spec if isinstance(ds.element_spec, tuple) else (ds.element_spec, None)
+    return tuple(x.shape.as_list()), None if y is None else tuple(y.shape.as_list())
+
+
+@pytest.fixture(scope="module")
+def image_dir(tmp_path_factory):
+    tf = _tf()
+    root = tmp_path_factory.mktemp("images")
+    for cls in ("a", "b", "c"):
+        (root / cls).mkdir()
+        for i in range(2):
+            (root / cls / f"{i}.png").write_bytes(tf.io.encode_png(np.zeros((9, 7, 3), "uint8")).numpy())
+    return str(root)
+
+
+CALLS = [
+    "image_size=(16, 12)",
+    "image_size=(16, 12), label_mode='categorical', class_names=['a', 'b', 'c']",
+    "image_size=(16, 12), color_mode='grayscale', label_mode='int'",
+    "image_size=(8, 8), color_mode='rgba', label_mode=None",
+    "batch_size=4",
+]
+
+
+@pytest.mark.parametrize("args", CALLS)
+def test_image_dataset_from_directory(args, image_dir):
+    tf = _tf()
+    real = eval(f"tf.keras.utils.image_dataset_from_directory({image_dir!r}, {args}, verbose=False)", {"tf": tf})
+    got = ours(f"ds = tf.keras.utils.image_dataset_from_directory('dir', {args})")
+    x, y = spec_shapes(real)
+    assert got.x.shape == x
+    if y is None:
+        assert got.y is None
+    else:
+        assert got.y.shape == y
+
+
+def test_image_dataset_binary_labels(image_dir, tmp_path):
+    tf = _tf()
+    import shutil
+
+    two = tmp_path / "two"
+    shutil.copytree(image_dir, two)
+    shutil.rmtree(two / "c")
+    real = tf.keras.utils.image_dataset_from_directory(str(two), image_size=(8, 8), label_mode="binary", verbose=False)
+    got = ours("ds = tf.keras.utils.image_dataset_from_directory('d', image_size=(8, 8), label_mode='binary')")
+    assert (got.x.shape, got.y.shape) == spec_shapes(real)
+
+
+@pytest.mark.parametrize("src", [
+    "ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)",
+    "ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10).batch(16).prefetch(2)",
+    "ds = tf.data.Dataset.from_tensor_slices(x).batch(4)",
+])
+def test_from_tensor_slices(src):
+    tf = _tf()
+    env = {"np": np, "tf": tf, "x": np.zeros((40, 28, 28, 1), "float32"), "y": np.zeros((40,), "int64")}
+    exec(src, env)  # the test's own code: TF's answer
+    prelude = "x = np.zeros((40, 28, 28, 1), dtype='float32')\ny = np.zeros((40,), dtype='int64')\n"
+    got = ours(prelude + src)
+    x, y = spec_shapes(env["ds"])
+    assert got.batched
+    assert (None, *got.x.shape[1:]) == x
+    if y is not None:
+        assert (None, *got.y.shape[1:]) == y
