@@ -159,3 +159,11 @@ model = keras.Sequential([keras.Input(shape=(rows, cols, ch)), keras.layers.Flat
 """, "t.py")
     assert fa.models[0].layers[-1].output == (None, 10)
     assert fa.models[0].input_shapes[0] == (None, 32, 32, 3)
+
+
+@pytest.mark.parametrize("src", ["out = np.zeros(shape=(4,) + model_input_shape[1:])", "out = np.zeros(shape)",
+                                 "out = x.reshape(new_shape)", "out = np.random.randint(0, 3, size=dims)"])
+def test_a_symbol_as_a_shape_is_not_one_dim(src):
+    """keras-io's pixelcnn: np.zeros(shape=(batch,) + (model.input_shape)[1:]) is not a rank-1 array."""
+    got = run(PRELUDE + src + "\n").globals.vars["out"]
+    assert not isinstance(got, ArrayVal)

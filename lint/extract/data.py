@@ -214,7 +214,7 @@ class Data:
             if not (is_int(low) and is_dim(high)):
                 return self.symbol(node)
             classes = high - low if low == 0 else None
-            shape = (shape,) if is_dim(shape) else shape
+            shape = (shape,) if is_int(shape) else shape  # a symbol may stand for a whole shape
             if not isinstance(shape, (tuple, list)) or not all(is_dim(d) for d in shape):
                 return self.symbol(node)
             return ArrayVal(tuple(shape), "int64", Labels(INT, classes, self.text(node)), self.text(node))
@@ -224,7 +224,7 @@ class Data:
             shape = kwargs.get("size", args[0] if args else None)
         else:
             shape = kwargs.get("shape", args[0] if args else None)
-        if is_dim(shape):
+        if is_int(shape):  # a symbol may stand for a whole shape: only a number is one dim
             shape = (shape,)
         if not isinstance(shape, (tuple, list)) or not shape or not all(is_dim(d) for d in shape):
             return self.symbol(node)
@@ -297,7 +297,7 @@ class Data:
         if name == "reshape":
             shape = args[0] if len(args) == 1 else tuple(args)
             shape = kwargs.get("newshape", kwargs.get("shape", shape))
-            if is_dim(shape):
+            if is_int(shape):
                 shape = (shape,)
             if not isinstance(shape, (tuple, list)) or not all(is_dim(d) for d in shape):
                 return self.symbol(node)
