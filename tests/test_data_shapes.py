@@ -167,3 +167,19 @@ def test_a_symbol_as_a_shape_is_not_one_dim(src):
     """keras-io's pixelcnn: np.zeros(shape=(batch,) + (model.input_shape)[1:]) is not a rank-1 array."""
     got = run(PRELUDE + src + "\n").globals.vars["out"]
     assert not isinstance(got, ArrayVal)
+
+
+def test_a_fit_in_a_loop_is_one_training_call():
+    from layerlint.analyze import analyze_text
+
+    fa = analyze_text("""import numpy as np
+from keras import Sequential, Input, layers
+x = np.zeros((64, 4))
+y = np.zeros((64,))
+model = Sequential([Input((4,)), layers.Dense(1)])
+for epoch in range(5):
+    model.train_on_batch(x, y)
+model.fit(x, y)
+""", "t.py")
+    calls = fa.models[0].model.training
+    assert [(c.method, c.x.shape, c.y.shape) for c in calls] == [("train_on_batch", (64, 4), (64,)), ("fit", (64, 4), (64,))]

@@ -491,10 +491,13 @@ class Data:
 
     # -- training calls ------------------------------------------------------------
     def record_training(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> None:
+        span = self.span(node)
+        if any(t.span == span for t in mv.model.training):
+            return  # a loop or a function called again: the line is one training call
         xkey, ykey = _XY.get(name, ("x", "y"))
         x = kwargs.get(xkey, args[0] if args else None)
         y = kwargs.get(ykey, args[1] if len(args) > 1 else None) if ykey else None
-        call = TrainingCall(name.replace("_generator", ""), self.span(node))
+        call = TrainingCall(name.replace("_generator", ""), span)
         if isinstance(x, DatasetVal):
             call.source = x.kind
             if x.batched:
