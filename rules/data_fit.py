@@ -386,7 +386,17 @@ _BETWEEN = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoi
 
 
 def _linear_weight_layer(call: ShapedCall) -> bool:
-    return call.row.cls in _WEIGHT_FAMILIES and layer_activation(call.row) == "linear"
+    return call.row.cls in _WEIGHT_FAMILIES and layer_activation(call.row) == "linear" and _pointwise(call)
+
+
+def _pointwise(call: ShapedCall) -> bool:
+    """Dense, or a convolution with a 1x1 kernel: two of them make one layer of the same kind.
+    (Two 3x3 convolutions make one 5x5 convolution, a factorisation designs use on purpose.)"""
+    if call.row.cls == "Dense":
+        return True
+    k = call.row.config.get("kernel_size")
+    k = (k,) if isinstance(k, int) else k
+    return isinstance(k, (tuple, list)) and all(d == 1 for d in k)
 
 
 @register
@@ -396,9 +406,9 @@ class LinearStack(Rule):
     severity = "warning"
     summary = "Two weight layers with no nonlinearity between them collapse into one"
     what = """
-Finds a `Dense` (or `Conv1D/2D/3D`) with no activation whose output goes only, through
-nothing but dropout, into another layer of the same kind that is the model's output layer
-or feeds it.
+Finds a `Dense` (or a `Conv1D/2D/3D` with a 1x1 kernel) with no activation whose output
+goes only, through nothing but dropout, into another layer of the same kind that is the
+model's output layer or feeds it.
 """
     why = """
 Without an activation the two layers compute `W2·(W1·x + b1) + b2`, a single linear map:
@@ -431,7 +441,7 @@ model = Sequential([Input((20,)), layers.Dense(64, activation="relu"), layers.De
                 nxt = consumers[0]
                 if nxt.row.cls not in _BETWEEN:
                     break
-            if nxt is None or _WEIGHT_FAMILIES.get(nxt.row.cls) != _WEIGHT_FAMILIES[call.row.cls]:
+            if nxt is None or _WEIGHT_FAMILIES.get(nxt.row.cls) != _WEIGHT_FAMILIES[call.row.cls] or not _pointwise(nxt):
                 continue
             if nxt is not head.dense and head.dense not in flow.descendants(nxt):
                 continue
