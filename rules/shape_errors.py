@@ -256,3 +256,44 @@ model = Sequential([Input((32, 32, 8)), layers.Conv2D(12, 3, groups=4)])
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in failed_calls(model, ("invalid", "groups")):
             yield Finding(call_span(call), error_text(call))
+
+
+@register
+class TensorFlowFunctionOnKerasTensor(Rule):
+    code = "LL106"
+    name = "tensorflow-function-on-keras-tensor"
+    severity = "error"
+    summary = "A TensorFlow function (`tf.concat`, `tf.nn.relu`, ...) is given a Keras 3 symbolic tensor"
+    what = """
+Finds TensorFlow functions called on the symbolic tensors of a functional model:
+`tf.concat([a, b], -1)`, `tf.reduce_mean(x, axis=1)`, `tf.nn.relu(x)`,
+`tf.image.resize(x, ...)`. Keras 3 raises a ValueError at that line: a
+KerasTensor is a placeholder, not a TensorFlow tensor. (Keras 2 wrapped such
+calls in a `TFOpLambda` layer; Keras 3 does not.)
+"""
+    why = """
+The model cannot be built. Inside a custom layer's `call()` the tensors are
+TensorFlow's own and the same functions are fine; between layers, use the
+`keras.ops` equivalent, which Keras records as an operation of the model.
+"""
+    invalid = ("""
+import keras
+import tensorflow as tf
+inp = keras.Input((8, 16))
+x = keras.layers.Dense(16)(inp)
+x = tf.reduce_mean(x, axis=1)
+model = keras.Model(inp, x)
+""",)
+    valid = ("""
+import keras
+inp = keras.Input((8, 16))
+x = keras.layers.Dense(16)(inp)
+x = keras.ops.mean(x, axis=1)
+model = keras.Model(inp, x)
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("tf-function",)):
+            yield Finding(call_span(call), f"`{call.row.cls}` is given a Keras tensor: Keras 3 refuses it when "
+                          "the model is built", "use the keras.ops function of the same name (or a layer) between "
+                          "layers; TensorFlow functions belong inside a custom layer's call()")

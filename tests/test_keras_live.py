@@ -14,6 +14,12 @@ import pytest
 
 from fixtures.regen import fixture_files
 from tests.layer_cases import case_id, families, family_cases, load_truth
+from tests.op_cases import case_id as op_case_id
+from tests.op_cases import families as op_families
+from tests.op_cases import family_cases as op_family_cases
+from tests.op_cases import load_truth as load_op_truth
+from tests.op_cases import program as op_program
+from tests.op_cases import variants as op_variants
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +65,18 @@ def test_fixture_truth_is_live_keras(keras, path, monkeypatch) -> None:
     stored = json.loads(path.with_suffix(".keras.json").read_text())
     live = json.loads(dump_records(record_models(path.relative_to(ROOT).as_posix())))
     assert live == stored
+
+
+@pytest.mark.parametrize("family", op_families())
+def test_op_table_truth_is_live_keras(keras, family: str) -> None:
+    from tests.op_truth import keras_rows
+
+    stored = load_op_truth()
+    diffs = []
+    for case in op_family_cases(family):
+        for where in op_variants(case):
+            key = op_case_id(case, where)
+            live = _comparable(keras_rows(op_program(case, where)))
+            if _comparable(stored.get(key, {"error": "missing"})) != live:
+                diffs.append(f"{key}: stored {stored.get(key)} live {live}")
+    assert not diffs, "\n".join(diffs)

@@ -190,7 +190,7 @@ class _Binder:
     def layer(self, ld: LayerDef) -> LayerDef:
         return self._once(ld, lambda: LayerDef(
             ld.cls, self.value(ld.args), self.value(ld.kwargs), ld.span, ld.known, ld.opaque_reason,
-            self.model(ld.submodel) if ld.submodel is not None else None, recorded=ld.recorded))
+            self.model(ld.submodel) if ld.submodel is not None else None, recorded=ld.recorded, op=ld.op, op_error=ld.op_error))
 
     def input(self, inp: InputDef) -> InputDef:
         return self._once(inp, lambda: InputDef(self.value(inp.shape), inp.span, self.value(inp.batch_size), inp.name, inp.dtype))
@@ -424,6 +424,11 @@ class _Comparer:
                 self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(theirs))
             return
         outs = self._keras_outputs(row)
+        if isinstance(row.source, LayerDef) and row.source.op is not None:
+            # An operation: its output, and no weights on either side.
+            if outs and _flat_shapes(row.output) != outs[-1]:
+                self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(outs[-1]))
+            return
         if self.sm.model.api == "functional" and len(row.calls) > 1:
             # A shared layer: every call Keras made, matched by node.
             calls = sorted((c for c in row.calls if c.node is not None), key=lambda c: c.node.created)

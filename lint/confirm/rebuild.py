@@ -247,6 +247,9 @@ class Rebuilder:
         if id(node) in self.pending:
             raise NotConfirmable(f"`{node.layer.cls}` at {self.line_ref(node.span.line)} depends on its own output")
         self.pending.add(id(node))
+        if node.layer.op is not None:
+            self.build.node_outputs[id(node)] = self._op(node.layer)
+            return
         layer = self._layer(node.layer)
         args = [self._tensor(t) for t in node.inputs]
         kwargs = {k: self._call_value(v) for k, v in node.call_kwargs.items()}
@@ -255,6 +258,65 @@ class Rebuilder:
         except Exception as e:
             raise _Refused(node.layer, e) from e
         self.build.node_outputs[id(node)] = out
+
+    def _op(self, ld: LayerDef) -> Any:
+        """A Keras operation, called as the user's code called it, on the rebuilt tensors."""
+        fn = self._op_function(ld)
+        args = [self._op_value(a) for a in ld.args]
+        kwargs = {k: self._op_value(v) for k, v in ld.kwargs.items()}
+        try:
+            out = fn(*args, **kwargs)
+        except Exception as e:
+            raise _Refused(ld, e) from e
+        history = getattr(out if not isinstance(out, (list, tuple)) else out[0], "_keras_history", None)
+        if history is not None:
+            self.build.layer_of[id(ld)] = history[0]
+        return out
+
+    def _op_function(self, ld: LayerDef) -> Any:
+        """The function behind an op row: a keras.ops / keras.activations function from the op
+        table, or for a TensorFlow call the TensorFlow function of the table (which Keras 3 refuses)."""
+        from layerlint.engine.ops import lookup_op
+
+        path = ld.op or ""
+        if lookup_op(path) is None and not path.startswith("ops.get_item"):
+            raise NotConfirmable(f"`{path}` is not in layerlint's op table")
+        if path.startswith("tf."):
+            try:
+                import tensorflow as tf
+            except ImportError as e:
+                raise NotConfirmable("TensorFlow is not installed") from e
+            obj = tf
+            parts = path[3:].split(".")
+        else:
+            obj = self.keras
+            parts = path.split(".")
+        for part in parts:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                raise NotConfirmable(f"this Keras has no `{path}`")
+        return obj
+
+    def _op_value(self, v: Any) -> Any:
+        if isinstance(v, Tensor):
+            return self._tensor(v)
+        if isinstance(v, slice):
+            return slice(self._op_value(v.start), self._op_value(v.stop), self._op_value(v.step))
+        if v is Ellipsis:
+            return v
+        if isinstance(v, list):
+            return [self._op_value(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(self._op_value(x) for x in v)
+        if isinstance(v, dict):
+            return {k: self._op_value(x) for k, x in v.items()}
+        if isinstance(v, Ref) and v.qualname.startswith("tensorflow.") and v.qualname.count(".") == 1:
+            import tensorflow as tf  # a dtype such as tf.int32
+
+            dtype = getattr(tf, v.qualname.split(".")[1], None)
+            if isinstance(dtype, tf.DType):
+                return dtype
+        return self._value(v)
 
     def _tensor(self, t: Tensor) -> Any:
         p = t.producer

@@ -145,7 +145,7 @@ def _holds_tensor(v: Any) -> bool:
 
 def _filled_in(n: Node, out_masks: dict[int, Any]) -> dict[str, Any]:
     """Keras fills in `mask` for a layer taking one, called with a single tensor argument."""
-    takes_mask = n.layer.cls in _TAKES_MASK or n.layer.submodel is not None
+    takes_mask = n.layer.op is None and (n.layer.cls in _TAKES_MASK or n.layer.submodel is not None)
     if not takes_mask or "mask" in n.call_kwargs or not n.inputs:
         return {}
     if _positional_count(n) + len(_tensor_kwargs(n)) != 1:
@@ -171,6 +171,8 @@ def _output_mask(n: Node, previous: Any) -> Any:
     """What Keras' compute_mask attaches to the call's output(s)."""
     ld = n.layer
     cls = ld.cls
+    if ld.op is not None:  # Keras operations attach no mask
+        return None
     if cls == "Masking":
         return _op("any", _op("not_equal", n.inputs[0])) if n.inputs else None
     if cls == "Embedding":

@@ -44,6 +44,10 @@ class LayerDef:
     traced_inputs: list | None = None
     # A layer of a keras.applications backbone (or of preprocess_input): shaped from the table.
     recorded: RecordedLayer | None = None
+    # A Keras operation rather than a layer (``x + y``, ``keras.ops.mean(x)``): its path in the
+    # op table (lint/engine/ops), with args/kwargs holding the Tensors it reads in place.
+    op: str | None = None
+    op_error: str | None = None  # why Keras refuses the call outright (a TensorFlow function on a Keras tensor)
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property

@@ -22,6 +22,7 @@ from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysab
 from layerlint.engine.layers.ops import ALREADY_BUILT
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
 
 MAX_NESTING = 8
@@ -77,7 +78,7 @@ class ShapedLayer:
     @functools.cached_property
     def config(self) -> dict:
         # Rules read it many times per layer; the source arguments never change after extraction.
-        if isinstance(self.source, LayerDef):
+        if isinstance(self.source, LayerDef) and self.source.op is None:
             spec = lookup(self.source.cls) if self.source.recorded is None else None
             if spec is not None:
                 try:
@@ -230,7 +231,7 @@ class Engine:
         return (None,) + symbolic_shape(Expr.symbol("input_shape"), rank), "the input shape is not given"
 
     def _rank_hint(self, layer: LayerDef | None) -> int | None:
-        if layer is None or layer.submodel is not None:
+        if layer is None or layer.submodel is not None or layer.op is not None:
             return None
         spec = lookup(layer.cls)
         if spec is None:
@@ -404,6 +405,10 @@ class Engine:
         call = ShapedCall(row, node, inputs or [], None)
         row.calls.append(call)
         first_call = len(row.calls) == 1
+        if ld.op_error is not None:
+            call.error = row.error = ShapeError("tf-function", ld.op_error)
+            row.status = "error"
+            return call
         if not ld.known and ld.submodel is None:
             row.status, row.reason = "opaque", ld.opaque_reason
             return call
@@ -414,6 +419,8 @@ class Engine:
             if ld.submodel is not None and first_call:
                 self._nested(row, ld, None)
             return call
+        if ld.op is not None:
+            return self._apply_op(row, ld, call, node)
         if ld.custom_class is not None and ld.traced_inputs is not None:
             given = [tuple(s) if isinstance(s, list) else s for s in inputs]
             if given != ld.traced_inputs:
@@ -467,6 +474,31 @@ class Engine:
             row.weights, row.notes, row.facts = weights, built.notes, built.facts
         return call
 
+    def _apply_op(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, node: Node | None) -> ShapedCall:
+        """A Keras operation: its table rule on the shapes of the tensors it reads; no weights."""
+        try:
+            args = substitute(self._resolve(ld.args), lambda t: self._tensor_shape(t, node))
+            kwargs = substitute(self._resolve(ld.kwargs), lambda t: self._tensor_shape(t, node))
+            out = apply_op(ld.op, args, kwargs)
+        except LookupError:
+            row.status, row.reason = "unknown", "input unknown"
+            return call
+        except ShapeError as e:
+            call.error = e
+            if row.error is None:
+                row.status, row.error = "error", e
+            return call
+        except Unanalysable as e:
+            if row.status == "ok":
+                row.status, row.reason = "unknown", str(e)
+            return call
+        except (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError) as e:
+            if row.status == "ok":
+                row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
+            return call
+        call.output = row.output = out
+        return call
+
     def _resolve(self, v: Any) -> Any:
         """Replace x.shape[i] symbols by the now-known dims of x."""
         if isinstance(v, Expr):
@@ -485,6 +517,8 @@ class Engine:
             return tuple(self._resolve(x) for x in v)
         if isinstance(v, list):
             return [self._resolve(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self._resolve(x) for k, x in v.items()}
         return v
 
     def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None) -> Any:

@@ -27,7 +27,6 @@ from layerlint.extract.values import (
     Ref,
     ShapeVal,
     TensorVal,
-    WeightVal,
 )
 
 
@@ -140,6 +139,9 @@ class Building:
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
             # math.prod(xs, start=2): a keyword changes the value, and is not modelled
             return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
+        applied = self.call_tensor_function(q, args, kwargs, node)
+        if applied is not None:
+            return applied
         k = classify(q)
         if k is None:
             declared = third_party_key(q)
@@ -277,27 +279,6 @@ class Building:
             m.layers.append(LayerDef(label, (), {}, span, known=False,
                                      opaque_reason=f"`{label}` is not a layer layerlint can follow"))
 
-    def tensor_arithmetic(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
-        """``x + y`` inside a custom layer's call(): Keras records an op broadcasting like
-        the merge layers; a number operand leaves the tensor's shape.  None: not followed."""
-        if op not in ("Add", "Subtract", "Multiply", "Divide", "Power", "FloorDivide", "Modulo"):
-            return None
-        if isinstance(a, TensorVal) and isinstance(b, TensorVal):
-            cls = op if op in ("Add", "Subtract") else "Multiply"  # the same shape rule
-            return self.make_node(LayerDef(cls, (), {}, self.span(node)), [a.tensor, b.tensor], {}, node, list_input=True)
-        tensor, other = (a, b) if isinstance(a, TensorVal) else (b, a)
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
-            return tensor
-        if isinstance(other, WeightVal) and self.broadcasts_into(other.shape, tensor):
-            return tensor
-        return None
-
-    def broadcasts_into(self, shape: tuple, tensor: TensorVal) -> bool:
-        """A weight of ``shape`` broadcasts against the tensor without changing its shape."""
-        full = self.known_shape(tensor.tensor)
-        if full is None or len(shape) > len(full):
-            return False
-        return all(w == 1 or (d is not None and w == d) for w, d in zip(reversed(shape), reversed(full)))
 
     def model_as_layer(self, mv: ModelVal) -> LayerDef:
         if mv.as_layer is None:

@@ -276,6 +276,8 @@ class Calls:
                     r = range(*args)
                     return list(r) if len(r) <= MAX_LOOP else self.symbol(node)
                 return self.symbol(node)
+            if name == "abs" and len(args) == 1 and isinstance(args[0], TensorVal):
+                return self.make_op("ops.absolute", "Absolute", (args[0],), {}, node)
             if name in ("int", "float", "round", "abs", "str", "bool") and len(args) == 1 and isinstance(args[0], (int, float, str, bool)):
                 if name == "str" or not isinstance(args[0], str):
                     return {"int": int, "float": float, "round": round, "abs": abs, "str": str, "bool": bool}[name](args[0])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, InputDef, Node, Span, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.ops.base import Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.building import same_dim
 from layerlint.extract.compare import AutoName, compare
@@ -19,6 +20,7 @@ from layerlint.extract.runtime import (
     StopSignal,
     bounded,
 )
+from layerlint.extract.tensor_ops import MULTI_OUTPUT_OPS
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
@@ -36,6 +38,7 @@ from layerlint.extract.values import (
     ShapeVal,
     SuperVal,
     TensorVal,
+    WeightVal,
 )
 
 
@@ -109,6 +112,9 @@ class Expressions:
             if op == "Not":
                 t = self.truth(v)
                 return UNDECIDED if t is UNDECIDED else (not t)
+            if isinstance(v, TensorVal):
+                out = self.tensor_unary(op, v, node)
+                return out if out is not None else self.unfollowed_tensor(node, [v])
             if isinstance(v, (int, float, Expr)) and not isinstance(v, bool) or isinstance(v, bool):
                 if op == "Minus":
                     return -v
@@ -240,6 +246,8 @@ class Expressions:
         obj = self.eval(node.value, frame)
         if isinstance(obj, ArrayVal):
             return self.array_subscript(obj, node, frame)
+        if isinstance(obj, TensorVal):
+            return self.tensor_subscript(obj, node, frame)
         if len(node.slice) != 1:
             return self.symbol(node)
         sl = node.slice[0].slice
@@ -247,8 +255,6 @@ class Expressions:
             idx = self.eval(sl.value, frame)
             if isinstance(obj, ShapeVal) and isinstance(idx, int):
                 return self.shape_dim(obj, idx, self.text(node))
-            if isinstance(obj, TensorVal) and isinstance(idx, int) and obj.tensor.index is None:
-                return TensorVal(Tensor(obj.tensor.producer, idx))
             if isinstance(obj, (tuple, list, str)) and isinstance(idx, int) and not isinstance(idx, bool):
                 if -len(obj) <= idx < len(obj):
                     return obj[idx]
@@ -306,6 +312,10 @@ class Expressions:
         for target in node.comparisons:
             right = self.eval(target.comparator, frame)
             op = type(target.operator).__name__
+            if isinstance(left, TensorVal) or isinstance(right, TensorVal):
+                if len(node.comparisons) > 1:
+                    return UNDECIDED  # Python asks the truth of a tensor between the two comparisons
+                return self.tensor_compare(op, left, right, node)
             r = compare(op, left, right)
             if r is UNDECIDED:
                 return UNDECIDED
@@ -354,16 +364,84 @@ class Expressions:
                 return self.symbol(node)
         return results
 
+    def tensor_subscript(self, obj: TensorVal, node: cst.Subscript, frame: Frame) -> Any:
+        """``x[...]``: an output of a layer returning several tensors, or Keras' get_item on a tensor."""
+        parts: list = []
+        for el in node.slice:
+            sl = el.slice
+            if isinstance(sl, cst.Index):
+                parts.append(self.eval(sl.value, frame))
+            else:
+                parts.append(slice(*(None if p is None else self.eval(p, frame) for p in (sl.lower, sl.upper, sl.step))))
+        key = parts[0] if len(parts) == 1 and not isinstance(node.slice[0].comma, cst.Comma) else tuple(parts)
+        if isinstance(key, int) and not isinstance(key, bool) and obj.tensor.index is None:
+            out = self.probe_output(obj.tensor)
+            p = obj.tensor.producer
+            many = isinstance(out, list) or out is None and isinstance(p, Node) and (
+                p.layer.op is None or p.layer.op in MULTI_OUTPUT_OPS)
+            if many:  # a layer's list of outputs: Python indexes the list
+                return TensorVal(Tensor(p, key))
+        return self.tensor_item(obj, key, node)
+
+    def tensor_binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        operands = [self.operand(v, node, i) for i, v in enumerate((a, b))]
+        out = self.tensor_operator(op, operands[0], operands[1], node)
+        if out is None:
+            return self.unfollowed_tensor(node, [v for v in (a, b) if isinstance(v, TensorVal)])
+        return out
+
+    def tensor_compare(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        if op in ("Equal", "NotEqual", "Is", "IsNot"):
+            # KerasTensor keeps Python's identity comparison: no op, a plain bool.
+            same = isinstance(a, TensorVal) and isinstance(b, TensorVal) and a.tensor.producer is b.tensor.producer \
+                and a.tensor.index == b.tensor.index
+            return same if op in ("Equal", "Is") else not same
+        if op in ("In", "NotIn"):
+            return UNDECIDED
+        operands = [self.operand(v, node, i) for i, v in enumerate((a, b))]
+        out = self.tensor_comparison(op, operands[0], operands[1], node)
+        return out if out is not None else self.unfollowed_tensor(node, [v for v in (a, b) if isinstance(v, TensorVal)])
+
+    def operand(self, v: Any, node: cst.CSTNode, side: int) -> Any:
+        """An operand as the op table reads it: tensors and numbers as they are; anything
+        else by its source text, so a row we cannot shape names it."""
+        if isinstance(v, (TensorVal, WeightVal, int, float)) and not isinstance(v, Expr):
+            return v
+        if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
+            return v
+        part = None
+        if isinstance(node, (cst.BinaryOperation, cst.Comparison)):
+            part = node.left if side == 0 else (node.right if isinstance(node, cst.BinaryOperation)
+                                                 else node.comparisons[0].comparator)
+        elif isinstance(node, cst.AugAssign):
+            part = node.target if side == 0 else node.value
+        return Unfollowed(self.text(part) if part is not None else self.text(node))
+
+    def unfollowed_tensor(self, node: cst.CSTNode, tensors: list) -> Any:
+        """A tensor expression we do not follow: an opaque row carrying its inputs on, never a symbol."""
+        text = self.text(node)
+        layer = LayerDef(text if len(text) <= 40 else text[:37] + "...", (), {}, self.span(node), known=False,
+                         opaque_reason=f"`{text}` is not followed")
+        return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
+
+    def probe_output(self, tensor: Tensor) -> Any:
+        """What the graph built so far gives ``tensor``: a shape, a list of shapes, or None."""
+        from layerlint.engine.shapes import shape_model
+
+        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
+        try:
+            return shape_model(probe).outputs[0]
+        except Exception:
+            return None
+
     # -- operators ---------------------------------------------------------
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         result = self._binop(op, a, b, node)
         return result if bounded(result) is not None else self.symbol(node)
 
     def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
-        if self.tracing and (isinstance(a, TensorVal) or isinstance(b, TensorVal)):
-            out = self.tensor_arithmetic(op, a, b, node)
-            if out is not None:
-                return out
+        if isinstance(a, TensorVal) or isinstance(b, TensorVal):
+            return self.tensor_binop(op, a, b, node)
         if isinstance(a, ArrayVal) or isinstance(b, ArrayVal):
             return self.array_binop(op, a, b, node)
         num = (int, float, Expr)

@@ -46,6 +46,7 @@ from layerlint.extract.runtime import (
     dotted,
     is_plain_data,
 )
+from layerlint.extract.tensor_ops import TensorOps
 from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
@@ -57,7 +58,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data):
+class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self.path = path

@@ -1,0 +1,59 @@
+"""Apply one op of the table to the shapes of the tensors it reads: argument
+binding as Python binds them to the Keras function, then the op's rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.model import Tensor
+from layerlint.engine.ops import OpSpec, lookup_op
+from layerlint.engine.ops.base import TensorArg
+
+# Keywords every TensorFlow function takes that do not change a shape.
+_TF_IGNORED = frozenset({"name"})
+
+
+def bind_op(spec: OpSpec, args: tuple, kwargs: dict) -> dict:
+    if len(args) > len(spec.params):
+        raise Unanalysable(f"{len(args)} positional arguments are more than the table's {len(spec.params)}")
+    values = dict(spec.defaults)
+    values.update(zip(spec.params, args))
+    for key, v in kwargs.items():
+        if spec.tf and key in _TF_IGNORED:
+            continue
+        name = spec.renames.get(key, key)
+        if name not in spec.params:
+            raise Unanalysable(f"argument `{key}=` is not followed")
+        if name in spec.params[: len(args)]:
+            raise ShapeError("invalid", f"got multiple values for argument '{key}'")
+        values[name] = v
+    missing = [p for p in spec.params if p not in values]
+    if missing:
+        raise ShapeError("invalid", f"missing required argument '{missing[0]}'")
+    return values
+
+
+def substitute(v: Any, shape_of: Callable[[Tensor], Any]) -> Any:
+    """The op's arguments with each Tensor replaced by its shape (None: not known)."""
+    if isinstance(v, Tensor):
+        shape = shape_of(v)
+        if not isinstance(shape, tuple):
+            raise LookupError
+        return TensorArg(shape)
+    if isinstance(v, list):
+        return [substitute(x, shape_of) for x in v]
+    if isinstance(v, tuple):
+        return tuple(substitute(x, shape_of) for x in v)
+    if isinstance(v, slice):
+        return slice(substitute(v.start, shape_of), substitute(v.stop, shape_of), substitute(v.step, shape_of))
+    return v
+
+
+def apply_op(path: str, args: tuple, kwargs: dict) -> Any:
+    """The output shape (or list of shapes) of op ``path`` on already substituted arguments."""
+    spec = lookup_op(path)
+    if spec is None:
+        raise Unanalysable(f"`{path}` is not in the op table")
+    return spec.rule(bind_op(spec, args, kwargs))

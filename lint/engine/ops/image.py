@@ -1,0 +1,72 @@
+"""Image ops: resize and extract_patches, channels last unless told otherwise."""
+
+from __future__ import annotations
+
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.ops import op
+from layerlint.engine.ops.base import dim_value, int_tuple, tensor_shape
+from layerlint.engine.symbolic import as_int
+
+
+def _size(v: object) -> tuple:
+    size = int_tuple(v, "size")
+    if len(size) != 2:
+        raise ShapeError("invalid", f"Expected `size` to be a tuple of 2 integers. Received: size={size}")
+    return tuple(dim_value(d, "size") for d in size)
+
+
+@op("resize", "Resize", "images", "size", "interpolation", "antialias", "crop_to_aspect_ratio", "pad_to_aspect_ratio",
+    "fill_mode", "fill_value", "data_format", paths=("ops.image.resize",), interpolation="bilinear",
+    antialias=False, crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+    data_format=None,
+    tf=(("image.resize", ("images", "size", "method=interpolation"), None),
+        ("image.resize_with_pad", ("images", "target_height", "target_width"), None)))
+def resize(a: dict) -> tuple:
+    shape = tensor_shape(a["images"], "images")
+    if "target_height" in a:
+        size = (dim_value(a["target_height"], "target_height"), dim_value(a["target_width"], "target_width"))
+    else:
+        size = _size(a["size"])
+    fmt = a.get("data_format") or "channels_last"
+    if len(shape) not in (3, 4):
+        raise ShapeError("invalid", "Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). "
+                         f"Received input with shape: images.shape={shape}")
+    if fmt == "channels_first":
+        return shape[:-2] + size
+    return shape[:-3] + size + shape[-1:]
+
+
+@op("extract_patches", "ExtractPatches", "images", "size", "strides", "dilation_rate", "padding", "data_format",
+    paths=("ops.image.extract_patches",), strides=None, dilation_rate=1, padding="valid", data_format=None)
+def extract_patches(a: dict) -> tuple:
+    shape = tensor_shape(a["images"], "images")
+    size = a["size"]
+    size = (size, size) if isinstance(size, int) and not isinstance(size, bool) else int_tuple(size, "size")
+    strides = a["strides"] if a["strides"] is not None else size
+    strides = (strides, strides) if isinstance(strides, int) else int_tuple(strides, "strides")
+    if a["dilation_rate"] != 1 or (a["data_format"] or "channels_last") != "channels_last" or len(shape) != 4:
+        raise Unanalysable("extract_patches with dilation, channels_first or unbatched images is not followed")
+    padding = str(a["padding"]).lower()
+    out = []
+    for length, k, s in zip(shape[1:3], size, strides):
+        if length is None:
+            out.append(None)
+        elif padding == "same":
+            out.append((length - 1) // s + 1)
+        else:
+            out.append((length - k) // s + 1)
+    channels = shape[3]
+    depth = None if channels is None else size[0] * size[1] * channels
+    if as_int(depth) is None and depth is not None:
+        depth = size[0] * size[1] * channels
+    return (shape[0], *out, depth)
+
+
+@op("depth_to_space", "", "x", "block_size", paths=(), tf=(("nn.depth_to_space", ("input=x", "block_size"), None),))
+def depth_to_space(a: dict) -> tuple:
+    shape = tensor_shape(a["x"])
+    b = dim_value(a["block_size"], "block_size")
+    if len(shape) != 4:
+        raise ShapeError("invalid", "depth_to_space needs a 4-D tensor")
+    n, h, w, c = shape
+    return (n, None if h is None else h * b, None if w is None else w * b, None if c is None else c // (b * b))

@@ -1,0 +1,161 @@
+"""Operations on Keras tensors between layer calls, as Keras 3 records them.
+
+``x + y``, ``x[:, 0]``, ``-x``, ``x > 0``, ``keras.ops.mean(x)`` and
+``keras.activations.swish(x)`` on a symbolic tensor each add an Operation to
+the functional graph (a row of ``model.summary()`` with no weights).  A
+TensorFlow function given a Keras tensor is refused by Keras 3; inside a
+custom layer's traced ``call()`` the tensors are TensorFlow's own, so there
+the same table shapes TensorFlow's result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from layerlint.engine.model import LayerDef, Tensor
+from layerlint.engine.ops import TABLE, lookup_op
+from layerlint.engine.ops.base import ConstTensor
+from layerlint.extract.keras_names import keras_path
+from layerlint.extract.runtime import flatten
+from layerlint.extract.values import ShapeVal, TensorVal, WeightVal
+
+# Python operators and the keras.ops function KerasTensor's dunder method calls.
+OPERATORS = {
+    "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
+    "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
+    "BitAnd": "logical_and", "BitOr": "logical_or",
+}
+COMPARISONS = {"LessThan": "less", "LessThanEqual": "less_equal", "GreaterThan": "greater",
+               "GreaterThanEqual": "greater_equal"}
+UNARY = {"Minus": "negative", "BitInvert": "logical_not"}
+
+# TensorFlow namespaces whose functions convert their arguments to TensorFlow tensors.
+_TF_CONVERTING = frozenset({"", "math", "nn", "image", "linalg", "signal", "strings", "random", "sparse", "bitwise",
+                            "experimental.numpy"})
+
+# Ops returning a list of tensors: ``x[0]`` on their result indexes the list.
+MULTI_OUTPUT_OPS = frozenset(path for path, spec in TABLE.items()
+                             if spec.key in ("split", "tf_split", "unstack", "top_k", "moments"))
+
+KERAS_TENSOR_REFUSED = ("Keras 3 refuses a Keras tensor as input to a TensorFlow function (ValueError); "
+                        "use the keras.ops equivalent or a layer")
+
+
+def _op_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, bool)
+
+
+def to_refs(v: Any) -> Any:
+    """An op's argument with Keras tensors as graph Tensors (kept in place)."""
+    if isinstance(v, TensorVal):
+        return v.tensor
+    if isinstance(v, WeightVal) and isinstance(v.shape, tuple):
+        return ConstTensor(v.shape, v.name)  # a custom layer's variable: data of a known shape
+    if isinstance(v, list):
+        return [to_refs(x) for x in v]
+    if isinstance(v, tuple):
+        return tuple(to_refs(x) for x in v)
+    if isinstance(v, slice):
+        return slice(to_refs(v.start), to_refs(v.stop), to_refs(v.step))
+    return v
+
+
+def op_path(qualname: str) -> str | None:
+    """The table path of a Keras function (``ops.mean``) or a TensorFlow one (``tf.reduce_mean``)."""
+    path = keras_path(qualname)
+    if path is not None:
+        return path
+    if qualname.startswith("tensorflow."):
+        return "tf." + qualname[len("tensorflow."):]
+    return None
+
+
+class TensorOps:
+    """The Interpreter's tensor operations (a mixin: state lives on the Interpreter)."""
+
+    def tensors_in(self, values: list) -> list[TensorVal]:
+        out = []
+        for v in flatten(values):
+            if isinstance(v, TensorVal):
+                out.append(v)
+            elif isinstance(v, slice):
+                out.extend(x for x in (v.start, v.stop, v.step) if isinstance(x, TensorVal))
+        return out
+
+    def make_op(self, path: str, cls: str, args: tuple, kwargs: dict, node: cst.CSTNode, error: str | None = None) -> Any:
+        """Record one op application reading the tensors among its arguments."""
+        tensors = self.tensors_in([list(args), kwargs])
+        ld = LayerDef(cls, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()}, self.span(node),
+                      op=path, op_error=error)
+        inputs = [t.tensor for t in tensors]
+        out = self.make_node(ld, inputs, {}, node, list_input=False)
+        count = self.op_output_count(path, args, kwargs)
+        if count is not None:
+            return [TensorVal(Tensor(out.tensor.producer, i)) for i in range(count)]
+        return out
+
+    def op_output_count(self, path: str, args: tuple, kwargs: dict) -> int | None:
+        """How many tensors an op with several outputs returns, when the arguments tell."""
+        spec = lookup_op(path)
+        if spec is None or spec.key not in ("split", "tf_split", "unstack", "top_k", "moments"):
+            return None
+        if spec.key in ("top_k", "moments"):
+            return 2
+        bound = dict(spec.defaults)
+        bound.update(zip(spec.params, args))
+        bound.update({spec.renames.get(k, k): v for k, v in kwargs.items()})
+        n = bound.get("indices_or_sections", bound.get("num_or_size_splits", bound.get("num")))
+        if isinstance(n, int) and not isinstance(n, bool):
+            return n
+        if isinstance(n, (list, tuple)):
+            return len(n) + (1 if spec.key == "split" else 0)
+        if spec.key == "unstack" and isinstance(bound.get("x"), TensorVal) and isinstance(bound.get("axis"), int):
+            shape = self.known_shape(bound["x"].tensor)
+            if shape is not None and -len(shape) <= bound["axis"] < len(shape) and isinstance(shape[bound["axis"]], int):
+                return shape[bound["axis"]]
+        return None
+
+    def call_tensor_function(self, qualname: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """A Keras op, activation or TensorFlow function called on tensors; None: not one."""
+        path = op_path(qualname)
+        if path is None or not self.tensors_in([list(args), kwargs]):
+            return None
+        spec = lookup_op(path)
+        if path.startswith("tf.") and not self.tracing:
+            module = path[3:].rpartition(".")[0]
+            if module in _TF_CONVERTING:
+                return self.make_op(path, self.text(node.func), tuple(args), kwargs, node, error=KERAS_TENSOR_REFUSED)
+            return None
+        if spec is None:
+            return None
+        if spec.key == "shape" and args and isinstance(args[0], TensorVal):
+            return ShapeVal(args[0].tensor, self.text(node))
+        if spec.key == "activations.linear":
+            return args[0] if args else kwargs.get("x")
+        return self.make_op(path, spec.cls or path, tuple(args), kwargs, node)
+
+    def tensor_operator(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        """``a <op> b`` with a Keras tensor on either side; None: Python would not call Keras."""
+        name = OPERATORS.get(op)
+        if name is None:
+            return None
+        spec = lookup_op(f"ops.{name}")
+        if spec is None:
+            return None
+        return self.make_op(f"ops.{name}", spec.cls, (a, b), {}, node)
+
+    def tensor_comparison(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
+        name = COMPARISONS.get(op)
+        if name is None:
+            return None
+        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (a, b), {}, node)
+
+    def tensor_unary(self, op: str, v: TensorVal, node: cst.CSTNode) -> Any:
+        name = UNARY.get(op)
+        if name is None:
+            return None
+        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (v,), {}, node)
+
+    def tensor_item(self, v: TensorVal, key: Any, node: cst.CSTNode) -> Any:
+        return self.make_op("ops.get_item", "GetItem", (v, key), {}, node)

@@ -1,0 +1,22 @@
+S = [(None, 4, 6)]
+CASES = [
+    ("keras.activations.relu(x0)", S), ("keras.activations.relu(x0, max_value=6.0)", S), ("keras.activations.relu6(x0)", S),
+    ("keras.activations.sigmoid(x0)", S), ("keras.activations.tanh(x0)", S), ("keras.activations.softmax(x0)", S),
+    ("keras.activations.softmax(x0, axis=1)", S), ("keras.activations.log_softmax(x0)", S),
+    ("keras.activations.silu(x0)", S), ("keras.activations.swish(x0)", S), ("keras.activations.gelu(x0)", S),
+    ("keras.activations.elu(x0)", S), ("keras.activations.selu(x0)", S), ("keras.activations.softplus(x0)", S),
+    ("keras.activations.softsign(x0)", S), ("keras.activations.leaky_relu(x0)", S),
+    ("keras.activations.hard_sigmoid(x0)", S), ("keras.activations.exponential(x0)", S),
+    ("keras.activations.linear(x0)", S), ("keras.activations.celu(x0)", S), ("keras.activations.glu(x0)", S),
+    ("keras.activations.tanh_shrink(x0)", S), ("keras.activations.glu(x0)", [(None, 4, 5)]),
+    ("ops.relu(x0)", S), ("ops.nn.relu(x0)", S), ("ops.relu6(x0)", S), ("ops.sigmoid(x0)", S), ("ops.softmax(x0)", S),
+    ("ops.softmax(x0, axis=1)", S), ("ops.nn.softmax(x0, axis=-1)", S), ("ops.log_softmax(x0)", S), ("ops.silu(x0)", S),
+    ("ops.swish(x0)", S), ("ops.gelu(x0)", S), ("ops.nn.gelu(x0)", S), ("ops.elu(x0)", S), ("ops.selu(x0)", S),
+    ("ops.softplus(x0)", S), ("ops.softsign(x0)", S), ("ops.leaky_relu(x0)", S), ("ops.hard_sigmoid(x0)", S),
+    ("ops.celu(x0)", S), ("ops.glu(x0)", S),
+    ("tf.nn.relu(x0)", S), ("tf.nn.softmax(x0)", S), ("tf.nn.softmax(x0, axis=1)", S), ("tf.nn.sigmoid(x0)", S),
+    ("tf.sigmoid(x0)", S), ("tf.nn.leaky_relu(x0)", S), ("tf.nn.gelu(x0)", S), ("tf.nn.silu(x0)", S),
+    ("tf.nn.swish(x0)", S), ("tf.nn.elu(x0)", S), ("tf.nn.selu(x0)", S), ("tf.nn.relu6(x0)", S),
+    ("tf.nn.softplus(x0)", S), ("tf.math.sigmoid(x0)", S), ("tf.nn.tanh(x0)", S), ("tf.nn.log_softmax(x0)", S),
+    ("tf.math.softplus(x0)", S),
+]
