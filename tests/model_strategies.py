@@ -456,7 +456,7 @@ class Program:
         return self.source
 
 
-HEADER = ["import keras", "from keras import layers", ""]
+HEADER = ["import keras", "from keras import layers, ops", ""]
 
 
 def sequential_program(c: Chooser) -> Program:
@@ -500,6 +500,7 @@ def functional_program(c: Chooser) -> Program:
         tensors.append(v)
     # (variable, cls, args, kwargs, input rank) of reusable layers
     shared: list[tuple[str, str, tuple, dict, int]] = []
+    ops_used = masked = False
     for step in range(c.int(1, 9)):
         name = f"x{step}"
         singles = [t for t in tensors if isinstance(t.shape, tuple)]
@@ -508,6 +509,9 @@ def functional_program(c: Chooser) -> Program:
             text, out = _merge(c, tensors)
         elif kind == 2 and singles and any(len(t.shape) == 3 for t in singles):
             text, out = _attention(c, [t for t in singles if len(t.shape) == 3])
+        elif kind in (4, 5) and singles and not masked and c.chance(0.8):
+            ops_used = True
+            text, out = _tensor_op(c, singles)
         elif kind == 3 and shared:
             var, cls, args, kwargs, rank = c.pick(shared)
             # Most layers get the same rank as at their first call: a built
@@ -527,6 +531,12 @@ def functional_program(c: Chooser) -> Program:
             x = singles[-1] if c.chance(0.7) else c.pick(singles)
             x.used = True
             cls, args, kwargs = pick_layer(c, x.shape)
+            if cls == "Masking" and ops_used:
+                # Keras lists the ops computing masks in model.operations; the comparison
+                # reads that list, so masks and tensor ops are kept to separate programs.
+                cls = "Identity"
+            if cls == "Masking":
+                masked = True
             out = static_output(cls, args, kwargs, [x.shape])
             if c.chance(0.25):
                 var = f"layer{step}"
@@ -555,6 +565,114 @@ def functional_program(c: Chooser) -> Program:
     target = outs[0].name if len(outs) == 1 and c.chance(0.7) else "[" + ", ".join(o.name for o in outs) + "]"
     p.lines.append(f"model = keras.Model({_names(inputs)}, {target})")
     return p
+
+
+# -- operations between layers: operators, indexing and keras.ops calls -----------------------
+
+_UNARY_OPS = ["ops.relu", "ops.sigmoid", "ops.tanh", "ops.exp", "ops.square", "ops.abs", "ops.softmax",
+              "ops.gelu", "ops.silu", "keras.activations.swish", "keras.activations.relu", "keras.activations.gelu",
+              "keras.activations.softmax", "ops.negative", "ops.sqrt", "ops.log1p", "keras.activations.sigmoid"]
+
+
+def _tensor_op(c: Chooser, singles: list[_Var]) -> tuple[str, Any]:
+    """One operation on tensors as real code writes it, and the shape our op table gives it
+    (None: the table refuses, which ends the program like a refused layer)."""
+    from layerlint.engine.op_apply import apply_op
+    from layerlint.engine.ops.base import TensorArg
+
+    x = singles[-1] if c.chance(0.7) else c.pick(singles)
+    x.used = True
+    s = x.shape
+    rank = len(s)
+    t = TensorArg(s)
+
+    def shaped(path: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return apply_op(path, args, kwargs)
+        except Exception:
+            return None
+
+    kind = c.int(0, 11)
+    if kind <= 2:  # a binary operator, on a tensor of the same or a broadcastable shape, or a number
+        op = c.pick(["+", "-", "*", "/"])
+        partners = [v for v in singles if v is not x and (v.shape == s or v.shape[1:] == s[-len(v.shape) + 1:]
+                                                          if len(v.shape) > 1 else False)]
+        if partners and c.chance(0.6):
+            y = c.pick(partners)
+            y.used = True
+            key = {"+": "add", "-": "subtract", "*": "multiply", "/": "true_divide"}[op]
+            return f"{x.name} {op} {y.name}", shaped(f"ops.{key}", t, TensorArg(y.shape))
+        number = c.pick(["0.5", "2", "1.0"])
+        key = {"+": "add", "-": "subtract", "*": "multiply", "/": "true_divide"}[op]
+        if c.chance(0.3):
+            return f"{number} {op} {x.name}", shaped(f"ops.{key}", 1.0, t)
+        return f"{x.name} {op} {number}", shaped(f"ops.{key}", t, 1.0)
+    if kind == 3:
+        form = c.int(0, 3)
+        if form == 0:
+            return f"-{x.name}", s
+        if form == 1:
+            return f"abs({x.name})", s
+        if form == 2:
+            return f"{x.name} ** 2", s
+        return f"ops.where({x.name} > 0, {x.name}, 0.0)", s
+    if kind <= 5:  # indexing
+        if rank < 2:
+            return f"{x.name}[..., None]", shaped("ops.get_item", t, (Ellipsis, None))
+        n = s[1]
+        form = c.int(0, 4)
+        if form == 0:
+            i = c.int(-n, n - 1) if c.chance(0.95) else n
+            return f"{x.name}[:, {i}]", shaped("ops.get_item", t, (slice(None), i))
+        if form == 1:
+            k = c.int(1, n + 1)
+            return f"{x.name}[:, :{k}]", shaped("ops.get_item", t, (slice(None), slice(None, k)))
+        if form == 2:
+            return f"{x.name}[..., None]", shaped("ops.get_item", t, (Ellipsis, None))
+        if form == 3:
+            return f"{x.name}[:, ::2]", shaped("ops.get_item", t, (slice(None), slice(None, None, 2)))
+        return f"{x.name}[:, None]", shaped("ops.get_item", t, (slice(None), None))
+    if kind == 6:
+        fn = c.pick(_UNARY_OPS)
+        return f"{fn}({x.name})", s
+    if kind == 7 and rank > 1:
+        fn = c.pick(["mean", "sum", "max", "min"])
+        axis = c.pick([-1, 1] + ([[1, 2]] if rank > 3 else []))
+        keep = c.chance(0.3)
+        text = f"ops.{fn}({x.name}, axis={axis!r}" + (", keepdims=True)" if keep else ")")
+        return text, shaped(f"ops.{fn}", t, axis, keep)
+    if kind == 8 and rank > 1:
+        if c.chance(0.5) or any(d is None for d in s[1:]):
+            axis = c.int(1, rank)
+            return f"ops.expand_dims({x.name}, {axis})", shaped("ops.expand_dims", t, axis)
+        n = 1
+        for d in s[1:]:
+            n *= d
+        target = (-1,) + _factorise(c, n)[:2] if c.chance(0.5) else (-1, n)
+        return f"ops.reshape({x.name}, {target!r})", shaped("ops.reshape", t, target)
+    if kind == 9 and rank > 2:
+        perm = list(range(1, rank))
+        for i in range(len(perm) - 1, 0, -1):
+            j = c.int(0, i)
+            perm[i], perm[j] = perm[j], perm[i]
+        perm = [0] + perm
+        return f"ops.transpose({x.name}, {tuple(perm)!r})", shaped("ops.transpose", t, tuple(perm))
+    if kind == 10:
+        same = [v for v in singles if v is not x and len(v.shape) == rank]
+        y = c.pick(same) if same and c.chance(0.7) else x
+        y.used = True
+        if c.chance(0.5):
+            axis = c.pick([-1, 1]) if rank > 1 else -1
+            return (f"ops.concatenate([{x.name}, {y.name}], axis={axis})",
+                    shaped("ops.concatenate", [t, TensorArg(y.shape)], axis))
+        return f"ops.stack([{x.name}, {y.name}], axis=1)", shaped("ops.stack", [t, TensorArg(y.shape)], 1)
+    if rank > 2:
+        partners = [v for v in singles if len(v.shape) == rank]
+        y = c.pick(partners)
+        y.used = True
+        return (f"ops.matmul({x.name}, ops.transpose({y.name}, {tuple(range(rank - 2)) + (rank - 1, rank - 2)!r}))",
+                shaped("ops.matmul", t, TensorArg(s[:-2] + (y.shape[-1], y.shape[-2]))))
+    return f"ops.softmax({x.name})", s
 
 
 def _names(vs: list[_Var]) -> str:

@@ -64,9 +64,9 @@ def keras_record(keras: Any, layer: Any) -> dict:
         "name": layer.name,
         "class": type(layer).__name__,
         "output": _shapes(keras, nodes[-1].outputs) if nodes else None,
-        "weights": [tuple(int(d) for d in w.shape) for w in layer.weights],
-        "trainable": sum(_size(w.shape) for w in layer.trainable_weights),
-        "non_trainable": sum(_size(w.shape) for w in layer.non_trainable_weights),
+        "weights": [tuple(int(d) for d in w.shape) for w in getattr(layer, "weights", [])],
+        "trainable": sum(_size(w.shape) for w in getattr(layer, "trainable_weights", [])),
+        "non_trainable": sum(_size(w.shape) for w in getattr(layer, "non_trainable_weights", [])),
     }
 
 
@@ -88,7 +88,9 @@ def run_in_keras(keras: Any, source: str) -> dict:
                 "error": f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"[:200],
                 "layers": built}
     model = namespace["model"]
-    return {"error_line": None, "layers": [keras_record(keras, layer) for layer in model.layers]}
+    # A functional model's summary rows are its operations: layers and the ops between them.
+    rows = model.operations if isinstance(model, keras.Model) and not isinstance(model, keras.Sequential) else model.layers
+    return {"error_line": None, "layers": [keras_record(keras, layer) for layer in rows]}
 
 
 # -- layerlint's side --------------------------------------------------------------------------
@@ -222,6 +224,14 @@ def test_generator_covers_the_catalogue() -> None:
     missing = [f for f in ("Conv2D", "LSTM", "Bidirectional", "Dense", "Concatenate", "MaxPooling1D",
                            "Reshape", "BatchNormalization", "TimeDistributed", "Lambda") if not seen[f]]
     assert not missing, f"never generated: {missing}"
+
+
+def test_generator_makes_tensor_ops() -> None:
+    """Operators, indexing and keras.ops calls between layers are generated too."""
+    sources = [generate(RandomChooser(seed)).source for seed in range(300)]
+    for needle in (" + ", " * ", "[:, ", "[..., None]", "ops.mean(", "ops.reshape(", "ops.concatenate(",
+                   "keras.activations.", "abs(", "ops.matmul("):
+        assert any(needle in src for src in sources), f"never generated: {needle!r}"
 
 
 # -- long local runs -------------------------------------------------------------------------------

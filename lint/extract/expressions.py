@@ -476,6 +476,8 @@ class Expressions:
                         return a**b
                     if isinstance(a, Expr) and isinstance(b, int):
                         return a**b
+                    if isinstance(a, (int, float)) and isinstance(b, float) and a >= 0 and abs(a) < 1e6 and abs(b) <= 64:
+                        return a**b  # a square root, say: a float like Python's
                     return self.symbol(node)
                 if op in ("LeftShift", "RightShift", "BitAnd", "BitOr", "BitXor") and isinstance(a, int) and isinstance(b, int):
                     if op == "LeftShift":

@@ -128,6 +128,9 @@ class TensorOps:
                 return self.make_op(path, self.text(node.func), tuple(args), kwargs, node, error=KERAS_TENSOR_REFUSED)
             return None
         if spec is None:
+            if path.startswith(("ops.", "activations.")):
+                label = self.text(node.func)
+                return self.opaque_call(label, f"`{label}` is not in layerlint's table of Keras ops", args, kwargs, node)
             return None
         if spec.key == "shape" and args and isinstance(args[0], TensorVal):
             return ShapeVal(args[0].tensor, self.text(node))
