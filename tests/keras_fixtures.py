@@ -147,7 +147,7 @@ def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
         os.chdir(cwd)
 
 
-def _summary_rows(model: Any) -> list:
+def summary_rows(model: Any) -> list:
     """The rows of Keras' summary: a functional model's operations, the layers and the ops
     between them.  A model with masks lists the ops computing them too, which layerlint
     does not show (lint/engine/masks.py), so there only the layers are recorded."""
@@ -200,7 +200,7 @@ def record_models(path: str) -> list[dict]:
             rec["unbuilt"] = True
             rec["layers"] = []
         else:
-            rec["layers"] = [_layer_record(layer) for layer in _summary_rows(model)]
+            rec["layers"] = [_layer_record(layer) for layer in summary_rows(model)]
             rec["total_params"] = int(model.count_params())
         records.append(rec)
     return records

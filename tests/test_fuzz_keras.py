@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from layerlint.analyze import analyze_text
 
+from tests.keras_fixtures import summary_rows
 from tests.model_strategies import FUZZ_FILE, Program, RandomChooser, generate, programs
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -89,8 +90,7 @@ def run_in_keras(keras: Any, source: str) -> dict:
                 "layers": built}
     model = namespace["model"]
     # A functional model's summary rows are its operations: layers and the ops between them.
-    rows = model.operations if isinstance(model, keras.Model) and not isinstance(model, keras.Sequential) else model.layers
-    return {"error_line": None, "layers": [keras_record(keras, layer) for layer in rows]}
+    return {"error_line": None, "layers": [keras_record(keras, layer) for layer in summary_rows(model)]}
 
 
 # -- layerlint's side --------------------------------------------------------------------------
