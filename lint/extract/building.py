@@ -128,7 +128,9 @@ class Building:
     # -- Keras things --------------------------------------------------------
     def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.Call) -> Any:
         q = ref.qualname
-        if (q == "tensorflow.shape" or keras_path(q) in ("ops.shape", "backend.shape")) and args \
+        # tf.shape on a Keras tensor between layers is Keras 3's refusal (tensor_ops); in a traced
+        # call() the tensors are TensorFlow's and it gives the shape.
+        if (q == "tensorflow.shape" and self.tracing or keras_path(q) in ("ops.shape", "backend.shape")) and args \
                 and isinstance(args[0], TensorVal):
             return ShapeVal(args[0].tensor, self.text(node), dynamic=True)
         if q.startswith("builtins."):

@@ -25,3 +25,4 @@ CASES = [
     ("tf.pad(x0, [[0, 0], [1, 1], [0, 2]])", S), ("tf.reverse(x0, axis=[1])", S), ("tf.cumsum(x0, axis=1)", S),
     ("tf.unstack(x0, axis=1)[0]", S), ("tf.broadcast_to(x0, [3, 4, 6])", [(1, 4, 6)]),
 ]
+CASES += [("tf.reshape(x0, (tf.shape(x0)[0], -1))", S), ("x0 * ops.shape(x0)[-1]", S)]
