@@ -12,6 +12,7 @@ from layerlint.engine.symbolic import Expr
 from layerlint.extract.values import (
     ArrayVal,
     DatasetVal,
+    KerasObj,
     Ref,
 )
 
@@ -137,6 +138,8 @@ def layer_label(text: str) -> str:
 def short(v: Any) -> str:
     if isinstance(v, Expr):
         return str(v)
+    if isinstance(v, KerasObj):  # a Keras object by its call, never its repr
+        return f"{v.path}(...)"
     s = repr(v) if not isinstance(v, Ref) else v.qualname
     return s if len(s) < 60 else s[:57] + "..."
 

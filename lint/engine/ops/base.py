@@ -63,6 +63,20 @@ class OpSpec:
     tf: bool = False  # a TensorFlow function: refuses Keras tensors, shapes TensorFlow's tensors
 
 
+def show(v: Any) -> str:
+    """A value as a message may print it: source text for what was not followed, never an internal repr."""
+    if isinstance(v, (Expr, Unfollowed)):
+        return str(v)
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return repr(v)
+    if isinstance(v, (list, tuple)):
+        inner = ", ".join(show(x) for x in v)
+        return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
+    if isinstance(v, (TensorArg, ConstTensor)):
+        return f"a tensor of shape {shape_str(v.shape)}"
+    return "a value layerlint cannot follow"
+
+
 def as_shape(v: Any) -> tuple | None:
     if isinstance(v, (TensorArg, ConstTensor)):
         return v.shape
@@ -117,7 +131,7 @@ def broadcast(a: tuple, b: tuple) -> tuple:
 def canonical_axis(axis: Any, rank: int) -> int:
     """Keras' canonicalize_axis: a negative axis counts from the end; out of range is an error."""
     if isinstance(axis, bool) or not isinstance(axis, int):
-        raise Unanalysable(f"axis={axis!r} is not a known integer")
+        raise Unanalysable(f"axis={show(axis)} is not a known integer")
     if not -rank <= axis < rank:
         raise ShapeError("invalid", f"axis {axis} is out of bounds for an array of dimension {rank}")
     return axis % rank if rank else 0
@@ -133,7 +147,7 @@ def axes(v: Any, rank: int) -> list[int]:
 def int_value(v: Any, what: str) -> int:
     i = as_int(v)
     if i is None:
-        raise Unanalysable(f"`{what}`={v!r} is not a known integer")
+        raise Unanalysable(f"`{what}`={show(v)} is not a known integer")
     return i
 
 
@@ -141,7 +155,7 @@ def dim_value(v: Any, what: str) -> Dim:
     """An integer argument that becomes a dimension: an int or a symbolic Expr."""
     if isinstance(v, (int, Expr)) and not isinstance(v, bool):
         return v
-    raise Unanalysable(f"`{what}`={v!r} is not an integer")
+    raise Unanalysable(f"`{what}`={show(v)} is not an integer")
 
 
 def int_tuple(v: Any, what: str) -> tuple:
@@ -150,4 +164,4 @@ def int_tuple(v: Any, what: str) -> tuple:
         return tuple(v)
     if isinstance(v, int) and not isinstance(v, bool):
         return (v,)
-    raise Unanalysable(f"`{what}`={v!r} is not a tuple of integers")
+    raise Unanalysable(f"`{what}`={show(v)} is not a tuple of integers")

@@ -6,7 +6,7 @@ from typing import Any
 
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.ops import op
-from layerlint.engine.ops.base import as_shape, canonical_axis, dim_value, int_value, tensor_shape
+from layerlint.engine.ops.base import as_shape, canonical_axis, dim_value, int_value, show, tensor_shape
 from layerlint.engine.symbolic import Dim, as_int, shape_str
 
 
@@ -34,12 +34,12 @@ def get_item(a: dict) -> tuple:
     elif isinstance(key, slice) or key is None or key is Ellipsis:
         raise ShapeError("invalid", f"Unsupported key type for array slice. Received: `{key}`")
     else:
-        raise Unanalysable(f"index {key!r} is not made of ints, slices, None and ...")
+        raise Unanalysable(f"index {show(key)} is not made of ints, slices, None and ...")
     for k in rest:
         if not (k is None or k is Ellipsis or isinstance(k, slice) or isinstance(k, int) and not isinstance(k, bool)):
             if as_shape(k) is not None:
                 raise Unanalysable("indexing with a tensor is not followed")
-            raise Unanalysable(f"index part {k!r} is not an int, slice, None or ...")
+            raise Unanalysable(f"index part {show(k)} is not an int, slice, None or ...")
         if isinstance(k, slice) and not all(p is None or isinstance(p, int) and not isinstance(p, bool)
                                             for p in (k.start, k.stop, k.step)):
             raise Unanalysable("a slice bound is not a known integer")
@@ -93,7 +93,7 @@ def _index_shape(v: Any) -> tuple:
         return ()
     if isinstance(v, (list, tuple)) and all(isinstance(i, int) and not isinstance(i, bool) for i in v):
         return (len(v),)
-    raise Unanalysable(f"indices {v!r} are not known")
+    raise Unanalysable(f"indices {show(v)} are not known")
 
 
 @op("gather", "", "x", "indices", "axis", "batch_dims", paths=(), axis=None, batch_dims=0,
@@ -134,5 +134,5 @@ def slice_op(a: dict) -> tuple:
     tensor_shape(a["inputs"], "inputs")
     size = a["shape"]
     if not isinstance(size, (list, tuple)):
-        raise Unanalysable(f"shape={size!r} is not known")
+        raise Unanalysable(f"shape={show(size)} is not known")
     return tuple(None if d == -1 else dim_value(d, "shape") for d in size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.ops import op
-from layerlint.engine.ops.base import broadcast, scalar_shape
+from layerlint.engine.ops.base import broadcast, scalar_shape, show
 from layerlint.engine.symbolic import dims_equal, shape_str
 
 
@@ -55,7 +55,7 @@ def tensordot(a: dict) -> tuple:
         first = [ax[0]] if isinstance(ax[0], int) else list(ax[0])
         second = [ax[1]] if isinstance(ax[1], int) else list(ax[1])
     else:
-        raise Unanalysable(f"axes={ax!r} is not known")
+        raise Unanalysable(f"axes={show(ax)} is not known")
     first = [i % len(s1) for i in first]
     second = [i % len(s2) for i in second]
     for i, j in zip(first, second):

@@ -15,6 +15,7 @@ from layerlint.engine.ops.base import (
     dim_value,
     int_tuple,
     int_value,
+    show,
     tensor_shape,
 )
 from layerlint.engine.symbolic import Dim, as_int, dims_equal, prod, shape_str
@@ -79,7 +80,7 @@ def transpose(a: dict) -> tuple:
         return tuple(reversed(shape))
     perm = a["axes"]
     if not isinstance(perm, (list, tuple)):
-        raise Unanalysable(f"axes={perm!r} is not a known permutation")
+        raise Unanalysable(f"axes={show(perm)} is not a known permutation")
     if len(perm) != len(shape):
         raise ShapeError("invalid", "axis must be a list of the same length as the input shape, expected "
                          f"{len(shape)}, but received {len(perm)}.")
@@ -208,7 +209,7 @@ def pad(a: dict) -> tuple:
     shape = list(tensor_shape(a["x"]))
     width = a["pad_width"]
     if not isinstance(width, (list, tuple)) or not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in width):
-        raise Unanalysable(f"pad_width={width!r} is not a list of (before, after) pairs")
+        raise Unanalysable(f"pad_width={show(width)} is not a list of (before, after) pairs")
     if len(width) == 1:
         width = [width[0]] * len(shape)
     elif len(width) != len(shape):
