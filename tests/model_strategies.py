@@ -617,7 +617,7 @@ def _tensor_op(c: Chooser, singles: list[_Var]) -> tuple[str, Any]:
             return f"{x.name} ** 2", s
         return f"ops.where({x.name} > 0, {x.name}, 0.0)", s
     if kind <= 5:  # indexing
-        if rank < 2:
+        if rank < 2 or not isinstance(s[1], int):
             return f"{x.name}[..., None]", shaped("ops.get_item", t, (Ellipsis, None))
         n = s[1]
         form = c.int(0, 4)
