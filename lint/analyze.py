@@ -6,6 +6,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -13,8 +14,10 @@ from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
 from layerlint.engine.shapes import ShapedModel, shape_model
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.interp import BudgetExceeded, extract_module
+from layerlint.extract.modules import ProjectImports
 from layerlint.extract.parse import parse_module
 from layerlint.sources.preflight import preflight
+from layerlint.sources.project import Layout, imported_names, layout_for, resolve
 
 if TYPE_CHECKING:
     from layerlint.sources.notebook import NotebookSource
@@ -39,6 +42,8 @@ class FileAnalysis:
     problems: list[tuple] = field(default_factory=list)
     # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
     notebook: NotebookSource | None = None
+    # Modules of the project the file reached through imports: resolved path -> sha256 of what was read.
+    reached: dict[str, str] = field(default_factory=dict)
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
@@ -61,23 +66,47 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
             models[i] = nested[id(sm.model)]
 
 
-def may_define_model(text: str) -> bool:
-    return any(w in text for w in PREFILTER_WORDS)
+def may_define_model(text: str, layout: Layout | None = None, path: str | None = None) -> bool:
+    """Whether the file mentions Keras, or imports a module of its project that does."""
+    if any(w in text for w in PREFILTER_WORDS):
+        return True
+    return layout is not None and path is not None and reaches_keras(text, Path(path), layout)
 
 
-def analyze_text(text: str, path: str) -> FileAnalysis:
+def reaches_keras(text: str, importer: Path, layout: Layout, seen: set | None = None) -> bool:
+    """A line scan of the file's imports, followed through the project's files."""
+    seen = set() if seen is None else seen
+    for level, name in imported_names(text):
+        found = resolve(name, level, importer, layout)
+        if found is None or found.is_dir() or found in seen or len(seen) > 200:
+            continue
+        seen.add(found)
+        try:
+            sub = found.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(w in sub for w in PREFILTER_WORDS) or reaches_keras(sub, found, layout, seen):
+            return True
+    return False
+
+
+def analyze_text(text: str, path: str, src: tuple[str, ...] | None = None, root: Path | None = None,
+                 follow_imports: bool = True) -> FileAnalysis:
+    """``src`` and ``root``: the project's source roots and the directory they are relative to
+    (lint/sources/project.py); ``follow_imports=False`` reads no other file."""
     fa = FileAnalysis(path, text)
-    if not may_define_model(text):
+    layout = layout_for(path, src, root) if follow_imports else None
+    if not may_define_model(text, layout, path):
         return fa
     # Parsing and folding literals make Python warn about the user's code (SyntaxWarning:
     # invalid escape sequence); those are the user's business, and would garble the output.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _analyze(fa)
+        _analyze(fa, layout)
     return fa
 
 
-def _analyze(fa: FileAnalysis) -> None:
+def _analyze(fa: FileAnalysis, layout: Layout | None) -> None:
     text, path = fa.text, fa.path
     deadline = time.monotonic() + MAX_FILE_SECONDS
     problem, tree = preflight(text)
@@ -103,8 +132,15 @@ def _analyze(fa: FileAnalysis) -> None:
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
     try:
-        result: FileResult = extract_module(module, path, text, tree)
-        fa.notes = result.notes
+        project = ProjectImports(_resolved(path), layout) if layout is not None else None
+        try:
+            result: FileResult = extract_module(module, path, text, tree, project)
+        finally:
+            if project is not None:
+                fa.reached = dict(project.reached)
+                for why in project.cut:
+                    fa.problems.append(("LL004", why, Span(1, 0, 1, 0)))
+        fa.notes = result.notes + (project.notes if project is not None else [])
         if result.stopped is not None:
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "
@@ -127,3 +163,10 @@ def _analyze(fa: FileAnalysis) -> None:
         fa.problems.append(("LL004", "expressions nested too deeply to analyse", Span(1, 0, 1, 0)))
     finally:
         sys.setrecursionlimit(old_limit)
+
+
+def _resolved(path: str) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)

@@ -26,7 +26,7 @@ def _finds_anything(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Whether the full analysis, with the prefilter switched off, finds a model or a problem.
     (Interpreter notes alone, e.g. an undecidable ``if`` in a plain script, describe no model.)"""
     with monkeypatch.context() as m:
-        m.setattr(analyze, "may_define_model", lambda _text: True)
+        m.setattr(analyze, "may_define_model", lambda *_args: True)
         fa = analyze_text(text, "x.py")
     return bool(fa.models or fa.subclassed or fa.problems)
 
@@ -71,7 +71,7 @@ def test_files_mentioning_keras_are_analysed(src: str) -> None:
 def test_files_without_keras_are_skipped_and_would_find_nothing(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not may_define_model(src)
     with monkeypatch.context() as m:
-        m.setattr(analyze, "may_define_model", lambda _text: True)
+        m.setattr(analyze, "may_define_model", lambda *_args: True)
         fa = analyze_text(src, "x.py")
     assert not (fa.models or fa.subclassed)
 

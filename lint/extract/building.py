@@ -44,6 +44,12 @@ class Building:
                 return TensorVal(m.inputs[0]) if attr == "input" and len(m.inputs) == 1 else [TensorVal(t) for t in m.inputs]
             if attr in ("output", "outputs"):
                 return TensorVal(m.outputs[0]) if attr == "output" and len(m.outputs) == 1 else [TensorVal(t) for t in m.outputs]
+            if attr in ("output_shape", "input_shape"):
+                # Keras: one tensor's shape (batch axis included), or a list for several.
+                ts = m.outputs if attr == "output_shape" else m.inputs
+                shapes = [ShapeVal(t, f"{self.text(node)}[{i}]" if len(ts) > 1 else self.text(node))
+                          for i, t in enumerate(ts)]
+                return shapes[0] if len(shapes) == 1 else shapes
         if m.api == "sequential" and attr in ("input", "output", "inputs", "outputs"):
             # Keras 3 answers .inputs/.outputs from the Sequential's own graph of
             # its layers (.input/.output only once it was called; older Keras always).

@@ -154,6 +154,24 @@ class Calls:
         if self.depth >= MAX_CALL_DEPTH:
             self.note(node, f"call depth limit reached at `{fn.name}`")
             return self.symbol(node) if isinstance(node, cst.BaseExpression) else None
+        is_call = not symbolic and isinstance(node, cst.Call)
+        if is_call:
+            self.sites.append((self.unit, node))
+        # The function's code is in the module that defined it (maybe another file of the project).
+        unit = fn.closure.globals.unit
+        saved = self.enter_unit(unit) if unit is not self.unit else None
+        try:
+            result = self._call_function(fn, args, kwargs, node, is_call)
+        finally:
+            if saved is not None:
+                self.unit, self.module, self.positions = saved
+            if is_call:
+                self.sites.pop()
+        if saved is not None and self.unit is None:
+            self.keep(result)  # a model a helper module built, handed to the analysed file
+        return result
+
+    def _call_function(self, fn: FunctionVal, args: list, kwargs: dict, node: cst.CSTNode, is_call: bool) -> Any:
         local = Frame(fn.closure, fn.closure.globals)
         params = fn.node.params
         positional = list(params.posonly_params) + list(params.params)
@@ -192,10 +210,11 @@ class Calls:
             local.vars[name] = Expr.symbol(name) if unknown_rest else dict(kwargs)
         if fn.owner is not None and args:
             local.vars["__self__"] = (args[0], fn.owner)  # what super() refers to in this method
-        pushed = False
-        if not symbolic and isinstance(node, cst.Call):
-            self.context.append(f"{fn.name}() called at line {self.span(node).line}")
-            pushed = True
+        if is_call:
+            site = self.sites[-1]
+            where = f"line {self.span_in(site[0], node).line}" if site[0] is None else \
+                f"{site[0].shown}:{self.span_in(site[0], node).line}"
+            self.context.append(f"{fn.name}() called at {where}")
         self.depth += 1
         try:
             if isinstance(fn.node, cst.Lambda):
@@ -209,7 +228,7 @@ class Calls:
             return None
         finally:
             self.depth -= 1
-            if pushed:
+            if is_call:
                 self.context.pop()
         return None
 

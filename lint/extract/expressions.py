@@ -33,6 +33,7 @@ from layerlint.extract.values import (
     KerasObj,
     LayerObj,
     ModelVal,
+    ModuleVal,
     OpaqueModelVal,
     Ref,
     ShapeVal,
@@ -184,7 +185,7 @@ class Expressions:
             pass
         if name in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[name]
-        for mod in self.star_modules:
+        for mod in frame.globals.star_modules:
             k = classify(f"{mod}.{name}")
             if k is not None and k.kind != "module":
                 return Ref(f"{mod}.{name}")
@@ -197,6 +198,8 @@ class Expressions:
         attr = node.attr.value
         if isinstance(obj, Ref):
             return obj.attr(attr)
+        if isinstance(obj, ModuleVal):
+            return self.module_attribute(obj, attr, node)
         if isinstance(obj, TensorVal):
             if attr == "shape":
                 return ShapeVal(obj.tensor, self.text(node))

@@ -28,7 +28,9 @@ from layerlint.extract.calls import Calls
 from layerlint.extract.custom_layers import CustomLayers
 from layerlint.extract.data import Data
 from layerlint.extract.expressions import Expressions
+from layerlint.extract.importing import Importing
 from layerlint.extract.keras_names import classify
+from layerlint.extract.modules import ModuleUnit, ProjectImports
 from layerlint.extract.positions import Positions
 from layerlint.extract.runtime import (
     LOOP_STEPS,
@@ -43,7 +45,6 @@ from layerlint.extract.runtime import (
     ReturnSignal,
     StopSignal,
     assigned_names,
-    dotted,
     is_plain_data,
 )
 from layerlint.extract.tensor_ops import TensorOps
@@ -58,15 +59,25 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps):
-    def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> None:
+class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps, Importing):
+    def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
+                 project: ProjectImports | None = None, unit: ModuleUnit | None = None) -> None:
         self.module = module
         self.path = path
         self.positions = Positions(module, text, tree)
+        # The project's modules: ``project`` finds and budgets them; ``unit`` is the module whose
+        # code runs now (None: the file analysed), swapped with module and positions on calls.
+        self.project = project
+        self.unit = unit
+        self.home = (unit, module, self.positions)
+        self.kept: set[int] = set()  # ids of models built in other modules that the file holds
+        self.sites: list[tuple] = []  # (unit, call node) of the calls being executed, outermost first
         self.result = FileResult(path)
-        self.globals = Frame(None)
+        self.globals = unit.globals if unit is not None else Frame(None)
         self.current_frame = self.globals  # the frame of the block being executed
-        self.star_modules: list[str] = []
+        self.star_modules: list[str] = self.globals.star_modules  # the same list: star imports are per module
+        # `if __name__ == "__main__":` runs in the file analysed, not in a module it imports.
+        self.globals.vars["__name__"] = unit.name if unit is not None else "__main__"
         self.steps = 0
         self.deadline = time.monotonic() + MAX_SECONDS
         self.depth = 0
@@ -111,9 +122,21 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
                         self.context.pop()
         except BudgetExceeded:
             pass  # result.stopped says where
+        self.keep(list(self.globals.vars.values()))
+        # Models other modules built are the file's when it holds them: a builder's
+        # temporary `Model(x, y).output_shape` is not one of its models.
+        self.result.models = [m for m in self.result.models if m.span.path is None or id(m) in self.kept]
         for m in self.result.models:
             m.shape_refs = self.shape_refs
         return self.result
+
+    def run_module(self) -> None:
+        """A module's top level, as an import runs it; its globals are what importers get."""
+        try:
+            for stmt in self.module.body:
+                self.exec_block([stmt], self.globals)
+        except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+            pass
 
     def within_budget(self, where: cst.CSTNode, step: Callable[[], Any]) -> None:
         """Run one top-level statement (or one uncalled builder).  If a budget runs out
@@ -140,7 +163,49 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
 
     # -- helpers -----------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
-        return self.positions.span(node)
+        sp = self.positions.span(node)
+        unit = self.unit
+        if unit is None:
+            return sp
+        return Span(sp.line, sp.col, sp.end_line, sp.end_col, unit.shown, self.call_chain())
+
+    def span_in(self, unit: ModuleUnit | None, node: cst.CSTNode) -> Span:
+        """The span of ``node`` in ``unit``'s file, without the path (see span())."""
+        return (unit.positions if unit is not None else self.home[2]).span(node)
+
+    def call_chain(self) -> tuple:
+        """(path, line, col) of each call being executed, outermost first; path None is the analysed file."""
+        out = []
+        for unit, node in self.sites:
+            positions = unit.positions if unit is not None else self.home[2]
+            sp = positions.span(node)
+            out.append((unit.shown if unit is not None else None, sp.line, sp.col))
+        return tuple(out)
+
+    def keep(self, v: Any, depth: int = 0) -> None:
+        """Mark the models ``v`` holds (in containers and plain objects) as the file's."""
+        if depth > 4:
+            return
+        if isinstance(v, ModelVal):
+            self.kept.add(id(v.model))
+        elif isinstance(v, (list, tuple)):
+            for x in v[:200]:
+                self.keep(x, depth + 1)
+        elif isinstance(v, dict):
+            for x in list(v.values())[:200]:
+                self.keep(x, depth + 1)
+        elif isinstance(v, InstanceVal):
+            self.keep(list(v.attrs.values()), depth + 1)
+
+    def enter_unit(self, unit: ModuleUnit | None) -> tuple:
+        """Run code of ``unit`` next (a function it defines was called); returns what to restore."""
+        saved = (self.unit, self.module, self.positions)
+        self.unit = unit
+        if unit is None or unit is self.home[0]:
+            self.module, self.positions = self.home[1], self.home[2]
+        else:
+            self.module, self.positions = unit.module, unit.positions
+        return saved
 
     def text(self, node: cst.CSTNode) -> str:
         # Symbols are named by their source; a loop or a function called again asks for the same node's.
@@ -241,13 +306,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         elif isinstance(small, cst.Return):
             raise ReturnSignal(None if small.value is None else self.eval(small.value, frame))
         elif isinstance(small, cst.Import):
-            for alias in small.names:
-                full = dotted(alias.name)
-                if alias.asname is not None:
-                    frame.assign(alias.asname.name.value, Ref(full))
-                else:
-                    top = full.split(".")[0]
-                    frame.assign(top, Ref(top))
+            self.exec_import(small, frame)
         elif isinstance(small, cst.ImportFrom):
             self.exec_import_from(small, frame)
         elif isinstance(small, cst.Break):
@@ -290,19 +349,6 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         except TypeError:
             pass
         self.forget({id(obj)}, frame)
-
-    def exec_import_from(self, small: cst.ImportFrom, frame: Frame) -> None:
-        if small.relative or small.module is None:
-            return  # a sibling module of the user's project: we do not read other files
-        base = dotted(small.module)
-        if isinstance(small.names, cst.ImportStar):
-            if base not in self.star_modules:  # a repeated star import must not slow every lookup
-                self.star_modules.append(base)
-            return
-        for alias in small.names:
-            name = dotted(alias.name)
-            local = alias.asname.name.value if alias.asname is not None else name
-            frame.assign(local, Ref(f"{base}.{name}"))
 
     def exec_class(self, stmt: cst.ClassDef, frame: Frame) -> None:
         kind = "other"
@@ -525,8 +571,10 @@ def may_build(fn: cst.FunctionDef) -> bool:
     return "Sequential" in code or "Model(" in code or "Input(" in code
 
 
-def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None) -> FileResult:
+def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
+                   project: ProjectImports | None = None) -> FileResult:
     """Run the interpreter over a parsed module and return the models it built.
     ``text`` is the module's source and ``tree`` Python's parse of it, if at hand
-    (they save regenerating and re-parsing it for positions)."""
-    return Interpreter(module, path, text, tree).run()
+    (they save regenerating and re-parsing it for positions).  ``project``: follow
+    imports of the project's own modules through it."""
+    return Interpreter(module, path, text, tree, project).run()

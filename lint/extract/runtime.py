@@ -59,6 +59,8 @@ class Frame:
         self.globals = globals_ or self
         self.global_names: set[str] = set()
         self.nonlocal_names: set[str] = set()
+        self.unit: Any = None  # on a module's globals: its ModuleUnit (None: the file being analysed)
+        self.star_modules: list[str] = []  # on globals: the libraries `from m import *` named
 
     def lookup(self, name: str) -> Any:
         frame: Frame | None = self

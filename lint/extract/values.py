@@ -212,3 +212,10 @@ class GeneratorVal:
 
     def __repr__(self) -> str:
         return self.text
+
+
+@dataclass(eq=False)
+class ModuleVal:
+    """A module of the user's project, imported: its top level's values."""
+
+    unit: Any  # modules.ModuleUnit

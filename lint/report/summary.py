@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layerlint.analyze import FileAnalysis
@@ -81,7 +82,9 @@ def _row_status(row: ShapedLayer) -> str | None:
 
 def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = None) -> str:
     m = sm.model
-    where = f"{path}:{place(notebook, m.span.line)}"
+    where = f"{path}:{place(notebook, m.span.home()[0])}"
+    if m.span.path is not None:
+        where += f" (built at {m.span.where()})"
     ctx = f" [{m.context}]" if m.context else ""
     return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
 
@@ -93,7 +96,8 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
         params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
         if row.is_input:
             params = "0"
-        line = place(notebook, row.span.line).removeprefix("cell ")
+        line = place(notebook, row.span.line).removeprefix("cell ") if row.span.path is None else \
+            f"{Path(row.span.path).name}:{row.span.line}"
         rows.append((_row_label(row), output_str(row.output), params, line, row))
     w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
     w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
@@ -209,8 +213,10 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         err = row.error.message
     elif row.status in ("opaque", "unknown"):
         err = None
+    where = json_place(notebook, row.span.line) if row.span.path is None else \
+        {"file": row.span.path, "line": row.span.line}
     return {
-        **json_place(notebook, row.span.line),
+        **where,
         "class": row.cls,
         "name": row.name,
         "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
@@ -229,7 +235,8 @@ def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = Non
     m = sm.model
     return {
         "path": path,
-        **json_place(notebook, m.span.line),
+        **json_place(notebook, m.span.home()[0]),
+        **({"built_at": {"file": m.span.path, "line": m.span.line}} if m.span.path is not None else {}),
         "name": sm.name,
         "api": m.api,
         "context": m.context,

@@ -4,6 +4,9 @@ An entry holds the final diagnostics of one file, keyed on everything they
 depend on: the layerlint code (version plus the size and modification time of
 its own modules, so an edited checkout never reads stale results), the file's
 effective settings, the path it is reported under and the SHA-256 of its bytes.
+The entry also lists the modules of the project the file imported, with the
+SHA-256 of each as analysed: if any of them changed (or is gone) the entry is a
+miss, so editing a helper module re-checks every file that uses it.
 Entries are small JSON files written atomically; one that cannot be read back
 exactly (truncated, edited, from another format version) is treated as a miss
 and rewritten, never trusted.
@@ -23,7 +26,7 @@ from layerlint.diagnostics import Diagnostic
 
 CACHE_DIR_NAME = ".layerlint_cache"
 CACHE_DIR_ENV = "LAYERLINT_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 # https://bford.info/cachedir/: backup and archiving tools skip directories holding this tag
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by layerlint.\n"
@@ -85,6 +88,7 @@ class Cache:
         self._ready = False
         self.hits = 0
         self.misses = 0
+        self._digests: dict[str, str | None] = {}  # a module's bytes, hashed once per run
 
     @property
     def enabled(self) -> bool:
@@ -109,7 +113,9 @@ class Cache:
         try:
             doc = json.loads(self._entry(key).read_text(encoding="utf-8"))
             found = _decode_entry(doc, key)
-        except (OSError, ValueError, TypeError, KeyError):
+            if found is not None and not self._current(doc.get("reached")):
+                found = None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             found = None
         if found is None:
             self.misses += 1
@@ -117,14 +123,26 @@ class Cache:
             self.hits += 1
         return found
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+    def _current(self, reached: Any) -> bool:
+        """Whether every imported module still has the bytes it was analysed with."""
+        if not isinstance(reached, dict):
+            return False
+        for path, digest in reached.items():
+            if path not in self._digests:
+                self._digests[path] = _file_digest(path)
+            if self._digests[path] != digest:
+                return False
+        return True
+
+    def put(self, key: str, diagnostics: list[Diagnostic], reached: dict[str, str] | None = None) -> None:
         if self.directory is None:
             return
         try:
             self._prepare()
             target = self._entry(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            doc = {"format": FORMAT, "key": key, "diagnostics": [_encode_diagnostic(d) for d in diagnostics]}
+            doc = {"format": FORMAT, "key": key, "diagnostics": [_encode_diagnostic(d) for d in diagnostics],
+                   "reached": dict(reached or {})}
             import tempfile
 
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
@@ -146,6 +164,16 @@ class Cache:
         if not ignore.exists():
             ignore.write_text("# Created by layerlint\n*\n", encoding="utf-8")
         self._ready = True
+
+
+def _file_digest(path: str) -> str | None:
+    import hashlib
+
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def clear(directory: Path) -> bool:

@@ -243,12 +243,38 @@ def _models(fa: FileAnalysis) -> Iterator[tuple[ShapedModel, bool]]:
 
 def _diagnostic(rule: Any, finding: Any, fa: FileAnalysis, lines: list[str]) -> Diagnostic:
     span = finding.span
-    source_line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    message = finding.message.strip().rstrip(".")
     extra = dict(finding.extra)
+    if span.path is not None:
+        return _foreign_diagnostic(rule, finding, fa, lines, message, extra)
+    source_line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     extra["source_line"] = source_line
     return Diagnostic(
-        code=rule.code, name=rule.name, message=finding.message.strip().rstrip("."), severity=rule.severity,
+        code=rule.code, name=rule.name, message=message, severity=rule.severity,
         path=fa.path, line=span.line, col=span.col, end_line=span.end_line, end_col=span.end_col,
+        fix=finding.fix, extra=extra,
+    )
+
+
+def call_chain(span: Any, home: str) -> str:
+    """``train.py:6 → unet.py:40``: the calls that led to a span in another module."""
+    return " → ".join(f"{path or home}:{line}" for path, line, _ in span.via) or home
+
+
+def _foreign_diagnostic(rule: Any, finding: Any, fa: FileAnalysis, lines: list[str], message: str,
+                        extra: dict) -> Diagnostic:
+    """A finding in a module the file imports: placed at the outermost call in this file, and
+    carrying where it really is; the run moves it there when that module is checked too
+    (pipeline.place_foreign)."""
+    span = finding.span
+    line, col = span.home()
+    chain = call_chain(span, fa.path)
+    extra["source_line"] = lines[line - 1] if 0 < line <= len(lines) else ""
+    extra["origin"] = {"path": span.path, "line": span.line, "col": span.col, "end_line": span.end_line,
+                       "end_col": span.end_col, "via": chain, "message": message}
+    return Diagnostic(
+        code=rule.code, name=rule.name, message=f"{message} (in {span.where()}, via {chain})",
+        severity=rule.severity, path=fa.path, line=line, col=col, end_line=line, end_col=col,
         fix=finding.fix, extra=extra,
     )
 

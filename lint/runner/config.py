@@ -233,6 +233,9 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False
+    # Source roots the project's absolute imports are searched in, relative to ``root`` (as ruff's).
+    src: tuple[str, ...] = (".", "src")
+    follow_imports: bool = True
     output_format: str = "concise"
     thresholds: Mapping[str, Any] = field(default_factory=_DefaultThresholds)
     # Where the settings came from; relative globs are resolved against ``root``.
@@ -323,6 +326,8 @@ _FIELD_PARSERS: dict[str, Callable[[Any], Any]] = {
     "respect-gitignore": _parse_bool,
     "force-exclude": _parse_bool,
     "output-format": _parse_output_format,
+    "src": _parse_str_list,
+    "follow-imports": _parse_bool,
 }
 _ADDITIVE = ("extend-select", "extend-ignore", "extend-exclude")
 

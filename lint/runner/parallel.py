@@ -48,24 +48,31 @@ _prepared: dict[Any, tuple] = {}
 _canonical: dict[str, Settings] = {}
 
 
-def check_task(task: FileTask, verbose: bool = False, confirm: dict | None = None) -> list[Diagnostic]:
+@dataclass
+class TaskResult:
+    diagnostics: list[Diagnostic]
+    reached: dict[str, str]  # modules of the project the file imports, path -> sha256: the cache checks them
+
+
+def check_task(task: FileTask, verbose: bool = False, confirm: dict | None = None) -> TaskResult:
     """Analyse and check one file (in this process or a worker); never raises for a bad file."""
     from layerlint.runner.pipeline import _check_one
     from layerlint.sources.inputs import load_input
 
     settings = _canonical.setdefault(settings_key(task.settings), task.settings)
     inp = load_input(task.path, task.data) if task.data is not None else load_input(task.path)
-    return _check_one(inp, settings, _prepared, verbose, confirm)
+    diagnostics, reached = _check_one(inp, settings, _prepared, verbose, confirm)
+    return TaskResult(diagnostics, reached)
 
 
-def _run_one(args: tuple) -> list[Diagnostic]:
+def _run_one(args: tuple) -> TaskResult:
     return check_task(*args)
 
 
 def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = None, verbose: bool = False,
               confirm: dict | None = None, advance: Callable[[str], None] = lambda _: None) -> list[Diagnostic]:
     """Diagnostics of every task, file by file in task order."""
-    results: list[list[Diagnostic] | None] = [None] * len(tasks)
+    results: list[TaskResult | None] = [None] * len(tasks)
     todo: list[int] = []
     use_cache = cache is not None and cache.enabled and confirm is None
     for i, task in enumerate(tasks):
@@ -76,7 +83,7 @@ def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = Non
                 task.key = cache.key(task.path, settings_key(task.settings), task.data)
                 hit = cache.get(task.key)
                 if hit is not None:
-                    results[i] = hit
+                    results[i] = TaskResult(hit, {})
                     advance(task.path)
                     continue
         todo.append(i)
@@ -90,9 +97,10 @@ def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = Non
         assert cache is not None
         for i in todo:
             key = tasks[i].key
-            if key is not None:
-                cache.put(key, results[i] or [])
-    return [d for r in results for d in (r or [])]
+            result = results[i]
+            if key is not None and result is not None:
+                cache.put(key, result.diagnostics, result.reached)
+    return [d for r in results if r is not None for d in r.diagnostics]
 
 
 def _read(task: FileTask) -> None:

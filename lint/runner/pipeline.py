@@ -26,16 +26,17 @@ if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs an
     from layerlint.runner.cache import Cache
 
 
-def analyze_input(inp: Input, verbose: bool = False) -> FileAnalysis:
-    """Analyse loaded text; every failure becomes a problem on the file, never an exception."""
-    fa = _analyze_input(inp, verbose)
+def analyze_input(inp: Input, verbose: bool = False, settings: Settings | None = None) -> FileAnalysis:
+    """Analyse loaded text; every failure becomes a problem on the file, never an exception.
+    ``settings`` give the project's source roots; without them, the defaults."""
+    fa = _analyze_input(inp, verbose, settings)
     fa.notebook = inp.notebook
     if inp.notebook is not None:
         fa.problems[:0] = inp.notebook.problems
     return fa
 
 
-def _analyze_input(inp: Input, verbose: bool) -> FileAnalysis:
+def _analyze_input(inp: Input, verbose: bool, settings: Settings | None = None) -> FileAnalysis:
     from layerlint.analyze import FileAnalysis, analyze_text
     from layerlint.engine.model import Span
 
@@ -50,7 +51,10 @@ def _analyze_input(inp: Input, verbose: bool) -> FileAnalysis:
     # the file.  Cycles made meanwhile are collected once it is switched back on.
     gc.disable()
     try:
-        return analyze_text(inp.text, inp.path)
+        if settings is None:
+            return analyze_text(inp.text, inp.path)
+        root = settings.root if settings.config_file is not None else None
+        return analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports)
     except Exception as e:  # one file's internal error must not stop the run
         if verbose:
             import traceback
@@ -101,7 +105,8 @@ def summarize_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filen
                     force_exclude: bool = False, verbose: bool = False) -> list[FileAnalysis]:
     """Every file ``summary`` reads, analysed; found exactly as ``check`` finds them."""
     files = select_files(paths, resolver, stdin_filename=stdin_filename, force_exclude=force_exclude)
-    return [analyze_input(read_stdin(stdin_filename) if path == STDIN else load_input(path), verbose)
+    return [analyze_input(read_stdin(stdin_filename) if path == STDIN else load_input(path), verbose,
+                          resolver.for_path(Path(stdin_filename or "stdin.py") if path == STDIN else Path(path)))
             for path in files]
 
 
@@ -123,21 +128,61 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
             settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
             inp = read_stdin(stdin_filename)
             run.sources[inp.path] = inp.raw
-            run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)
+            run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)[0]
         run.diagnostics += run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm,
                                      advance=progress.advance)
+    run.diagnostics = place_foreign(run.diagnostics, files)
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run
 
 
-def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> list[Diagnostic]:
+def place_foreign(diagnostics: list[Diagnostic], files: list[str]) -> list[Diagnostic]:
+    """Findings in a module a checked file imports: at that module's line when it is checked
+    too, else where the checked file called into it; each finding once, however many files
+    reach it.  Only the files named are reported on (pre-commit names the changed ones)."""
+    import dataclasses
+
+    checked: dict[str, str] = {}
+    for f in files:
+        if f != STDIN:
+            checked.setdefault(_real(f), f)
+    out: list[Diagnostic] = []
+    # A finding the module's own analysis made is not repeated for a file that reaches it.
+    seen: set[tuple] = {(d.code, _real(d.path), d.line, d.col, d.message) for d in diagnostics
+                        if not (isinstance(d.extra, dict) and "origin" in d.extra) and d.path in checked.values()}
+    for d in diagnostics:
+        origin = d.extra.get("origin") if isinstance(d.extra, dict) else None
+        if isinstance(origin, dict):
+            shown = checked.get(_real(origin["path"]))
+            key: tuple = (d.code, _real(origin["path"]), origin["line"], origin["col"], origin["message"])
+            if key in seen:
+                continue
+            seen.add(key)
+            if shown is not None:
+                d = dataclasses.replace(d, path=shown, line=origin["line"], col=origin["col"],
+                                        end_line=origin["end_line"], end_col=origin["end_col"], cell=None,
+                                        message=f"{origin['message']} (via {origin['via']})")
+        out.append(d)
+    return out
+
+
+def _real(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return path
+
+
+def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool,
+               confirm: dict | None = None) -> tuple[list[Diagnostic], dict[str, str]]:
+    """The file's diagnostics, and the project modules it read (path -> sha256)."""
     from layerlint.runner.check import check_analysis, enabled_rules
 
     if id(settings) not in prepared:
         cs = settings.check_settings(verbose)
         prepared[id(settings)] = (cs, enabled_rules(cs))
     cs, rules = prepared[id(settings)]
-    fa = analyze_input(inp, verbose)
+    fa = analyze_input(inp, verbose, settings)
     if confirm is not None:
         from layerlint.confirm.compare import confirm_file
 
@@ -145,9 +190,31 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
     diagnostics = check_analysis(fa, cs, rules)
     if inp.notebook is not None:
         diagnostics = inp.notebook.remap_all(diagnostics)
-    return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)]
+    return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], fa.reached
 
 
 def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
-    """Analyse one file (Python or notebook); failures become problems on the file, never exceptions."""
-    return analyze_input(load_input(path), verbose)
+    """Analyse one file (Python or notebook); failures become problems on the file, never exceptions.
+    The file's configuration gives its project's source roots (defaults if it cannot be read)."""
+    return analyze_input(load_input(path), verbose, project_settings(path))
+
+
+def project_settings(path: str) -> Settings | None:
+    """The settings that decide where the file's imports are searched (``src``,
+    ``follow-imports``), read without loading the rules; None for the defaults."""
+    import dataclasses
+
+    from layerlint.runner.config import ConfigError, find_config_file, read_config_file
+
+    try:
+        config = find_config_file(Path(path))
+        table = read_config_file(config) if config is not None else None
+    except ConfigError:
+        return None
+    if config is None or table is None:
+        return None
+    src, follow = table.get("src", Settings.src), table.get("follow-imports", True)
+    if not (isinstance(src, list | tuple) and all(isinstance(s, str) for s in src)) or not isinstance(follow, bool):
+        return None  # `check` reports the bad value
+    return dataclasses.replace(Settings(thresholds={}), src=tuple(src), follow_imports=follow,
+                               config_file=config, root=config.parent)
