@@ -91,9 +91,10 @@ def reaches_keras(text: str, importer: Path, layout: Layout, seen: set | None = 
 
 
 def analyze_text(text: str, path: str, src: tuple[str, ...] | None = None, root: Path | None = None,
-                 follow_imports: bool = True) -> FileAnalysis:
+                 follow_imports: bool = True, keras_defaults: dict | None = None) -> FileAnalysis:
     """``src`` and ``root``: the project's source roots and the directory they are relative to
-    (lint/sources/project.py); ``follow_imports=False`` reads no other file."""
+    (lint/sources/project.py); ``follow_imports=False`` reads no other file.  ``keras_defaults``:
+    answers of Keras' backend queries that differ from Keras' own defaults (``image_data_format``)."""
     fa = FileAnalysis(path, text)
     layout = layout_for(path, src, root) if follow_imports else None
     if not may_define_model(text, layout, path):
@@ -102,11 +103,11 @@ def analyze_text(text: str, path: str, src: tuple[str, ...] | None = None, root:
     # invalid escape sequence); those are the user's business, and would garble the output.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _analyze(fa, layout)
+        _analyze(fa, layout, keras_defaults or {})
     return fa
 
 
-def _analyze(fa: FileAnalysis, layout: Layout | None) -> None:
+def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> None:
     text, path = fa.text, fa.path
     deadline = time.monotonic() + MAX_FILE_SECONDS
     problem, tree = preflight(text)
@@ -132,9 +133,9 @@ def _analyze(fa: FileAnalysis, layout: Layout | None) -> None:
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
     try:
-        project = ProjectImports(_resolved(path), layout) if layout is not None else None
+        project = ProjectImports(_resolved(path), layout, keras_defaults) if layout is not None else None
         try:
-            result: FileResult = extract_module(module, path, text, tree, project)
+            result: FileResult = extract_module(module, path, text, tree, project, keras_defaults)
         finally:
             if project is not None:
                 fa.reached = dict(project.reached)

@@ -283,3 +283,20 @@ def test_import_budget_names_what_was_cut(tmp_path: Path, monkeypatch: pytest.Mo
     fa = analyze_path(str(root / "train.py"))
     cut = [m for code, m, _ in fa.problems if code == "LL004"]
     assert cut and "not followed: over the budget of 2 project modules per file" in cut[0]
+
+
+def test_configured_image_data_format_decides_branches(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "pyproject.toml": '[tool.layerlint]\nimage-data-format = "channels_first"\n',
+        "m.py": """
+            import keras
+            from keras import backend as K
+            shape = (3, 8, 8) if K.image_data_format() == 'channels_first' else (8, 8, 3)
+            inp = keras.Input(shape)
+            model = keras.Model(inp, keras.layers.Flatten()(inp))
+            """,
+    })
+    _, sm = only_model(root / "m.py")
+    assert sm.layers[0].output == (None, 3, 8, 8)
+    checked = run_check([root / "m.py"])
+    assert not any(d.code.startswith("LL0") for d in checked)

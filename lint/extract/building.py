@@ -147,6 +147,10 @@ class Building:
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
             # math.prod(xs, start=2): a keyword changes the value, and is not modelled
             return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
+        if q.startswith(("functools.", "keras_applications", "collections.", "typing.", "copy.")):
+            done = self.call_helper(q, args, kwargs, node)
+            if done is not NotImplemented:
+                return done
         applied = self.call_tensor_function(q, args, kwargs, node)
         if applied is not None:
             return applied
@@ -191,12 +195,11 @@ class Building:
             ld = LayerDef(k.name, tuple(args[1:]), kwargs, self.span(node))
             return self.call_layer(ld, [args[0]], {}, node)
         if k.kind == "backend-fn":
-            if k.name == "image_data_format":
-                return "channels_last"  # Keras' default; a keras.json could differ
+            answer = self.backend_query(k.name, args)
+            if answer is not NotImplemented:
+                return answer
             if k.name == "int_shape" and args and isinstance(args[0], TensorVal):
                 return ShapeVal(args[0].tensor, self.text(node))
-            if k.name == "floatx":
-                return "float32"
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)

@@ -39,6 +39,7 @@ from layerlint.extract.values import (
     LayerObj,
     ModelVal,
     OpaqueModelVal,
+    PartialVal,
     Ref,
     ShapeVal,
     SuperVal,
@@ -99,6 +100,8 @@ class Calls:
             return self.call_method(func, args, kwargs, node)
         if isinstance(func, ClassVal):
             return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, PartialVal):
+            return self.call_partial(func, args, kwargs, node)
         if isinstance(func, OpaqueModelVal):
             return self.opaque_call(self.text(node.func), f"subclassed model `{func.cls.name}` is not analysed", args, kwargs, node)
         return self.opaque_call(self.text(node.func), None, args, kwargs, node)
@@ -131,6 +134,8 @@ class Calls:
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
 
     def instantiate(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if cls.record is not None:
+            return self.new_record(cls, args, kwargs, node)
         if cls.kind == "layer":
             if id(cls) not in self.refusals:  # it reads every method's code: once per class
                 self.refusals[id(cls)] = (cls, custom_layer_refusal(cls))
@@ -224,7 +229,11 @@ class Calls:
             self.exec_block(stmts, local)
         except ReturnSignal as r:
             return r.value
-        except (StopSignal, BreakSignal, ContinueSignal):
+        except StopSignal as stop:
+            if is_call:
+                self.note_raise(stop, f"`{fn.name}()` does not return, so what it builds is not followed", node)
+            return None
+        except (BreakSignal, ContinueSignal):
             return None
         finally:
             self.depth -= 1
@@ -252,6 +261,8 @@ class Calls:
                     return self.symbol(node)
             if name in ("keys", "values", "items"):
                 return [tuple(x) if isinstance(x, tuple) else x for x in getattr(obj, name)()]
+            if name == "copy" and not args:
+                return dict(obj)
             if name in ("update", "pop", "setdefault", "clear", "popitem"):
                 return self.dict_change(obj, name, args, kwargs, node)
             return self.symbol(node)
@@ -269,6 +280,11 @@ class Calls:
         if isinstance(obj, InstanceVal):
             fn = obj.cls.methods.get(name)
             if fn is not None:
+                first = [] if fn.binding == "static" else [obj.cls] if fn.binding == "class" else [obj]
+                return self.call_function(fn, [*first, *args], kwargs, node)
+        if isinstance(obj, ClassVal):
+            fn = obj.methods.get(name)
+            if fn is not None:  # a classmethod called on the class
                 return self.call_function(fn, [obj, *args], kwargs, node)
             if name == "add_weight" and obj.cls.kind == "layer":
                 return self.add_weight(obj, args, kwargs, node)
@@ -359,6 +375,16 @@ class Calls:
                 return None
             if name == "isinstance" and len(args) == 2 and isinstance(args[0], LayerObj):
                 return is_layer_instance(args[0].layer, args[1])
+            if name == "isinstance" and len(args) == 2:
+                return self.plain_isinstance(args[0], args[1], node)
+            if name in ("getattr", "hasattr") and len(args) in (2, 3) and isinstance(args[1], str):
+                return self.get_attribute(name, args, node)
+            if name == "callable" and len(args) == 1:
+                v = args[0]
+                if isinstance(v, (FunctionVal, BoundMethod, ClassVal, PartialVal, LayerObj, ModelVal)):
+                    return True
+                if v is None or isinstance(v, (bool, int, float, str, list, tuple, dict)):
+                    return False
         except (TypeError, ValueError, OverflowError):
             pass
         return self.symbol(node)
@@ -430,6 +456,39 @@ class Calls:
             pass
         self.forget({id(obj)}, self.current_frame)
         return self.symbol(node)
+
+    def get_attribute(self, name: str, args: list, node: cst.Call) -> Any:
+        """``getattr(obj, "name"[, default])`` / ``hasattr``: as ``obj.name`` where we can tell."""
+        obj, attr = args[0], args[1]
+        if isinstance(obj, InstanceVal):
+            found = attr in obj.attrs or attr in obj.cls.methods or attr in obj.cls.attrs
+            if name == "hasattr":
+                return found
+            if attr in obj.attrs:
+                return obj.attrs[attr]
+            if attr in obj.cls.methods:
+                fn = obj.cls.methods[attr]
+                if fn.binding == "property":
+                    return self.call_function(fn, [obj], {}, node.func)
+                return fn if fn.binding == "static" else BoundMethod(obj, attr)
+            if attr in obj.cls.attrs:
+                return obj.cls.attrs[attr]
+            return args[2] if len(args) == 3 else self.symbol(node)
+        if isinstance(obj, Ref) and name == "getattr":
+            return Ref(f"{obj.qualname}.{attr}")
+        return self.symbol(node)
+
+    def plain_isinstance(self, v: Any, types: Any, node: cst.Call) -> Any:
+        """``isinstance`` of a folded Python value against builtin types; unknown otherwise."""
+        wanted = types if isinstance(types, tuple) else (types,)
+        names = [t.qualname[9:] for t in wanted if isinstance(t, Ref) and t.qualname.startswith("builtins.")]
+        if len(names) != len(wanted) or isinstance(v, Expr) or not (
+                v is None or isinstance(v, (bool, int, float, str, list, tuple, dict))):
+            return self.symbol(node)
+        py = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "tuple": tuple, "dict": dict}
+        if any(n not in py for n in names):
+            return self.symbol(node)
+        return isinstance(v, tuple(py[n] for n in names))
 
     def call_math(self, name: str, args: list, node: cst.Call) -> Any:
         if name == "prod" and args:

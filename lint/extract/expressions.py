@@ -11,6 +11,7 @@ from layerlint.engine.ops.base import Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.building import same_dim
 from layerlint.extract.compare import AutoName, compare
+from layerlint.extract.helpers import KERAS_APPLICATIONS_GLOBALS
 from layerlint.extract.keras_names import classify
 from layerlint.extract.runtime import (
     BUILTIN_NAMES,
@@ -197,7 +198,8 @@ class Expressions:
         obj = self.eval(node.value, frame)
         attr = node.attr.value
         if isinstance(obj, Ref):
-            return obj.attr(attr)
+            ref = obj.attr(attr)
+            return Ref(KERAS_APPLICATIONS_GLOBALS[ref.qualname]) if ref.qualname in KERAS_APPLICATIONS_GLOBALS else ref
         if isinstance(obj, ModuleVal):
             return self.module_attribute(obj, attr, node)
         if isinstance(obj, TensorVal):
@@ -225,12 +227,22 @@ class Expressions:
         if isinstance(obj, InstanceVal):
             if attr in obj.attrs:
                 return obj.attrs[attr]
-            if attr in obj.cls.methods or attr == "add_weight" and obj.cls.kind == "layer":
+            fn = obj.cls.methods.get(attr)
+            if fn is not None:
+                if fn.binding == "property":
+                    return self.call_function(fn, [obj], {}, node)
+                return fn if fn.binding == "static" else BoundMethod(obj, attr)
+            if attr == "add_weight" and obj.cls.kind == "layer":
                 return BoundMethod(obj, attr)
+            if attr in obj.cls.attrs:
+                return obj.cls.attrs[attr]
             return self.symbol(node)
         if isinstance(obj, ClassVal):
-            if attr in obj.methods:
-                return obj.methods[attr]
+            fn = obj.methods.get(attr)
+            if fn is not None:
+                return BoundMethod(obj, attr) if fn.binding == "class" else fn
+            if attr in obj.attrs:
+                return obj.attrs[attr]
             return self.symbol(node)
         if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj, SuperVal)):
             return BoundMethod(obj, attr)

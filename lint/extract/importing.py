@@ -9,7 +9,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.symbolic import Expr
-from layerlint.extract.modules import ModuleUnit, load, loading
+from layerlint.extract.modules import ModuleUnit, ProjectImports, load, loading
 from layerlint.extract.runtime import Frame, dotted
 from layerlint.extract.values import ModuleVal, Ref
 from layerlint.sources.project import is_project_candidate, resolve
@@ -92,7 +92,7 @@ class Importing:
         except (OSError, RuntimeError):
             return None
         shown = "." * level + name
-        known = self.known_unit(path)
+        known = self.known_unit(path, project)
         why = project.budget_refusal(known, shown)
         if why is not None:
             self.cut_import(node, why)
@@ -107,10 +107,10 @@ class Importing:
         project.reach(unit)
         return ModuleVal(unit)
 
-    def known_unit(self, path: Path) -> ModuleUnit | None:
-        from layerlint.extract.modules import _REGISTRY
+    def known_unit(self, path: Path, project: ProjectImports) -> ModuleUnit | None:
+        from layerlint.extract.modules import _REGISTRY, registry_key
 
-        return _REGISTRY.get(path)
+        return _REGISTRY.get(registry_key(path, project))
 
     def import_note(self, node: cst.CSTNode, message: str) -> None:
         """A note on an import; one made in a module reached is the importing file's too."""

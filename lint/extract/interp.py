@@ -28,6 +28,7 @@ from layerlint.extract.calls import Calls
 from layerlint.extract.custom_layers import CustomLayers
 from layerlint.extract.data import Data
 from layerlint.extract.expressions import Expressions
+from layerlint.extract.helpers import Helpers
 from layerlint.extract.importing import Importing
 from layerlint.extract.keras_names import classify
 from layerlint.extract.modules import ModuleUnit, ProjectImports
@@ -45,6 +46,7 @@ from layerlint.extract.runtime import (
     ReturnSignal,
     StopSignal,
     assigned_names,
+    dotted,
     is_plain_data,
 )
 from layerlint.extract.tensor_ops import TensorOps
@@ -59,7 +61,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps, Importing):
+class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps, Importing, Helpers):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
                  project: ProjectImports | None = None, unit: ModuleUnit | None = None) -> None:
         self.module = module
@@ -70,6 +72,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.project = project
         self.unit = unit
         self.home = (unit, module, self.positions)
+        # Keras' answers to backend(), image_data_format(), ... (settings may change Keras' defaults)
+        self.keras_defaults: dict[str, Any] = dict(project.keras_defaults) if project is not None else {}
         self.kept: set[int] = set()  # ids of models built in other modules that the file holds
         self.sites: list[tuple] = []  # (unit, call node) of the calls being executed, outermost first
         self.result = FileResult(path)
@@ -107,7 +111,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
             try:
                 for stmt in self.module.body:
                     self.within_budget(stmt, lambda s=stmt: self.exec_block([s], self.globals))
-            except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+            except StopSignal as stop:
+                self.note_raise(stop, "the rest of the file is not analysed")
+            except (ReturnSignal, BreakSignal, ContinueSignal):
                 pass
             # Builder functions never called in this file: analyse them with their
             # parameters as symbols (defaults where given).
@@ -196,6 +202,15 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
                 self.keep(x, depth + 1)
         elif isinstance(v, InstanceVal):
             self.keep(list(v.attrs.values()), depth + 1)
+
+    def note_raise(self, stop: StopSignal, consequence: str, where: cst.CSTNode | None = None) -> None:
+        """Say that a ``raise`` was reached (so a builder did not run to its end), and where."""
+        if not isinstance(stop.node, cst.Raise):
+            return
+        sp = self.span(stop.node)
+        at = f"line {sp.line}" if sp.path is None else sp.where()
+        self.note(where if where is not None else stop.node,
+                  f"`{self.text(stop.node)}` at {at} is reached: {consequence}")
 
     def enter_unit(self, unit: ModuleUnit | None) -> tuple:
         """Run code of ``unit`` next (a function it defines was called); returns what to restore."""
@@ -314,7 +329,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         elif isinstance(small, cst.Continue):
             raise ContinueSignal
         elif isinstance(small, cst.Raise):
-            raise StopSignal
+            raise StopSignal(small)
         elif isinstance(small, cst.Global):
             for n in small.names:
                 frame.global_names.add(n.name.value)
@@ -354,6 +369,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         kind = "other"
         keras_base: str | None = None
         inherited: dict = {}
+        attrs: dict = {}
         for base in reversed(stmt.bases):  # the first base wins, as in Python's method order
             v = self.eval(base.value, frame)
             if isinstance(v, Ref):
@@ -365,13 +381,22 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
                     keras_base = k.name if k.kind == "layer" else None
             elif isinstance(v, ClassVal):
                 inherited.update(v.methods)
+                attrs.update(v.attrs)
                 if v.kind != "other":
                     kind, keras_base = v.kind, v.keras_base
         cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited)
+        cls.attrs.update(attrs)
+        body = Frame(frame, frame.globals)  # the class body's names; methods do not see them
         for item in stmt.body.body:
             if isinstance(item, cst.FunctionDef):
+                binding = next((d for d in ("static", "class", "property") if any(
+                    dotted(dec.decorator) in (f"{d}method", d, f"builtins.{d}method") for dec in item.decorators)), "method")
                 cls.methods[item.name.value] = FunctionVal(item, frame, item.name.value, f"{stmt.name.value}.{item.name.value}",
-                                                           owner=cls)
+                                                           owner=cls, binding=binding)
+            elif isinstance(item, cst.SimpleStatementLine) and all(
+                    isinstance(small, (cst.Assign, cst.AnnAssign)) for small in item.body):
+                self.exec_block([item], body)
+        cls.attrs.update(body.vars)
         frame.assign(stmt.name.value, cls)
         if kind == "model":
             m = ExtractedModel(self.path, self.span(stmt), "subclassed", stmt.name.value)
@@ -558,6 +583,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
         if isinstance(value, (tuple, list)) and len(value) == n:
             return list(value)
+        if isinstance(value, InstanceVal) and value.cls.record is not None and len(value.cls.record) == n:
+            return [value.attrs[f] for f in value.cls.record]
         if isinstance(value, ShapeVal):  # _, h, w, c = x.shape
             return [self.shape_dim(value, i, f"{value.text}[{i}]") for i in range(n)]
         if isinstance(value, TensorVal) and value.tensor.index is None:
@@ -572,9 +599,12 @@ def may_build(fn: cst.FunctionDef) -> bool:
 
 
 def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
-                   project: ProjectImports | None = None) -> FileResult:
+                   project: ProjectImports | None = None, keras_defaults: dict | None = None) -> FileResult:
     """Run the interpreter over a parsed module and return the models it built.
     ``text`` is the module's source and ``tree`` Python's parse of it, if at hand
     (they save regenerating and re-parsing it for positions).  ``project``: follow
-    imports of the project's own modules through it."""
-    return Interpreter(module, path, text, tree, project).run()
+    imports of the project's own modules through it; ``keras_defaults``: see Helpers.backend_query."""
+    interp = Interpreter(module, path, text, tree, project)
+    if keras_defaults:
+        interp.keras_defaults.update(keras_defaults)
+    return interp.run()

@@ -54,7 +54,7 @@ class ModuleUnit:
     snapshot: dict[str, Any] = field(default_factory=dict)
 
 
-_REGISTRY: dict[Path, ModuleUnit] = {}
+_REGISTRY: dict[tuple, ModuleUnit] = {}  # (path, Keras defaults) -> the module as it ran
 _LOADING: list[ModuleUnit] = []
 
 
@@ -65,9 +65,10 @@ def clear_registry() -> None:
 class ProjectImports:
     """One analysed file's view of its project: where imports are searched, what it reached."""
 
-    def __init__(self, importer: Path, layout: Layout) -> None:
+    def __init__(self, importer: Path, layout: Layout, keras_defaults: dict | None = None) -> None:
         self.importer = importer
         self.layout = layout
+        self.keras_defaults = dict(keras_defaults or {})  # image_data_format etc. when configured
         self.reached: dict[str, str] = {}  # resolved path -> sha256 of the bytes analysed
         self.bytes = 0
         self.cut: list[str] = []  # what the budgets left out, said once each
@@ -78,7 +79,8 @@ class ProjectImports:
         """The view a module's own top level imports through: its folder first, the same roots."""
         here = unit.path if unit.path.is_dir() else unit.path.parent
         # The analysed file's folder stays a root: Python keeps the script's folder on sys.path.
-        return ProjectImports(unit.path, Layout((here, *(r for r in self.layout.roots if r != here))))
+        return ProjectImports(unit.path, Layout((here, *(r for r in self.layout.roots if r != here))),
+                              self.keras_defaults)
 
     def budget_refusal(self, unit: ModuleUnit | None, name: str) -> str | None:
         """Why ``name`` may not be pulled in, or None."""
@@ -119,6 +121,11 @@ def restore(unit: ModuleUnit) -> None:
         vars_[k] = copy.deepcopy(v) if isinstance(v, (list, dict)) and is_plain_data(v) else v
 
 
+def registry_key(path: Path, importer: ProjectImports) -> tuple:
+    # A module whose top level asks image_data_format() runs once per answer.
+    return (path, tuple(sorted(importer.keras_defaults.items())))
+
+
 def _stamp(path: Path) -> tuple:
     try:
         st = path.stat()
@@ -130,12 +137,13 @@ def _stamp(path: Path) -> tuple:
 def load(path: Path, name: str, importer: ProjectImports) -> ModuleUnit:
     """The module at ``path``, run once per process (again when its file changed)."""
     stamp = _stamp(path)
-    unit = _REGISTRY.get(path)
+    key = registry_key(path, importer)
+    unit = _REGISTRY.get(key)
     if unit is not None and (unit.stamp == stamp or unit.state == "loading"):
         return unit
     unit = ModuleUnit(path, name, shown_path(path), stamp)
     unit.globals.unit = unit
-    _REGISTRY[path] = unit
+    _REGISTRY[key] = unit
     if path.is_dir():  # a namespace package: no code, only submodules
         unit.state = "done"
         return unit

@@ -51,6 +51,10 @@ class ContinueSignal(Exception):
 class StopSignal(Exception):
     """A ``raise`` statement: the rest of this path does not run."""
 
+    def __init__(self, node: Any = None) -> None:
+        super().__init__()
+        self.node = node  # the raise statement, when one was reached
+
 
 class Frame:
     def __init__(self, parent: Frame | None, globals_: Frame | None = None) -> None:
@@ -91,7 +95,8 @@ STAR_UNKNOWN = Expr.symbol("*...")  # stands in the arguments for `*xs` when xs 
 STAR_KWARGS = "**"  # key in a call's keywords: `**cfg` that cannot be followed (value: its source)
 
 BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "list", "tuple", "enumerate",
-                 "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow"}
+                 "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow",
+                 "callable", "getattr", "hasattr"}
 
 
 def is_plain_data(v: Any, depth: int = 0) -> bool:

@@ -89,6 +89,7 @@ class FunctionVal:
     qualname: str
     calls: int = 0
     owner: Any = None  # the ClassVal whose body defines this method
+    binding: str = "method"  # in a class: method | static | class | property
 
 
 @dataclass(eq=False)
@@ -99,6 +100,8 @@ class ClassVal:
     methods: dict = field(default_factory=dict)  # its own and inherited from classes of the file
     keras_base: str | None = None  # the Keras layer class it extends (MultiHeadAttention), if not Layer
     inherited: dict = field(default_factory=dict)  # the methods of its bases: what super() reaches
+    attrs: dict = field(default_factory=dict)  # class attributes, the bases' first
+    record: tuple | None = None  # a namedtuple class: its field names
 
 
 @dataclass(eq=False)
@@ -219,3 +222,12 @@ class ModuleVal:
     """A module of the user's project, imported: its top level's values."""
 
     unit: Any  # modules.ModuleUnit
+
+
+@dataclass(eq=False)
+class PartialVal:
+    """``functools.partial(func, *args, **kwargs)``."""
+
+    func: Any
+    args: tuple
+    kwargs: dict

@@ -114,6 +114,18 @@ def _parse_per_file_ignores(v: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+def _parse_keras_backend(v: Any) -> str:
+    if v not in ("tensorflow", "jax", "torch", "numpy", "openvino"):
+        raise ValueError('expected one of "tensorflow", "jax", "torch", "numpy", "openvino"')
+    return v
+
+
+def _parse_data_format(v: Any) -> str:
+    if v not in ("channels_last", "channels_first"):
+        raise ValueError('expected "channels_last" or "channels_first"')
+    return v
+
+
 def _parse_output_format(v: Any) -> str:
     if v not in OUTPUT_FORMATS:
         raise ValueError("expected one of " + ", ".join(OUTPUT_FORMATS))
@@ -236,6 +248,9 @@ class Settings:
     # Source roots the project's absolute imports are searched in, relative to ``root`` (as ruff's).
     src: tuple[str, ...] = (".", "src")
     follow_imports: bool = True
+    # What keras.backend.backend() and image_data_format() answer (Keras' defaults unless a keras.json differs)
+    keras_backend: str = "tensorflow"
+    image_data_format: str = "channels_last"
     output_format: str = "concise"
     thresholds: Mapping[str, Any] = field(default_factory=_DefaultThresholds)
     # Where the settings came from; relative globs are resolved against ``root``.
@@ -328,6 +343,8 @@ _FIELD_PARSERS: dict[str, Callable[[Any], Any]] = {
     "output-format": _parse_output_format,
     "src": _parse_str_list,
     "follow-imports": _parse_bool,
+    "keras-backend": _parse_keras_backend,
+    "image-data-format": _parse_data_format,
 }
 _ADDITIVE = ("extend-select", "extend-ignore", "extend-exclude")
 

@@ -54,7 +54,8 @@ def _analyze_input(inp: Input, verbose: bool, settings: Settings | None = None) 
         if settings is None:
             return analyze_text(inp.text, inp.path)
         root = settings.root if settings.config_file is not None else None
-        return analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports)
+        return analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports,
+                            keras_defaults(settings))
     except Exception as e:  # one file's internal error must not stop the run
         if verbose:
             import traceback
@@ -214,7 +215,20 @@ def project_settings(path: str) -> Settings | None:
     if config is None or table is None:
         return None
     src, follow = table.get("src", Settings.src), table.get("follow-imports", True)
-    if not (isinstance(src, list | tuple) and all(isinstance(s, str) for s in src)) or not isinstance(follow, bool):
+    backend = table.get("keras-backend", Settings.keras_backend)
+    data_format = table.get("image-data-format", Settings.image_data_format)
+    if not (isinstance(src, list | tuple) and all(isinstance(s, str) for s in src)) or not isinstance(follow, bool) \
+            or not isinstance(backend, str) or not isinstance(data_format, str):
         return None  # `check` reports the bad value
-    return dataclasses.replace(Settings(thresholds={}), src=tuple(src), follow_imports=follow,
-                               config_file=config, root=config.parent)
+    return dataclasses.replace(Settings(thresholds={}), src=tuple(src), follow_imports=follow, keras_backend=backend,
+                               image_data_format=data_format, config_file=config, root=config.parent)
+
+
+def keras_defaults(settings: Settings) -> dict[str, str]:
+    """What Keras' backend queries answer for this file, where the settings differ from Keras' defaults."""
+    out = {}
+    if settings.keras_backend != "tensorflow":
+        out["backend"] = settings.keras_backend
+    if settings.image_data_format != "channels_last":
+        out["image_data_format"] = settings.image_data_format
+    return out

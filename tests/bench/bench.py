@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench.corpus import CorpusFile, corpus, deep_model_file, sized_model_file, write_corpus
+from tests.bench.corpus import CorpusFile, corpus, deep_model_file, sized_model_file, write_corpus, write_project
 
 TF_BUILD = r"""
 import os, sys, time
@@ -335,6 +335,21 @@ class Bench:
         self.row("D", "`check` with a warm cache vs cold, whole process, whole corpus",
                  f"{_fmt_s(tw)} vs {_fmt_s(tc)}: **{ratio:.0f}x**", ">= 10x", ratio >= 10)
 
+    # -- G -------------------------------------------------------------------
+    def g_project(self) -> None:
+        """A project whose every file imports a shared helper package, checked with its imports
+        followed vs read alone (``follow-imports = false``): the package is analysed once per process."""
+        n = 40 if self.quick else 200
+        follow = write_project(self.work / "project_follow", n, follow=True)
+        alone = write_project(self.work / "project_alone", n, follow=False)
+        cmd_f = self.r.layerlint("check", "-q", "--no-cache", "--jobs", "1", str(follow))
+        cmd_a = self.r.layerlint("check", "-q", "--no-cache", "--jobs", "1", str(alone))
+        tf, ta = self.r.best_pair(lambda: self.r.run(cmd_f, cwd=follow)[0], lambda: self.r.run(cmd_a, cwd=alone)[0])
+        ratio = tf / ta
+        self.row("G", f"`check` of a {n}-file project whose every file imports a shared helper package, imports "
+                 "followed vs each file alone, whole process", f"{_fmt_s(tf)} vs {_fmt_s(ta)}: **{ratio:.2f}x**",
+                 "<= 1.3x", ratio <= 1.3)
+
     # -- E -------------------------------------------------------------------
     def e_startup(self) -> None:
         one = next(p for f, p in zip(self.files, self.paths) if f.models and f.name.startswith("models/model_"))
@@ -450,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the best is kept (default 3)")
     ap.add_argument("--tf-models", type=int, default=20, help="model files built in TensorFlow for A (default 20)")
     ap.add_argument("--quick", action="store_true", help="a small, fast run (smaller corpus and growth series)")
-    ap.add_argument("--only", default="ABCDEF", help="which measurements to run, e.g. BE (default ABCDEF)")
+    ap.add_argument("--only", default="ABCDEFG", help="which measurements to run, e.g. BE (default ABCDEFG)")
     ap.add_argument("-o", "--output", metavar="FILE", help="also write the table and machine description to FILE")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus directory")
     args = ap.parse_args(argv)
@@ -466,8 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {_describe_corpus(b.files, b.nbytes)}\n", file=sys.stderr)
         b.warm_up()
         steps = {"A": [b.a_tensorflow], "B": [b.b_parse_floor], "C": [b.c_jobs, b.peak_rss], "D": [b.d_cache],
-                 "E": [b.e_startup], "F": [b.f_growth]}
-        for key in "ABCDEF":
+                 "E": [b.e_startup], "F": [b.f_growth], "G": [b.g_project]}
+        for key in "ABCDEFG":
             if key in args.only.upper():
                 for step in steps[key]:
                     step()

@@ -450,3 +450,70 @@ def write_corpus(root: Path, files: list[CorpusFile]) -> list[Path]:
         p.write_text(f.text, encoding="utf-8")
         paths.append(p)
     return paths
+
+
+# A project for G: a helper package every file imports (blocks, heads, constants), and files
+# that build their own models partly with it.
+_HELPER_INIT = "from .blocks import conv_bn, residual\nfrom .heads import classifier\n"
+_HELPER_CONFIG = "FILTERS = 32\nDROPOUT = 0.25\nORDER = 'channels_last'\n"
+_HELPER_BLOCKS = '''from keras import layers
+from .config import FILTERS, ORDER
+
+
+def conv_bn(x, filters=FILTERS, kernel=3, strides=1):
+    axis = -1 if ORDER == 'channels_last' else 1
+    x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization(axis=axis)(x)
+    return layers.ReLU()(x)
+
+
+def residual(x, filters):
+    shortcut = layers.Conv2D(filters, 1, padding="same")(x)
+    y = conv_bn(x, filters)
+    y = conv_bn(y, filters)
+    return layers.Add()([shortcut, y])
+'''
+_HELPER_HEADS = '''from keras import layers
+from .config import DROPOUT
+
+
+def classifier(x, classes):
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(DROPOUT)(x)
+    return layers.Dense(classes, activation="softmax")(x)
+'''
+
+
+def project_file(rng: random.Random, i: int) -> str:
+    """One file of the G project: its own layers, then the helpers' blocks and head."""
+    own = []
+    for _ in range(rng.randrange(25, 40)):
+        own.append(rng.choice([
+            f"x = keras.layers.Conv2D({rng.choice([16, 32, 64])}, 3, padding='same', activation='relu')(x)",
+            "x = keras.layers.BatchNormalization()(x)",
+            f"x = keras.layers.Dropout({rng.choice([0.1, 0.2])})(x)",
+            "x = keras.layers.Activation('relu')(x)",
+        ]))
+    body = "\n    ".join(own)
+    return (f"import keras\nfrom helpers import conv_bn, residual, classifier\nfrom helpers.config import FILTERS\n\n\n"
+            f"def build_{i}(classes={rng.choice([10, 100])}):\n"
+            f"    inp = keras.Input(({rng.choice([32, 64])}, {rng.choice([32, 64])}, 3))\n"
+            f"    x = keras.layers.Conv2D(FILTERS, 3, padding='same')(inp)\n    {body}\n"
+            f"    x = residual(x, {rng.choice([32, 64])})\n"
+            f"    return keras.Model(inp, classifier(x, classes))\n\n\n"
+            f"model = build_{i}()\n")
+
+
+def write_project(root: Path, files: int, follow: bool, seed: int = 0) -> Path:
+    """The G project under ``root``; ``follow``: the files' imports are followed (else each is read alone)."""
+    rng = random.Random(seed)
+    texts = {"pyproject.toml": f"[tool.layerlint]\nfollow-imports = {'true' if follow else 'false'}\n",
+             "helpers/__init__.py": _HELPER_INIT, "helpers/config.py": _HELPER_CONFIG,
+             "helpers/blocks.py": _HELPER_BLOCKS, "helpers/heads.py": _HELPER_HEADS}
+    for i in range(files):
+        texts[f"app/model_{i:03d}.py"] = project_file(rng, i)
+    for name, text in texts.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return root

@@ -17,10 +17,21 @@ def _int_like(v: Any) -> bool:
     return isinstance(v, (int, Expr)) and not isinstance(v, bool)
 
 
+def _shown(v: Any) -> str:
+    """A value as the user wrote it, never the analyser's own objects: those show as ``?``."""
+    if isinstance(v, tuple):
+        return "(" + ", ".join(_shown(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    if isinstance(v, list):
+        return "[" + ", ".join(_shown(x) for x in v) + "]"
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return repr(v)
+    return str(v) if isinstance(v, Expr) else "?"
+
+
 def _check_non_negative(key: str, values: tuple) -> None:
     for v in values:
         if not _int_like(v):
-            raise Unanalysable(f"{key}={values!r} is not made of integers")
+            raise Unanalysable(f"{key}={_shown(values)} is not made of integers")
         if as_int(v) is not None and v < 0:
             raise ShapeError("invalid", f"`{key}` values must be >= 0. Received {key}={values}")
 
@@ -182,7 +193,7 @@ def _target_shape(cfg: Config) -> tuple:
     target = tuple(target)
     for d in target:
         if d is not None and not _int_like(d):
-            raise Unanalysable(f"target_shape={target!r} is not made of integers")
+            raise Unanalysable(f"target_shape={_shown(target)} is not made of integers")
         if as_int(d) is not None and d < -1:
             raise ShapeError(
                 "invalid", f"Each dimension in `target_shape` must be >= 0 or -1. Received: target_shape={target}."

@@ -1,0 +1,103 @@
+"""The helpers real projects build models with: ``functools.reduce`` and
+``functools.partial`` (so ``compose(*funcs)`` folds its functions), the
+``keras_applications`` convention of Keras handed in at run time, and Keras'
+backend queries answered with Keras' own defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from layerlint.extract.runtime import MAX_LOOP
+from layerlint.extract.values import ClassVal, InstanceVal, PartialVal, Ref
+
+# keras_applications hands builders Keras' own submodules unless the caller passes others.
+KERAS_APPLICATIONS_DEFAULTS = {
+    "backend": "keras.backend",
+    "layers": "keras.layers",
+    "models": "keras.models",
+    "utils": "keras.utils",
+}
+KERAS_APPLICATIONS_GLOBALS = {
+    "keras_applications._KERAS_BACKEND": "keras.backend",
+    "keras_applications._KERAS_LAYERS": "keras.layers",
+    "keras_applications._KERAS_MODELS": "keras.models",
+    "keras_applications._KERAS_UTILS": "keras.utils",
+}
+# What Keras answers when no keras.json or KERAS_BACKEND says otherwise.
+KERAS_DEFAULTS = {"backend": "tensorflow", "image_data_format": "channels_last", "floatx": "float32",
+                  "epsilon": 1e-7}
+
+
+class Helpers:
+    """The Interpreter's Python helpers (a mixin: state lives on the Interpreter)."""
+
+    def call_helper(self, q: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """A call of one of the helpers above, or NotImplemented."""
+        if q == "functools.partial":
+            if not args:
+                return self.symbol(node)
+            return PartialVal(args[0], tuple(args[1:]), dict(kwargs))
+        if q == "functools.reduce":
+            return self.reduce(args, node)
+        if q in ("functools.wraps", "functools.update_wrapper"):
+            # `@wraps(f)` copies names and docs: the wrapper itself is what runs.
+            return Ref("functools.identity") if q == "functools.wraps" else (args[0] if args else None)
+        if q == "functools.identity":
+            return args[0] if args else None
+        if q in ("copy.copy", "copy.deepcopy") and len(args) == 1:
+            v = args[0]
+            if isinstance(v, (list, dict)):
+                # A copy of the container; layers, functions and tensors in it are shared, as
+                # deepcopy could not copy what they stand for anyway.
+                return list(v) if isinstance(v, list) else dict(v)
+            return v
+        if q in ("collections.namedtuple", "typing.NamedTuple") and args and isinstance(args[0], str):
+            fields = args[1] if len(args) > 1 else kwargs.get("field_names")
+            if isinstance(fields, str):
+                fields = fields.replace(",", " ").split()
+            if isinstance(fields, (list, tuple)) and all(isinstance(f, str) for f in fields):
+                return ClassVal(args[0], "other", self.span(node), record=tuple(fields))
+            return self.symbol(node)
+        if q.endswith("get_submodules_from_kwargs") and q.startswith("keras_applications"):
+            given = args[0] if args and isinstance(args[0], dict) else {}
+            return tuple(given.get(k, Ref(v)) for k, v in KERAS_APPLICATIONS_DEFAULTS.items())
+        return NotImplemented
+
+    def reduce(self, args: list, node: cst.Call) -> Any:
+        if len(args) < 2:
+            return self.symbol(node)
+        items = self.iterate(args[1])
+        if items is None or len(items) > MAX_LOOP:
+            return self.symbol(node)
+        if len(args) > 2:
+            acc = args[2]
+        elif items:
+            acc, items = items[0], items[1:]
+        else:
+            return self.symbol(node)  # Python raises TypeError on an empty sequence without an initial value
+        for item in items:
+            acc = self.call(args[0], [acc, item], {}, node)
+        return acc
+
+    def call_partial(self, p: PartialVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        return self.call(p.func, [*p.args, *args], {**p.kwargs, **kwargs}, node)
+
+    def backend_query(self, name: str, args: list) -> Any:
+        """``K.backend()``, ``K.image_data_format()``, ``K.floatx()``, ``K.epsilon()`` as Keras
+        answers them by default (the ``keras-backend`` / ``image-data-format`` settings change them)."""
+        if args:
+            return NotImplemented
+        value = self.keras_defaults.get(name, KERAS_DEFAULTS.get(name))
+        return NotImplemented if value is None else value
+
+    def new_record(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """An instance of a ``namedtuple`` class: its fields by name (defaults are not modelled)."""
+        fields = cls.record or ()
+        if len(args) > len(fields) or any(k not in fields for k in kwargs):
+            return self.symbol(node)  # Python raises TypeError
+        values = dict(zip(fields, args))
+        values.update(kwargs)
+        if len(values) != len(fields):
+            return self.symbol(node)
+        return InstanceVal(cls, {f: values[f] for f in fields})
