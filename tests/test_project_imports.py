@@ -124,12 +124,12 @@ def test_import_cycle_ends_in_an_unknown_not_a_hang(tmp_path: Path) -> None:
         "pyproject.toml": "",
         "a.py": """
             import keras
-            from b import helper
+            from b import *
             def dense(x):
                 return keras.layers.Dense(4)(x)
             """,
         "b.py": """
-            from a import dense
+            from a import *
             def helper(x):
                 return dense(x)
             """,
@@ -141,9 +141,34 @@ def test_import_cycle_ends_in_an_unknown_not_a_hang(tmp_path: Path) -> None:
             """,
     })
     fa, sm = only_model(root / "main.py")
-    # b ran while a was half-run: `dense` did not exist yet, as in Python.
-    assert any("circular import" in n.message for n in fa.notes)
+    # b ran while a was half-run: `dense` did not exist yet, as in Python (which fails at the call).
+    assert any("(a circular import)" in n.message for n in fa.notes)
     assert sm.layers[-1].status != "ok"
+
+
+def test_functions_calling_each_other_across_modules_are_followed(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "pyproject.toml": "",
+        "a.py": """
+            import keras
+            import b
+            def dense(x, n):
+                return b.maybe_more(keras.layers.Dense(4)(x), n - 1)
+            """,
+        "b.py": """
+            import a
+            def maybe_more(x, n):
+                return a.dense(x, n) if n > 0 else x
+            """,
+        "main.py": """
+            import keras
+            from a import dense
+            inp = keras.Input((3,))
+            model = keras.Model(inp, dense(inp, 2))
+            """,
+    })
+    _, sm = only_model(root / "main.py")
+    assert sm.total_params == (3 * 4 + 4) + (4 * 4 + 4)
 
 
 def test_missing_modules_are_said_not_guessed(tmp_path: Path) -> None:
@@ -163,15 +188,26 @@ def test_missing_modules_are_said_not_guessed(tmp_path: Path) -> None:
     assert fa.problems == []
 
 
-def test_a_module_that_does_not_parse_is_named(tmp_path: Path) -> None:
+def test_a_module_that_does_not_parse_is_named_when_used(tmp_path: Path) -> None:
     root = write(tmp_path, {
         "pyproject.toml": "",
         "broken.py": "def f(:\n",
-        "main.py": "import keras\nfrom broken import f\nmodel = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n",
+        "main.py": "import keras\nfrom broken import f\nunits = f(1)\n"
+                   "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n",
     })
     fa, sm = only_model(root / "main.py")
     assert any("broken" in n.message and "cannot be analysed" in n.message for n in fa.notes)
     assert sm.total_params == 3
+
+
+def test_a_module_whose_names_are_never_used_is_not_read(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "pyproject.toml": "",
+        "plots.py": "import keras\nSIZE = 3\n",
+        "main.py": "import keras\nfrom plots import SIZE\nmodel = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n",
+    })
+    fa, _ = only_model(root / "main.py")
+    assert fa.reached == {}
 
 
 def test_source_roots_from_configuration(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from layerlint.extract.values import (
     InstanceVal,
     KerasObj,
     LayerObj,
+    LazyImport,
     ModelVal,
     ModuleVal,
     OpaqueModelVal,
@@ -181,7 +182,8 @@ class Expressions:
 
     def lookup(self, name: str, node: cst.CSTNode, frame: Frame) -> Any:
         try:
-            return frame.lookup(name)
+            value = frame.lookup(name)
+            return self.resolve_lazy(value) if type(value) is LazyImport else value
         except KeyError:
             pass
         if name in ("True", "False", "None"):
@@ -342,11 +344,17 @@ class Expressions:
     def eval_comprehension(self, node: Any, frame: Frame) -> Any:
         results: list = []
         inner = Frame(frame, frame.globals)
+        start = (self.steps, self.model_changes)
 
         is_dict = isinstance(node, cst.DictComp)
 
         def run(fors: cst.CompFor | None) -> None:
             if fors is None:
+                # As a loop: a long comprehension that builds no layers (5,000 random colours) is not followed.
+                if self.loop_builds_nothing(start):
+                    self.note(node, f"comprehension stopped after {len(results):,} items: it builds no layers, "
+                                    "so its value is unknown")
+                    raise StopSignal
                 if is_dict:
                     results.append((self.eval(node.key, inner), self.eval(node.value, inner)))
                 else:

@@ -11,7 +11,7 @@ import libcst as cst
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.modules import ModuleUnit, ProjectImports, load, loading
 from layerlint.extract.runtime import Frame, dotted
-from layerlint.extract.values import ModuleVal, Ref
+from layerlint.extract.values import LazyImport, ModuleVal, Ref
 from layerlint.sources.project import is_project_candidate, resolve
 
 
@@ -34,6 +34,14 @@ class Importing:
     def exec_import_from(self, small: cst.ImportFrom, frame: Frame) -> None:
         level = len(small.relative)
         base = dotted(small.module) if small.module is not None else ""
+        if self.project is not None and not isinstance(small.names, cst.ImportStar) and self.lazy_ok(base, level):
+            # Read when a name is used (lookup() resolves it), so what no model needs is never parsed.
+            importer = Path(self.unit.path) if self.unit is not None else self.project.importer
+            for alias in small.names:
+                name = dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None else name
+                frame.assign(local, LazyImport(base, level, name, importer, self.unit, small))
+            return
         target = self.project_module(base, level, small)
         if target is None:
             if level:
@@ -57,6 +65,9 @@ class Importing:
             self.bind_unknown_imports(small, frame)
             return
         unit = target.unit
+        if isinstance(small.names, cst.ImportStar) and loading(unit):
+            self.import_note(small, f"`from {'.' * level + base} import *` while `{unit.name}` is itself being imported "
+                                    "(a circular import): the names it defines later are not imported")
         if isinstance(small.names, cst.ImportStar):
             public = unit.globals.vars.get("__all__")
             names = [n for n in public if isinstance(n, str)] if isinstance(public, (list, tuple)) else \
@@ -69,6 +80,43 @@ class Importing:
             name = dotted(alias.name)
             local = alias.asname.name.value if alias.asname is not None else name
             frame.assign(local, self.module_member(unit, name, small))
+
+    def lazy_ok(self, name: str, level: int) -> bool:
+        """Whether ``from name import ...`` is a module of the project that may be read later:
+        not one being imported right now (a cycle), whose missing names Python would refuse."""
+        if not level and not is_project_candidate(name):
+            return False
+        importer = Path(self.unit.path) if self.unit is not None else self.project.importer
+        path = resolve(name, level, importer, self.project.layout)
+        if path is None:
+            return False
+        try:
+            known = self.known_unit(path.resolve(), self.project)
+        except (OSError, RuntimeError):
+            return False
+        return known is None or not loading(known)
+
+    def resolve_lazy(self, lazy: LazyImport) -> Any:
+        """The value a lazily imported name stands for, loading its module now (once per file)."""
+        done = self.lazy_values.get(id(lazy))
+        if done is not None:
+            return done[1]
+        if id(lazy) in self.lazy_pending:  # names importing each other in a cycle
+            return Expr.symbol(lazy.name)
+        self.lazy_pending.add(id(lazy))
+        saved = self.enter_unit(lazy.unit) if lazy.unit is not self.unit else None
+        try:
+            target = self.project_module(lazy.base, lazy.level, lazy.node, importer=lazy.importer)
+            value = self.module_member(target.unit, lazy.name, lazy.node) if isinstance(target, ModuleVal) \
+                else Expr.symbol(lazy.name)
+            if isinstance(value, LazyImport):  # a package re-exporting what it imported
+                value = self.resolve_lazy(value)
+        finally:
+            if saved is not None:
+                self.unit, self.module, self.positions = saved
+            self.lazy_pending.discard(id(lazy))
+        self.lazy_values[id(lazy)] = (lazy, value)  # keeps the key's object alive
+        return value
 
     def bind_unknown_imports(self, small: cst.ImportFrom, frame: Frame) -> None:
         if isinstance(small.names, cst.ImportStar):
@@ -147,7 +195,5 @@ class Importing:
         return self.project_module(name, 1, node, importer=base / "__init__.py")
 
     def module_attribute(self, mv: ModuleVal, attr: str, node: cst.CSTNode) -> Any:
-        unit = mv.unit
-        if attr in unit.globals.vars:
-            return unit.globals.vars[attr]
-        return self.module_member(unit, attr, node)
+        value = self.module_member(mv.unit, attr, node)
+        return self.resolve_lazy(value) if isinstance(value, LazyImport) else value

@@ -74,6 +74,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.home = (unit, module, self.positions)
         # Keras' answers to backend(), image_data_format(), ... (settings may change Keras' defaults)
         self.keras_defaults: dict[str, Any] = dict(project.keras_defaults) if project is not None else {}
+        self.lazy_values: dict[int, tuple] = {}  # id(LazyImport) -> (it, its value) for this file
+        self.lazy_pending: set[int] = set()
         self.kept: set[int] = set()  # ids of models built in other modules that the file holds
         self.sites: list[tuple] = []  # (unit, call node) of the calls being executed, outermost first
         self.result = FileResult(path)

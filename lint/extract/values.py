@@ -231,3 +231,16 @@ class PartialVal:
     func: Any
     args: tuple
     kwargs: dict
+
+
+@dataclass(eq=False)
+class LazyImport:
+    """A name ``from module import name`` bound, its module read only when the name is used:
+    a training script's helpers import data loaders and plotting code no model needs."""
+
+    base: str  # the module as written, without its leading dots
+    level: int  # leading dots
+    name: str
+    importer: Any  # Path of the importing file
+    unit: Any  # the importing module's ModuleUnit (None: the file analysed), for notes' positions
+    node: Any  # the import statement
