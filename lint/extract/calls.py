@@ -282,12 +282,12 @@ class Calls:
             if fn is not None:
                 first = [] if fn.binding == "static" else [obj.cls] if fn.binding == "class" else [obj]
                 return self.call_function(fn, [*first, *args], kwargs, node)
+            if name == "add_weight" and obj.cls.kind == "layer":
+                return self.add_weight(obj, args, kwargs, node)
         if isinstance(obj, ClassVal):
             fn = obj.methods.get(name)
             if fn is not None:  # a classmethod called on the class
                 return self.call_function(fn, [obj, *args], kwargs, node)
-            if name == "add_weight" and obj.cls.kind == "layer":
-                return self.add_weight(obj, args, kwargs, node)
         if isinstance(obj, SuperVal):
             return self.super_method(obj, name, args, kwargs, node)
         if isinstance(obj, LayerObj) and name == "__call__":
