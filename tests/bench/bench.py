@@ -10,6 +10,7 @@ C  ``check --jobs 2`` vs ``--jobs 1``
 D  warm cache vs cold
 E  one-file ``check`` (whole process) vs ``python -c "import libcst"``
 F  growth exponents of time and memory as the corpus, one file and one model double
+G  ``check`` of a project whose every file imports a shared helper package, imports followed vs not
 and the peak RSS of a whole-corpus run.
 
 Wall-clock times are the best of ``--repeat`` runs, with each pair interleaved,
