@@ -11,6 +11,7 @@ over ``max_layer_weights`` weights are rebuilt without allocating any weight.
 from __future__ import annotations
 
 import ast
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ class Difference:
 @dataclass
 class ConfirmResult:
     shaped: ShapedModel  # the model compared (symbols bound), or the original when not confirmable
-    status: str  # confirmed | disagrees | not-confirmable | not-confirmed
+    status: str  # confirmed | disagrees | nothing-to-compare | not-confirmable | not-confirmed
     reason: str | None = None
     differences: list[Difference] = field(default_factory=list)
     keras_version: str = ""
@@ -76,6 +77,8 @@ class ConfirmResult:
         if self.status == "disagrees":
             n = len(self.differences)
             return f"Keras {self.keras_version} disagrees ({n} difference{'s' if n != 1 else ''}{how}):"
+        if self.status == "nothing-to-compare":
+            return f"nothing to compare: {self.reason}"
         if self.status == "not-confirmable":
             return f"not confirmable: {self.reason}"
         return f"not confirmed: {self.reason}"
@@ -211,7 +214,8 @@ class _Binder:
     def model(self, m: ExtractedModel) -> ExtractedModel:
         def make() -> ExtractedModel:
             copy = ExtractedModel(m.path, m.span, m.api, m.name, compile=m.compile, compile_span=m.compile_span,
-                                  notes=m.notes, context=m.context, outputs_nested=m.outputs_nested)
+                                  notes=m.notes, context=m.context, outputs_nested=m.outputs_nested,
+                                  trainable=m.trainable)
             self.memo[id(m)] = copy
             copy.layers = [self.layer(ld) for ld in m.layers]
             copy.seq_input = self.input(m.seq_input) if m.seq_input is not None else None
@@ -285,13 +289,13 @@ def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain
         if isinstance(row.source, LayerDef) and is_third_party(row.source.cls):
             return (f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is a third-party layer "
                     f"({row.source.cls.rsplit('.', 1)[0]}): it is not rebuilt")
-    symbols = _unbound_symbols(m)
-    if symbols:
-        names = ", ".join(f"`{s}`" for s in sorted(symbols)[:4])
-        return f"depends on {names} (pass --assume NAME=VALUE)"
-    for row in _all_rows(sm):
+    for row in _all_rows(sm):  # also before symbols: what we cannot see into stands in with symbols
         if row.status == "opaque":
             return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is not analysed: {row.reason}"
+    symbols = _unbound_symbols(m)
+    if symbols:
+        return _depends_on(symbols)
+    for row in _all_rows(sm):
         if row.status == "unknown" and not (row.reason or "").startswith("input unknown"):
             return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)}: {row.reason}"
     for row in _all_rows(sm):
@@ -301,6 +305,31 @@ def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain
         if shape is None or any(not (d is None or isinstance(d, int)) for d in shape):
             return "the model's input shape is not known"
     return None
+
+
+_FREE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_ITEM = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\[-?\d+\]")
+
+
+def _depends_on(symbols: set[str]) -> str:
+    """Why symbols stop confirmation.  --assume can bind a free name (``nClasses``,
+    ``config.units``, a tuple ``input_shape`` for ``input_shape[0]``), never a
+    computation (``len(vocab)``, ``hp.Int(...)``), so only names are offered to it."""
+    names: set[str] = set()
+    computed: set[str] = set()
+    for s in symbols:
+        item = _ITEM.fullmatch(s)
+        if item is not None:
+            names.add(item.group(1))
+        elif _FREE_NAME.fullmatch(s):
+            names.add(s)
+        else:
+            computed.add(s)
+    if computed:
+        shown = ", ".join(f"`{s}`" for s in sorted(computed)[:4])
+        return f"depends on {shown}, which layerlint cannot compute"
+    shown = ", ".join(f"`{s}`" for s in sorted(names)[:4])
+    return f"depends on {shown} (pass --assume NAME=VALUE)"
 
 
 def _symbolic(out: Any) -> bool:
@@ -521,5 +550,8 @@ def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_
                              allocated=allocate)
     finally:
         keras.backend.clear_session(free_memory=False)
+    if not comparer.diffs and not comparer.compared:  # a pass over nothing is no pass
+        return ConfirmResult(sm, "nothing-to-compare", "Keras built no layer of it that layerlint could compare",
+                             allocated=allocate)
     status = "disagrees" if comparer.diffs else "confirmed"
     return ConfirmResult(sm, status, None, comparer.diffs, layers_compared=comparer.compared, allocated=allocate)

@@ -136,6 +136,11 @@ class Rebuilder:
             km = self._application(m)
         else:
             km = self._sequential(m) if m.api == "sequential" else self._functional(m)
+        if not m.trainable:
+            # The user's `model.trainable = False` froze each layer then (their constructor
+            # arguments carry it); the model's own flag is set alone so later per-layer
+            # changes the source made are kept.
+            km._trainable = False
         self.models[id(m)] = km
         return km
 

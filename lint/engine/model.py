@@ -92,6 +92,7 @@ class InputDef:
     name: str | None = None
     dtype: str | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
+    unknown_reason: str | None = None  # a stand-in for an input we cannot follow: why
 
 
 @dataclass(eq=False)
@@ -139,6 +140,9 @@ class ExtractedModel:
     compile_span: Span | None = None
     notes: list[Note] = field(default_factory=list)
     context: str | None = None  # e.g. "createModel() at line 12" or "build(...) parameters as symbols"
+    # ``model.trainable = False``: Keras then counts every weight of it as non-trainable,
+    # whatever its layers' own flags say.
+    trainable: bool = True
     # value symbols that stand for tensor dims (x.shape[-1]): name -> (Tensor, axis)
     shape_refs: dict[str, tuple] = field(default_factory=dict)
     application: Application | None = None  # the model a keras.applications constructor returns

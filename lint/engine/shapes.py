@@ -104,10 +104,14 @@ class ShapedModel:
 
     @property
     def trainable_params(self) -> Dim:
+        if not self.model.trainable:
+            return 0
         return _sum([r.trainable_params for r in self.layers])
 
     @property
     def non_trainable_params(self) -> Dim:
+        if not self.model.trainable:
+            return self.total_params
         return _sum([r.non_trainable_params for r in self.layers])
 
     @property
@@ -303,7 +307,7 @@ class Engine:
                 row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
                 if row.output is None:
                     row.status = "unknown"
-                    row.reason = "input shape is not known"
+                    row.reason = row.source.unknown_reason or "input shape is not known"
         sm.outputs = [self._tensor_shape(t, None) for t in m.outputs]
         sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) or (_input_shape(t.producer, None) if isinstance(t.producer, InputDef) else None)
                            for t in m.inputs]
@@ -316,7 +320,7 @@ class Engine:
     def _unknown_reason(self, t: Tensor) -> str:
         p = t.producer
         if isinstance(p, InputDef):
-            return "its input shape is not known"
+            return p.unknown_reason or "its input shape is not known"
         return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
 
     def _kwarg_shape(self, v: Any, node: Node) -> Any:
@@ -532,9 +536,14 @@ class Engine:
             declared = self._custom_built(row, ld, engine)
         else:
             row.weights = [w for r in sub.layers for w in r.weights]
+            if not ld.submodel.trainable:
+                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
         if not sub.complete and row.status == "ok":
             bad = next(r for r in sub.layers if r.status != "ok")
-            row.status = "error" if bad.status == "error" else "unknown"
+            # A model holding what we cannot see into is itself opaque; a traced custom layer's
+            # call() is ours to follow, so what stops it leaves the layer unknown.
+            opaque = bad.status == "opaque" and ld.custom_class is None
+            row.status = "error" if bad.status == "error" else "opaque" if opaque else "unknown"
             row.error = bad.error
             row.reason = f"inner layer `{bad.name}`: {bad.reason or (bad.error and bad.error.message)}"
         if ld.custom_class is not None and ld.declared_output is not None:

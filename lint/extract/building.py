@@ -201,6 +201,11 @@ class Building:
             if k.name == "int_shape" and args and isinstance(args[0], TensorVal):
                 return ShapeVal(args[0].tensor, self.text(node))
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+        if k.kind == "module" and k.name == "load_model":
+            callee = self.text(node.func)
+            ld = LayerDef(callee, (), {}, self.span(node), known=False,
+                          opaque_reason=f"a model loaded by `{callee}(...)` is not analysed: its layers are in the file it reads")
+            return LayerObj(ld)
         if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         return KerasObj(q, tuple(args), kwargs)
@@ -308,10 +313,31 @@ class Building:
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))
-        if not m.outputs:
-            m.notes.append(Note(self.span(node), "model outputs cannot be followed"))
+        lost = [(k, self.argument_text(node, i, k)) for i, (k, v) in enumerate((("inputs", inputs), ("outputs", outputs)))
+                if not followed(v)]
+        if lost:
+            # Never an empty model: what cannot be followed is one opaque row named by the user's
+            # code.  Without its inputs, where the model starts is unknown, so nothing of it is kept.
+            what = " and ".join(f"{k} `{t}`" for k, t in lost)
+            ld = LayerDef(layer_label(lost[-1][1]), (), {}, self.span(node), known=False,
+                          opaque_reason=f"the model's {what} cannot be followed")
+            if lost[0][0] == "inputs":
+                m.inputs = []
+            cut = Node(ld, list(m.inputs), {}, self.span(node))
+            self.node_counter += 1
+            m.outputs, m.outputs_nested = [Tensor(cut)], False
         self.register(m)
         return ModelVal(m)
+
+    def argument_text(self, node: cst.Call, index: int, keyword: str) -> str:
+        """The source text of a call's argument, positional or by keyword."""
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == keyword:
+                return clipped(self.text(a.value))
+        if index < len(positional):
+            return clipped(self.text(positional[index].value))
+        return f"{keyword}=..."
 
     def call_layer(self, layer: LayerDef, args: list, kwargs: dict, node: cst.Call) -> Any:
         if not args:
@@ -354,6 +380,16 @@ class Building:
         return TensorVal(Tensor(n))
 
 
+
+
+def clipped(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def followed(v: Any) -> bool:
+    """Model inputs or outputs made of tensors only (not empty, no value we could not follow)."""
+    items = flatten(v)
+    return bool(items) and all(isinstance(t, TensorVal) for t in items)
 
 
 def tensors_to_refs(v: Any) -> Any:

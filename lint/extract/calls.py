@@ -39,6 +39,7 @@ from layerlint.extract.values import (
     LayerObj,
     ModelVal,
     OpaqueModelVal,
+    OpaquePart,
     PartialVal,
     Ref,
     ShapeVal,
@@ -290,6 +291,8 @@ class Calls:
                 return self.call_function(fn, [obj, *args], kwargs, node)
         if isinstance(obj, SuperVal):
             return self.super_method(obj, name, args, kwargs, node)
+        if isinstance(obj, LayerObj) and name == "get_layer" and not obj.layer.known and obj.layer.submodel is None:
+            return OpaquePart(obj, self.text(node))
         if isinstance(obj, LayerObj) and name == "__call__":
             return self.call_layer(obj.layer, args, kwargs, node)
         return self.symbol(node)

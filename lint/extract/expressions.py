@@ -36,7 +36,9 @@ from layerlint.extract.values import (
     LazyImport,
     ModelVal,
     ModuleVal,
+    OpaqueLayers,
     OpaqueModelVal,
+    OpaquePart,
     Ref,
     ShapeVal,
     SuperVal,
@@ -217,11 +219,13 @@ class Expressions:
         if isinstance(obj, LayerObj):
             if attr == "name":
                 return obj.layer.explicit_name or AutoName(obj.layer.cls)
-            if attr in ("output", "input") and not obj.layer.known and obj.layer.submodel is None:
-                return self.opaque_output(obj, attr)
+            if not obj.layer.known and obj.layer.submodel is None:
+                return self.opaque_attribute(obj, attr, node)
             if attr in ("output", "input"):
                 return self.layer_tensor(obj.layer, attr) or self.symbol(node)
             return BoundMethod(obj, attr)
+        if isinstance(obj, OpaquePart):
+            return self.opaque_attribute(obj.owner, attr, node) if attr != "name" else self.symbol(node)
         if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
             return TensorVal(Tensor(obj.input))
         if isinstance(obj, InputLayerVal) and attr == "name":  # model.layers[0].name in a freezing loop
@@ -250,10 +254,23 @@ class Expressions:
             return BoundMethod(obj, attr)
         return self.symbol(node)
 
+    def opaque_attribute(self, obj: LayerObj, attr: str, node: cst.CSTNode) -> Any:
+        """An attribute of a model or layer we cannot see into (a pretrained application,
+        a model loaded from a file): its tensors are unknown, and carry why."""
+        if attr in ("output", "input", "outputs", "inputs"):
+            # How many inputs or outputs it has is unknown too: one tensor stands for them all.
+            return self.opaque_output(obj, attr.removesuffix("s"))
+        if attr == "layers":
+            return OpaqueLayers(obj)
+        if attr == "name":
+            return obj.layer.explicit_name or self.symbol(node)
+        return BoundMethod(obj, attr)
+
     def opaque_output(self, obj: LayerObj, attr: str) -> Any:
         """``base.output`` of a Keras application or custom layer: an unknown tensor."""
         if obj.output_cache is None:
-            inp = InputDef(Expr.symbol(f"{obj.layer.cls}.input"), obj.layer.span)
+            inp = InputDef(Expr.symbol(f"{obj.layer.cls}.input"), obj.layer.span,
+                           unknown_reason=f"the input of `{obj.layer.cls}`, which is not analysed")
             node = Node(obj.layer, [Tensor(inp)], {}, obj.layer.span)
             self.node_counter += 1
             obj.output_cache = (TensorVal(Tensor(inp)), TensorVal(Tensor(node)))
@@ -281,6 +298,8 @@ class Expressions:
                         return obj[idx]
                 except TypeError:
                     pass
+            if isinstance(obj, OpaqueLayers) and isinstance(idx, int):
+                return OpaquePart(obj.owner, self.text(node))
             if isinstance(obj, Expr) and isinstance(idx, int):
                 return Expr.symbol(self.text(node))
             return self.symbol(node)

@@ -525,6 +525,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
             elif target.attr.value == "trainable" and isinstance(value, bool):
                 # Keras sets the flag on every layer the object holds now; layers
                 # added later keep their own.  Summaries read the final state.
+                if isinstance(obj, ModelVal):
+                    obj.model.trainable = value
+                    self.touch(obj.model)
                 for ld in held_layers(obj):
                     ld.kwargs["trainable"] = value
                     self.touch(ld)

@@ -145,6 +145,23 @@ class OpaqueModelVal:
     span: Any
 
 
+@dataclass(eq=False)
+class OpaqueLayers:
+    """``m.layers`` of a model we cannot see into (loaded from a file, a pretrained
+    application): its items are parts of it, its length is unknown."""
+
+    owner: LayerObj
+
+
+@dataclass(eq=False)
+class OpaquePart:
+    """``m.layers[i]`` / ``m.get_layer(...)`` of a model we cannot see into: its
+    tensors are the model's own, whose shapes are unknown."""
+
+    owner: LayerObj
+    text: str
+
+
 def tensor_of(node: Node, index: int | None = None) -> TensorVal:
     return TensorVal(Tensor(node, index))
 

@@ -1,0 +1,202 @@
+"""Models as values: a model's tensors and layers, cut-out sub-models, freezing, and
+models whose inside cannot be seen (loaded from a file, pretrained, a parameter).
+
+Numbers for models layerlint follows are held to real Keras by the fixtures
+fixtures/models/submodel_get_layer.py, frozen_backbone.py and
+augmentation_sequential.py (tests/test_fixtures.py); these tests pin what is
+reported where Keras cannot be run on the code: never an empty model, never a
+downstream error caused by what was not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+import pytest
+from layerlint.analyze import analyze_text
+from layerlint.report.summary import model_json
+from layerlint.runner.check import CheckSettings, check_analysis
+
+
+def _analysis(source: str):
+    return analyze_text(textwrap.dedent(source), "model.py")
+
+
+def _json(source: str) -> dict[str, dict]:
+    fa = _analysis(source)
+    return {sm.name: model_json(sm, "model.py") for sm in fa.models}
+
+
+def _codes(source: str) -> list[str]:
+    return [d.code for d in check_analysis(_analysis(source), CheckSettings())]
+
+
+LOADED = """
+    import keras
+    from keras import layers
+    mlm_model = keras.models.load_model("bert_mlm.keras")
+    pretrained = keras.Model(mlm_model.input, mlm_model.get_layer("encoder_0/ffn").output)
+    pretrained.trainable = False
+    inputs = layers.Input((256,))
+    h = pretrained(inputs)
+    h = layers.GlobalMaxPooling1D()(h)
+    clf = keras.Model(inputs, layers.Dense(1)(h), name="clf")
+"""
+
+
+def test_a_model_cut_from_a_loaded_one_is_opaque_not_empty() -> None:
+    models = _json(LOADED)
+    cut = models["pretrained"]
+    assert cut["layers"], "never an empty model"
+    assert not cut["complete"]
+    row = cut["layers"][-1]
+    assert row["status"] == "opaque" and "keras.models.load_model(...)" in row["reason"]
+    assert row["line"] == 4
+
+
+def test_what_a_loaded_model_feeds_is_unknown_not_an_error() -> None:
+    clf = _json(LOADED)["clf"]
+    by_class = {r["class"]: r for r in clf["layers"]}
+    assert by_class["Functional"]["status"] == "opaque"
+    assert "inner layer `load_model`" in by_class["Functional"]["reason"]
+    assert by_class["GlobalMaxPooling1D"]["status"] == "unknown"
+    assert by_class["GlobalMaxPooling1D"]["error"] is None
+    assert "LL105" not in _codes(LOADED)
+
+
+def test_a_cut_through_values_we_cannot_follow_names_the_expression() -> None:
+    # keras-io's basnet_segmentation cuts blocks out of a keras_cv backbone given as a parameter.
+    source = """
+        import keras
+        import keras_cv
+        from keras import layers
+
+        def get_block(_resnet, n):
+            return keras.models.Model(inputs=_resnet.get_layer(f"a{n}").input,
+                                      outputs=_resnet.get_layer(f"b{n}").output, name=f"block{n}")
+
+        x_in = layers.Input((64, 64, 3))
+        x = layers.Conv2D(8, 3)(x_in)
+        resnet = keras_cv.models.ResNet34Backbone(include_rescaling=False)
+        x = get_block(resnet, 1)(x)
+        x = layers.Activation("relu")(x)
+        model = keras.Model(x_in, x, name="segmenter")
+    """
+    models = _json(source)
+    (row,) = models["block1"]["layers"]  # no stand-in InputLayer: where it starts is unknown
+    assert row["status"] == "opaque"
+    assert row["reason"] == ('the model\'s inputs `_resnet.get_layer(f"a{n}").input` and outputs '
+                             '`_resnet.get_layer(f"b{n}").output` cannot be followed')
+    seg = {r["class"]: r for r in models["segmenter"]["layers"]}
+    assert seg["Conv2D"]["params"] == 224
+    assert seg["Activation"]["status"] == "unknown"
+    assert "LL105" not in _codes(source)
+
+
+def test_a_cut_of_a_pretrained_application_is_opaque() -> None:
+    models = _json("""
+        import keras
+        vgg = keras.applications.VGG19(include_top=True, weights="imagenet")
+        fcn = keras.models.Model(inputs=vgg.layers[1].input,
+                                 outputs=[vgg.get_layer(n).output for n in ["block3_pool", "block4_pool"]])
+    """)
+    rows = models["fcn"]["layers"]
+    assert [r["status"] for r in rows] == ["unknown", "opaque"]
+    assert rows[0]["reason"] == "the input of `VGG19`, which is not analysed"
+    assert "pretrained application `VGG19`" in rows[1]["reason"]
+
+
+def test_unfollowed_outputs_keep_the_inputs_that_were_followed() -> None:
+    models = _json("""
+        import keras
+        inputs = keras.Input((8,))
+        m = keras.Model(inputs, some_library.head(inputs_of_elsewhere), name="m")
+    """)
+    rows = models["m"]["layers"]
+    assert [(r["class"], r["status"]) for r in rows] == [("InputLayer", "ok"), ("some_library.head", "opaque")]
+    assert rows[1]["reason"] == "the model's outputs `some_library.head(inputs_of_elsewhere)` cannot be followed"
+
+
+def test_model_attributes_give_the_model_tensors() -> None:
+    models = _json("""
+        import keras
+        from keras import layers
+        inputs = keras.Input((16,))
+        h = layers.Dense(8, name="hidden")(inputs)
+        out = layers.Dense(2, name="out")(h)
+        base = keras.Model(inputs, out, name="base")
+        by_name = keras.Model(base.input, base.get_layer("hidden").output, name="by_name")
+        by_index = keras.Model(base.inputs, base.get_layer(index=1).output, name="by_index")
+        by_list = keras.Model(base.input, base.layers[-1].output, name="by_list")
+        whole = keras.Model(base.inputs, base.outputs, name="whole")
+        called = keras.Model(inputs, base(inputs), name="called")
+    """)
+    assert [r["name"] for r in models["by_name"]["layers"]] == ["input_layer", "hidden"]
+    assert [r["name"] for r in models["by_index"]["layers"]] == ["input_layer", "hidden"]
+    assert models["by_list"]["total_params"] == 136 + 18
+    assert models["whole"]["total_params"] == 136 + 18
+    assert [r["class"] for r in models["called"]["layers"]] == ["InputLayer", "Functional"]
+    assert models["called"]["layers"][1]["output_shape"] == [None, 2]
+
+
+def test_freezing_a_model_freezes_it_where_it_is_a_layer() -> None:
+    models = _json("""
+        import keras
+        from keras import layers
+        inputs = keras.Input((4,))
+        base = keras.Model(inputs, layers.BatchNormalization()(layers.Dense(3)(inputs)), name="base")
+        base.trainable = False
+        base.layers[-1].trainable = True
+        x = keras.Input((4,))
+        top = keras.Model(x, layers.Dense(1)(base(x)), name="top")
+    """)
+    base, top = models["base"], models["top"]
+    # Keras: a model whose own flag is off has no trainable weights, whatever its layers say.
+    assert (base["trainable_params"], base["non_trainable_params"]) == (0, 15 + 12)
+    assert base["layers"][-1]["trainable_params"] == 6  # the layer itself was unfrozen
+    assert (top["layers"][1]["trainable_params"], top["layers"][1]["non_trainable_params"]) == (0, 27)
+    assert top["trainable_params"] == 4
+
+
+# -- --confirm --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keras():
+    try:
+        import keras
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("TensorFlow/Keras not installed")
+    return keras
+
+
+def test_confirm_reports_nothing_to_compare_rather_than_a_pass(keras) -> None:
+    from layerlint.confirm.compare import confirm_models
+
+    (sm,) = _analysis("""
+        import keras
+        model = keras.Sequential([keras.Input((4,))])
+    """).models
+    (result,) = confirm_models([sm])
+    assert result.status == "nothing-to-compare"
+    assert result.render().startswith("nothing to compare")
+
+
+def test_confirm_suggests_assume_only_for_free_names(keras) -> None:
+    from layerlint.confirm.compare import confirm_models
+
+    computed, named = _analysis("""
+        import keras
+        from keras import layers
+        vocab = open("vocab.txt").read().split()
+        a = keras.Sequential([keras.Input((10,)), layers.Embedding(len(vocab), 8)])
+        b = keras.Sequential([keras.Input((10,)), layers.Embedding(config.vocab_size, 8)])
+    """).models
+    (r1,) = confirm_models([computed])
+    assert r1.status == "not-confirmable" and "--assume" not in r1.reason
+    assert "`len(vocab)`, which layerlint cannot compute" in r1.reason
+    (r2,) = confirm_models([named])
+    assert "`config.vocab_size` (pass --assume NAME=VALUE)" in r2.reason
