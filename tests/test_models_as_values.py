@@ -156,7 +156,8 @@ def test_freezing_a_model_freezes_it_where_it_is_a_layer() -> None:
     assert (base["trainable_params"], base["non_trainable_params"]) == (0, 15 + 12)
     assert base["layers"][-1]["trainable_params"] == 6  # the layer itself was unfrozen
     assert (top["layers"][1]["trainable_params"], top["layers"][1]["non_trainable_params"]) == (0, 27)
-    assert top["trainable_params"] == 4
+    # ...but the model that holds it counts by each weight's own flag: the unfrozen layer's gamma and beta.
+    assert (top["trainable_params"], top["non_trainable_params"]) == (4 + 6, 27 - 6)
 
 
 # -- --confirm --------------------------------------------------------------------------

@@ -104,19 +104,29 @@ class ShapedModel:
 
     @property
     def trainable_params(self) -> Dim:
+        # Keras counts a model's weights by each variable's own flag, set by the last
+        # `trainable =` that reached its layer; a model in between whose own flag is off
+        # shows none trainable in its row, but does not hide its layers' from the total.
         if not self.model.trainable:
             return 0
-        return _sum([r.trainable_params for r in self.layers])
+        return _sum([_variable_trainable(r) for r in self.layers])
 
     @property
     def non_trainable_params(self) -> Dim:
-        if not self.model.trainable:
-            return self.total_params
-        return _sum([r.non_trainable_params for r in self.layers])
+        total, trainable = self.total_params, self.trainable_params
+        if total is None or trainable is None:
+            return _sum([r.non_trainable_params for r in self.layers]) if self.model.trainable else total
+        return total - trainable
 
     @property
     def complete(self) -> bool:
         return all(r.status == "ok" for r in self.layers)
+
+
+def _variable_trainable(row: ShapedLayer) -> Dim:
+    if row.submodel is not None and isinstance(row.source, LayerDef) and row.source.custom_class is None:
+        return _sum([_variable_trainable(r) for r in row.submodel.layers])
+    return row.trainable_params
 
 
 def _count(weights: list[Weight]) -> Dim:
