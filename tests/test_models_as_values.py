@@ -94,7 +94,7 @@ def test_a_cut_through_values_we_cannot_follow_names_the_expression() -> None:
     assert "LL105" not in _codes(source)
 
 
-def test_a_cut_of_a_pretrained_application_is_opaque() -> None:
+def test_a_cut_of_a_pretrained_application_shares_its_layers() -> None:
     models = _json("""
         import keras
         vgg = keras.applications.VGG19(include_top=True, weights="imagenet")
@@ -102,9 +102,11 @@ def test_a_cut_of_a_pretrained_application_is_opaque() -> None:
                                  outputs=[vgg.get_layer(n).output for n in ["block3_pool", "block4_pool"]])
     """)
     rows = models["fcn"]["layers"]
-    assert [r["status"] for r in rows] == ["unknown", "opaque"]
-    assert rows[0]["reason"] == "the input of `VGG19`, which is not analysed"
-    assert "pretrained application `VGG19`" in rows[1]["reason"]
+    assert all(r["status"] == "ok" for r in rows)
+    assert (rows[-1]["name"], rows[-1]["output_shape"]) == ("block4_pool", [None, 14, 14, 512])  # 224 / 2**4
+    # VGG19's convolutions up to block 4: 3*3*cin*cout + cout each.
+    convs = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256)] + [(256, 256)] * 3 + [(256, 512)] + [(512, 512)] * 3
+    assert models["fcn"]["total_params"] == sum(9 * i * o + o for i, o in convs)
 
 
 def test_unfollowed_outputs_keep_the_inputs_that_were_followed() -> None:
