@@ -146,6 +146,10 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "
                                          "are reported, the rest of the file is not analysed", span))
+        if result.oversized is not None:
+            why, span = result.oversized
+            fa.problems.append(("LL004", f"{why}: the value at line {span.line} is left unknown, and so is what "
+                                         "depends on it", span))
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
         for i, m in enumerate(models):
             if time.monotonic() > deadline:

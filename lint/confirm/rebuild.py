@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlint.confirm.offline import FileArgument, guarded, named_strings, offline_kwargs
 from layerlint.engine.graph import model_nodes
 from layerlint.engine.layers.base import LayerArg
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
@@ -119,6 +120,7 @@ class Rebuilder:
         self.refs: dict[str, tuple] = {}  # x.shape[i] symbols -> (Tensor, axis)
         self.pending: set[int] = set()  # nodes being rebuilt, to refuse cycles through x.shape[i]
         self.op_outputs: dict[int, Any] = {}  # id(LayerDef of a preprocess_input op) -> its Keras output
+        self.named: set[str] = set()  # strings among the arguments: no file by these names is opened
 
     def run(self, model: ExtractedModel) -> KerasBuild:
         try:
@@ -378,8 +380,13 @@ class Rebuilder:
                     layer = self._lambda(ld)
                 else:
                     cls = self._layer_class(ld.cls)
+                    named_strings([ld.args, ld.kwargs], self.named)
+                    try:
+                        offline = offline_kwargs(ld.cls, ld.kwargs)
+                    except FileArgument as e:
+                        raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)}: {e}") from e
                     args = [self._value(a) for a in ld.args]
-                    kwargs = {k: self._value(v) for k, v in ld.kwargs.items()}
+                    kwargs = {k: self._value(v) for k, v in offline.items()}
                     layer = cls(*args, **kwargs)
             except NotConfirmable:
                 raise
@@ -419,8 +426,13 @@ class Rebuilder:
             return self._dim(v)
         if isinstance(v, LayerArg):
             cls = self._layer_class(v.cls)
+            named_strings(v, self.named)
+            try:
+                offline = offline_kwargs(v.cls, dict(v.kwargs))
+            except FileArgument as e:
+                raise NotConfirmable(str(e)) from e
             args = [self._value(a) for a in v.args]
-            kwargs = {k: self._value(x) for k, x in v.kwargs}
+            kwargs = {k: self._value(x) for k, x in offline.items()}
             try:
                 return cls(*args, **kwargs)
             except Exception as e:
@@ -518,9 +530,14 @@ def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[in
     """Rebuild ``model`` in Keras; raises NotConfirmable before touching Keras' state when possible."""
     keras = load_keras()
     rebuilder = Rebuilder(keras, line_ref)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), guarded(rebuilder.named) as refused:
         warnings.simplefilter("ignore")
         if allocate:
-            return rebuilder.run(model)
-        with no_allocation(keras):
-            return rebuilder.run(model)
+            build = rebuilder.run(model)
+        else:
+            with no_allocation(keras):
+                build = rebuilder.run(model)
+    if refused:  # Keras asked for a file the code names, or the network: not its answer about shapes
+        raise NotConfirmable(f"rebuilding would open `{refused[0]}`: --confirm opens no file the code names "
+                             "and reaches no network")
+    return build

@@ -160,3 +160,5 @@ class FileResult:
     error: tuple | None = None  # (code, message, Span) for syntax / read errors
     # (message, Span of the top-level statement) when a budget stopped the interpreter there
     stopped: tuple | None = None
+    # (message, Span) of the first value over the size budget, which was left unknown
+    oversized: tuple | None = None

@@ -141,6 +141,8 @@ class Building:
             return ShapeVal(args[0].tensor, self.text(node), dynamic=True)
         if q.startswith("builtins."):
             return self.call_builtin(q[9:], args, kwargs, node)
+        if q == "string.Template":
+            return self.call_template(args, kwargs, node)
         data = self.data_call(q, args, kwargs, node)
         if data is not NOT_DATA:
             return data

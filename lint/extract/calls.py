@@ -11,22 +11,33 @@ from layerlint.engine.model import LayerDef
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
 from layerlint.extract.custom_layers import custom_layer_refusal
+from layerlint.extract.formatting import (
+    OverBudget,
+    Unformattable,
+    check_size,
+    format_builtin,
+    is_plain,
+    str_format,
+    template_substitute,
+)
 from layerlint.extract.keras_names import classify
 from layerlint.extract.runtime import (
     BUILTIN_KEYWORDS,
     MAX_CALL_DEPTH,
+    MAX_INT_BITS,
     MAX_LOOP,
     MAX_SEQUENCE,
     STAR_KWARGS,
     STAR_UNKNOWN,
-    WIDE_FORMAT,
     BreakSignal,
     ContinueSignal,
     Frame,
     ReturnSignal,
     StopSignal,
+    fits,
     flatten,
     layer_label,
+    over_budget,
 )
 from layerlint.extract.values import (
     ArrayVal,
@@ -44,8 +55,31 @@ from layerlint.extract.values import (
     Ref,
     ShapeVal,
     SuperVal,
+    TemplateVal,
     TensorVal,
 )
+
+# Methods of the file's own strings that are followed: each computed here on a plain str,
+# with any size it asks for checked first.
+_STR_CASE = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "lstrip": str.lstrip,
+             "rstrip": str.rstrip, "title": str.title, "capitalize": str.capitalize}
+_STR_PAD = {"ljust": str.ljust, "rjust": str.rjust, "center": str.center}
+
+
+def sort_key(items: list) -> Any:
+    """How ``sorted()`` may order these items without comparing anything but plain scalars:
+    numbers, or strings; or tuples (``dict.items()``) whose first elements are such and distinct,
+    so Python would never compare what follows them.  None when neither."""
+    def scalars(vs: list) -> bool:
+        return all(type(v) in (int, float, bool) for v in vs) or all(type(v) is str for v in vs)
+
+    if scalars(items):
+        return lambda v: v
+    if all(type(v) is tuple and v for v in items):
+        firsts = [v[0] for v in items]
+        if scalars(firsts) and len(set(firsts)) == len(firsts):
+            return lambda v: v[0]
+    return None
 
 
 class Calls:
@@ -260,22 +294,23 @@ class Calls:
                     return obj.get(args[0], args[1] if len(args) > 1 else None)
                 except TypeError:
                     return self.symbol(node)
-            if name in ("keys", "values", "items"):
-                return [tuple(x) if isinstance(x, tuple) else x for x in getattr(obj, name)()]
+            if name == "keys":
+                return list(obj)
+            if name == "values":
+                return list(obj.values())
+            if name == "items":
+                return list(obj.items())
             if name == "copy" and not args:
                 return dict(obj)
             if name in ("update", "pop", "setdefault", "clear", "popitem"):
                 return self.dict_change(obj, name, args, kwargs, node)
             return self.symbol(node)
         if isinstance(obj, str):
-            if name in ("lower", "upper", "strip") and not args:
-                return getattr(obj, name)()
-            if name == "format" and all(isinstance(a, (int, float, str)) for a in args) and not WIDE_FORMAT.search(obj):
-                try:
-                    return obj.format(*args, **kwargs)
-                except (IndexError, KeyError, ValueError):
-                    pass
-            return self.symbol(node)
+            return self.str_method(obj, name, args, kwargs, node)
+        if isinstance(obj, TemplateVal) and name in ("substitute", "safe_substitute"):
+            mapping = dict(args[0]) if len(args) == 1 and isinstance(args[0], dict) else {}
+            mapping.update(kwargs)
+            return self.formatted(node, lambda: template_substitute(obj.template, mapping, name == "safe_substitute"))
         if isinstance(obj, ShapeVal) and name == "as_list":
             return obj
         if isinstance(obj, InstanceVal):
@@ -297,11 +332,43 @@ class Calls:
             return self.call_layer(obj.layer, args, kwargs, node)
         return self.symbol(node)
 
+    def str_method(self, obj: str, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        if name in _STR_CASE and not args and not kwargs:
+            return _STR_CASE[name](obj)
+        if name == "format":
+            return self.formatted(node, lambda: str_format(obj, args, kwargs))
+        if name == "format_map" and len(args) == 1 and isinstance(args[0], dict):
+            return self.formatted(node, lambda: str_format(obj, [], args[0]))
+        fill = args[1] if len(args) > 1 else " "
+        if name in _STR_PAD and 1 <= len(args) <= 2 and type(args[0]) is int and type(fill) is str and len(fill) == 1:
+            return self.formatted(node, lambda: check_size(args[0]) or _STR_PAD[name](obj, args[0], fill))
+        if name == "zfill" and len(args) == 1 and type(args[0]) is int:
+            return self.formatted(node, lambda: check_size(args[0]) or obj.zfill(args[0]))
+        if name in ("startswith", "endswith") and len(args) == 1 and type(args[0]) is str:
+            return obj.startswith(args[0]) if name == "startswith" else obj.endswith(args[0])
+        return self.symbol(node)
+
+    def formatted(self, node: cst.Call, make: Any) -> Any:
+        """A string made by our formatter: unknown if it asks for what we do not model,
+        reported as well if it would be over the size budget."""
+        try:
+            return make()
+        except Unformattable:
+            return self.symbol(node)
+        except OverBudget as e:
+            return self.too_big(node, str(e))
+
     def call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         # A keyword we do not model would change the answer (sorted(key=...), max(key=...)):
         # the value is unknown rather than computed without it.
         if name != "dict" and set(kwargs) - BUILTIN_KEYWORDS.get(name, set()) or any(a is STAR_UNKNOWN for a in args):
             return self.symbol(node)
+        result = self._call_builtin(name, args, kwargs, node)
+        if not fits(result):
+            return self.too_big(node, over_budget(result))
+        return result
+
+    def _call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         try:
             if name == "len" and len(args) == 1:
                 if isinstance(args[0], (tuple, list, str, dict)):
@@ -312,13 +379,19 @@ class Calls:
             if name == "range":
                 if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
                     r = range(*args)
+                    if len(r) > MAX_SEQUENCE:
+                        return self.too_big(node, f"a range of {len(r):,} numbers is over the size budget of {MAX_SEQUENCE:,}")
                     return list(r) if len(r) <= MAX_LOOP else self.symbol(node)
                 return self.symbol(node)
             if name == "abs" and len(args) == 1 and isinstance(args[0], TensorVal):
                 return self.make_op("ops.absolute", "Absolute", (args[0],), {}, node)
-            if name in ("int", "float", "round", "abs", "str", "bool") and len(args) == 1 and isinstance(args[0], (int, float, str, bool)):
-                if name == "str" or not isinstance(args[0], str):
-                    return {"int": int, "float": float, "round": round, "abs": abs, "str": str, "bool": bool}[name](args[0])
+            if name == "format" and 1 <= len(args) <= 2:
+                return self.formatted(node, lambda: format_builtin(*args))
+            if name == "str" and len(args) == 1 and is_plain(args[0]):
+                return self.formatted(node, lambda: format_builtin(args[0]))
+            if name in ("int", "float", "round", "abs", "bool") and len(args) == 1 and isinstance(args[0], (int, float, str, bool)):
+                if not isinstance(args[0], str):
+                    return {"int": int, "float": float, "round": round, "abs": abs, "bool": bool}[name](args[0])
             if name in ("int", "round", "abs") and len(args) == 1 and isinstance(args[0], Expr):
                 return args[0]
             if name in ("min", "max") and args:
@@ -342,9 +415,10 @@ class Calls:
                     return self.symbol(node)
                 if name == "sorted":
                     reverse = kwargs.get("reverse", False)
-                    if not isinstance(reverse, bool):
+                    key = sort_key(it)
+                    if key is None or not isinstance(reverse, bool):
                         return self.symbol(node)
-                    it = sorted(it, reverse=reverse)  # TypeError (values Python cannot order): unknown
+                    it = sorted(it, key=key, reverse=reverse)
                 if name == "reversed":
                     it = list(reversed(it))
                 return tuple(it) if name == "tuple" else it
@@ -400,7 +474,7 @@ class Calls:
         """Python's list methods, followed exactly; a change we cannot follow makes the list unknown."""
         if name in ("index", "count") and len(args) == 1 and not kwargs:
             try:
-                return getattr(obj, name)(args[0])
+                return obj.index(args[0]) if name == "index" else obj.count(args[0])
             except ValueError:
                 return self.symbol(node)
         if name == "copy" and not args:
@@ -425,7 +499,7 @@ class Calls:
             if isinstance(i, int) and not isinstance(i, bool) and -len(obj) <= i < len(obj):
                 result, done = obj.pop(i), True
         elif name in ("reverse", "clear") and not args:
-            getattr(obj, name)()
+            obj.reverse() if name == "reverse" else obj.clear()
             done = True
         elif name == "remove" and len(args) == 1 and all(isinstance(v, (int, float, str)) for v in obj + args):
             if args[0] in obj:
@@ -451,7 +525,7 @@ class Calls:
             if name in ("pop", "setdefault") and 1 <= len(args) <= 2 and not kwargs:
                 if name == "pop" and args[0] not in obj and len(args) == 1:
                     return self.symbol(node)  # KeyError in Python
-                return getattr(obj, name)(*args)
+                return obj.pop(*args) if name == "pop" else obj.setdefault(*args)
             if name == "clear" and not args and not kwargs:
                 obj.clear()
                 return None
@@ -463,6 +537,8 @@ class Calls:
     def get_attribute(self, name: str, args: list, node: cst.Call) -> Any:
         """``getattr(obj, "name"[, default])`` / ``hasattr``: as ``obj.name`` where we can tell."""
         obj, attr = args[0], args[1]
+        if not isinstance(attr, str) or attr.startswith("__") and attr.endswith("__"):
+            return self.symbol(node)  # a computed or dunder name is never followed
         if isinstance(obj, InstanceVal):
             found = attr in obj.attrs or attr in obj.cls.methods or attr in obj.cls.attrs
             if name == "hasattr":
@@ -493,6 +569,12 @@ class Calls:
             return self.symbol(node)
         return isinstance(v, tuple(py[n] for n in names))
 
+    def call_template(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``string.Template(text)``: its substitutions are done by our formatter."""
+        if len(args) == 1 and type(args[0]) is str and not kwargs:
+            return TemplateVal(args[0])
+        return self.symbol(node)
+
     def call_math(self, name: str, args: list, node: cst.Call) -> Any:
         if name == "prod" and args:
             it = self.iterate(args[0])
@@ -500,11 +582,15 @@ class Calls:
                 total: Any = 1
                 for v in it:
                     total = total * v
+                    if not fits(total):
+                        return self.too_big(node, over_budget(total))
                 return total
         if args and isinstance(args[0], (int, float)) and not isinstance(args[0], bool):
+            if name in ("ceil", "floor") and abs(args[0]) > 2.0 ** MAX_INT_BITS:
+                return self.symbol(node)
             try:
                 return {"ceil": math.ceil, "floor": math.floor, "sqrt": math.sqrt, "log2": math.log2}[name](args[0])
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, OverflowError):
                 pass
         return self.symbol(node)
 

@@ -11,15 +11,18 @@ from layerlint.engine.ops.base import Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.building import same_dim
 from layerlint.extract.compare import AutoName, compare
+from layerlint.extract.formatting import OverBudget, Unformattable, check_size, fstring_part, percent_format
 from layerlint.extract.helpers import KERAS_APPLICATIONS_GLOBALS
 from layerlint.extract.keras_names import classify
 from layerlint.extract.runtime import (
     BUILTIN_NAMES,
+    MAX_INT_BITS,
     MAX_LOOP,
     UNDECIDED,
     Frame,
     StopSignal,
-    bounded,
+    fits,
+    over_budget,
 )
 from layerlint.extract.tensor_ops import MULTI_OUTPUT_OPS
 from layerlint.extract.values import (
@@ -42,6 +45,7 @@ from layerlint.extract.values import (
     Ref,
     ShapeVal,
     SuperVal,
+    TemplateVal,
     TensorVal,
     WeightVal,
 )
@@ -72,7 +76,9 @@ class Expressions:
                 value = int(node.value, 0)  # what literal_eval gives, without compiling
             except ValueError:  # over Python's int-string digit limit
                 return self.symbol(node)
-            return value if bounded(value) is not None else self.symbol(node)
+            if not fits(value):
+                return self.too_big(node, f"an integer of {value.bit_length():,} bits is over the budget of {MAX_INT_BITS}")
+            return value
         if isinstance(node, cst.Float):
             return node.evaluated_value
         if isinstance(node, cst.SimpleString):
@@ -170,17 +176,49 @@ class Expressions:
         return items
 
     def eval_fstring(self, node: cst.FormattedString, frame: Frame) -> Any:
-        out = []
-        for part in node.parts:
+        try:
+            return self.fstring_text(node.parts, frame, node)
+        except Unformattable:
+            return self.symbol(node)
+        except OverBudget as e:
+            return self.too_big(node, str(e))
+
+    def fstring_text(self, parts: Any, frame: Frame, node: cst.FormattedString) -> str:
+        """The parts of an f-string (or of one field's spec), formatted by our own formatter."""
+        out: list[str] = []
+        size = 0
+        for part in parts:
             if isinstance(part, cst.FormattedStringText):
-                out.append(part.value)
+                piece = part.value
+                if "\\" in piece or "{{" in piece or "}}" in piece:
+                    if "{" in piece.replace("{{", "").replace("}}", "") or "\\N" in piece:
+                        raise Unformattable(piece)
+                    piece = self.fstring_literal(node, piece)
             else:
+                if part.equal is not None:  # f"{x=}" prints source text: not followed
+                    raise Unformattable("=")
                 v = self.eval(part.expression, frame)
-                if isinstance(v, (int, float, str)) and part.format_spec is None and not part.equal:
-                    out.append({"r": repr, "a": ascii}.get(part.conversion or "s", str)(v))
-                else:
-                    return self.symbol(node)
+                spec = "" if part.format_spec is None else self.fstring_text(part.format_spec, frame, node)
+                piece = fstring_part(v, part.conversion, spec)
+            size += len(piece)
+            check_size(size)
+            out.append(piece)
         return "".join(out)
+
+    def fstring_literal(self, node: cst.FormattedString, text: str) -> str:
+        """A literal part with escapes or doubled braces, read as Python reads it."""
+        import ast
+
+        if "r" in node.prefix.lower():
+            return text.replace("{{", "{").replace("}}", "}")
+        quote = node.quote
+        try:
+            value = ast.literal_eval(quote + text.replace("{{", "{").replace("}}", "}") + quote)
+        except (ValueError, SyntaxError):
+            raise Unformattable(text) from None
+        if type(value) is not str:
+            raise Unformattable(text)
+        return value
 
     def lookup(self, name: str, node: cst.CSTNode, frame: Frame) -> Any:
         try:
@@ -201,6 +239,11 @@ class Expressions:
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Any:
         obj = self.eval(node.value, frame)
         attr = node.attr.value
+        if attr.startswith("__") and attr.endswith("__") and not (isinstance(obj, SuperVal) and attr == "__init__"):
+            # Dunder paths (__class__, __globals__, __init__, __dict__, ...) lead into the
+            # interpreter's own objects, never into anything the file built: not followed.
+            # super().__init__ is the one spelling modelled: the file's own class chain, by our rules.
+            return self.symbol(node)
         if isinstance(obj, Ref):
             ref = obj.attr(attr)
             return Ref(KERAS_APPLICATIONS_GLOBALS[ref.qualname]) if ref.qualname in KERAS_APPLICATIONS_GLOBALS else ref
@@ -250,7 +293,7 @@ class Expressions:
             if attr in obj.attrs:
                 return obj.attrs[attr]
             return self.symbol(node)
-        if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj, SuperVal)):
+        if isinstance(obj, (list, dict, str, ShapeVal, OpaqueModelVal, KerasObj, SuperVal, TemplateVal)):
             return BoundMethod(obj, attr)
         return self.symbol(node)
 
@@ -478,8 +521,13 @@ class Expressions:
 
     # -- operators ---------------------------------------------------------
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
-        result = self._binop(op, a, b, node)
-        return result if bounded(result) is not None else self.symbol(node)
+        try:
+            result = self._binop(op, a, b, node)
+        except OverBudget as e:
+            return self.too_big(node, str(e))
+        if not fits(result):
+            return self.too_big(node, over_budget(result))
+        return result
 
     def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
@@ -514,6 +562,11 @@ class Expressions:
                         return self.symbol(node)
                     return a % b
                 if op == "Power":
+                    if isinstance(a, int) and isinstance(b, int) and b >= 0 and abs(a) > 1:
+                        # Sized before it is computed: 10 ** 10 ** 8 would take seconds and megabytes.
+                        if b * (abs(a).bit_length() - 1) > MAX_INT_BITS:
+                            raise OverBudget(f"`{self.text(node)}` would be an integer over {MAX_INT_BITS} bits")
+                        return a**b
                     if isinstance(a, (int, float)) and isinstance(b, int) and abs(b) <= 64 and abs(a) < 1e6:
                         return a**b
                     if isinstance(a, Expr) and isinstance(b, int):
@@ -523,16 +576,22 @@ class Expressions:
                     return self.symbol(node)
                 if op in ("LeftShift", "RightShift", "BitAnd", "BitOr", "BitXor") and isinstance(a, int) and isinstance(b, int):
                     if op == "LeftShift":
-                        return a << b if 0 <= b <= 64 else self.symbol(node)
+                        if b > MAX_INT_BITS and a != 0:
+                            raise OverBudget(f"`{self.text(node)}` would be an integer over {MAX_INT_BITS} bits")
+                        return a << b if b >= 0 else self.symbol(node)
                     return {"RightShift": a >> b if b >= 0 else 0, "BitAnd": a & b, "BitOr": a | b, "BitXor": a ^ b}[op]
             if op == "Add" and isinstance(a, (tuple, list, str)) and type(a) is type(b):
                 return a + b
             if op == "Multiply":
                 seq, n = (a, b) if isinstance(a, (tuple, list, str)) else (b, a)
-                if isinstance(seq, (tuple, list, str)) and isinstance(n, int) and not isinstance(n, bool) and len(seq) * max(n, 0) <= MAX_LOOP:
+                if isinstance(seq, (tuple, list, str)) and isinstance(n, int) and not isinstance(n, bool):
+                    check_size(len(seq) * max(n, 0))  # before the repetition is made
                     return seq * n
             if op == "Modulo" and isinstance(a, str):
-                return self.symbol(node)
+                try:
+                    return percent_format(a, b)
+                except Unformattable:
+                    return self.symbol(node)
         except (ArithmeticError, ValueError, OverflowError, TypeError):
             pass
         return self.symbol(node)

@@ -250,6 +250,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         if self.steps > MAX_STEPS or (self.steps % 1000 == 0 and time.monotonic() > self.deadline):
             raise BudgetExceeded("analysis budget exceeded")
 
+    def too_big(self, node: cst.CSTNode, why: str) -> Expr:
+        """A value over the size budget: unknown, and the file's LL004 says where (the first time)."""
+        if self.result.oversized is None:
+            self.result.oversized = (why, self.span(node))
+        return self.symbol(node)
+
     def symbol(self, node: cst.CSTNode) -> Expr:
         t = self.text(node)
         if len(t) > 80:

@@ -9,11 +9,13 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.symbolic import Expr
+from layerlint.extract.formatting import MAX_SIZE, OverBudget, is_plain, plain_repr
 from layerlint.extract.values import (
     ArrayVal,
     DatasetVal,
     KerasObj,
     Ref,
+    what_it_is,
 )
 
 MAX_STEPS = 200_000
@@ -25,8 +27,9 @@ LOOP_STEPS = 20_000
 # Values the interpreter folds stay small, so hostile code (``x = x * x`` in a
 # loop, ``s = s + s``, a 5,000-digit literal) cannot exhaust time or memory.
 MAX_INT_BITS = 256
-MAX_SEQUENCE = 100_000
-WIDE_FORMAT = re.compile(r"\{[^{}]*?[0-9]{5,}")  # a format field with a width or precision over 9999
+# The one size budget (characters of a string, items of a list, a format width):
+# what would be larger is checked before it is made, and becomes unknown (LL004).
+MAX_SEQUENCE = MAX_SIZE
 
 UNDECIDED = object()  # a condition we cannot evaluate
 
@@ -96,7 +99,7 @@ STAR_KWARGS = "**"  # key in a call's keywords: `**cfg` that cannot be followed 
 
 BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "list", "tuple", "enumerate",
                  "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow",
-                 "callable", "getattr", "hasattr"}
+                 "callable", "getattr", "hasattr", "format"}
 
 
 def is_plain_data(v: Any, depth: int = 0) -> bool:
@@ -118,6 +121,22 @@ def bounded(v: Any) -> Any:
     if isinstance(v, (str, list, tuple)) and len(v) > MAX_SEQUENCE:
         return None
     return v
+
+
+def fits(v: Any) -> bool:
+    """Whether ``v`` is within the size budgets (anything not an int or sequence is)."""
+    if isinstance(v, int):
+        return v.bit_length() <= MAX_INT_BITS
+    if isinstance(v, (str, list, tuple)):
+        return len(v) <= MAX_SEQUENCE
+    return True
+
+
+def over_budget(v: Any) -> str:
+    """Why ``v`` failed :func:`bounded`, for the LL004 finding."""
+    if isinstance(v, int):
+        return f"an integer of {v.bit_length():,} bits is over the budget of {MAX_INT_BITS}"
+    return f"a value of {len(v):,} items or characters is over the size budget of {MAX_SEQUENCE:,}"
 
 
 def flatten(v: Any) -> list:
@@ -143,11 +162,21 @@ def layer_label(text: str) -> str:
 
 
 def short(v: Any) -> str:
+    """A value as a note or a symbol names it: plain values as Python writes them, anything
+    else by what it is (never the repr of an object, which would name this process's internals)."""
     if isinstance(v, Expr):
-        return str(v)
-    if isinstance(v, KerasObj):  # a Keras object by its call, never its repr
-        return f"{v.path}(...)"
-    s = repr(v) if not isinstance(v, Ref) else v.qualname
+        s = str(v)
+    elif isinstance(v, KerasObj):  # a Keras object by its call, never its repr
+        s = f"{v.path}(...)"
+    elif isinstance(v, Ref):
+        s = v.qualname
+    elif is_plain(v) and bounded(v) is not None:
+        try:
+            s = plain_repr(v)
+        except OverBudget:
+            s = f"a long {type(v).__name__}"
+    else:
+        s = what_it_is(v)
     return s if len(s) < 60 else s[:57] + "..."
 
 

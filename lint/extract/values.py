@@ -162,6 +162,12 @@ class OpaquePart:
     text: str
 
 
+class TemplateVal:
+    """A ``string.Template`` made from a string the file wrote."""
+
+    template: str
+
+
 def tensor_of(node: Node, index: int | None = None) -> TensorVal:
     return TensorVal(Tensor(node, index))
 
@@ -261,3 +267,24 @@ class LazyImport:
     importer: Any  # Path of the importing file
     unit: Any  # the importing module's ModuleUnit (None: the file analysed), for notes' positions
     node: Any  # the import statement
+
+
+_KINDS = {LayerObj: "a layer", TensorVal: "a tensor", ShapeVal: "a shape", ModelVal: "a model",
+          InputLayerVal: "an input layer", KerasObj: "a Keras object", FunctionVal: "a function",
+          ClassVal: "a class", InstanceVal: "an object", BoundMethod: "a method", OpaqueModelVal: "a subclassed model",
+          TemplateVal: "a template"}
+
+
+def what_it_is(v: Any) -> str:
+    """Words for a value that is not plain data, for notes and symbols."""
+    return _KINDS.get(type(v), "a value")
+
+
+def _describe(self: Any) -> str:
+    return f"<{what_it_is(self)}>"
+
+
+# A value the file made may end up in a message: its repr must say what it is, never
+# dump the syntax tree, frames or addresses of this process.
+for _cls in _KINDS:
+    _cls.__repr__ = _describe  # type: ignore[method-assign]

@@ -158,7 +158,8 @@ def _arg_text(v: Any) -> str:
         return str(v)
     if isinstance(v, list):
         return "[" + ", ".join(_arg_text(x) for x in v) + "]"
-    return str(v) if len(str(v)) < 40 else "..."
+    text = str(v)
+    return text if len(text) < 40 and not text.startswith("<") else "..."  # "<a function>": not the user's text
 
 
 def call_text(row: ShapedLayer) -> str:
