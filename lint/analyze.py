@@ -44,6 +44,8 @@ class FileAnalysis:
     notebook: NotebookSource | None = None
     # Modules of the project the file reached through imports: resolved path -> sha256 of what was read.
     reached: dict[str, str] = field(default_factory=dict)
+    # Tracebacks of internal errors that left a value unknown instead of failing the file (--verbose shows them).
+    crashes: list[str] = field(default_factory=list)
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
@@ -142,6 +144,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 for why in project.cut:
                     fa.problems.append(("LL004", why, Span(1, 0, 1, 0)))
         fa.notes = result.notes + (project.notes if project is not None else [])
+        fa.crashes = result.crashes
         if result.stopped is not None:
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "

@@ -66,7 +66,10 @@ class AnalysisBudgetExceeded(_FileProblem):
         "Reports files whose analysis was stopped by one of layerlint's budgets: files over 1 MiB, code nested "
         "more than 1,000 levels, parsing work beyond a fixed cap, more than 200,000 interpreter steps or 10 s "
         "following the code, or more than 20 s of analysis in all. Models finished before the budget ran out "
-        "are still reported, and the finding points at the statement where analysis stopped."
+        "are still reported, and the finding points at the statement where analysis stopped. It also reports, "
+        "once per file, the first value the code would make over the size budget (a string, list or format "
+        "width over 100,000, an integer over 256 bits, such as `'a' * 10**9` or `10 ** 10 ** 8`): that value "
+        "is left unknown, checked before it is made, and the rest of the file is analysed."
     )
     why = "The file's models were not (fully) checked; without a budget one generated or hostile file could hang a pre-commit hook or a CI run."
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from layerlint.engine.shapes import ShapedCall, ShapedLayer
-from layerlint.engine.symbolic import Expr, as_int, dim_str
+from layerlint.engine.symbolic import as_int, dim_str
 from layerlint.extract.values import KerasObj, Ref
 
 # Element-wise layers: each position's values stay at that position.
@@ -115,7 +115,3 @@ def config_int(row: ShapedLayer, key: str) -> int | None:
 def spatial_facts(call: ShapedCall) -> dict | None:
     f = call.facts or {}
     return f if "spatial_in" in f and "spatial_out" in f else None
-
-
-def is_expr(v: Any) -> bool:
-    return isinstance(v, Expr)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Internal errors the analysis would absorb as "unknown" values fail the tests instead (subprocesses inherit it).
+os.environ["LAYERLINT_STRICT"] = "1"
 
 
 @pytest.fixture(autouse=True)

@@ -165,6 +165,8 @@ def record_models(path: str) -> list[dict]:
     from keras.src.models.functional import Functional
     from keras.src.models.sequential import Sequential
 
+    # Fresh layer-name counters: an error naming `conv2d_3` must not depend on which fixtures ran before.
+    keras.utils.clear_session()
     target = str(Path(path).resolve())
     seen: list[tuple[int, Any]] = []
     originals = {Sequential: Sequential.__init__, Functional: Functional.__init__}

@@ -30,6 +30,7 @@ from layerlint.analyze import analyze_text
 
 from tests.keras_fixtures import summary_rows
 from tests.model_strategies import FUZZ_FILE, Program, RandomChooser, generate, programs
+from tests.nonempty import nonempty
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 EXAMPLES = int(os.environ.get("LAYERLINT_FUZZ_EXAMPLES", "300"))
@@ -199,7 +200,7 @@ def test_static_engine_equals_keras(keras_module: Any, program: Program) -> None
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Disagreements the fuzzer found, kept as programs: runnable models (also
 # summary fixtures) and programs Keras refuses (which cannot be).
-FUZZ_FINDS = sorted(FIXTURES.glob("models/fuzz_*.py")) + sorted(FIXTURES.glob("fuzz_rejects/*.py"))
+FUZZ_FINDS = nonempty(sorted(FIXTURES.glob("models/fuzz_*.py")) + sorted(FIXTURES.glob("fuzz_rejects/*.py")), "fuzz finds")
 
 
 @pytest.mark.parametrize("path", FUZZ_FINDS, ids=[p.name for p in FUZZ_FINDS])

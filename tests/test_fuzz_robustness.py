@@ -36,13 +36,15 @@ from layerlint.runner.check import CheckSettings, check_analysis, enabled_rules
 from layerlint.runner.pipeline import analyze_input
 from layerlint.sources.inputs import load_input
 
+from tests.nonempty import nonempty
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("LAYERLINT_ROBUST_EXAMPLES", "200"))
 SEED = int(os.environ.get("LAYERLINT_ROBUST_SEED", "0"))
 MAX_SECONDS = 60.0  # far above any real file; an input over it is a hang
 
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb") and p.is_file()
-                  and p.name != "__init__.py")
+FIXTURES = nonempty(sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb") and p.is_file()
+                  and p.name != "__init__.py"), "fixtures")
 SOURCES = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in FIXTURES}
 LAYER_NAMES = sorted(REGISTRY) + ["Lambda", "MyLayer", "Sequential", "Model", "Input", "print"]
 RULES_SETTINGS = CheckSettings(extend_select=["LL9"])

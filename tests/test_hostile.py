@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.nonempty import nonempty
+
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "fixtures" / "bad_inputs" / "hostile"
-FILES = sorted(HOSTILE.glob("*.py"))
+FILES = nonempty(sorted(HOSTILE.glob("*.py")), "hostile files")
 CANARY_ENV = "canary-env-5f1d9a"
 CANARY_FILE = "canary-file-7c2e44"
 FORBIDDEN = (CANARY_ENV, CANARY_FILE, "<function", "<module", "<class", "object at 0x", "Traceback")

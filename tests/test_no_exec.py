@@ -233,3 +233,66 @@ def test_the_scan_would_see_a_forbidden_call(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import importlib, os\nx = eval(s)\nimportlib.import_module(name)\nos.system('x')\n")
     assert [name for _, name in _calls(sample)] == ["eval", "importlib.import_module", "os.system"]
+
+
+# -- the hostile corpus and the interpreter's own formatting -----------------------------------
+
+HOSTILE_CORPUS = ROOT / "fixtures" / "bad_inputs" / "hostile"
+
+
+@pytest.mark.parametrize("args", [["summary", "--explain"], ["check", "--no-cache"], ["summary", "--confirm"]])
+def test_hostile_corpus_is_read_not_run(hostile, args: list[str]) -> None:
+    """fixtures/bad_inputs/hostile/ beside the evil modules, its URLs pointed at the listener."""
+    if "--confirm" in args and not _tensorflow_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI installs tensorflow-cpu: --confirm must be tested there")
+        pytest.skip("--confirm needs TensorFlow")
+    project, markers, listener = hostile
+    corpus = project / "corpus"
+    corpus.mkdir()
+    for f in sorted(HOSTILE_CORPUS.glob("*.py")):
+        (corpus / f.name).write_text(f.read_text().replace("127.0.0.1:9/", f"127.0.0.1:{listener.port}/"))
+    r = run_cli([*args, "corpus"], project)
+    assert "Traceback" not in r.stderr and r.stdout.strip()
+    assert [m.name for m in markers if m.exists()] == []
+    assert listener.connections == 0
+
+
+def _formatting_calls(path: Path) -> Iterator[tuple[int, str]]:
+    """Python formatting or attribute access driven by a value rather than by our own literal."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr in ("format", "format_map") and not (
+                isinstance(f.value, ast.Constant) and isinstance(f.value.value, str)):
+            yield node.lineno, f".{f.attr}() on a computed string"
+        if isinstance(f, ast.Name) and f.id in ("getattr", "setattr", "hasattr", "delattr") and (
+                len(node.args) < 2 or not isinstance(node.args[1], ast.Constant)):
+            yield node.lineno, f"{f.id}() with a computed name"
+        if isinstance(f, ast.Name) and f.id in ("format", "vars", "eval", "exec"):
+            yield node.lineno, f"{f.id}()"
+
+
+# formatting.py applies builtin format() and % to plain scalars whose sizes it has checked.
+# positions.py reads libcst nodes' dataclass fields, named by libcst, not by the file.
+FORMATTING_ALLOWED = {("lint/extract/formatting.py", "format()"),
+                      ("lint/extract/positions.py", "getattr() with a computed name")}
+
+
+def test_the_interpreter_formats_and_reads_attributes_only_through_its_own_code() -> None:
+    found = []
+    files = sorted((ROOT / "lint" / "extract").glob("*.py"))
+    assert len(files) > 5
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        found += [f"{rel}:{line}: {what}" for line, what in _formatting_calls(path) if (rel, what) not in FORMATTING_ALLOWED]
+    assert found == []
+
+
+def test_the_formatting_scan_would_see_a_real_format(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("t.format(*a)\ngetattr(o, name)\n'{}'.format(1)\ngetattr(o, 'x')\nformat(v, s)\n")
+    assert [what for _, what in _formatting_calls(sample)] == [".format() on a computed string",
+                                                              "getattr() with a computed name", "format()"]

@@ -16,9 +16,10 @@ from layerlint.sources.inputs import load_input
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tests.bench.corpus import corpus, sized_model_file
+from tests.nonempty import nonempty
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "bad_inputs" not in p.parts and p.name != "LL001.py")
+FIXTURES = nonempty(sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "bad_inputs" not in p.parts and p.name != "LL001.py"), "fixtures")
 
 TEXTS = {
     "comments between and after": "# head\n\nimport a\n\n# about f\n\ndef f():\n    return 1\n    # in block\n\n# tail\n",
@@ -128,7 +129,7 @@ def _diagnostics(path: Path) -> list[tuple]:
     return [(d.code, d.line, d.col, d.end_line, d.end_col, d.message) for d in found]
 
 
-RULE_FIXTURES = sorted((ROOT / "fixtures" / "rules").rglob("*.py"))
+RULE_FIXTURES = nonempty(sorted((ROOT / "fixtures" / "rules").rglob("*.py")), "rule fixtures")
 
 
 @pytest.mark.parametrize("path", RULE_FIXTURES, ids=[p.relative_to(ROOT).as_posix() for p in RULE_FIXTURES])

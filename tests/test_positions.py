@@ -12,10 +12,11 @@ from layerlint.sources.inputs import load_input
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tests.bench.corpus import corpus, deep_model_file
+from tests.nonempty import nonempty
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bad-input fixtures and the syntax-error rule's fixture are not meant to parse; every other must.
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "bad_inputs" not in p.parts and p.name != "LL001.py")
+FIXTURES = nonempty(sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "bad_inputs" not in p.parts and p.name != "LL001.py"), "fixtures")
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 _ASKED = (cst.BaseExpression, cst.BaseStatement, cst.BaseSmallStatement)
 

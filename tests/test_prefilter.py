@@ -10,8 +10,10 @@ from layerlint.analyze import analyze_text, may_define_model
 from layerlint.rules import all_rules
 from layerlint.sources.inputs import load_input
 
+from tests.nonempty import nonempty
+
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb"))
+FIXTURES = nonempty(sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb")), "fixtures")
 
 
 def _rule_examples() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ def test_every_configuration_key_is_documented() -> None:
 def test_quick_start_commands_are_the_ones_ci_runs() -> None:
     text = README.read_text(encoding="utf-8")
     ci = (README.parent / ".ci" / "run").read_text()
-    assert 'pip install -e ".[test,tf]" && python -m pytest' in text
-    assert 'python -m pip install -q -e ".[test,tf]"' in ci and "\npython -m pytest\n" in ci
+    # TensorFlow and Keras pinned to the versions the Keras truth was recorded with
+    assert 'pip install -c tests/truth_constraints.txt -e ".[test,tf]" && python -m pytest' in text
+    assert 'python -m pip install -q -c tests/truth_constraints.txt -e ".[test,tf]"' in ci and "\npython -m pytest\n" in ci
     assert "layerlint summary --explain fixtures/seeds/seed000_dense_before_flatten.py" in text

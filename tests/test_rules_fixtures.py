@@ -12,6 +12,8 @@ import pytest
 from layerlint.analyze import analyze_text
 from layerlint.runner.check import CheckSettings, check_analysis
 
+from tests.nonempty import nonempty
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("regen_rules", ROOT / "fixtures" / "regen_rules.py")
 regen_rules = importlib.util.module_from_spec(_spec)
@@ -35,7 +37,7 @@ def test_expected_output(src, expected, select, monkeypatch):
     assert regen_rules.expected_output(src, select) == expected.read_text()
 
 
-RULE_FIXTURES = sorted((ROOT / "fixtures" / "rules").glob("LL[1-9]*.py"))
+RULE_FIXTURES = nonempty(sorted((ROOT / "fixtures" / "rules").glob("LL[1-9]*.py")), "rule fixtures")
 
 
 def _sections(text: str) -> tuple[int, dict[str, tuple[int, int]]]:

@@ -21,7 +21,7 @@ from layerlint.diagnostics import DOCS_URL
 from layerlint.report.color import COLOR_MODES, should_color
 from layerlint.report.formats import RuleDescriptor
 from layerlint.runner.config import OUTPUT_FORMATS, ConfigError, Settings, SettingsResolver
-from layerlint.runner.files import STDIN, WalkPolicy
+from layerlint.runner.files import WalkPolicy
 
 OUTPUT_FORMAT_ENV = "LAYERLINT_OUTPUT_FORMAT"
 TEXT_FORMATS = ("concise", "full", "text")  # the formats for people, which may be coloured
@@ -120,13 +120,6 @@ def make_resolver(args: argparse.Namespace) -> SettingsResolver:
     if resolver.override is not None:
         resolver.for_path(Path.cwd())  # report a broken --config before any file is read
     return resolver
-
-
-def settings_path(path: str, args: argparse.Namespace) -> Path:
-    """The path whose configuration applies: the --stdin-filename for standard input."""
-    if path == STDIN:
-        return Path(getattr(args, "stdin_filename", None) or "stdin.py")
-    return Path(path)
 
 
 def policy_for(resolver: SettingsResolver):  # -> Callable[[Path], WalkPolicy]

@@ -13,10 +13,6 @@ from layerlint.engine.masks import MaskFlow, MaskOp, compute_masks, has_mask_sou
 from layerlint.engine.model import ExtractedModel, InputDef, Node, Tensor
 
 
-def _producer_nodes(t: Tensor) -> Node | InputDef:
-    return t.producer
-
-
 def model_nodes(m: ExtractedModel) -> list[Node]:
     """Layer applications reachable from the outputs, in the order the source made them.
 

@@ -162,3 +162,5 @@ class FileResult:
     stopped: tuple | None = None
     # (message, Span) of the first value over the size budget, which was left unknown
     oversized: tuple | None = None
+    # tracebacks of engine crashes absorbed as unknown values (shown under --verbose)
+    crashes: list[str] = field(default_factory=list)

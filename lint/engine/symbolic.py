@@ -365,11 +365,6 @@ def _format(e: Dim, wrap: bool = False) -> str:
 # -- helpers for layer code ------------------------------------------------
 
 
-def is_known(*dims: Dim) -> bool:
-    """True when none of the dims is None."""
-    return all(d is not None for d in dims)
-
-
 def as_int(d: Dim) -> int | None:
     """The value of d if it is a concrete int, else None."""
     return d if isinstance(d, int) and not isinstance(d, bool) else None
@@ -398,18 +393,6 @@ def prod(dims) -> Dim:
             return None
         result = d * result
     return result
-
-
-def dim_add(a: Dim, b: Dim) -> Dim:
-    return None if a is None or b is None else a + b
-
-
-def dim_sub(a: Dim, b: Dim) -> Dim:
-    return None if a is None or b is None else a - b
-
-
-def dim_mul(a: Dim, b: Dim) -> Dim:
-    return None if a is None or b is None else a * b
 
 
 def dims_equal(a: Dim, b: Dim) -> bool | None:

@@ -84,7 +84,7 @@ class Expressions:
         if isinstance(node, cst.SimpleString):
             try:
                 return node.evaluated_value
-            except Exception:
+            except (ValueError, SyntaxError):  # an escape Python rejects, or a bytes literal with non-ASCII
                 return self.symbol(node)
         if isinstance(node, cst.ConcatenatedString):
             left, right = self.eval(node.left, frame), self.eval(node.right, frame)
@@ -369,7 +369,8 @@ class Expressions:
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
         try:
             out = shape_model(probe).outputs[0]
-        except Exception:  # an unfinished graph the engine cannot shape: keep the symbol
+        except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
+            self.engine_crash(e)
             return None
         return out if isinstance(out, tuple) else None
 

@@ -48,6 +48,7 @@ from layerlint.extract.runtime import (
     assigned_names,
     dotted,
     is_plain_data,
+    strict,
 )
 from layerlint.extract.tensor_ops import TensorOps
 from layerlint.extract.values import (
@@ -249,6 +250,16 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.steps += 1
         if self.steps > MAX_STEPS or (self.steps % 1000 == 0 and time.monotonic() > self.deadline):
             raise BudgetExceeded("analysis budget exceeded")
+
+    def engine_crash(self, e: Exception) -> None:
+        """An exception from the shape engine while the interpreter asked it about a tensor.
+        The value stays unknown for the user; --verbose prints it, and tests (LAYERLINT_STRICT=1)
+        fail on it rather than let a bug pass as "unknown"."""
+        if strict():
+            raise e
+        import traceback
+
+        self.result.crashes.append("".join(traceback.format_exception(e)))
 
     def too_big(self, node: cst.CSTNode, why: str) -> Expr:
         """A value over the size budget: unknown, and the file's LL004 says where (the first time)."""

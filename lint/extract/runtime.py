@@ -4,6 +4,7 @@ and small helpers on folded values."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -32,6 +33,11 @@ MAX_INT_BITS = 256
 MAX_SEQUENCE = MAX_SIZE
 
 UNDECIDED = object()  # a condition we cannot evaluate
+
+
+def strict() -> bool:
+    """Whether internal errors the analysis would otherwise absorb as "unknown" are raised (tests set it)."""
+    return os.environ.get("LAYERLINT_STRICT") == "1"
 
 
 class BudgetExceeded(Exception):

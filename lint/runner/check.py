@@ -12,7 +12,7 @@ import io
 import re
 import tokenize
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # annotations only: a run answered from the cache never loads
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ALL = "ALL"
-_SELECTOR = re.compile(r"^[A-Z]+[0-9]*$")
 
 
 class SettingsError(Exception):
@@ -49,21 +48,6 @@ def _rules() -> list:
     from layerlint.rules import all_rules
 
     return all_rules()
-
-
-def normalize_selectors(values: Iterable[str]) -> list[str]:
-    """Split comma lists, upper-case and validate (``LL2``, ``LL201``, ``ALL``)."""
-    out = []
-    codes = [r.code for r in _rules()]
-    for value in values:
-        for part in str(value).split(","):
-            sel = part.strip().upper()
-            if not sel:
-                continue
-            if sel != ALL and (not _SELECTOR.match(sel) or not any(c.startswith(sel) for c in codes)):
-                raise SettingsError(f"unknown rule selector {part.strip()!r} (see `layerlint rule --all`)")
-            out.append(sel)
-    return out
 
 
 def _specificity(selector: str) -> int:

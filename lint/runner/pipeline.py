@@ -52,10 +52,15 @@ def _analyze_input(inp: Input, verbose: bool, settings: Settings | None = None) 
     gc.disable()
     try:
         if settings is None:
-            return analyze_text(inp.text, inp.path)
-        root = settings.root if settings.config_file is not None else None
-        return analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports,
-                            keras_defaults(settings))
+            fa = analyze_text(inp.text, inp.path)
+        else:
+            root = settings.root if settings.config_file is not None else None
+            fa = analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports,
+                              keras_defaults(settings))
+        if verbose:
+            for crash in fa.crashes:
+                print(f"layerlint: internal error in {inp.path}, its value left unknown:\n{crash}", file=sys.stderr)
+        return fa
     except Exception as e:  # one file's internal error must not stop the run
         if verbose:
             import traceback

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from layerlint.engine.symbolic import Dim, Expr, as_int, shape_str
+from layerlint.engine.symbolic import Dim, Expr, shape_str
 
 Shape = tuple  # tuple[Dim, ...], batch axis first
 
@@ -213,11 +213,3 @@ def require_rank(shape: Shape, rank: int, cls: str, name: str = "", at_least: bo
             found=len(shape),
             at_least=at_least,
         )
-
-
-def channel_axis(data_format: str, rank: int) -> int:
-    return 1 if data_format == "channels_first" else rank - 1
-
-
-def known_int(d: Dim) -> int | None:
-    return as_int(d)
