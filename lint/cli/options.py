@@ -21,7 +21,7 @@ from layerlint.diagnostics import DOCS_URL
 from layerlint.report.color import COLOR_MODES, should_color
 from layerlint.report.formats import RuleDescriptor
 from layerlint.runner.config import OUTPUT_FORMATS, ConfigError, Settings, SettingsResolver
-from layerlint.runner.files import WalkPolicy
+from layerlint.runner.files import STDIN, WalkPolicy
 
 OUTPUT_FORMAT_ENV = "LAYERLINT_OUTPUT_FORMAT"
 TEXT_FORMATS = ("concise", "full", "text")  # the formats for people, which may be coloured
