@@ -8,7 +8,7 @@ the Keras-aware rest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: rules import these classes without loading the parser
@@ -189,9 +189,7 @@ class ArrayVal:
         return self.text
 
     def derived(self, text: str, **changes: Any) -> ArrayVal:
-        out = ArrayVal(self.shape, self.dtype, self.labels, text, self.sequences)
-        for k, v in changes.items():
-            setattr(out, k, v)
+        out = replace(self, text=text, **changes)  # changes name fields of this class, never the file's words
         if "shape" in changes:
             out.sequences = False
         return out
