@@ -162,6 +162,7 @@ class OpaquePart:
     text: str
 
 
+@dataclass(eq=False)
 class TemplateVal:
     """A ``string.Template`` made from a string the file wrote."""
 
