@@ -16,6 +16,7 @@ from layerlint.engine.symbolic import Expr
 from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
 from layerlint.extract.parse import parse_module
+from layerlint.extract.snippets import PREFILTER_WORDS as SNIPPET_WORDS
 from layerlint.sources.preflight import preflight
 from layerlint.sources.project import Layout, imported_names, layout_for, resolve
 
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 # that contains "keras" (keras, tensorflow.keras, tf_keras; see
 # extract/keras_names.py), and Python gives no way to spell such an import or
 # attribute without the word, so a file without it is skipped before parsing.
-PREFILTER_WORDS = ("keras",)
+# A pasted snippet may use Keras names without importing them (extract/snippets.py), so
+# the words such snippets cannot do without also let a file through.
+PREFILTER_WORDS = ("keras", *SNIPPET_WORDS)
 # Parse, interpretation (which has its own, shorter budget) and shape inference together.
 MAX_FILE_SECONDS = 20.0
 
@@ -40,6 +43,8 @@ class FileAnalysis:
     subclassed: list[ExtractedModel] = field(default_factory=list)
     # (code, message, Span): LL001 syntax error, LL002 internal error, LL003 unreadable, LL004 budget
     problems: list[tuple] = field(default_factory=list)
+    # (message, Span) when Keras names used without an import were read as Keras'
+    assumed_imports: tuple | None = None
     # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
     notebook: NotebookSource | None = None
     # Modules of the project the file reached through imports: resolved path -> sha256 of what was read.
@@ -145,6 +150,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                     fa.problems.append(("LL004", why, Span(1, 0, 1, 0)))
         fa.notes = result.notes + (project.notes if project is not None else [])
         fa.crashes = result.crashes
+        fa.assumed_imports = result.assumed_imports
         if result.stopped is not None:
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "

@@ -114,6 +114,39 @@ model = keras.Sequential([
 
 
 @register
+class AssumedImport(Rule):
+    code = "LL010"
+    name = "assumed-import"
+    severity = "info"
+    summary = "Keras names used without an import were read as Keras'"
+    what = """
+Reports, once per file, the Keras names the file uses but never imports or
+binds (`Sequential`, `Dense`, `Conv2D`, `Model`, `Input`, a bare `keras.` or
+`K.` prefix), as pasted snippets often do. layerlint reads each as Keras' name
+and says which imports it assumed. A name the file binds anywhere, or any name
+in a file with a star import from a non-Keras module, is never assumed.
+"""
+    why = """
+Python stops at the first such name with a `NameError`, so the code cannot run
+as written; the models are still checked as the author plainly meant them.
+"""
+    invalid = ("""
+model = Sequential()
+model.add(Dense(10, input_shape=(4,)))
+""",)
+    valid = ("""
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential()
+model.add(Dense(10, input_shape=(4,)))
+""",)
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        if analysis.assumed_imports is not None:
+            message, span = analysis.assumed_imports
+            yield Finding(span, message, fix="add these imports at the top of the file")
+
+
+@register
 class AnalysisIncomplete(Rule):
     code = "LL900"
     name = "analysis-incomplete"

@@ -116,7 +116,19 @@ def _keeps_positions_on_purpose(call: ShapedCall) -> bool:
     return cls in RECURRENT and bool(call.facts.get("return_sequences"))
 
 
+def _adds_unit_axis(call: ShapedCall) -> bool:
+    """``Reshape((n, 1))`` on ``(None, n)``: the features become n positions of one value each, nothing is mixed.
+    It is how flat features are made to fit a Conv1D or LSTM, and a sign of seed 002's mistake before Dense."""
+    if call.row.cls != "Reshape" or len(call.inputs) != 1:
+        return False
+    before, after = call.inputs[0], call.output
+    return (isinstance(before, tuple) and isinstance(after, tuple) and len(after) == len(before) + 1
+            and as_int(after[-1]) == 1 and tuple(after[1:-1]) == tuple(before[1:]))
+
+
 def _mixes_positions(call: ShapedCall) -> bool:
+    if _adds_unit_axis(call):
+        return False
     return call.row.cls not in PER_POSITION and call.row.cls not in ("Embedding", "InputLayer")
 
 
@@ -138,14 +150,35 @@ def suspicious_unflattened_output(flow: Flow, out_call: ShapedCall | None) -> He
     # A pure per-position stack never relates positions; a downsampling stack was built to summarise them.
     mixes = any(_mixes_positions(c) for c in upstream)
     downsampled = any(_downsamples(c) for c in upstream)
-    if mixes and not downsampled:
+    # A classifier right on a convolution's feature map: Flatten or pooling was forgotten.  (A Dense(1)
+    # there is a per-step forecaster, as after causal convolutions; it is judged like any other stack.)
+    on_features = head.activation in PROBABILITY_ACTIVATIONS and _fed_by_convolution(flow, head.dense)
+    if mixes and not downsampled and not on_features:
         return None
     if config_int(head.dense.row, "units") != 1:
         # Several classes per position is a frame or token classifier unless the stack pooled its input
         # first; a Reshape before the head means positions were laid out on purpose (CTC-style models).
-        if not downsampled or any(c.row.cls in ("Reshape", "Permute") for c in upstream):
+        if not (downsampled or on_features) or any(c.row.cls in ("Reshape", "Permute") for c in upstream):
             return None
     return head
+
+
+FEATURE_CONVOLUTIONS = frozenset({"Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D",
+                                  "DepthwiseConv1D", "DepthwiseConv2D"})
+
+
+def _fed_by_convolution(flow: Flow, head: ShapedCall) -> bool:
+    """Is the head's input a convolution's feature map, through per-position layers only?  A classifier
+    head there wanted Flatten or pooling first; a decoder upsamples or ends in a convolution instead."""
+    call = head
+    for _ in range(16):
+        prods = flow.producers(call)
+        if len(prods) != 1 or prods[0] is None:
+            return False
+        call = prods[0]
+        if call.row.cls not in PER_POSITION:
+            return call.row.cls in FEATURE_CONVOLUTIONS and call.row.config.get("padding") != "causal"
+    return False
 
 
 def head_text(head: Head) -> str:

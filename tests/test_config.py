@@ -129,7 +129,7 @@ def test_selection_reaches_the_rule_runner(tmp_path: Path) -> None:
           'extend-select = ["LL301"]\nmax-layer-params = 123\n')
     cs = load_settings(tmp_path / "m.py").check_settings()
     codes = {r.code for r in enabled_rules(cs)}
-    assert codes == {"LL201", "LL202", "LL204", "LL301"}
+    assert codes == {"LL201", "LL202", "LL204", "LL210", "LL211", "LL212", "LL301"}
     assert cs.options["max-layer-params"] == 123
     assert load_settings(tmp_path / "m.py", cli_overrides={"select": ["LL4"]}).check_settings().select == ["LL4"]
     default = Settings().check_settings()

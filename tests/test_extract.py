@@ -65,9 +65,10 @@ def test_input_variants() -> None:
         e.add(Dense(4))
     """)
     outs = [m.layers[0].output for m in ms]
-    assert outs[:4] == [(None, 4), (None, 4), None, (None, 4)]
-    # Keras 3 rejects batch_input_shape on a layer (Keras 2 code ported as-is).
-    assert ms[2].layers[0].status == "error" and "batch_input_shape" in ms[2].layers[0].error.message
+    # Keras 3 rejects batch_input_shape on a layer (Keras 2 code ported as-is); it is shaped as
+    # Keras 2 read it, with the batch size (tf-keras: (32, 4)), and LL501 reports the spelling.
+    assert outs[:4] == [(None, 4), (None, 4), (32, 4), (None, 4)]
+    assert [u.written for u in ms[2].layers[0].source.legacy] == ["batch_input_shape"]
     assert ms[4].layers[0].params == Expr.symbol("input_shape[0]") * 4 + 4
 
 

@@ -65,10 +65,9 @@ def test_files_mentioning_keras_are_analysed(src: str) -> None:
 
 
 @pytest.mark.parametrize("src", [
-    "class Model:\n    pass\n\nm = Model()\n",
-    "from torch.nn import Sequential, Linear\nnet = Sequential(Linear(3, 2))\n",
-    "def Input(x):\n    return x\n",
     "import tensorflow as tf\nx = tf.constant(1)\n",
+    "import torch\nnet = torch.nn.Linear(3, 2)\n",
+    "def build(x):\n    return x + 1\n",
 ])
 def test_files_without_keras_are_skipped_and_would_find_nothing(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not may_define_model(src)
@@ -76,6 +75,19 @@ def test_files_without_keras_are_skipped_and_would_find_nothing(src: str, monkey
         m.setattr(analyze, "may_define_model", lambda *_args: True)
         fa = analyze_text(src, "x.py")
     assert not (fa.models or fa.subclassed)
+
+
+@pytest.mark.parametrize("src", [
+    "class Model:\n    pass\n\nm = Model()\n",
+    "from torch.nn import Sequential, Linear\nnet = Sequential(Linear(3, 2))\n",
+    "def Input(x):\n    return x\n\ny = Input(3)\n",
+])
+def test_snippet_words_are_parsed_but_names_the_file_binds_are_not_keras(src: str) -> None:
+    # A snippet may use Sequential/Model/Input without importing them, so these files pass the
+    # prefilter; the file binds each name itself, so none is read as Keras'.
+    assert may_define_model(src)
+    fa = analyze_text(src, "x.py")
+    assert not (fa.models or fa.subclassed) and fa.assumed_imports is None
 
 
 def test_skipped_file_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -375,6 +375,8 @@ class Rebuilder:
         else:
             if not ld.known:
                 raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)} is not analysed: {ld.opaque_reason}")
+            if ld.as_written is not None:
+                self._check_rejected(ld)
             try:
                 if ld.cls == "Lambda":
                     layer = self._lambda(ld)
@@ -396,6 +398,32 @@ class Rebuilder:
                 raise _Refused(ld, e) from e
         self.build.layer_of[id(ld)] = layer
         return layer
+
+    def _check_rejected(self, ld: LayerDef) -> None:
+        """A layer in Keras 1/2 spelling is shaped with the old meaning (LL501) because Keras 3 rejects the
+        spelling or reads it otherwise; check which, then stop: there is no Keras 3 model to compare with."""
+        name, args, kwargs = ld.as_written
+        version = min(u.version for u in ld.legacy)
+        rejects = any(u.keras3_rejects for u in ld.legacy)
+        where = f"`{name}` at {self.line_ref(ld.span.line)}"
+        cls = getattr(self.keras.layers, name, None) if is_safe_keras_path(f"layers.{name}") else None
+        if cls is None:
+            raise NotConfirmable(f"{where} is Keras {version} API: this Keras has no such class; shaped with the "
+                                 f"Keras {version} meaning")
+        try:
+            cls(*[self._value(a) for a in args], **{k: self._value(v) for k, v in kwargs.items()})
+        except NotConfirmable:
+            raise
+        except Exception as e:  # the rejection LL501 reports
+            raise NotConfirmable(f"{where} is Keras {version} API that Keras 3 rejects "
+                                 f"({type(e).__name__}: {str(e).splitlines()[0][:120]}); shaped with the "
+                                 f"Keras {version} meaning") from e
+        if rejects:
+            raise NotConfirmable(f"layerlint reads {where} as Keras {version} API that Keras 3 rejects, but "
+                                 "this Keras accepts it (please report this)")
+        written = ", ".join(u.written for u in ld.legacy)
+        raise NotConfirmable(f"{where} uses Keras {version} API ({written}) that Keras 3 accepts but reads "
+                             f"differently; shaped with the Keras {version} meaning")
 
     def _lambda(self, ld: LayerDef) -> Any:
         """A Lambda whose output shape is declared, around a stand-in function: the user's

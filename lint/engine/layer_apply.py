@@ -12,9 +12,6 @@ from layerlint.engine.layers.ops import BUILT_DIRECTLY
 BASE_KWARGS = frozenset(
     {"name", "dtype", "trainable", "input_shape", "input_dim", "batch_input_shape", "batch_size", "autocast", "input_length"}
 )
-# Keras 2 accepted these on any layer; Keras 3 layers reject them (only
-# keras.Input / InputLayer take a batch shape), so code ported as-is fails.
-KERAS2_ONLY_KWARGS = ("batch_input_shape", "batch_size")
 
 
 def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
@@ -24,13 +21,13 @@ def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
             "invalid",
             f"{spec.name}() takes at most {len(spec.positional)} positional arguments but {len(args)} were given",
         )
-    removed = {k: kwargs[k] for k in KERAS2_ONLY_KWARGS if k in kwargs}
-    if removed:
-        shown = ", ".join(f"{k}={v!r}" for k, v in removed.items())
+    # batch_input_shape= on a layer is Keras 2's; the extractor reports it (LL501) and the
+    # engine reads it as Keras 2 did, so only a batch size alone is refused here.
+    if "batch_size" in kwargs:
         raise ShapeError(
             "invalid",
-            f"Unrecognized keyword arguments passed to {spec.name}: {shown}; Keras 3 takes a batch shape only "
-            "in keras.Input(batch_shape=...) or InputLayer(batch_shape=...)",
+            f"Unrecognized keyword arguments passed to {spec.name}: batch_size={kwargs['batch_size']!r}; Keras 3 takes "
+            "a batch size only in keras.Input(batch_size=...) or InputLayer(batch_size=...)",
         )
     values = dict(spec.defaults)
     for name, value in zip(spec.positional, args):

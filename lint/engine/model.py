@@ -48,6 +48,10 @@ class LayerDef:
     # op table (lint/engine/ops), with args/kwargs holding the Tensors it reads in place.
     op: str | None = None
     op_error: str | None = None  # why Keras refuses the call outright (a TensorFlow function on a Keras tensor)
+    # Keras 1/2 spellings in the call (engine/legacy.py); args and kwargs above are already Keras 3's,
+    # and the call as written is kept in ``as_written`` (class, args, kwargs) when they differ
+    legacy: tuple = ()
+    as_written: tuple | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property
@@ -138,6 +142,9 @@ class ExtractedModel:
     outputs_nested: bool = False  # outputs given as a list (even of one)
     compile: dict[str, Any] | None = None
     compile_span: Span | None = None
+    # every compile() in order: (its arguments, its span, how many training calls came before it)
+    compile_calls: list = field(default_factory=list)
+    trainings: int = 0  # fit() / train_on_batch() / fit_generator() calls seen so far
     notes: list[Note] = field(default_factory=list)
     context: str | None = None  # e.g. "createModel() at line 12" or "build(...) parameters as symbols"
     # ``model.trainable = False``: Keras then counts every weight of it as non-trainable,
@@ -164,3 +171,5 @@ class FileResult:
     oversized: tuple | None = None
     # tracebacks of engine crashes absorbed as unknown values (shown under --verbose)
     crashes: list[str] = field(default_factory=list)
+    # (message, Span of the first such name) when Keras names used without an import were assumed
+    assumed_imports: tuple | None = None

@@ -8,10 +8,11 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
+from layerlint.engine.legacy import KERAS1_CLASSES, translate
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
-from layerlint.extract.keras_names import classify, keras_path
+from layerlint.extract.keras_names import KerasName, classify, keras_path
 from layerlint.extract.runtime import (
     flatten,
     layer_label,
@@ -104,6 +105,8 @@ class Building:
         if name in ("pop", "compile", "build"):
             self.touch(m)
         if name in TRAINING_METHODS:
+            if name in ("fit", "train_on_batch", "fit_generator"):
+                m.trainings += 1  # a compile() after this one no longer replaces an untrained one (LL412)
             self.record_training(mv, name, args, kwargs, node)
             return self.symbol(node)
         if name == "add" and m.api == "sequential" and args:
@@ -115,6 +118,7 @@ class Building:
             m.compile = dict(zip(names, args))
             m.compile.update(kwargs)
             m.compile_span = self.span(node)
+            m.compile_calls.append((m.compile, m.compile_span, m.trainings))
         elif name == "get_layer":
             wanted, index = kwargs.get("name", args[0] if args else None), kwargs.get("index")
             ops = model_layers(m)
@@ -156,14 +160,17 @@ class Building:
         applied = self.call_tensor_function(q, args, kwargs, node)
         if applied is not None:
             return applied
+        written = q.rsplit(".", 1)[-1]
         k = classify(q)
+        if written in KERAS1_CLASSES and keras_path(q) is not None:
+            k = KerasName("layer", KERAS1_CLASSES[written])
         if k is None:
             declared = third_party_key(q)
             if declared is not None:
                 return self.new_layer(declared, args, kwargs, node)
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         if k.kind == "layer":
-            return self.new_layer(k.name, args, kwargs, node)
+            return self.new_layer(k.name, args, kwargs, node, written)
         if k.kind == "application":
             return self.new_application(k.name, args, kwargs, node)
         if k.kind == "preprocess":
@@ -212,11 +219,16 @@ class Building:
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         return KerasObj(q, tuple(args), kwargs)
 
-    def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
+    def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call, written: str | None = None) -> LayerObj:
         args = [self.layer_arg(a) for a in args]
         kwargs = {k: self.layer_arg(v) for k, v in kwargs.items()}
+        # Old spellings are read with their authors' meaning where Keras 3 has none (engine/legacy.py).
+        as_written = (written or cls, tuple(args), dict(kwargs))
+        args, kwargs, legacy = translate(written or cls, cls, args, kwargs)
         self.model_changes += 1
-        return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node)))
+        changed = (tuple(args), dict(kwargs)) != as_written[1:]
+        return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node), legacy=legacy,
+                                 as_written=as_written if changed else None))
 
     def layer_arg(self, v: Any) -> Any:
         """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""

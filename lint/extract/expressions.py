@@ -230,10 +230,16 @@ class Expressions:
             return {"True": True, "False": False, "None": None}[name]
         for mod in frame.globals.star_modules:
             k = classify(f"{mod}.{name}")
-            if k is not None and k.kind != "module":
+            # keras.layers holds no models: `from keras.layers import *` does not bind Sequential or Model
+            if k is not None and k.kind != "module" and not (k.kind in ("sequential", "model") and mod.endswith("layers")):
                 return Ref(f"{mod}.{name}")
         if name in BUILTIN_NAMES:
             return Ref(f"builtins.{name}")
+        span = self.span(node)
+        qualname = self.free_names.assume(name, span.line, span.col)
+        if qualname is not None:  # a pasted snippet's Keras name; bound once, so later lookups are plain
+            self.globals.assign(name, Ref(qualname))
+            return Ref(qualname)
         return Expr.symbol(name)
 
     def eval_attribute(self, node: cst.Attribute, frame: Frame) -> Any:

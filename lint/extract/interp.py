@@ -51,6 +51,7 @@ from layerlint.extract.runtime import (
     strict,
 )
 from layerlint.extract.tensor_ops import TensorOps
+from layerlint.extract.snippets import FreeNames, describe
 from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
@@ -107,6 +108,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.tracing = 0  # depth of custom layers' call()s being traced
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
+        self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
@@ -137,6 +139,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.result.models = [m for m in self.result.models if m.span.path is None or id(m) in self.kept]
         for m in self.result.models:
             m.shape_refs = self.shape_refs
+        if self.free_names.assumed:
+            first = min(self.free_names.assumed, key=lambda a: (a.line, a.col))
+            self.result.assumed_imports = (describe(self.free_names.assumed),
+                                           Span(first.line, first.col, first.line, first.col + len(first.name)))
         return self.result
 
     def run_module(self) -> None:
@@ -618,6 +624,13 @@ def may_build(fn: cst.FunctionDef) -> bool:
     """Cheap check that a never-called function constructs a model at all."""
     code = cst.Module(body=[fn]).code
     return "Sequential" in code or "Model(" in code or "Input(" in code
+
+
+def _python_tree(text: str | None) -> ast.Module | None:
+    try:
+        return ast.parse(text) if text is not None else None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,

@@ -77,6 +77,12 @@ def _row_status(row: ShapedLayer) -> str | None:
         return f"not analysed: {row.reason}"
     if row.status == "unknown":
         return f"unknown: {row.reason}"
+    if getattr(row.source, "as_written", None) is not None:
+        legacy = row.source.legacy
+        version = min(u.version for u in legacy)
+        verdict = "Keras 3 rejects it" if any(u.keras3_rejects for u in legacy) else "Keras 3 ignores it"
+        return (f"Keras {version} API ({', '.join(u.written for u in legacy)}): {verdict}; "
+                f"shaped as Keras {version} read it (LL501)")
     return None
 
 

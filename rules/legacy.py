@@ -1,0 +1,131 @@
+"""LL5xx: Keras 1 and Keras 2 code read by Keras 3.
+
+The extractor records each old spelling on the layer (engine/legacy.py); these
+rules report it with the spelling Keras 3 wants, and, where Keras 3 accepts the
+call but reads it otherwise, both output shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerlint.engine.layer_apply import apply_layer
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.legacy import KERAS3_ALIASES, modern_call
+from layerlint.engine.model import LayerDef
+from layerlint.engine.shapes import ShapedLayer, ShapedModel
+from layerlint.engine.symbolic import shape_str
+from layerlint.rules.base import Context, Finding, Rule, register
+
+
+def _legacy_rows(model: ShapedModel) -> Iterator[tuple[ShapedLayer, LayerDef]]:
+    for row in model.layers:
+        if isinstance(row.source, LayerDef) and row.source.legacy:
+            yield row, row.source
+
+
+@register
+class LegacyApi(Rule):
+    code = "LL501"
+    name = "legacy-api"
+    severity = "warning"
+    summary = "A Keras 1 or Keras 2 spelling: Keras 3 spells it differently or rejects it"
+    what = """
+Finds layer calls written for Keras 1 or Keras 2: Keras 1 classes
+(`Convolution2D`, `Deconvolution2D`, `AtrousConvolution2D`) and keywords
+(`nb_filter`, `nb_row`/`nb_col`, `border_mode`, `subsample`, `output_dim`,
+`init`, `W_regularizer`, `dim_ordering`, `p`, ...), Keras 2's
+`batch_input_shape=` on a layer and `AveragePooling2D()` without a pool size.
+The message names the Keras 3 spelling. Where Keras 3 rejects the old spelling,
+the layer is shaped with the meaning the old Keras gave it, so the rest of the
+model is still checked.
+"""
+    why = """
+Keras 3 raises a `TypeError` or `ValueError` on most of these ("Unrecognized
+keyword arguments"), so the code fails as soon as the model is built; the
+others still work only through aliases kept for old code.
+"""
+    invalid = ("""
+from keras.models import Sequential
+from keras.layers import Convolution2D
+model = Sequential()
+model.add(Convolution2D(32, 3, 3, border_mode="same", input_shape=(28, 28, 1)))
+""",)
+    valid = ("""
+from keras.models import Sequential
+from keras.layers import Conv2D, Input
+model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3), padding="same")])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for row, ld in _legacy_rows(model):
+            if any(u.old_meaning is not None for u in ld.legacy):
+                continue  # LL502 says it, with the shapes
+            uses = list(ld.legacy)
+            if not uses:
+                continue
+            version = min(u.version for u in uses)
+            renames = ", ".join(f"`{u.written}` -> `{u.modern}`" for u in uses)
+            if any(u.keras3_rejects for u in uses):
+                verdict = f"Keras 3 rejects it; shaped as Keras {version} read it"
+            elif all(u.written in KERAS3_ALIASES for u in uses):
+                verdict = "Keras 3 still accepts it as an alias"
+            else:
+                verdict = f"Keras 3 ignores it; shaped as Keras {version} read it"
+            modern = modern_call(row.cls, ld.args, ld.kwargs)
+            yield Finding(ld.span, f"{row.cls} `{row.name}`: Keras {version} API ({renames}); {verdict}; "
+                                   f"in Keras 3 write `{modern}`", fix=f"write `{modern}`")
+
+
+@register
+class LegacyPositionalMeaning(Rule):
+    code = "LL502"
+    name = "legacy-positional-meaning"
+    severity = "error"
+    summary = "A Keras 1 positional call that means something else in Keras 2 and 3"
+    what = """
+Finds convolutions called as Keras 1 wrote them, `Conv2D(32, 3, 3)` or
+`Convolution2D(64, 5, 5)`: number of filters, then the kernel's rows and
+columns. Keras 2 and 3 read the third argument as `strides`, so the layer
+takes a 3x3 kernel with strides 3. The message shows the output shape Keras
+builds and the one the Keras 1 author meant.
+"""
+    why = """
+Nothing fails: the model builds and trains, but every such layer skips most
+positions of its input, so the model is much smaller than intended and sees a
+fraction of the image.
+"""
+    invalid = ("""
+from keras.models import Sequential
+from keras.layers import Conv2D, Input
+model = Sequential([Input((28, 28, 1)), Conv2D(32, 3, 3)])
+""",)
+    valid = ("""
+from keras.models import Sequential
+from keras.layers import Conv2D, Input
+model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3))])
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for row, ld in _legacy_rows(model):
+            for use in ld.legacy:
+                if use.old_meaning is None:
+                    continue
+                meant = self._meant_shape(row, use.old_meaning)
+                built = f": Keras builds {shape_str(row.output)}" if isinstance(row.output, tuple) else ""
+                meant_text = f", the Keras 1 meaning gives {meant}" if meant else ""
+                yield Finding(ld.span, f"{row.cls} `{row.name}`: `{use.written}` reads the third argument as "
+                                       f"strides in Keras 2 and 3{built}{meant_text}; for a kernel write "
+                                       f"`{use.modern}`", fix=f"write `{use.modern}`")
+
+    @staticmethod
+    def _meant_shape(row: ShapedLayer, old_meaning: tuple) -> str | None:
+        inputs = row.calls[0].inputs if row.calls else None
+        if not inputs:
+            return None
+        args, kwargs = old_meaning
+        try:
+            built = apply_layer(row.cls, args, kwargs, list(inputs))
+        except (ShapeError, Unanalysable, KeyError, TypeError, ValueError):
+            return None
+        return shape_str(built.output) if isinstance(built.output, tuple) else None
