@@ -226,7 +226,7 @@ class Building:
         as_written = (written or cls, tuple(args), dict(kwargs))
         args, kwargs, legacy = translate(written or cls, cls, args, kwargs)
         self.model_changes += 1
-        changed = (tuple(args), dict(kwargs)) != as_written[1:]
+        changed = (tuple(args), dict(kwargs)) != as_written[1:] or any(u.keras3_rejects for u in legacy)
         return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node), legacy=legacy,
                                  as_written=as_written if changed else None))
 
