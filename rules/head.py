@@ -153,7 +153,7 @@ model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit([[0.0] * 20], [1], epochs=1)
 model.compile(optimizer="sgd", loss="mse")
-""")
+""",)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         calls = model.model.compile_calls
