@@ -96,7 +96,7 @@ import keras
 from keras import layers
 model = keras.Sequential([
     keras.Input((32, 100)),
-    layers.Dense(300),  # noqa: LL210
+    layers.Dense(300),  # noqa: LL299
     layers.Flatten(),
     layers.Dense(1),
 ])

@@ -36,7 +36,7 @@ def findings(tmp_path: Path, capsys, text: str, *flags: str) -> list[str]:
     ("  # noqa", "  # noqa", []),  # bare noqa is not judged
     # a code that names no rule
     ("  # noqa: LL201", "  # noqa: LL999", ["7:23 LL005 `noqa` names LL999, which matches no rule"]),
-    ("  # noqa: LL201, LL210", "", ["5:44 LL005 `noqa` names LL210, which matches no rule"]),
+    ("  # noqa: LL201, LL299", "", ["5:44 LL005 `noqa` names LL299, which matches no rule"]),
     # a rule that ran and found nothing there
     ("  # noqa: LL201", "  # noqa: LL201",
      ["7:23 LL005 `noqa` code LL201 suppresses nothing: no LL201 finding on this line"]),
