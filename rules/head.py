@@ -114,9 +114,11 @@ model = Sequential([Input((20,)), layers.Dense(10, activation="softmax")])
                     prev = None
                     break
                 prev = prods[0]
-                if prev.row.cls not in TRANSPARENT_FOR_ACTIVATION:
+                # Flatten moves the scores' positions onto the softmax axis: tanh scores softmaxed over
+                # positions is attention, not a mistake, so only layers that keep the axes are looked through.
+                if prev.row.cls not in TRANSPARENT_FOR_ACTIVATION or prev.row.cls == "Flatten":
                     break
-            if prev is None:
+            if prev is None or prev.row.cls == "Flatten" or (last_dim(prev.output) or 0) < 2:
                 continue
             act = layer_activation(prev.row)
             if act not in NONLINEAR:
