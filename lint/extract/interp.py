@@ -50,8 +50,8 @@ from layerlint.extract.runtime import (
     is_plain_data,
     strict,
 )
-from layerlint.extract.tensor_ops import TensorOps
 from layerlint.extract.snippets import FreeNames, describe
+from layerlint.extract.tensor_ops import TensorOps
 from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
