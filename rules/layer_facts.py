@@ -83,10 +83,15 @@ def layer_activation(row: ShapedLayer) -> str | None:
 
 
 def activation_axis_is_last(row: ShapedLayer) -> bool:
-    """Softmax layers may normalise another axis; only axis -1 (the default) is judged."""
+    """Softmax layers and ops may normalise another axis; only the last axis (the default) is judged."""
     if row.cls == "Softmax":
-        axis = row.config.get("axis", -1)
-        return axis == -1
+        source = row.source
+        if getattr(source, "op", None) is not None:  # keras.ops.softmax(x, axis=1): an op row, axis as written
+            axis = source.kwargs.get("axis", source.args[1] if len(source.args) > 1 else -1)
+        else:
+            axis = row.config.get("axis", -1)
+        rank = len(row.output) if isinstance(row.output, tuple) else None
+        return axis == -1 or (rank is not None and axis == rank - 1)
     return True
 
 

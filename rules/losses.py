@@ -215,6 +215,12 @@ model = Sequential([Input((20,)), layers.Lambda(my_features), layers.Dense(1, ac
 model = Sequential([Input((20,)), layers.Dense(1, activation="sigmoid")])
 """, IMPORTS + """
 model = Sequential([Input((20, 1)), layers.Flatten(), layers.Activation("softmax")])   # over 20 positions
+""", IMPORTS + """
+from keras import ops
+inputs = Input((10, 8))
+scores = layers.Dense(1)(inputs)
+weights = ops.softmax(scores, axis=1)   # attention over the 10 positions, not over the one unit
+model = Model(inputs, ops.sum(weights * inputs, axis=1))
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
