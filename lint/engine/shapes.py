@@ -88,6 +88,22 @@ class ShapedLayer:
             return dict(self.source.kwargs)
         return {}
 
+# An argument of an unexpected type that reaches a layer or op rule: not analysable, not a crash.
+ARGUMENT_ERRORS = (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError)
+
+
+def _failed(row: ShapedLayer, call: ShapedCall, e: Exception) -> ShapedCall:
+    """Record why one application failed: Keras' error, or an unknown with its reason (the row's first cause wins)."""
+    if isinstance(e, ShapeError):
+        call.error = e
+        if row.error is None:
+            row.status, row.error = "error", e
+    elif row.status == "ok":
+        reason = str(e) if isinstance(e, Unanalysable) else f"arguments could not be analysed ({type(e).__name__}: {e})"
+        row.status, row.reason = "unknown", reason
+    return call
+
+
 
 @dataclass(eq=False)
 class ShapedModel:
@@ -459,20 +475,8 @@ class Engine:
                 if not first_call:
                     cfg.values[ALREADY_BUILT] = True
                 built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
-        except ShapeError as e:
-            call.error = e
-            if row.error is None:
-                row.status, row.error = "error", e
-            return call
-        except Unanalysable as e:
-            if row.status == "ok":
-                row.status, row.reason = "unknown", str(e)
-            return call
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError) as e:
-            # An argument of an unexpected type reached the layer rule: treat as not analysable.
-            if row.status == "ok":
-                row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
-            return call
+        except (ShapeError, Unanalysable, *ARGUMENT_ERRORS) as e:
+            return _failed(row, call, e)
         problem = _weights_problem(row, built.weights, first_call, inputs)
         if problem is not None:
             call.error = problem
@@ -497,19 +501,8 @@ class Engine:
         except LookupError:
             row.status, row.reason = "unknown", "input unknown"
             return call
-        except ShapeError as e:
-            call.error = e
-            if row.error is None:
-                row.status, row.error = "error", e
-            return call
-        except Unanalysable as e:
-            if row.status == "ok":
-                row.status, row.reason = "unknown", str(e)
-            return call
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError) as e:
-            if row.status == "ok":
-                row.status, row.reason = "unknown", f"arguments could not be analysed ({type(e).__name__}: {e})"
-            return call
+        except (ShapeError, Unanalysable, *ARGUMENT_ERRORS) as e:
+            return _failed(row, call, e)
         call.output = row.output = out
         return call
 
