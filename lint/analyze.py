@@ -51,6 +51,8 @@ class FileAnalysis:
     reached: dict[str, str] = field(default_factory=dict)
     # Tracebacks of internal errors that left a value unknown instead of failing the file (--verbose shows them).
     crashes: list[str] = field(default_factory=list)
+    # The Keras the file is read as (the `keras-version` setting): 3, or 2 for tf-keras 2.x.
+    keras_version: int = 3
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
@@ -98,11 +100,13 @@ def reaches_keras(text: str, importer: Path, layout: Layout, seen: set | None = 
 
 
 def analyze_text(text: str, path: str, src: tuple[str, ...] | None = None, root: Path | None = None,
-                 follow_imports: bool = True, keras_defaults: dict | None = None) -> FileAnalysis:
+                 follow_imports: bool = True, keras_defaults: dict | None = None,
+                 keras_version: int = 3) -> FileAnalysis:
     """``src`` and ``root``: the project's source roots and the directory they are relative to
     (lint/sources/project.py); ``follow_imports=False`` reads no other file.  ``keras_defaults``:
-    answers of Keras' backend queries that differ from Keras' own defaults (``image_data_format``)."""
-    fa = FileAnalysis(path, text)
+    answers of Keras' backend queries that differ from Keras' own defaults (``image_data_format``).
+    ``keras_version``: 2 reads the code as tf-keras 2.x does (its spellings, names and defaults)."""
+    fa = FileAnalysis(path, text, keras_version=keras_version)
     layout = layout_for(path, src, root) if follow_imports else None
     if not may_define_model(text, layout, path):
         return fa

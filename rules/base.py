@@ -47,6 +47,11 @@ class Context:
         """A rule option from the settings (config may override), else the rule's default."""
         return self.options.get(key, rule.options.get(key))
 
+    @property
+    def keras_version(self) -> int:
+        """The Keras the file is read as (the ``keras-version`` setting): 3, or 2 for tf-keras 2.x."""
+        return getattr(self.analysis, "keras_version", 3)
+
     def line_ref(self, line: int) -> str:
         """How a message names another line of the file: ``line 9``, or ``cell 5, line 3``
         in a notebook, whose findings are placed by cell."""

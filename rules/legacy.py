@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from layerlint.engine.layer_apply import apply_layer
 from layerlint.engine.layers.base import ShapeError, Unanalysable
-from layerlint.engine.legacy import KERAS3_ALIASES, modern_call
+from layerlint.engine.legacy import KERAS2_LAYER_KEYWORDS, KERAS3_ALIASES, modern_call
 from layerlint.engine.model import LayerDef
 from layerlint.engine.shapes import ShapedLayer, ShapedModel
 from layerlint.engine.symbolic import shape_str
@@ -38,7 +38,8 @@ Finds layer calls written for Keras 1 or Keras 2: Keras 1 classes
 `batch_input_shape=` on a layer and `AveragePooling2D()` without a pool size.
 The message names the Keras 3 spelling. Where Keras 3 rejects the old spelling,
 the layer is shaped with the meaning the old Keras gave it, so the rest of the
-model is still checked.
+model is still checked. With `keras-version = 2` (code written for tf-keras 2.x)
+only the Keras 1 spellings tf-keras rejects are reported, with its spelling.
 """
     why = """
 Keras 3 raises a `TypeError` or `ValueError` on most of these ("Unrecognized
@@ -61,6 +62,9 @@ model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3), padding="same")])
         for row, ld in _legacy_rows(model):
             if any(u.old_meaning is not None for u in ld.legacy):
                 continue  # LL502 says it, with the shapes
+            if ctx.keras_version == 2:
+                yield from self._keras2(row, ld)
+                continue
             uses = list(ld.legacy)
             if not uses:
                 continue
@@ -75,6 +79,20 @@ model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3), padding="same")])
             modern = modern_call(row.cls, ld.args, ld.kwargs)
             yield Finding(ld.span, f"{row.cls} `{row.name}`: Keras {version} API ({renames}); {verdict}; "
                                    f"in Keras 3 write `{modern}`", fix=f"write `{modern}`")
+
+    @staticmethod
+    def _keras2(row: ShapedLayer, ld: LayerDef) -> Iterator[Finding]:
+        """With ``keras-version = 2``: only what tf-keras rejects, in tf-keras' spelling (which keeps the
+        layer keywords Keras 3 dropped)."""
+        uses = [u for u in ld.legacy if not u.keras2_accepts]
+        if not uses:
+            return
+        renames = ", ".join(f"`{u.written}` -> `{u.modern}`" for u in uses)
+        written = ld.as_written[2] if ld.as_written is not None else {}
+        kept = {k: v for k, v in written.items() if k in KERAS2_LAYER_KEYWORDS or k == "batch_input_shape"}
+        modern = modern_call(row.cls, ld.args, {**ld.kwargs, **kept}, keep=tuple(kept))
+        yield Finding(ld.span, f"{row.cls} `{row.name}`: Keras 1 API ({renames}); tf-keras 2 rejects it; shaped as "
+                               f"Keras 1 read it; in Keras 2 write `{modern}`", fix=f"write `{modern}`")
 
 
 @register

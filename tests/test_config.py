@@ -76,6 +76,9 @@ def test_cli_overrides_beat_the_file_and_extend_keys_add(tmp_path: Path) -> None
     ("per-file-ignores = ['x']", "per-file-ignores", "table of glob"),
     ("output-format = 'xml'", "output-format", "concise"),
     ("exclude = [1, 2]", "exclude", "list of strings"),
+    ("keras-version = 4", "keras-version", "expected 2 (tf-keras 2.x) or 3 (Keras 3), got int 4"),
+    ("keras-version = true", "keras-version", "expected 2 (tf-keras 2.x) or 3"),
+    ("keras-version = '2.15'", "keras-version", "expected 2 (tf-keras 2.x) or 3"),
 ])
 def test_bad_values_name_file_key_and_expectation(tmp_path: Path, table: str, key: str, expected_words: str) -> None:
     cfg = write(tmp_path / "pyproject.toml", f"[tool.layerlint]\n{table}\n")

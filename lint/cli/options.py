@@ -72,10 +72,18 @@ def add_selection_arguments(p: argparse.ArgumentParser) -> None:
                    help="disable these in addition to `ignore`")
 
 
+def add_keras_arguments(p: argparse.ArgumentParser) -> None:
+    """How the code is read: which Keras it is written for."""
+    p.add_argument("--keras-version", choices=("2", "3"), default=None,
+                   help="the Keras the code is written for: 3 (default) or 2 (tf-keras 2.x: its spellings, "
+                        "defaults and summary names)")
+
+
 def add_config_arguments(p: argparse.ArgumentParser) -> None:
     """Every configuration key that has a flag (``check`` and ``config``)."""
     add_discovery_arguments(p)
     add_selection_arguments(p)
+    add_keras_arguments(p)
 
 
 def add_output_arguments(p: argparse.ArgumentParser, formats: tuple[str, ...], format_help: str) -> None:
@@ -103,7 +111,8 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Configuration keys set on the command line (only those actually given)."""
     keys = {"select": "select", "ignore": "ignore", "extend_select": "extend-select",
             "extend_ignore": "extend-ignore", "exclude": "exclude", "extend_exclude": "extend-exclude",
-            "respect_gitignore": "respect-gitignore", "force_exclude": "force-exclude"}
+            "respect_gitignore": "respect-gitignore", "force_exclude": "force-exclude",
+            "keras_version": "keras-version"}
     out: dict[str, Any] = {}
     for attr, key in keys.items():
         value = getattr(args, attr, None)

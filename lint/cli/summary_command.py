@@ -14,6 +14,7 @@ from typing import Any
 from layerlint.cli.confirm_options import add_confirm_arguments, prepare_confirm, warn_unmatched_assumptions
 from layerlint.cli.options import (
     add_discovery_arguments,
+    add_keras_arguments,
     add_output_arguments,
     add_paths_argument,
     error,
@@ -52,6 +53,7 @@ def add_summary_command(sub: argparse._SubParsersAction, add: Any) -> argparse.A
     add_paths_argument(s)
     s.add_argument("--explain", action="store_true", help="show the arithmetic behind every shape and count")
     add_discovery_arguments(s)
+    add_keras_arguments(s)
     add_output_arguments(s, SUMMARY_FORMATS, "text tables (default) or one JSON document")
     add_confirm_arguments(s)
     s.set_defaults(func=summary_command)

@@ -21,14 +21,6 @@ def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
             "invalid",
             f"{spec.name}() takes at most {len(spec.positional)} positional arguments but {len(args)} were given",
         )
-    # batch_input_shape= on a layer is Keras 2's; the extractor reports it (LL501) and the
-    # engine reads it as Keras 2 did, so only a batch size alone is refused here.
-    if "batch_size" in kwargs:
-        raise ShapeError(
-            "invalid",
-            f"Unrecognized keyword arguments passed to {spec.name}: batch_size={kwargs['batch_size']!r}; Keras 3 takes "
-            "a batch size only in keras.Input(batch_size=...) or InputLayer(batch_size=...)",
-        )
     values = dict(spec.defaults)
     for name, value in zip(spec.positional, args):
         values[name] = value

@@ -29,6 +29,12 @@ class LegacyUse:
     # For a call Keras 3 reads differently: the arguments of the old meaning, to shape it too.
     old_meaning: tuple | None = None  # (args, kwargs)
 
+    @property
+    def keras2_accepts(self) -> bool:
+        """Whether tf-keras 2.x takes the spelling: all of Keras 2's, and Keras 1's that Keras 3 still takes
+        (the ``Convolution2D`` aliases, the positional calls it reads otherwise); Keras 1's keywords it rejects."""
+        return self.version == 2 or not self.keras3_rejects
+
 
 def _dim_ordering(v: Any) -> Any:
     return {"tf": "channels_last", "th": "channels_first", "default": None}.get(v, v) if isinstance(v, str) else v
@@ -69,7 +75,10 @@ RENAMES: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "Embedding": {"init": ("embeddings_initializer", _same), "W_regularizer": ("embeddings_regularizer", _same)},
 }
 # Keras 1 keywords that have no Keras 2/3 counterpart and change no shape: dropped with a finding.
-DROPPED = {"consume_less", "forget_bias_init", "mode", "weights", "output_shape"}
+DROPPED = {"consume_less", "forget_bias_init", "mode", "output_shape"}
+# Keywords every Keras 2 layer takes and Keras 3's reject: (what to write in Keras 3, kept for the shape engine).
+KERAS2_LAYER_KEYWORDS = {"weights": ("layer.set_weights(...) once the model is built", False),
+                         "batch_size": ("keras.Input(shape=..., batch_size=...) before the layer", True)}
 # Keras 1 positional signatures (after the class), where they differ from Keras 3's.
 KERAS1_POSITIONAL: dict[str, tuple[str, ...]] = {
     "Conv1D": ("nb_filter", "filter_length", "init", "activation", "weights", "border_mode", "subsample_length"),
@@ -127,6 +136,23 @@ def _keras1_call(written: str, canonical: str, args: list, kwargs: dict) -> bool
     return any(k in keras1_words for k in kwargs)
 
 
+def _kernel_written_as_keras2(named: dict[str, Any]) -> bool:
+    """Read with Keras 1's positions, the kernel's parts are a tuple or incomplete: Keras 1 could not
+    have taken the call, Keras 2 (filters, kernel_size) reads it whole."""
+    for parts in _KERNEL_PARTS:
+        given = [named.get(p) for p in parts if p in named]
+        if given and (len(given) < len(parts) or any(isinstance(v, (tuple, list)) for v in given)):
+            return True
+    return False
+
+
+def _keras3_positional(canonical: str) -> tuple[str, ...]:
+    from layerlint.engine.layers import lookup
+
+    spec = lookup(canonical)
+    return tuple(spec.positional) if spec is not None else ()
+
+
 def _keras3_keywords(canonical: str) -> set[str]:
     from layerlint.engine.layers import lookup
 
@@ -160,6 +186,25 @@ def _to_modern(canonical: str, named: dict[str, Any], keywords: set[str]) -> tup
 
 def translate(written: str, canonical: str, args: list, kwargs: dict) -> tuple[tuple, dict, tuple[LegacyUse, ...]]:
     """The call's arguments in Keras 3's spelling, and what was old about it."""
+    kept, layer_uses = _keras2_layer_keywords(canonical, kwargs)
+    args, kwargs, uses = _translate(written, canonical, args, kept)
+    return args, kwargs, uses + layer_uses
+
+
+def _keras2_layer_keywords(canonical: str, kwargs: dict) -> tuple[dict, tuple[LegacyUse, ...]]:
+    """``weights=``, ``batch_size=``: every Keras 2 layer took them, so they mark no Keras 1 call."""
+    own = _keras3_keywords(canonical)
+    uses = []
+    kept = dict(kwargs)
+    for key, (modern, keep) in KERAS2_LAYER_KEYWORDS.items():
+        if key in kwargs and key not in own:
+            uses.append(LegacyUse(key, modern, True, 2))
+            if not keep:
+                del kept[key]
+    return kept, tuple(uses)
+
+
+def _translate(written: str, canonical: str, args: list, kwargs: dict) -> tuple[tuple, dict, tuple[LegacyUse, ...]]:
     uses: list[LegacyUse] = []
     if written in _MODERN_CLASS:
         uses.append(LegacyUse(written, _MODERN_CLASS[written], written in KERAS1_CLASSES, 1))
@@ -169,6 +214,10 @@ def translate(written: str, canonical: str, args: list, kwargs: dict) -> tuple[t
             return tuple(args), dict(kwargs), tuple(uses)  # not a Keras 1 call after all: leave it to Keras 3's rules
         named = dict(zip(positional, args))
         named.update(kwargs)
+        if _kernel_written_as_keras2(named):
+            # Conv2D(8, (3, 3), border_mode='same'): Keras 1 keywords on a Keras 2 positional call
+            named = dict(zip(_keras3_positional(canonical), args))
+            named.update(kwargs)
         modern, changes = _to_modern(canonical, named, set(kwargs))
         uses += [LegacyUse(old, new, True, 1) for old, new in changes]
         return (), modern, tuple(uses)
@@ -217,13 +266,14 @@ def _keras1_positional_meaning(written: str, canonical: str, args: list, kwargs:
 _SHOWN_POSITIONALLY = {"units", "filters", "kernel_size", "rate", "pool_size"}
 
 
-def modern_call(cls: str, args: tuple, kwargs: dict) -> str:
-    """The call in Keras 3's spelling: its first arguments positional, as Keras' own examples write them."""
+def modern_call(cls: str, args: tuple, kwargs: dict, keep: tuple[str, ...] = ()) -> str:
+    """The call in Keras 3's spelling: its first arguments positional, as Keras' own examples write them.
+    ``keep``: Keras 2 layer keywords to show all the same (for tf-keras' spelling)."""
     from layerlint.engine.layers import lookup
 
     spec = lookup(cls)
     positional = [p for p in (spec.positional[:2] if spec is not None else ()) if p in _SHOWN_POSITIONALLY]
-    named = {k: v for k, v in kwargs.items() if k != "batch_input_shape"}
+    named = {k: v for k, v in kwargs.items() if k not in ("batch_input_shape", "batch_size") or k in keep}
     shown = [show(a) for a in args]
     for key in positional[len(args):]:
         if key not in named:

@@ -70,14 +70,19 @@ def _row_label(row: ShapedLayer) -> str:
     return f"{row.name} ({row.cls})"
 
 
-def _row_status(row: ShapedLayer) -> str | None:
+def _row_status(row: ShapedLayer, keras_version: int = 3) -> str | None:
     if row.status == "error" and row.error is not None:
         return f"error: {row.error.message}"
     if row.status == "opaque":
         return f"not analysed: {row.reason}"
     if row.status == "unknown":
         return f"unknown: {row.reason}"
-    if getattr(row.source, "as_written", None) is not None:
+    if getattr(row.source, "as_written", None) is not None and keras_version == 2:
+        rejected = [u for u in row.source.legacy if not u.keras2_accepts]
+        if rejected:
+            return (f"Keras 1 API ({', '.join(u.written for u in rejected)}): tf-keras 2 rejects it; "
+                    "shaped as Keras 1 read it (LL501)")
+    elif getattr(row.source, "as_written", None) is not None:
         legacy = row.source.legacy
         version = min(u.version for u in legacy)
         verdict = "Keras 3 rejects it" if any(u.keras3_rejects for u in legacy) else "Keras 3 ignores it"
@@ -96,7 +101,7 @@ def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = No
 
 
 def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: NotebookSource | None = None,
-                   color: bool = False) -> str:
+                   color: bool = False, keras_version: int = 3) -> str:
     rows = []
     for row in sm.layers:
         params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
@@ -116,7 +121,7 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
            f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  {line_head:>{w4}}", "=" * len(sep)]
     for label, shape, params, line, row in rows:
         out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>{w4}}")
-        status = _row_status(row)
+        status = _row_status(row, keras_version)
         if status:
             out.append(f"    {palette.code(status, 'error') if row.status == 'error' else status}")
         if explain:
@@ -189,7 +194,7 @@ def shape_in(row: ShapedLayer) -> str:
 
 
 def render_file(fa: FileAnalysis, explain: bool = False, color: bool = False) -> str:
-    parts = [render_summary(sm, fa.path, explain, fa.notebook, color) for sm in fa.models]
+    parts = [render_summary(sm, fa.path, explain, fa.notebook, color, fa.keras_version) for sm in fa.models]
     # With --confirm (lint/confirm/compare.py), each model's verdict from Keras follows its table.
     for i, result in enumerate(getattr(fa, "confirmations", None) or []):
         parts[i] += "\n" + result.render()

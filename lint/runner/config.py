@@ -126,6 +126,15 @@ def _parse_data_format(v: Any) -> str:
     return v
 
 
+def parse_keras_version(v: Any) -> int:
+    # The command line hands the value over as text.
+    if v in ("2", "3"):
+        v = int(v)
+    if isinstance(v, bool) or v not in (2, 3):
+        raise ValueError("expected 2 (tf-keras 2.x) or 3 (Keras 3)")
+    return v
+
+
 def _parse_output_format(v: Any) -> str:
     if v not in OUTPUT_FORMATS:
         raise ValueError("expected one of " + ", ".join(OUTPUT_FORMATS))
@@ -251,6 +260,8 @@ class Settings:
     # What keras.backend.backend() and image_data_format() answer (Keras' defaults unless a keras.json differs)
     keras_backend: str = "tensorflow"
     image_data_format: str = "channels_last"
+    # The Keras the code is written for: 3 (keras 3) or 2 (tf-keras 2.x, whose names, defaults and spellings differ)
+    keras_version: int = 3
     output_format: str = "concise"
     thresholds: Mapping[str, Any] = field(default_factory=_DefaultThresholds)
     # Where the settings came from; relative globs are resolved against ``root``.
@@ -345,6 +356,7 @@ _FIELD_PARSERS: dict[str, Callable[[Any], Any]] = {
     "follow-imports": _parse_bool,
     "keras-backend": _parse_keras_backend,
     "image-data-format": _parse_data_format,
+    "keras-version": parse_keras_version,
 }
 _ADDITIVE = ("extend-select", "extend-ignore", "extend-exclude")
 

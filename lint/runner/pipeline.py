@@ -56,7 +56,7 @@ def _analyze_input(inp: Input, verbose: bool, settings: Settings | None = None) 
         else:
             root = settings.root if settings.config_file is not None else None
             fa = analyze_text(inp.text, inp.path, tuple(settings.src), root, settings.follow_imports,
-                              keras_defaults(settings))
+                              keras_defaults(settings), settings.keras_version)
         if verbose:
             for crash in fa.crashes:
                 print(f"layerlint: internal error in {inp.path}, its value left unknown:\n{crash}", file=sys.stderr)
@@ -210,7 +210,7 @@ def project_settings(path: str) -> Settings | None:
     ``follow-imports``), read without loading the rules; None for the defaults."""
     import dataclasses
 
-    from layerlint.runner.config import ConfigError, find_config_file, read_config_file
+    from layerlint.runner.config import ConfigError, find_config_file, parse_keras_version, read_config_file
 
     try:
         config = find_config_file(Path(path))
@@ -222,11 +222,16 @@ def project_settings(path: str) -> Settings | None:
     src, follow = table.get("src", Settings.src), table.get("follow-imports", True)
     backend = table.get("keras-backend", Settings.keras_backend)
     data_format = table.get("image-data-format", Settings.image_data_format)
+    try:
+        version = parse_keras_version(table.get("keras-version", Settings.keras_version))
+    except ValueError:
+        return None
     if not (isinstance(src, list | tuple) and all(isinstance(s, str) for s in src)) or not isinstance(follow, bool) \
             or not isinstance(backend, str) or not isinstance(data_format, str):
         return None  # `check` reports the bad value
     return dataclasses.replace(Settings(thresholds={}), src=tuple(src), follow_imports=follow, keras_backend=backend,
-                               image_data_format=data_format, config_file=config, root=config.parent)
+                               image_data_format=data_format, keras_version=version, config_file=config,
+                               root=config.parent)
 
 
 def keras_defaults(settings: Settings) -> dict[str, str]:
