@@ -311,6 +311,36 @@ def test_jobs_two_equals_jobs_one(tmp_path: Path) -> None:
     assert one == two and any(d.code == "LL201" for d in one)
 
 
+def test_jobs_share_the_analysis_of_imported_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers inherit the modules the main process analysed: each module runs once in the whole run."""
+    import os
+
+    from layerlint.extract import modules
+
+    log = tmp_path / "runs.log"
+    real = modules._run
+
+    def counted(unit, text, imports):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {unit.path}\n")
+        return real(unit, text, imports)
+
+    monkeypatch.setattr(modules, "_run", counted)
+    files = dict(PROJECT)
+    files.update({f"train{i}.py": f"from pkg.models.net import build\nmodel = build({i + 2})\n" for i in range(8)})
+    root = write(tmp_path / "p", files)
+    paths = sorted(root.glob("train*.py"))
+    one = run_check(paths, jobs=1)
+    clear_registry()
+    log.unlink()
+    two = run_check(paths, jobs=2)
+    runs = log.read_text().split("\n")[:-1]
+    assert one == two
+    assert len({r.split()[0] for r in runs}) == 1, runs  # all in the main process
+    analysed = [Path(r.split()[1]).relative_to(root).as_posix() for r in runs]
+    assert sorted(analysed) == sorted(set(analysed)) and {"pkg/blocks.py", "pkg/models/net.py"} <= set(analysed)
+
+
 def test_import_budget_names_what_was_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from layerlint.extract import modules
 

@@ -4,6 +4,13 @@ The main process resolves settings and reads and hashes every file; only the
 files the cache does not answer are analysed, in worker processes when there
 are several of them (``--jobs``, default: the CPU count).  Results are put
 back in the order of the files given, so any ``--jobs`` prints the same output.
+
+The project's own modules a file imports are analysed once per process
+(lint/extract/modules.py).  So that workers do not each analyse them again, the
+main process first checks one file that imports the project's modules, then
+forks the workers, which inherit every module it analysed.  A module that only
+other files reach is still analysed once in each worker reaching it; where
+processes are not forked (not on Linux), each worker analyses its own.
 """
 
 from __future__ import annotations
@@ -121,16 +128,56 @@ def _analyse_in_pool(tasks: list[FileTask], todo: list[int], results: list, jobs
     # Import the analyser before forking so workers share it instead of each importing it.
     from layerlint.runner import pipeline  # noqa: F401
 
+    first = _first_importing_project(tasks, todo)
+    if first is not None:
+        results[first] = check_task(tasks[first], verbose, None)
+        advance(tasks[first].path)
     # Largest first: the long files start early and the short ones fill the gaps.
-    order = sorted(todo, key=lambda i: -_size(tasks[i]))
+    order = sorted((i for i in todo if i != first), key=lambda i: -_size(tasks[i]))
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(order))) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(order)), mp_context=_fork_context()) as pool:
             futures = {i: pool.submit(_run_one, (tasks[i], verbose, None)) for i in order}
             for i in order:
                 results[i] = futures[i].result()
                 advance(tasks[i].path)
     except (BrokenProcessPool, OSError):
         pass  # a worker died (out of memory, killed): what is left runs in this process
+
+
+# How many files to scan for one importing the project's modules before giving up.
+FIRST_SCAN_LIMIT = 32
+
+
+def _first_importing_project(tasks: list[FileTask], todo: list[int]) -> int | None:
+    """The first file (in the order given) whose imports, by a line scan, reach a module of its project."""
+    from pathlib import Path
+
+    from layerlint.sources.project import imported_names, layout_for, resolve
+
+    for i in todo[:FIRST_SCAN_LIMIT]:
+        task = tasks[i]
+        settings = task.settings
+        if not settings.follow_imports or task.path.endswith(".ipynb"):
+            continue
+        if task.data is None:
+            _read(task)
+        if task.data is None:
+            continue
+        names = imported_names(task.data.decode("utf-8", "replace"))
+        if not names:
+            continue
+        layout = layout_for(task.path, tuple(settings.src), settings.root if settings.config_file is not None else None)
+        importer = Path(task.path).resolve()
+        if any(resolve(name, level, importer, layout) is not None for level, name in names):
+            return i
+    return None
+
+
+def _fork_context() -> Any:
+    """Forked workers inherit the modules the main process analysed; elsewhere the platform's default."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def _size(task: FileTask) -> int:
