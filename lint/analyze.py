@@ -56,23 +56,33 @@ class FileAnalysis:
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
-    """A Sequential given no input shape is built by Keras when another model
-    calls it: report it with the shapes of that call instead of symbols."""
-    nested: dict[int, ShapedModel] = {}
+    """A Sequential given no input shape is built by Keras at its first call: report it
+    with the shapes of that call, wherever in the file it is, instead of symbols."""
+    first: dict[int, tuple[float, ShapedModel]] = {}  # id(model) -> (when called, as shaped there)
 
     def walk(sm: ShapedModel) -> None:
         for row in sm.layers:
-            if row.submodel is not None and id(row.submodel.model) not in nested:
-                nested[id(row.submodel.model)] = row.submodel
-                walk(row.submodel)
+            for call in row.calls:
+                if call.submodel is None:
+                    continue
+                when = call.node.created if call.node is not None else float("inf")
+                key = id(call.submodel.model)
+                if key not in first or when < first[key][0]:
+                    first[key] = (when, call.submodel)
+                    walk(call.submodel)
 
     for sm in models:
         walk(sm)
     for i, sm in enumerate(models):
-        shape = sm.input_shapes[0] if sm.input_shapes else None
-        unknown = shape is None or any(isinstance(d, Expr) for d in shape)
-        if sm.model.api == "sequential" and unknown and id(sm.model) in nested:
-            models[i] = nested[id(sm.model)]
+        if sm.model.api == "sequential" and _symbolic_input(sm) and id(sm.model) in first:
+            called = first[id(sm.model)][1]
+            if not _symbolic_input(called):  # its first call's input is known
+                models[i] = called
+
+
+def _symbolic_input(sm: ShapedModel) -> bool:
+    shape = sm.input_shapes[0] if sm.input_shapes else None
+    return shape is None or any(isinstance(d, Expr) for d in shape)
 
 
 def may_define_model(text: str, layout: Layout | None = None, path: str | None = None) -> bool:

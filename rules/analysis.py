@@ -178,7 +178,7 @@ model = keras.Sequential([keras.Input((8,)), layers.Rescaling(2.0), layers.Dense
         for row in model.layers:
             if row.status == "opaque" or (row.status == "unknown" and not (row.reason or "").startswith("input unknown")):
                 why = row.reason or "its output could not be inferred"
-                yield Finding(row.span, f"shapes unknown from {row.cls} `{row.name}` on: {why}")
+                yield Finding(row.span, f"shapes unknown from `{row.name}` ({row.cls}): {why}")
         for note in model.model.notes:
             yield Finding(note.span, note.message)
 

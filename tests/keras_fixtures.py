@@ -188,6 +188,7 @@ def record_models(path: str) -> list[dict]:
 
         return init
 
+    keras.backend.clear_session()  # Keras numbers automatic names per process; layerlint per file
     try:
         Sequential.__init__ = wrap(Sequential)
         Functional.__init__ = wrap(Functional)
@@ -197,12 +198,16 @@ def record_models(path: str) -> list[dict]:
         Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]
     records = []
     for line, model in seen:
-        rec: dict = {"line": line, "api": "sequential" if isinstance(model, Sequential) else "functional"}
+        rec: dict = {"line": line, "api": "sequential" if isinstance(model, Sequential) else "functional",
+                     "name": model.name}
         if not model.built:
             rec["unbuilt"] = True
             rec["layers"] = []
         else:
             rec["layers"] = [_layer_record(layer) for layer in summary_rows(model)]
             rec["total_params"] = int(model.count_params())
+            # What the summary's last lines count: a frozen model has no trainable weights at all.
+            rec["trainable_params"] = int(sum(math.prod(_shape(w.shape)) for w in model.trainable_weights))
+            rec["non_trainable_params"] = int(sum(math.prod(_shape(w.shape)) for w in model.non_trainable_weights))
         records.append(rec)
     return records

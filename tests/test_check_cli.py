@@ -51,12 +51,43 @@ def test_findings_lines_and_exit_1(tmp_path, capsys):
     # 1-based columns: `layers.Dense` starts at column 4 (0-based) -> 5
     assert lines[0].startswith(f"{path}:5:5: LL201 Dense(300) on (None, 32, 100) acts on each of 32 positions: 30,300 params")
     assert lines[1].startswith(f"{path}:7:5: LL404 ")
-    assert "Found 2 findings (1 error, 1 warning)." in (out + err).splitlines()
+    assert "Found 2 findings (1 error, 1 warning); 1 model, checked in full." in (out + err).splitlines()
 
 
 def test_clean_file_exit_0(tmp_path, capsys):
     code, out, err = run(capsys, "check", write(tmp_path, "ok.py", CLEAN))
-    assert code == 0 and finding_codes(out) == [] and "No findings." in out + err
+    assert code == 0 and finding_codes(out) == [] and "No findings; 1 model, checked in full." in out + err
+
+
+PARTLY = """\
+import keras
+from keras import layers
+full = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+loaded = keras.models.load_model("m.keras")
+cut = keras.Model(loaded.input, loaded.get_layer("x").output)
+symbolic = keras.Sequential([layers.Dense(3)])
+"""
+
+
+def test_closing_line_counts_models_checked_in_full_and_in_part(tmp_path, capsys):
+    path = write(tmp_path, "p.py", PARTLY)
+    code, out, err = run(capsys, "check", "--no-cache", path)
+    assert code == 0 and out == ""  # nothing wrong was found: silence, but the count says how little was checked
+    assert err.splitlines()[-1] == "No findings; 3 models: 1 checked in full, 2 only in part (--show-coverage says why)."
+
+
+def test_show_coverage_names_the_first_cause_and_its_line(tmp_path, capsys):
+    path = write(tmp_path, "p.py", PARTLY)
+    for cached in (False, True):  # the second run reads the coverage back from the cache
+        code, out, err = run(capsys, "check", path, "--show-coverage")
+        assert err.splitlines() == [
+            f"{path}:5: model `functional_1` checked only in part; first cause at line 4: `load_model` "
+            "(keras.models.load_model) is not analysed: loaded by `keras.models.load_model(...)` from a file "
+            "layerlint does not read",
+            f"{path}:6: model `sequential_1` checked only in part; first cause at line 6: `dense` (Dense) has a "
+            "symbolic parameter count 3*input_shape[0] + 3",
+            "No findings; 3 models: 1 checked in full, 2 only in part.",
+        ], cached
 
 
 def test_exit_zero(tmp_path, capsys):

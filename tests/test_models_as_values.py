@@ -36,7 +36,7 @@ LOADED = """
     import keras
     from keras import layers
     mlm_model = keras.models.load_model("bert_mlm.keras")
-    pretrained = keras.Model(mlm_model.input, mlm_model.get_layer("encoder_0/ffn").output)
+    pretrained = keras.Model(mlm_model.input, mlm_model.get_layer("encoder_0/ffn").output, name="pretrained")
     pretrained.trainable = False
     inputs = layers.Input((256,))
     h = pretrained(inputs)
@@ -99,7 +99,7 @@ def test_a_cut_of_a_pretrained_application_shares_its_layers() -> None:
         import keras
         vgg = keras.applications.VGG19(include_top=True, weights="imagenet")
         fcn = keras.models.Model(inputs=vgg.layers[1].input,
-                                 outputs=[vgg.get_layer(n).output for n in ["block3_pool", "block4_pool"]])
+                                 outputs=[vgg.get_layer(n).output for n in ["block3_pool", "block4_pool"]], name="fcn")
     """)
     rows = models["fcn"]["layers"]
     assert all(r["status"] == "ok" for r in rows)
@@ -133,7 +133,9 @@ def test_model_attributes_give_the_model_tensors() -> None:
         by_list = keras.Model(base.input, base.layers[-1].output, name="by_list")
         whole = keras.Model(base.inputs, base.outputs, name="whole")
         called = keras.Model(inputs, base(inputs), name="called")
+        widened = keras.Model(inputs, layers.Dense(base.output_shape[-1] * 3)(out), name="widened")
     """)
+    assert models["widened"]["layers"][-1]["output_shape"] == [None, 6]
     assert [r["name"] for r in models["by_name"]["layers"]] == ["input_layer", "hidden"]
     assert [r["name"] for r in models["by_index"]["layers"]] == ["input_layer", "hidden"]
     assert models["by_list"]["total_params"] == 136 + 18
@@ -203,3 +205,87 @@ def test_confirm_suggests_assume_only_for_free_names(keras) -> None:
     assert "`len(vocab)`, which layerlint cannot compute" in r1.reason
     (r2,) = confirm_models([named])
     assert "`config.vocab_size` (pass --assume NAME=VALUE)" in r2.reason
+
+
+# -- Keras' automatic model names ----------------------------------------------------------
+
+NAMES = """
+import keras
+from keras import layers
+a = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+b = keras.Sequential()
+b.add(layers.Dense(3))
+i = keras.Input((4,))
+m = keras.Model(i, layers.Dense(2)(i))
+aug = keras.Sequential([layers.RandomFlip()])
+y = aug(keras.Input((8, 8, 3)))
+m2 = keras.Model(i, a(i))
+s3 = keras.Sequential([keras.Input((4,)), layers.Dense(2)], name="named")
+m3 = keras.Model(m.input, m.layers[1].output)
+grown = keras.Sequential()
+grown.add(keras.Input((4,)))
+grown.add(layers.Dense(2))
+grown.add(layers.Dense(2))
+legacy = keras.Sequential([layers.Dense(2, input_shape=(4,)), layers.Dense(1)])
+stacked = keras.Sequential([a, keras.Sequential([layers.Dense(5)])])
+for k in range(2):
+    looped = keras.Sequential([keras.Input((3,)), layers.Dense(k + 1)])
+keras.backend.clear_session()
+fresh = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+after = keras.Model(fresh.inputs, fresh.outputs)
+"""
+
+
+def test_automatic_model_names_are_keras_own(keras, tmp_path, monkeypatch) -> None:
+    # Each Sequential build makes an unnamed Functional, which takes a `functional` number.
+    from tests.keras_fixtures import record_models
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "names.py").write_text(NAMES)
+    theirs = sorted((r["line"], r["name"]) for r in record_models("names.py"))
+    ours = sorted((sm.model.span.line, sm.name) for sm in analyze_text(NAMES, "names.py").models)
+    assert ours == theirs
+    assert ("sequential", "functional_1") == (theirs[0][1], theirs[2][1])  # the test sees what it means to
+
+
+# -- Sequentials without a declared input ---------------------------------------------------
+
+
+def test_a_sequential_never_called_still_counts_what_does_not_depend_on_its_input() -> None:
+    (model,) = _json("""
+        import keras
+        from keras import layers
+        pipeline = keras.Sequential([layers.Rescaling(1 / 255), layers.RandomFlip(), layers.Embedding(100, 8),
+                                     layers.Dense(4)], name="pipeline")
+    """).values()
+    rows = {r["class"]: r for r in model["layers"]}
+    assert [rows[c]["params"] for c in ("Rescaling", "RandomFlip", "Embedding")] == [0, 0, 800]
+    assert rows["Dense"]["params"] is None  # its kernel is sized by the input
+    assert all(r["status"] == "unknown" and r["output_shape"] is None for r in model["layers"])
+
+
+def test_a_sequential_takes_the_shapes_of_its_first_call() -> None:
+    # Keras builds it at the first call; a later call on other sizes does not rebuild it.
+    models = _json("""
+        import keras
+        from keras import layers
+        shared = keras.Sequential([layers.Conv2D(4, 3), layers.GlobalAveragePooling2D()], name="shared")
+        def head(size):
+            x = keras.Input((size, size, 3))
+            return keras.Model(x, shared(x), name=f"head{size}")
+        big = head(64)
+        small = head(32)
+    """)
+    assert models["shared"]["layers"][0]["output_shape"] == [None, 62, 62, 4]
+
+
+def test_an_item_that_is_not_a_layer_is_named_by_its_source() -> None:
+    (model,) = _json("""
+        import keras
+        class Trainer(keras.Model):
+            pass
+        bm = Trainer()
+        clf = keras.Sequential([bm.model, keras.layers.Dense(10)], name="clf")
+    """).values()
+    assert model["layers"][0]["class"] == "bm.model"
+    assert model["layers"][0]["reason"] == "`bm.model` is not a layer layerlint can follow"

@@ -145,7 +145,7 @@ def test_a_cell_python_cannot_parse_fails_alone(tmp_path) -> None:
     from layerlint.runner.pipeline import analyze_path
 
     fa = analyze_path(str(path))
-    assert [sm.name for sm in fa.models] == ["model"]
+    assert [sm.name for sm in fa.models] == ["sequential"]
     ((code, message, span),) = fa.problems
     assert (code, fa.notebook.locate(span.line), span.col + 1) == ("LL001", (3, 3), 6)  # Python: line 3, offset 6
     assert message == "syntax error: unexpected indent"
@@ -164,4 +164,4 @@ def test_a_cell_with_an_invalid_escape_is_not_a_syntax_error(tmp_path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fa = analyze_path(str(path))
-    assert fa.problems == [] and [sm.name for sm in fa.models] == ["model"]
+    assert fa.problems == [] and [sm.name for sm in fa.models] == ["sequential"]

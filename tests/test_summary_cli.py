@@ -34,7 +34,7 @@ def test_json_document_shape() -> None:
     doc = json.loads(r.stdout)
     assert doc["version"] == 1
     m = doc["models"][0]
-    assert (m["line"], m["name"], m["api"], m["total_params"]) == (6, "model1", "sequential", 130061)
+    assert (m["line"], m["name"], m["api"], m["total_params"]) == (6, "sequential", "sequential", 130061)
     first = m["layers"][0]
     assert first == {**first, "line": 7, "class": "Conv1D", "name": "conv1d", "output_shape": [None, 64, 60],
                      "params": 1980, "trainable_params": 1980, "non_trainable_params": 0,

@@ -22,6 +22,7 @@ from layerlint.cli.options import (
     use_color,
     write_output,
 )
+from layerlint.report.coverage import coverage_lines, coverage_sentence
 from layerlint.report.formats import render
 from layerlint.runner.cache import CACHE_DIR_ENV, CACHE_DIR_NAME, Cache, cache_dir
 from layerlint.runner.check import EXIT_ERROR, count_line, exit_status, statistics, statistics_rows
@@ -73,6 +74,8 @@ def add_check_command(sub: argparse._SubParsersAction, add: Any) -> argparse.Arg
     c.add_argument("--add-noqa", action="store_true",
                    help="add `# noqa: CODE` comments for every current finding, keeping the files' formatting")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    c.add_argument("--show-coverage", action="store_true",
+                   help="list each model checked only in part, with the first cause and its line")
     c.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="analyse files in N processes (default: the number of CPUs)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the results cache")
@@ -132,6 +135,9 @@ def check_command(args: argparse.Namespace) -> int:
         write_output(text, args)
     except OSError as e:
         return error(f"cannot write {args.output_file}: {e.strerror or e}")
-    if fmt in ("concise", "full") or args.output_file:
-        log(count_line(diagnostics), args)
+    if args.show_coverage:
+        for line in coverage_lines(run.coverage):
+            log(line, args)
+    if fmt in ("concise", "full") or args.output_file or args.show_coverage:
+        log(f"{count_line(diagnostics).rstrip('.')}; {coverage_sentence(run.coverage, args.show_coverage)}.", args)
     return exit_status(diagnostics, args.exit_zero)

@@ -132,7 +132,8 @@ class ExtractedModel:
     path: str
     span: Span
     api: str  # "sequential" | "functional" | "subclassed"
-    name: str | None = None  # the variable it was assigned to, or name=
+    name: str | None = None  # Keras' name: name=, else the automatic `sequential`, `functional_2`, ...
+    variable: str | None = None  # the variable it was first assigned to
     # sequential models: layers in order, input from first layer or InputDef
     layers: list[LayerDef] = field(default_factory=list)
     seq_input: InputDef | None = None

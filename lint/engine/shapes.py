@@ -39,6 +39,7 @@ class ShapedCall:
     error: ShapeError | None = None
     notes: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
+    submodel: ShapedModel | None = None  # a model used as a layer: how this call shaped it
 
 
 @dataclass(eq=False)
@@ -58,6 +59,9 @@ class ShapedLayer:
     facts: dict = field(default_factory=dict)
     calls: list[ShapedCall] = field(default_factory=list)
     submodel: ShapedModel | None = None
+    # Parameters known although the output is not: a layer never called whose weights
+    # do not depend on its input (Rescaling, Embedding).
+    params_known: bool = False
 
     @property
     def params(self) -> Dim:
@@ -136,7 +140,44 @@ class ShapedModel:
 
     @property
     def complete(self) -> bool:
-        return all(r.status == "ok" for r in self.layers)
+        """Every row analysed, with a number for every dim and parameter count."""
+        return all(row_gap(r) is None for r in self.layers)
+
+
+def _variable_trainable(row: ShapedLayer) -> Dim:
+    if row.submodel is not None and isinstance(row.source, LayerDef) and row.source.custom_class is None:
+        return _sum([_variable_trainable(r) for r in row.submodel.layers])
+    return row.trainable_params
+
+
+def row_gap(row: ShapedLayer) -> str | None:
+    """What keeps a row from being checked in full (None: nothing): a layer not
+    analysed, an unknown output, or a shape or count that is not a number."""
+    if row.status == "error":
+        return None  # Keras refuses it too, and the finding says so
+    if row.status == "opaque":
+        return f"`{row.name}` ({row.cls}) is not analysed: {row.reason}"
+    if row.status != "ok":
+        return f"`{row.name}` ({row.cls}) is unknown: {row.reason}"
+    if row.output is None:
+        return f"`{row.name}` ({row.cls}) has an unknown output"
+    if not _numeric_output(row.output):
+        return f"`{row.name}` ({row.cls}) has the symbolic output shape {_output_text(row.output)}"
+    if not isinstance(row.params, int):
+        return f"`{row.name}` ({row.cls}) has a symbolic parameter count {row.params}"
+    return None
+
+
+def _numeric_output(out: Any) -> bool:
+    if isinstance(out, list):
+        return all(o is not None and _numeric_output(o) for o in out)
+    return all(d is None or isinstance(d, int) and not isinstance(d, bool) for d in out)
+
+
+def _output_text(out: Any) -> str:
+    if isinstance(out, list):
+        return "[" + ", ".join(_output_text(o) for o in out) + "]"
+    return shape_str(out)
 
 
 def _variable_trainable(row: ShapedLayer) -> Dim:
@@ -448,6 +489,9 @@ class Engine:
                 row.reason = f"input unknown: {upstream_problem}" if upstream_problem else "input unknown"
             if ld.submodel is not None and first_call:
                 self._nested(row, ld, None)
+                call.submodel = row.submodel
+            elif first_call:
+                self._input_free_weights(row, ld)
             return call
         if ld.op is not None:
             return self._apply_op(row, ld, call, node)
@@ -462,6 +506,8 @@ class Engine:
         if ld.submodel is not None or (ld.custom_class is not None and lookup(ld.cls) is None):
             out = self._nested(row, ld, inputs) if ld.submodel is not None else self._custom_built(row, ld, None)
             call.output = out
+            if ld.submodel is not None:
+                call.submodel = row.submodel
             row.output = out  # like Keras' summary: a shared layer shows its last call's output
             return call
         try:
@@ -506,6 +552,32 @@ class Engine:
         call.output = row.output = out
         return call
 
+    def _input_free_weights(self, row: ShapedLayer, ld: LayerDef) -> None:
+        """A layer whose input is unknown still has known weights when they do not depend
+        on the input: the same numbers whatever the rank and sizes it is given."""
+        spec = lookup(ld.cls) if ld.custom_class is None else None  # a custom class may size weights itself
+        if spec is None:
+            return
+        found: list[Weight] | None = None
+        for rank in [spec.input_rank] if spec.input_rank else [2, 3, 4, 5]:
+            probe = (None,) + tuple(Expr.symbol(f"input unknown[{i}]") for i in range(rank - 1))
+            try:
+                cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                cfg.values["__call__"] = {}
+                weights = spec.compute(cfg, [probe]).weights
+            except (ShapeError, Unanalysable, *ARGUMENT_ERRORS):
+                continue
+            shapes = [tuple(w.shape) for w in weights]
+            if any(not isinstance(d, int) for shape in shapes for d in shape):
+                return  # sized by the input
+            if found is not None and shapes != [tuple(w.shape) for w in found]:
+                return
+            found = weights
+        if found is not None:
+            if ld.kwargs.get("trainable") is False:
+                found = [Weight(w.name, w.shape, False) for w in found]
+            row.weights, row.params_known = found, True
+
     def _resolve(self, v: Any) -> Any:
         """Replace x.shape[i] symbols by the now-known dims of x."""
         if isinstance(v, Expr):
@@ -541,8 +613,8 @@ class Engine:
             row.weights = [w for r in sub.layers for w in r.weights]
             if not ld.submodel.trainable:
                 row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
-        if not sub.complete and row.status == "ok":
-            bad = next(r for r in sub.layers if r.status != "ok")
+        bad = next((r for r in sub.layers if r.status != "ok"), None)
+        if bad is not None and row.status == "ok":
             # A model holding what we cannot see into is itself opaque; a traced custom layer's
             # call() is ours to follow, so what stops it leaves the layer unknown.
             opaque = bad.status == "opaque" and ld.custom_class is None

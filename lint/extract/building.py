@@ -57,6 +57,10 @@ class Building:
             inp, outs = self.seq_chain(m)
             t = inp if attr.startswith("input") or not outs else outs[-1]
             return t if attr in ("input", "output") else [t]
+        if attr in ("input_shape", "output_shape"):  # Keras: the shape of its only input or output
+            t = self.model_attribute(mv, attr.removesuffix("_shape"), node)
+            if isinstance(t, TensorVal):
+                return ShapeVal(t.tensor, self.text(node))
         return self.symbol(node)
 
     def implicit_seq_input(self, m: ExtractedModel) -> InputDef:
@@ -69,7 +73,7 @@ class Building:
                 shape = tuple(shape)
             if isinstance(shape, tuple):
                 return InputDef(shape, first.span)
-        return InputDef(Expr.symbol(f"{m.name or 'model'}.input_shape"), m.span)
+        return InputDef(Expr.symbol(f"{m.variable or 'model'}.input_shape"), m.span)
 
     def seq_chain(self, m: ExtractedModel) -> tuple[TensorVal, list[TensorVal]]:
         """A Sequential's input and each layer's output, built once per layer count."""
@@ -110,9 +114,13 @@ class Building:
             self.record_training(mv, name, args, kwargs, node)
             return self.symbol(node)
         if name == "add" and m.api == "sequential" and args:
-            self.seq_append(m, args[0], node)
+            first = node.args[0] if node.args and not node.args[0].star else None
+            self.seq_append(m, args[0], node, self.text(first.value) if first is not None else None)
+            self.rebuild_sequential(m)
         elif name == "pop" and m.api == "sequential" and m.layers:
             m.layers.pop()
+            self.built_sequentials.discard(id(m))
+            self.rebuild_sequential(m)
         elif name == "compile":
             names = ("optimizer", "loss", "loss_weights", "metrics")
             m.compile = dict(zip(names, args))
@@ -133,6 +141,8 @@ class Building:
             shape = args[0]
             if isinstance(shape, (tuple, list)) and shape:
                 m.seq_input = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])
+                if m.layers:
+                    self.build_sequential(m)
         return None
 
     # -- Keras things --------------------------------------------------------
@@ -203,6 +213,9 @@ class Building:
                 return self.symbol(node)
             ld = LayerDef(k.name, tuple(args[1:]), kwargs, self.span(node))
             return self.call_layer(ld, [args[0]], {}, node)
+        if k.name == "clear_session" and k.kind in ("backend-fn", "module"):
+            self.name_uids.clear()  # Keras starts numbering names again
+            return None
         if k.kind == "backend-fn":
             answer = self.backend_query(k.name, args)
             if answer is not NotImplemented:
@@ -213,7 +226,7 @@ class Building:
         if k.kind == "module" and k.name == "load_model":
             callee = self.text(node.func)
             ld = LayerDef(callee, (), {}, self.span(node), known=False,
-                          opaque_reason=f"a model loaded by `{callee}(...)` is not analysed: its layers are in the file it reads")
+                          opaque_reason=f"loaded by `{callee}(...)` from a file layerlint does not read")
             return LayerObj(ld)
         if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
@@ -270,19 +283,58 @@ class Building:
     def new_sequential(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
         m = ExtractedModel(self.path, self.span(node), "sequential")
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
-        if isinstance(name, str):
-            m.name = name
+        m.name = name if isinstance(name, str) else self.auto_name("sequential")
         layers = kwargs.get("layers", args[0] if args else None)
         self.register(m)
         mv = ModelVal(m)
         if isinstance(layers, (list, tuple)):
-            for item in layers:
-                self.seq_append(m, item, node)
+            for item, text in zip(layers, self.element_texts(node, len(layers))):
+                self.seq_append(m, item, node, text)
+            self.rebuild_sequential(m)
         elif layers is not None:
             m.notes.append(Note(self.span(node), f"layers `{short(layers)}` cannot be followed"))
         return mv
 
-    def seq_append(self, m: ExtractedModel, item: Any, node: cst.CSTNode) -> None:
+    def element_texts(self, node: cst.Call, n: int) -> list[str | None]:
+        """The source text of each item of ``Sequential([...])``'s list, when it is written out."""
+        arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == "layers"), None)
+        if arg is None and node.args and node.args[0].keyword is None and not node.args[0].star:
+            arg = node.args[0]
+        value = arg.value if arg is not None else None
+        if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == n and not any(
+                isinstance(el, cst.StarredElement) for el in value.elements):
+            return [self.text(el.value) for el in value.elements]
+        return [None] * n
+
+    # -- Keras' automatic model names ---------------------------------------------
+    # Keras names an unnamed model when it is made, counting per class name in the
+    # process; a Sequential makes an unnamed Functional each time it is (re)built,
+    # which takes a `functional` number too.
+
+    def auto_name(self, stem: str) -> str:
+        n = self.name_uids.get(stem, 0)
+        self.name_uids[stem] = n + 1
+        return stem if n == 0 else f"{stem}_{n}"
+
+    def rebuild_sequential(self, m: ExtractedModel) -> None:
+        """Sequential's _maybe_rebuild: with an input and more than one layer it builds."""
+        first = m.layers[0] if m.layers else None
+        legacy = first is not None and any(k in first.kwargs for k in ("input_shape", "input_dim", "batch_input_shape"))
+        has_input = m.seq_input is not None or legacy or (
+            first is not None and first.submodel is not None
+            and (first.submodel.api == "functional" or id(first.submodel) in self.built_sequentials))
+        if has_input and len(m.layers) + (m.seq_input is not None or legacy) > 1:
+            self.build_sequential(m)
+
+    def build_sequential(self, m: ExtractedModel) -> None:
+        self.built_sequentials.add(id(m))
+        for ld in m.layers:  # building calls each layer: a Sequential among them builds first
+            sub = ld.submodel
+            if sub is not None and sub.api == "sequential" and id(sub) not in self.built_sequentials and sub.layers:
+                self.build_sequential(sub)
+        self.auto_name("functional")
+
+    def seq_append(self, m: ExtractedModel, item: Any, node: cst.CSTNode, text: str | None = None) -> None:
         self.touch(m)
         if isinstance(item, TensorVal) and isinstance(item.tensor.producer, InputDef) and not m.layers:
             m.seq_input = item.tensor.producer
@@ -305,7 +357,7 @@ class Building:
                                      opaque_reason=f"subclassed model `{item.cls.name}` is not analysed"))
         else:
             span = self.span(node)
-            label = layer_label(short(item))
+            label = layer_label(text or short(item))
             m.layers.append(LayerDef(label, (), {}, span, known=False,
                                      opaque_reason=f"`{label}` is not a layer layerlint can follow"))
 
@@ -322,8 +374,7 @@ class Building:
         inputs = kwargs.get("inputs", args[0] if args else None)
         outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
         name = kwargs.get("name")
-        if isinstance(name, str):
-            m.name = name
+        m.name = name if isinstance(name, str) else self.auto_name("functional")
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))

@@ -128,6 +128,9 @@ class Calls:
         if isinstance(func, LayerObj):
             return self.call_layer(func.layer, args, kwargs, node)
         if isinstance(func, ModelVal):
+            m = func.model
+            if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
+                self.build_sequential(m)  # Keras builds it at its first call
             return self.call_layer(self.model_as_layer(func), args, kwargs, node)
         if isinstance(func, FunctionVal):
             return self.call_function(func, args, kwargs, node)

@@ -109,6 +109,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
+        # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
+        self.name_uids: dict[str, int] = {}
+        self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
@@ -532,8 +535,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
     def bind(self, target: cst.BaseExpression, value: Any, frame: Frame) -> None:
         if isinstance(target, cst.Name):
             frame.assign(target.value, value)
-            if isinstance(value, ModelVal) and value.model.name is None:
-                value.model.name = target.value
+            if isinstance(value, ModelVal) and value.model.variable is None:
+                value.model.variable = target.value
         elif isinstance(target, (cst.Tuple, cst.List)):
             if self.unpack_starred(target, value, frame):
                 return

@@ -104,7 +104,8 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
                    color: bool = False, keras_version: int = 3) -> str:
     rows = []
     for row in sm.layers:
-        params = "" if row.is_input and row.params == 0 else fmt_count(row.params if row.status in ("ok",) or row.weights else None)
+        params = "" if row.is_input and row.params == 0 else fmt_count(
+            row.params if row.status in ("ok",) or row.weights or row.params_known else None)
         if row.is_input:
             params = "0"
         line = place(notebook, row.span.line).removeprefix("cell ") if row.span.path is None else \
@@ -232,9 +233,10 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         "class": row.cls,
         "name": row.name,
         "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
-        "params": _json_count(row.params) if row.status == "ok" or row.weights else None,
-        "trainable_params": _json_count(row.trainable_params) if row.status == "ok" or row.weights else None,
-        "non_trainable_params": _json_count(row.non_trainable_params) if row.status == "ok" or row.weights else None,
+        "params": _json_count(row.params) if row.status == "ok" or row.weights or row.params_known else None,
+        "trainable_params": _json_count(row.trainable_params) if row.status == "ok" or row.weights or row.params_known else None,
+        "non_trainable_params": (_json_count(row.non_trainable_params)
+                                 if row.status == "ok" or row.weights or row.params_known else None),
         "weights": [_json_shape(w.shape) for w in row.weights],
         "error": err,
         "status": row.status,

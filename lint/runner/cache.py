@@ -23,10 +23,11 @@ from typing import Any
 
 from layerlint import __version__
 from layerlint.diagnostics import Diagnostic
+from layerlint.report.coverage import Checked, ModelCoverage
 
 CACHE_DIR_NAME = ".layerlint_cache"
 CACHE_DIR_ENV = "LAYERLINT_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3  # 3: entries hold each model's coverage and the project modules the file read
 # https://bford.info/cachedir/: backup and archiving tools skip directories holding this tag
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by layerlint.\n"
@@ -107,7 +108,7 @@ class Cache:
         assert self.directory is not None
         return self.directory / f"v{FORMAT}" / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[Diagnostic] | None:
+    def get(self, key: str) -> Checked | None:
         if self.directory is None:
             return None
         try:
@@ -134,15 +135,15 @@ class Cache:
                 return False
         return True
 
-    def put(self, key: str, diagnostics: list[Diagnostic], reached: dict[str, str] | None = None) -> None:
+    def put(self, key: str, checked: Checked) -> None:
         if self.directory is None:
             return
         try:
             self._prepare()
             target = self._entry(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            doc = {"format": FORMAT, "key": key, "diagnostics": [_encode_diagnostic(d) for d in diagnostics],
-                   "reached": dict(reached or {})}
+            doc = {"format": FORMAT, "key": key, "diagnostics": [_encode_diagnostic(d) for d in checked.diagnostics],
+                   "coverage": [c.to_json() for c in checked.coverage], "reached": dict(checked.reached)}
             import tempfile
 
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
@@ -218,7 +219,7 @@ def _encode_diagnostic(d: Diagnostic) -> dict:
     return {name: _encode(getattr(d, name)) for name in _FIELDS}
 
 
-def _decode_entry(doc: Any, key: str) -> list[Diagnostic] | None:
+def _decode_entry(doc: Any, key: str) -> Checked | None:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("key") != key:
         return None
     out = []
@@ -232,4 +233,10 @@ def _decode_entry(doc: Any, key: str) -> list[Diagnostic] | None:
         if not isinstance(values["extra"], dict):
             return None
         out.append(Diagnostic(**values))
-    return out
+    coverage = doc["coverage"]
+    if not isinstance(coverage, list) or not all(isinstance(c, dict) for c in coverage):
+        return None
+    reached = doc.get("reached", {})
+    if not isinstance(reached, dict):
+        return None
+    return Checked(out, [ModelCoverage.from_json(c) for c in coverage], dict(reached))

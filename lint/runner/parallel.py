@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from layerlint.diagnostics import Diagnostic
+from layerlint.report.coverage import Checked
 from layerlint.runner.cache import Cache
 from layerlint.runner.config import Settings
 from layerlint.sources.source import SourceError, read_bytes
@@ -55,31 +55,24 @@ _prepared: dict[Any, tuple] = {}
 _canonical: dict[str, Settings] = {}
 
 
-@dataclass
-class TaskResult:
-    diagnostics: list[Diagnostic]
-    reached: dict[str, str]  # modules of the project the file imports, path -> sha256: the cache checks them
-
-
-def check_task(task: FileTask, verbose: bool = False, confirm: dict | None = None) -> TaskResult:
+def check_task(task: FileTask, verbose: bool = False, confirm: dict | None = None) -> Checked:
     """Analyse and check one file (in this process or a worker); never raises for a bad file."""
     from layerlint.runner.pipeline import _check_one
     from layerlint.sources.inputs import load_input
 
     settings = _canonical.setdefault(settings_key(task.settings), task.settings)
     inp = load_input(task.path, task.data) if task.data is not None else load_input(task.path)
-    diagnostics, reached = _check_one(inp, settings, _prepared, verbose, confirm)
-    return TaskResult(diagnostics, reached)
+    return _check_one(inp, settings, _prepared, verbose, confirm)
 
 
-def _run_one(args: tuple) -> TaskResult:
+def _run_one(args: tuple) -> Checked:
     return check_task(*args)
 
 
 def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = None, verbose: bool = False,
-              confirm: dict | None = None, advance: Callable[[str], None] = lambda _: None) -> list[Diagnostic]:
-    """Diagnostics of every task, file by file in task order."""
-    results: list[TaskResult | None] = [None] * len(tasks)
+              confirm: dict | None = None, advance: Callable[[str], None] = lambda _: None) -> Checked:
+    """Diagnostics and coverage of every task, file by file in task order."""
+    results: list[Checked | None] = [None] * len(tasks)
     todo: list[int] = []
     use_cache = cache is not None and cache.enabled and confirm is None
     for i, task in enumerate(tasks):
@@ -90,7 +83,7 @@ def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = Non
                 task.key = cache.key(task.path, settings_key(task.settings), task.data)
                 hit = cache.get(task.key)
                 if hit is not None:
-                    results[i] = TaskResult(hit, {})
+                    results[i] = hit
                     advance(task.path)
                     continue
         todo.append(i)
@@ -104,10 +97,9 @@ def run_tasks(tasks: list[FileTask], *, jobs: int = 1, cache: Cache | None = Non
         assert cache is not None
         for i in todo:
             key = tasks[i].key
-            result = results[i]
-            if key is not None and result is not None:
-                cache.put(key, result.diagnostics, result.reached)
-    return [d for r in results if r is not None for d in r.diagnostics]
+            if key is not None:
+                cache.put(key, results[i] or Checked())
+    return Checked([d for r in results if r for d in r.diagnostics], [c for r in results if r for c in r.coverage])
 
 
 def _read(task: FileTask) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layerlint.diagnostics import Diagnostic
+from layerlint.report.coverage import Checked, ModelCoverage, model_coverage
 from layerlint.runner.config import Settings, SettingsResolver
 from layerlint.runner.files import STDIN, discover, shown_path
 from layerlint.runner.parallel import FileTask, run_tasks
@@ -79,6 +80,7 @@ def _analyze_input(inp: Input, verbose: bool, settings: Settings | None = None) 
 class CheckRun:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    coverage: list[ModelCoverage] = field(default_factory=list)  # every model, in file order
     sources: dict[str, str] = field(default_factory=dict)  # texts not on disk (stdin), for `full`
 
 
@@ -134,9 +136,12 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
             settings = resolver.for_path(Path(stdin_filename or "stdin.py"))
             inp = read_stdin(stdin_filename)
             run.sources[inp.path] = inp.raw
-            run.diagnostics += _check_one(inp, settings, prepared, verbose, confirm)[0]
-        run.diagnostics += run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm,
-                                     advance=progress.advance)
+            checked = _check_one(inp, settings, prepared, verbose, confirm)
+            run.diagnostics += checked.diagnostics
+            run.coverage += checked.coverage
+        done = run_tasks(tasks, jobs=jobs, cache=cache, verbose=verbose, confirm=confirm, advance=progress.advance)
+        run.diagnostics += done.diagnostics
+        run.coverage += done.coverage
     run.diagnostics = place_foreign(run.diagnostics, files)
     run.diagnostics.sort(key=Diagnostic.sort_key)
     return run
@@ -179,9 +184,8 @@ def _real(path: str) -> str:
         return path
 
 
-def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool,
-               confirm: dict | None = None) -> tuple[list[Diagnostic], dict[str, str]]:
-    """The file's diagnostics, and the project modules it read (path -> sha256)."""
+def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> Checked:
+    """The file's diagnostics, its models' coverage, and the project modules it read (path -> sha256)."""
     from layerlint.runner.check import check_analysis, enabled_rules
 
     if id(settings) not in prepared:
@@ -196,7 +200,7 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool,
     diagnostics = check_analysis(fa, cs, rules)
     if inp.notebook is not None:
         diagnostics = inp.notebook.remap_all(diagnostics)
-    return [d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], fa.reached
+    return Checked([d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], model_coverage(fa), fa.reached)
 
 
 def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
