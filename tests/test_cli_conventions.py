@@ -20,7 +20,7 @@ SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "seed000_
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 COMMANDS = ("summary", "check")
 # What each command prints for the seed, and its exit status when it does.
-MARK = {"summary": 'Model: "model1" (sequential) at ', "check": ": LL201 "}
+MARK = {"summary": 'Model: "sequential" (sequential) at ', "check": ": LL201 "}
 FOUND = {"summary": 0, "check": 1}
 JSON_KEY = {"summary": lambda doc: [m["path"] for m in doc["models"]],
             "check": lambda doc: [f["filename"] for f in doc]}

@@ -25,7 +25,7 @@ def test_check_points_at_cell_and_line() -> None:
 
 def test_summary_sees_one_model_across_cells() -> None:
     r = run("summary", NB)
-    assert r.stdout.count('Model: "model1"') == 1
+    assert r.stdout.count('Model: "sequential"') == 1
     assert "Total params: 130,061 (508.05 KB)" in r.stdout
 
 
@@ -37,7 +37,7 @@ CELL_LINES = [(3, 3), (3, 4), (5, 1), (5, 2), (5, 3), (6, 2), (6, 3)]
 
 def test_summary_places_layers_by_cell_and_line() -> None:
     out = run("summary", NB).stdout.splitlines()
-    assert out[0] == f'Model: "model1" (sequential) at {NB}:cell 3:2'
+    assert out[0] == f'Model: "sequential" (sequential) at {NB}:cell 3:2'
     assert out[2].split()[-1] == "Cell:Line"
     places = [m.groups() for line in out[1:] if (m := re.search(r" (\d+):(\d+)$", line))]
     assert [(int(c), int(n)) for c, n in places] == CELL_LINES

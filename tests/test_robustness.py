@@ -63,7 +63,7 @@ def test_summary_over_bad_inputs_reports_every_problem_and_the_models() -> None:
         if code.startswith("LL00"):
             assert line in r.stderr
     # the readable models are still summarised, the 2,000-layer one to its last row
-    assert 'Model: "model" (sequential) at fixtures/bad_inputs/model_crlf.py:4' in r.stdout
+    assert 'Model: "sequential" (sequential) at fixtures/bad_inputs/model_crlf.py:4' in r.stdout
     assert "reshape (Reshape)" in r.stdout and "dense_2000 (Dense)" in r.stdout
 
 
@@ -256,7 +256,7 @@ def crash_on_one_file(monkeypatch: pytest.MonkeyPatch):
     real = analyze_mod.shape_model
 
     def shape_model(model):
-        if model.name == "boom":
+        if model.variable == "boom":
             raise ZeroDivisionError("simulated engine bug")
         return real(model)
 
@@ -288,7 +288,7 @@ def test_internal_error_in_summary(tmp_path: Path, capsys: pytest.CaptureFixture
     out, err = capsys.readouterr()
     assert f"{bad}:1:1: LL002 internal error: ZeroDivisionError: simulated engine bug" in err
     assert "Traceback" not in err
-    assert f'Model: "model" (sequential) at {good}:4' in out
+    assert f'Model: "sequential" (sequential) at {good}:4' in out
 
 
 # -- bounded work -----------------------------------------------------------------------------------
@@ -322,7 +322,7 @@ def test_step_budget_keeps_the_models_finished_before_it(monkeypatch: pytest.Mon
     # nothing after the loop is analysed.
     monkeypatch.setattr(interp, "MAX_STEPS", 5_000)
     fa = analyze_text(BUDGET_FILE, "m.py")
-    assert [sm.name for sm in fa.models] == ["done"]
+    assert [sm.model.variable for sm in fa.models] == ["done"]
     ((code, message, span),) = fa.problems
     assert code == "LL004" and span.line == 7
     assert message == ("analysis budget exceeded in the statement at line 7: models finished before it are reported, "
@@ -337,7 +337,7 @@ def test_step_budget_in_an_uncalled_builder_keeps_the_module_models(monkeypatch:
               "def build(n):\n    m = keras.Sequential([keras.Input((4,))])\n"
               "    for i in range(1000):\n        for j in range(1000):\n            m.add(layers.Dense(2))\n    return m\n")
     fa = analyze_text(source, "m.py")
-    assert [sm.name for sm in fa.models] == ["model"]
+    assert [sm.name for sm in fa.models] == ["sequential"]
     ((code, _, span),) = fa.problems
     assert (code, span.line) == ("LL004", 4)
 
@@ -359,7 +359,7 @@ head = keras.Sequential([keras.Input((width,)), layers.Dense(1)])
 def test_a_long_loop_that_builds_nothing_is_not_followed_to_the_end() -> None:
     fa = analyze_text(LONG_LOOP, "m.py")
     assert fa.problems == []
-    assert [sm.name for sm in fa.models] == ["model", "head"]
+    assert [sm.name for sm in fa.models] == ["sequential", "sequential_1"]
     # The loop's names are unknown after it, as after a loop that cannot be followed.
     assert str(fa.models[1].layers[-1].params) == "width + 1"
     (note,) = [n for n in fa.notes if n.span.line == 6]
