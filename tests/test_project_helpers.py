@@ -13,7 +13,7 @@ from layerlint.analyze import analyze_text
 
 def models(src: str):
     fa = analyze_text(textwrap.dedent(src).lstrip("\n"), "m.py", follow_imports=False)
-    return fa, {sm.name: sm for sm in fa.models}
+    return fa, {sm.model.variable or sm.name: sm for sm in fa.models}  # by the variable each is assigned to
 
 
 def test_compose_with_reduce_and_lambdas_and_wraps() -> None:

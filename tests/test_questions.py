@@ -129,8 +129,8 @@ def test_shapes_agree_with_the_keras_it_was_written_for(path: Path, monkeypatch:
         return
     compared = 0
     for sm in fa.models:
-        model = ns.get(sm.name)
-        assert model is not None and hasattr(model, "layers"), f"no model `{sm.name}` in the Keras run"
+        model = ns.get(sm.model.variable or "")  # the Keras run's model held by the same variable
+        assert model is not None and hasattr(model, "layers"), f"no model `{sm.model.variable}` in the Keras run"
         assert _our_rows(sm) == _keras_rows(model, legacy=version != 3), sm.name
         compared += 1
     assert compared == len(fa.models) >= 1
