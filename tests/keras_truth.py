@@ -9,7 +9,6 @@ static engine with real Keras even on machines without TensorFlow.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -22,6 +21,7 @@ from layerlint.engine.layers.base import LayerArg  # noqa: E402
 
 from tests.layer_cases import TRUTH_DIR, case_id, families, family_cases  # noqa: E402
 from tests.layer_cases.calls import call_layer  # noqa: E402
+from tests.truth_files import keras_error, record_or_check  # noqa: E402
 
 
 def _shape(s) -> list:
@@ -50,9 +50,8 @@ def keras_result(case: tuple) -> dict:
             if isinstance(v, dict) and "input" in v:
                 call[k] = tensors[v["input"]]
         out = call_layer(layer, tensors, call)
-    except Exception as exc:  # Keras raises many types; the table only needs "it raised" and why
-        text = str(exc).strip().splitlines()
-        return {"error": f"{type(exc).__name__}: {text[0] if text else ''}"[:300]}
+    except Exception as exc:
+        return keras_error(exc, 300)
     multi = isinstance(out, (list, tuple))
     return {
         "output": [_shape(o.shape) for o in out] if multi else _shape(out.shape),
@@ -73,25 +72,8 @@ def comparable(row: dict | None) -> dict | None:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    chosen = [a for a in argv if not a.startswith("--")] or families()
-    bad = 0
-    TRUTH_DIR.mkdir(exist_ok=True)
-    for family in chosen:
-        truth = {case_id(c): keras_result(c) for c in family_cases(family)}
-        path = TRUTH_DIR / f"{family}.json"
-        if check:
-            stored = json.loads(path.read_text()) if path.exists() else {}
-            diff = [k for k in truth if comparable(stored.get(k)) != comparable(truth[k])]
-            for k in diff:
-                print(f"differs: {k}\n  stored {stored.get(k)}\n  keras  {truth[k]}")
-            print(f"{family}: {len(truth) - len(diff)} rows agree with live Keras, {len(diff)} differ")
-            bad += len(diff)
-        else:
-            lines = [f" {json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(truth.items())]
-            path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-            print(f"{family}: wrote {len(truth)} rows to {path}")
-    return 1 if bad else 0
+    return record_or_check(argv, TRUTH_DIR, families(), lambda f: {case_id(c): keras_result(c) for c in family_cases(f)},
+                           comparable)
 
 
 if __name__ == "__main__":
