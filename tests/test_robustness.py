@@ -156,9 +156,9 @@ def test_five_megabyte_file_is_reported_quickly(tmp_path: Path) -> None:
     block = MODEL + "".join(f"x{i} = [{', '.join(str(j) for j in range(40))}]\n" for i in range(200))
     big.write_text(block * (5 * 1024 * 1024 // len(block) + 1))
     assert MAX_ANALYSED_BYTES < big.stat().st_size < MAX_BYTES
-    start = time.monotonic()
+    start = time.process_time()
     fa = analyze_path(str(big))
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert [(c, m) for c, m, _ in fa.problems] == [
         ("LL004", "file is 5.0 MiB, over the analysis budget of 1.0 MiB per file; not analysed")]
 
@@ -423,9 +423,9 @@ NESTED = {
 def test_deep_nesting_gives_a_result_or_a_finding(kind: str, depth: int) -> None:
     # 10,000 levels crash libcst's native parser (a segfault): preflight must stop them first
     source = "import keras\nx = " + NESTED[kind](depth) + "\n"
-    start = time.monotonic()
+    start = time.process_time()
     fa = analyze_text(source, "deep.py")
-    assert time.monotonic() - start < 30
+    assert time.process_time() - start < 30
     assert [c for c, _, _ in fa.problems] in ([], ["LL001"], ["LL004"])
     if depth > MAX_NESTING:
         assert fa.problems
@@ -437,9 +437,9 @@ def test_deep_statement_nesting() -> None:
 
 
 def test_value_explosion_finishes_quickly() -> None:
-    start = time.monotonic()
+    start = time.process_time()
     fa = analyze_path(str(BAD / "value_explosion.py"))
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert [p[0] for p in fa.problems] == ["LL004"]
     (model,) = fa.models
     assert str(model.layers[0].output[1]) == TOO_LARGE
@@ -464,9 +464,9 @@ def test_folded_values_stay_bounded() -> None:
     source = ("import keras\nn = 3\nfor _ in range(10_000):\n    n = n * n\nitems = [1]\nfor _ in range(64):\n"
               "    items.extend(items)\nunits = len(items)\n"
               "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units)])\n")
-    start = time.monotonic()
+    start = time.process_time()
     fa = analyze_text(source, "m.py")
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     (problem,) = fa.problems  # `n * n` over the size budget: unknown, and said once
     assert problem[0] == "LL004" and "bits is over the budget" in problem[1] and problem[2].line == 4
     assert fa.models[0].layers[0].output is not None
@@ -525,9 +525,9 @@ def test_valid_python_that_libcst_rejects_is_an_internal_error(monkeypatch: pyte
 def test_two_thousand_layer_functional_model() -> None:
     source = ("import keras\nfrom keras import layers\nx = inputs = keras.Input((8,))\n"
               + "x = layers.Dense(4)(x)\n" * 2000 + "x = layers.Reshape((3,))(x)\nmodel = keras.Model(inputs, x)\n")
-    start = time.monotonic()
+    start = time.process_time()
     fa = analyze_text(source, "deep_graph.py")
-    assert time.monotonic() - start < 60
+    assert time.process_time() - start < 60
     assert fa.problems == []
     (model,) = fa.models
     assert len(model.layers) == 2002  # the InputLayer row, 2,000 Dense, the Reshape

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,22 @@ class ShapedLayer:
         return {}
 
 # An argument of an unexpected type that reaches a layer or op rule: not analysable, not a crash.
+# Weights a layer has whatever its input (see _input_free_weights), per layer object.
+_FREE_WEIGHTS: weakref.WeakKeyDictionary[LayerDef, list[Weight] | None] = weakref.WeakKeyDictionary()
+
+
+def _has_expr(v: Any) -> bool:
+    if isinstance(v, Expr):
+        return True
+    if isinstance(v, (tuple, list)):
+        return any(_has_expr(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_expr(x) for x in v.values())
+    if isinstance(v, LayerArg):
+        return _has_expr(v.args) or _has_expr(v.kwargs)
+    return False
+
+
 ARGUMENT_ERRORS = (TypeError, ValueError, ZeroDivisionError, AttributeError, IndexError, KeyError)
 
 
@@ -558,6 +575,20 @@ class Engine:
         spec = lookup(ld.cls) if ld.custom_class is None else None  # a custom class may size weights itself
         if spec is None:
             return
+        # A builder that reads x.shape reshapes the graph at each read, so one layer comes
+        # here once per read; its answer is fixed unless an argument waits for a shape.
+        if ld in _FREE_WEIGHTS:
+            found = _FREE_WEIGHTS[ld]
+        else:
+            found = self._probe_free_weights(spec, ld)
+            if not _has_expr((ld.args, ld.kwargs)):
+                _FREE_WEIGHTS[ld] = found
+        if found is not None:
+            if ld.kwargs.get("trainable") is False:
+                found = [Weight(w.name, w.shape, False) for w in found]
+            row.weights, row.params_known = found, True
+
+    def _probe_free_weights(self, spec: Any, ld: LayerDef) -> list[Weight] | None:
         found: list[Weight] | None = None
         for rank in [spec.input_rank] if spec.input_rank else [2, 3, 4, 5]:
             probe = (None,) + tuple(Expr.symbol(f"input unknown[{i}]") for i in range(rank - 1))
@@ -569,14 +600,11 @@ class Engine:
                 continue
             shapes = [tuple(w.shape) for w in weights]
             if any(not isinstance(d, int) for shape in shapes for d in shape):
-                return  # sized by the input
+                return None  # sized by the input
             if found is not None and shapes != [tuple(w.shape) for w in found]:
-                return
+                return None
             found = weights
-        if found is not None:
-            if ld.kwargs.get("trainable") is False:
-                found = [Weight(w.name, w.shape, False) for w in found]
-            row.weights, row.params_known = found, True
+        return found
 
     def _resolve(self, v: Any) -> Any:
         """Replace x.shape[i] symbols by the now-known dims of x."""
