@@ -4,15 +4,17 @@ head that need no data.
 The data rules read the training calls the extractor followed (``model.fit(x, y)``,
 ``evaluate``, ``predict``, ``train_on_batch``, datasets and generators; see
 engine/data.py) and stay silent whenever a shape, a class count or an encoding is not
-known: they never guess.
+known, or Keras' pairing of arrays with inputs and outputs cannot be followed: they
+never guess.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from layerlint.engine.data import INT, ONE_HOT, REAL, DataSpec, TrainingCall
+from layerlint.engine.data import INT, MULTI_HOT, ONE_HOT, REAL, DataParts, DataSpec, TrainingCall
 from layerlint.engine.shapes import ShapedCall, ShapedModel
 from layerlint.engine.symbolic import as_int, shape_str
 from layerlint.rules.base import Context, Finding, Rule, register
@@ -27,13 +29,8 @@ NON_PROBABILITY = frozenset({"relu", "relu6", "tanh", "elu", "selu", "softplus",
                              "gelu", "leaky_relu", "exponential", "mish", "hard_silu", "hard_swish", "celu", "glu"})
 
 
-def _single_io(model: ShapedModel, ctx: Context) -> bool:
-    m = model.model
-    return ctx.top_level and len(model.input_shapes) == 1 and len(model.outputs) == 1 and m.api != "subclassed"
-
-
 def training_calls(model: ShapedModel, ctx: Context) -> Iterator[TrainingCall]:
-    if _single_io(model, ctx):
+    if ctx.top_level and model.model.api != "subclassed":
         yield from model.model.training
 
 
@@ -60,36 +57,124 @@ def input_mismatch(data: tuple, model: tuple) -> bool:
     return True
 
 
-def _head_units(model: ShapedModel) -> int | None:
-    out = model.outputs[0] if model.outputs else None
-    return last_dim(out) if isinstance(out, tuple) else None
+# -- matching the data with the model's inputs and outputs, as Keras' fit does -----------------
 
 
-def _labels_text(y: DataSpec) -> str:
-    lab = y.labels
-    k = lab.classes
-    if lab.kind == ONE_HOT:
-        return f"one-hot over {k} classes" if as_int(k) is not None else "one-hot"
-    if lab.kind == INT:
-        return f"integer class ids of {k} classes" if as_int(k) is not None else "integer class ids"
-    return "real-valued"
+def _matched(given: DataSpec | DataParts | None, count: int, names: list[str | None],
+             by_key: bool) -> list[tuple[int, DataSpec]]:
+    """(index of the model's input or output, array) for each array of ``given``; [] when Keras'
+    matching cannot be followed or Keras would refuse the structure (other rules' business).
+
+    One array goes to a model with one input; a list goes in order and must have one array per
+    input; a dict goes by name: the dict keys of a model built from a dict, else the inputs'
+    (outputs') names, of which the data must hold every one (extra keys are ignored)."""
+    if isinstance(given, DataSpec):
+        return [(0, given)] if count == 1 else []
+    if not isinstance(given, DataParts):
+        return []
+    parts = given.parts
+    if isinstance(parts, list):
+        if len(parts) != count or by_key:
+            return []
+        return [(i, p) for i, p in enumerate(parts) if p is not None]
+    if None in names or not set(names) <= set(parts) or (by_key and set(parts) != set(names)):
+        return []
+    return [(i, parts[n]) for i, n in enumerate(names) if parts[n] is not None]
 
 
-def _where(call: TrainingCall, ctx: Context) -> str:
-    return f"`{call.method}()`"
+def _input_names(model: ShapedModel) -> tuple[list[str | None], bool]:
+    m = model.model
+    if m.input_keys is not None:
+        return list(m.input_keys), True
+    # Keras matches a dict by each Input's name: only names the user gave are known for sure.
+    return [getattr(t.producer, "name", None) for t in m.inputs] if m.api == "functional" else [None], False
 
 
-def _head(model: ShapedModel, ctx: Context) -> Any:
-    if ctx.flow is None or not ctx.flow.output_calls:
-        return None
-    return find_head(ctx.flow, ctx.flow.output_calls[0])
+def fed_inputs(model: ShapedModel, x: DataSpec | DataParts | None) -> list[tuple[DataSpec, tuple, str]]:
+    """Each array of ``x`` with the per-sample shape of the input Keras feeds it to, and how
+    messages name that input ("" for a model of one input)."""
+    names, by_key = _input_names(model)
+    out = []
+    for i, spec in _matched(x, len(model.input_shapes), names, by_key):
+        shape = _dims(model.input_shapes[i])
+        if shape is not None:
+            label = "" if len(model.input_shapes) == 1 else f" for input `{names[i]}`" if names[i] else f" for input {i}"
+            out.append((spec, shape[1:], label))
+    return out
 
 
-def _loss(model: ShapedModel) -> Any:
+@dataclass
+class Target:
+    """One output of the model with the array it is trained against."""
+
+    y: DataSpec
+    units: int | None
+    head: Any  # structure.Head, or None when the output layer is not found
+    loss: Any  # losses.Loss, or None when not known
+    label: str  # how messages name the output: "" for a model of one output
+
+
+def _output_names(model: ShapedModel, ctx: Context) -> tuple[list[str | None], bool]:
+    m = model.model
+    if m.output_keys is not None:
+        return list(m.output_keys), True
+    # Keras names each output after the layer computing it.
+    calls = ctx.flow.output_calls if ctx.flow is not None else []
+    return [c.row.name if c is not None else None for c in calls] if len(calls) == len(model.outputs) \
+        else [None] * len(model.outputs), False
+
+
+def _output_loss(model: ShapedModel, index: int, name: str | None) -> Any:
     c = model.model.compile
-    if not c or "loss" not in c or isinstance(c["loss"], (list, tuple, dict)):
+    if not c or "loss" not in c:
         return None
-    return parse_loss(c["loss"])
+    loss = c["loss"]
+    if isinstance(loss, (list, tuple)):
+        loss = loss[index] if len(loss) == len(model.outputs) else None
+    elif isinstance(loss, dict):
+        loss = loss.get(name) if name is not None else None
+    return parse_loss(loss) if loss is not None else None
+
+
+def targets(model: ShapedModel, ctx: Context, y: DataSpec | DataParts | None) -> list[Target]:
+    """Each array of ``y`` with the output it is matched with, that output's units, head and loss."""
+    names, by_key = _output_names(model, ctx)
+    out = []
+    for i, spec in _matched(y, len(model.outputs), names, by_key):
+        shape = model.outputs[i]
+        calls = ctx.flow.output_calls if ctx.flow is not None else []
+        head = find_head(ctx.flow, calls[i]) if ctx.flow is not None and i < len(calls) else None
+        label = "" if len(model.outputs) == 1 else f" for output `{names[i]}`" if names[i] else f" for output {i}"
+        out.append(Target(spec, last_dim(shape) if isinstance(shape, tuple) else None, head,
+                          _output_loss(model, i, names[i]), label))
+    return out
+
+
+def labelled(model: ShapedModel, ctx: Context) -> Iterator[tuple[TrainingCall, Target]]:
+    """Every output trained or evaluated against labels whose encoding is known."""
+    for call in training_calls(model, ctx):
+        if call.method.startswith("predict"):
+            continue
+        for t in targets(model, ctx, call.y):
+            if t.y.labels is not None:
+                yield call, t
+
+
+def _fed(call: TrainingCall) -> Iterator[tuple[Any, Any, str]]:
+    """(x, y, where) of the training data and of ``validation_data=``."""
+    yield call.x, call.y, ""
+    if call.validation:
+        yield call.validation[0], call.validation[1], " in validation_data"
+
+
+def _arrays(given: DataSpec | DataParts | None) -> list[DataSpec]:
+    if isinstance(given, DataSpec):
+        return [given]
+    return given.specs() if isinstance(given, DataParts) else []
+
+
+def _where(call: TrainingCall) -> str:
+    return f"`{call.method}()`"
 
 
 @register
@@ -102,7 +187,9 @@ class InputShapeMismatch(Rule):
 Compares the per-sample shape of the data given to `fit`, `evaluate`, `predict` or
 `train_on_batch` (and `validation_data=`) with the model's input shape: the rank and every
 size known on both sides. Keras 3 itself squeezes or adds one trailing axis of size 1
-when the ranks differ by one, so that case is not reported.
+when the ranks differ by one, so that case is not reported. A model of several inputs is
+matched as Keras matches it: a list of arrays in order, a dict by the inputs' names (or by
+the keys of the dict the model was built from).
 """
     why = """
 Keras stops at the first batch (`Invalid input shape ...`, or a kernel whose size
@@ -126,23 +213,21 @@ model.fit(x.reshape(len(x), -1), y)
 """,)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
-        inp = _dims(model.input_shapes[0]) if model.input_shapes else None
-        if inp is None:
-            return
-        expected = inp[1:]
         for call in training_calls(model, ctx):
-            for x, label in ((call.x, ""), (call.validation[0] if call.validation else None, " in validation_data")):
-                shape = _dims(x.shape) if x is not None and x.shape is not None else None
-                if shape is None or not shape or not input_mismatch(shape[1:], expected):
-                    continue
-                fix = "reshape the data to the input's shape"
-                if len(shape) - 1 + 1 == len(expected) and as_int(expected[-1]) is not None:
-                    fix = f"add the missing last axis: `{x.text}[..., None]`, or declare the input as {shape_str(shape[1:])}"
-                elif len(expected) == 1:
-                    fix = f"flatten the samples: `{x.text}.reshape(len({x.text}), -1)`, or give the model a Flatten layer"
-                msg = (f"{_where(call, ctx)}{label} gets `{x.text}` with samples of shape {shape_str(shape[1:])}, "
-                       f"but the model's input is {shape_str(expected)}")
-                yield Finding(call.span, msg, fix)
+            for given, _, where in _fed(call):
+                for x, expected, label in fed_inputs(model, given):
+                    shape = _dims(x.shape)
+                    if not shape or not input_mismatch(shape[1:], expected):
+                        continue
+                    fix = "reshape the data to the input's shape"
+                    if len(shape) == len(expected) and as_int(expected[-1]) is not None:
+                        fix = f"add the missing last axis: `{x.text}[..., None]`, or declare the input as {shape_str(shape[1:])}"
+                    elif len(expected) == 1:
+                        fix = f"flatten the samples: `{x.text}.reshape(len({x.text}), -1)`, or give the model a Flatten layer"
+                    msg = (f"{_where(call)}{where} gets `{x.text}`{label} with samples of shape {shape_str(shape[1:])}, "
+                           f"but the model's input is {shape_str(expected)}")
+                    yield Finding(call.span, msg, fix)
+
 
 
 @register
@@ -153,8 +238,10 @@ class OutputClassMismatch(Rule):
     summary = "The output layer's units do not match the number of classes in the labels"
     what = """
 Compares the model's output units with the labels given to `fit`/`evaluate`: the width of
-one-hot labels (`to_categorical(y, 30)`, `class_mode="categorical"`, `label_mode="categorical"`),
-or the number of classes of integer labels with a sparse cross-entropy.
+one-hot labels (`to_categorical(y, 30)`, `class_mode="categorical"`, `label_mode="categorical"`)
+or of multi-hot labels (rows of 0/1 flags), or the number of classes of integer labels with a
+sparse cross-entropy. With several outputs, each is compared with its own labels (a list in
+order, a dict by output name) and its own loss.
 """
     why = """
 With one-hot labels Keras fails only when `fit` starts (`Arguments target and output
@@ -180,25 +267,20 @@ model.fit(x, y)
 """,)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
-        units = _head_units(model)
-        loss = _loss(model)
-        if units is None:
-            return
-        for call in training_calls(model, ctx):
-            y = call.y
-            if y is None or y.labels is None or call.method.startswith("predict"):
+        for call, t in labelled(model, ctx):
+            y, units, k = t.y, t.units, as_int(t.y.labels.classes)
+            if units is None or k is None:
                 continue
-            k = as_int(y.labels.classes)
-            if k is None:
-                continue
-            if y.labels.kind == ONE_HOT and k != units:
-                msg = (f"{_where(call, ctx)} gets labels `{y.text}` one-hot over {k} classes, "
+            kind = y.labels.kind
+            if kind in (ONE_HOT, MULTI_HOT) and k != units:
+                msg = (f"{_where(call)} gets labels `{y.text}`{t.label} {kind} over {k} classes, "
                        f"but the output layer has {units} unit{'s' if units != 1 else ''}")
                 yield Finding(call.span, msg, f"give the output layer {k} units (one per class)")
-            elif y.labels.kind == INT and loss is not None and loss.name in SPARSE and 1 < units < k:
-                msg = (f"{_where(call, ctx)} gets labels `{y.text}` with {k} classes (ids 0..{k - 1}), "
+            elif kind == INT and t.loss is not None and t.loss.name in SPARSE and 1 < units < k:
+                msg = (f"{_where(call)} gets labels `{y.text}`{t.label} with {k} classes (ids 0..{k - 1}), "
                        f"but the output layer has {units} units")
                 yield Finding(call.span, msg, f"give the output layer {k} units (one per class)")
+
 
 
 @register
@@ -209,7 +291,7 @@ class LabelEncodingLossMismatch(Rule):
     summary = "The labels are encoded differently from what the loss expects"
     what = """
 Compares how the labels given to `fit`/`evaluate` are encoded with the `compile()` loss
-and the output: one-hot labels with `sparse_categorical_crossentropy`; integer class ids
+and the output: one-hot or multi-hot labels with `sparse_categorical_crossentropy`; integer class ids
 with `categorical_crossentropy`; one-hot labels of one class per sample with a sigmoid
 output and `binary_crossentropy` (a multi-label setup); integer labels of more than two
 classes with `binary_crossentropy`.
@@ -250,34 +332,31 @@ model.fit(x, y)
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
-        loss = _loss(model)
-        head = _head(model, ctx)
-        units = _head_units(model)
-        if loss is None or loss.name not in PROBABILITY_LOSSES or units is None:
-            return
-        for call in training_calls(model, ctx):
-            y = call.y
-            if y is None or y.labels is None or call.method.startswith("predict"):
+        for call, t in labelled(model, ctx):
+            loss, head, units, y = t.loss, t.head, t.units, t.y
+            if loss is None or loss.name not in PROBABILITY_LOSSES or units is None:
                 continue
             kind, k = y.labels.kind, as_int(y.labels.classes)
             msg = fix = None
-            if kind == ONE_HOT and loss.name in SPARSE:
-                msg = f"`{y.text}` is one-hot but {loss.name} expects integer class ids"
-                fix = "use categorical_crossentropy, or pass the integer labels without to_categorical"
+            if kind in (ONE_HOT, MULTI_HOT) and loss.name in SPARSE:
+                msg = f"`{y.text}`{t.label} is {kind} but {loss.name} expects integer class ids"
+                fix = "use categorical_crossentropy, or pass the integer labels without to_categorical" if kind == ONE_HOT \
+                    else "use binary_crossentropy with a sigmoid output, one unit per label"
             elif kind == INT and loss.name in CATEGORICAL and units > 1 and y.shape is not None \
                     and (len(y.shape) == 1 or as_int(y.shape[-1]) == 1):
-                msg = f"`{y.text}` holds integer class ids but {loss.name} expects one-hot rows"
+                msg = f"`{y.text}`{t.label} holds integer class ids but {loss.name} expects one-hot rows"
                 fix = "use sparse_categorical_crossentropy, or one-hot encode the labels with to_categorical"
             elif kind == ONE_HOT and loss.name in BINARY and head is not None and head.activation == "sigmoid" \
                     and units > 2 and k == units:
-                msg = (f"`{y.text}` is one-hot (one class per sample) but the output is {units} independent sigmoids "
-                       f"with {loss.name}, a multi-label setup")
+                msg = (f"`{y.text}`{t.label} is one-hot (one class per sample) but the output is {units} independent "
+                       f"sigmoids with {loss.name}, a multi-label setup")
                 fix = "use activation=\"softmax\" with categorical_crossentropy"
             elif kind == INT and loss.name in BINARY and k is not None and k > 2:
-                msg = f"`{y.text}` holds {k} classes but {loss.name} scores a yes/no label in [0, 1]"
+                msg = f"`{y.text}`{t.label} holds {k} classes but {loss.name} scores a yes/no label in [0, 1]"
                 fix = f"use Dense({k}, activation=\"softmax\") with sparse_categorical_crossentropy"
             if msg:
-                yield Finding(call.span, f"{_where(call, ctx)}: {msg}", fix)
+                yield Finding(call.span, f"{_where(call)}: {msg}", fix)
+
 
 
 @register
@@ -313,29 +392,23 @@ model.fit(x, y)
 """,)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
-        loss = _loss(model)
-        head = _head(model, ctx)
-        units = _head_units(model)
-        for call in training_calls(model, ctx):
-            y = call.y
-            if y is None or y.labels is None or call.method.startswith("predict"):
-                continue
-            lab = y.labels
+        for call, t in labelled(model, ctx):
+            lab, loss, head, y = t.y.labels, t.loss, t.head, t.y
             if lab.kind == REAL and lab.within_unit is False:
+                what = f"{_where(call)}: `{y.text}`{t.label} holds real-valued targets outside [0, 1], "
                 if head is not None and head.activation in PROBABILITY_ACTIVATIONS:
-                    yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds real-valued targets outside [0, 1], "
-                                             f"but the output layer applies {head.activation}",
+                    yield Finding(call.span, what + f"but the output layer applies {head.activation}",
                                   "use a linear output (no activation) for regression")
                 elif loss is not None and loss.name in PROBABILITY_LOSSES:
-                    yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds real-valued targets outside [0, 1], "
-                                             f"but the loss is {loss.name}", "use a regression loss such as mse or mae")
-            elif lab.kind == INT and as_int(lab.classes) is not None and as_int(lab.classes) > 2 and units == 1 \
+                    yield Finding(call.span, what + f"but the loss is {loss.name}", "use a regression loss such as mse or mae")
+            elif lab.kind == INT and as_int(lab.classes) is not None and as_int(lab.classes) > 2 and t.units == 1 \
                     and loss is not None and loss.name in REGRESSION_LOSSES and head is not None \
                     and head.activation == "linear":
                 k = as_int(lab.classes)
-                yield Finding(call.span, f"{_where(call, ctx)}: `{y.text}` holds class ids of {k} classes, "
+                yield Finding(call.span, f"{_where(call)}: `{y.text}`{t.label} holds class ids of {k} classes, "
                                          f"regressed by one linear unit with {loss.name}",
                               f"use Dense({k}, activation=\"softmax\") with sparse_categorical_crossentropy")
+
 
 
 @register
@@ -344,7 +417,10 @@ class SampleCountMismatch(Rule):
     name = "sample-count-mismatch"
     severity = "error"
     summary = "x and y hold different numbers of samples"
-    what = "Finds `fit`/`evaluate`/`train_on_batch` (and `validation_data=`) where `x` and `y` have different lengths."
+    what = """
+Finds `fit`/`evaluate`/`train_on_batch` (and `validation_data=`) where the arrays of `x` and `y`
+(every one of them, for a model of several inputs or outputs) have different lengths.
+"""
     why = """
 Keras refuses the data when the call starts (`Data cardinality is ambiguous`); usually
 a split or a filter was applied to one of the two arrays only.
@@ -366,16 +442,17 @@ model.fit(x[:800], y[:800])
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in training_calls(model, ctx):
-            pairs = [(call.x, call.y, "")]
-            if call.validation:
-                pairs.append((call.validation[0], call.validation[1], " in validation_data"))
-            for x, y, where in pairs:
-                if x is None or y is None or x.shape is None or y.shape is None or call.source != "arrays":
-                    continue
-                nx, ny = as_int(x.samples), as_int(y.samples)
-                if nx is not None and ny is not None and nx != ny:
-                    msg = f"{_where(call, ctx)}{where}: `{x.text}` has {nx:,} samples but `{y.text}` has {ny:,}"
+            if call.source != "arrays":
+                continue
+            for x, y, where in _fed(call):
+                # Keras takes one batch from every array of x and y alike: all must hold as many samples.
+                counted = [(a.text, as_int(a.samples)) for a in _arrays(x) + _arrays(y) if a.shape]
+                counted = [(text, n) for text, n in counted if n is not None]
+                other = next(((text, n) for text, n in counted[1:] if n != counted[0][1]), None)
+                if other is not None:
+                    msg = f"{_where(call)}{where}: `{counted[0][0]}` has {counted[0][1]:,} samples but `{other[0]}` has {other[1]:,}"
                     yield Finding(call.span, msg, "split or filter x and y together")
+
 
 
 # -- rules that need no data ------------------------------------------------------------------

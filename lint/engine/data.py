@@ -48,13 +48,26 @@ class DataSpec:
 
 
 @dataclass
+class DataParts:
+    """``x`` or ``y`` given as several arrays: a list, fed to the model's inputs (or matched with
+    its outputs) in order, or a dict, by name.  A part that cannot be followed is None."""
+
+    parts: list | dict  # of DataSpec | None
+    text: str = ""
+
+    def specs(self) -> list[DataSpec]:
+        values = self.parts.values() if isinstance(self.parts, dict) else self.parts
+        return [p for p in values if p is not None]
+
+
+@dataclass
 class TrainingCall:
     """``model.fit(x, y)`` and its kin, with what is known of each argument (None: not followed)."""
 
     method: str  # fit | evaluate | predict | train_on_batch | test_on_batch | predict_on_batch
     span: Span
-    x: DataSpec | None = None
-    y: DataSpec | None = None
+    x: DataSpec | DataParts | None = None
+    y: DataSpec | DataParts | None = None
     source: str = "arrays"  # arrays | dataset | generator: where x and y come from
-    validation: tuple | None = None  # (x DataSpec | None, y DataSpec | None, Span) of validation_data=
+    validation: tuple | None = None  # (x, y, Span) of validation_data=, x and y as the two above
     notes: list[str] = field(default_factory=list)

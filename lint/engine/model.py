@@ -141,6 +141,9 @@ class ExtractedModel:
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     outputs_nested: bool = False  # outputs given as a list (even of one)
+    # inputs or outputs given as a dict: its keys, in the order of ``inputs``/``outputs`` (Keras' names for them)
+    input_keys: list[str] | None = None
+    output_keys: list[str] | None = None
     compile: dict[str, Any] | None = None
     compile_span: Span | None = None
     # every compile() in order: (its arguments, its span, how many training calls came before it)

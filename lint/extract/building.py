@@ -378,6 +378,7 @@ class Building:
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))
+        m.input_keys, m.output_keys = dict_keys(inputs, len(m.inputs)), dict_keys(outputs, len(m.outputs))
         lost = [(k, self.argument_text(node, i, k)) for i, (k, v) in enumerate((("inputs", inputs), ("outputs", outputs)))
                 if not followed(v)]
         if lost:
@@ -391,6 +392,7 @@ class Building:
             cut = Node(ld, list(m.inputs), {}, self.span(node))
             self.node_counter += 1
             m.outputs, m.outputs_nested = [Tensor(cut)], False
+            m.input_keys = m.output_keys = None
         self.register(m)
         return ModelVal(m)
 
@@ -500,3 +502,11 @@ def functional_nodes(m: ExtractedModel) -> list[Node]:
     from layerlint.engine.graph import model_nodes
 
     return model_nodes(m)
+
+
+def dict_keys(value: Any, count: int) -> list[str] | None:
+    """The keys of a dict of one tensor each, in the order flatten() gives its tensors."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, TensorVal) for k, v in value.items()):
+        return None
+    keys = sorted(value)
+    return keys if len(keys) == count else None

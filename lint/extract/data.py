@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.data import INT, ONE_HOT, REAL, DataSpec, Labels, TrainingCall
+from layerlint.engine.data import INT, MULTI_HOT, ONE_HOT, REAL, DataParts, DataSpec, Labels, TrainingCall
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
@@ -217,7 +217,10 @@ class Data:
             shape = (shape,) if is_int(shape) else shape  # a symbol may stand for a whole shape
             if not isinstance(shape, (tuple, list)) or not all(is_dim(d) for d in shape):
                 return self.symbol(node)
-            return ArrayVal(tuple(shape), "int64", Labels(INT, classes, self.text(node)), self.text(node))
+            labels = Labels(INT, classes, self.text(node))
+            if classes == 2 and len(shape) == 2 and is_int(shape[1]) and shape[1] > 1:
+                labels = Labels(MULTI_HOT, shape[1], self.text(node))  # rows of 0/1 flags: several labels per sample
+            return ArrayVal(tuple(shape), "int64", labels, self.text(node))
         elif name in ("random.normal", "random.uniform"):
             shape = kwargs.get("size", args[2] if len(args) > 2 else None)
         elif name in ("random.random", "random.random_sample"):
@@ -504,30 +507,55 @@ class Data:
                 call.x = x.x.batch_spec(self.arg_text(node, 0, xkey), x.per_batch)
                 call.y = x.y.batch_spec(self.arg_text(node, 0, xkey), x.per_batch) if x.y is not None else None
         else:
-            call.x = x.spec(self.arg_text(node, 0, xkey)) if isinstance(x, ArrayVal) else None
-            call.y = y.spec(self.arg_text(node, 1, ykey)) if isinstance(y, ArrayVal) and ykey else None
+            call.x = self.fed_data(x, *self.arg_source(node, 0, xkey))
+            call.y = self.fed_data(y, *self.arg_source(node, 1, ykey)) if ykey else None
         val = kwargs.get("validation_data")
         if isinstance(val, (tuple, list)) and len(val) >= 2:
-            vx, vy = val[0], val[1]
-            texts = self.validation_texts(node)
-            call.validation = (vx.spec(texts[0]) if isinstance(vx, ArrayVal) else None,
-                               vy.spec(texts[1]) if isinstance(vy, ArrayVal) else None,
-                               self.span(node))
+            (tx, nx), (ty, ny) = self.validation_sources(node)
+            call.validation = (self.fed_data(val[0], tx, nx), self.fed_data(val[1], ty, ny), self.span(node))
         mv.model.training.append(call)
 
-    def validation_texts(self, node: cst.Call) -> tuple[str, str]:
+    def validation_sources(self, node: cst.Call) -> tuple[tuple, tuple]:
+        """The text (and node) of validation_data's x and y."""
         for a in node.args:
             if a.keyword is not None and a.keyword.value == "validation_data" and isinstance(a.value, (cst.Tuple, cst.List)) \
                     and len(a.value.elements) >= 2:
-                return self.text(a.value.elements[0].value), self.text(a.value.elements[1].value)
-        return "validation_data[0]", "validation_data[1]"
+                x, y = (a.value.elements[i].value for i in (0, 1))
+                return (self.text(x), x), (self.text(y), y)
+        return ("validation_data[0]", None), ("validation_data[1]", None)
 
     def arg_text(self, node: cst.Call, pos: int, key: str | None) -> str:
+        return self.arg_source(node, pos, key)[0]
+
+    def arg_source(self, node: cst.Call, pos: int, key: str | None) -> tuple[str, cst.BaseExpression | None]:
+        """The text of an argument as written, and its node (None when not written)."""
         for a in node.args:
             if a.keyword is not None and a.keyword.value == key:
-                return self.text(a.value)
+                return self.text(a.value), a.value
         plain = [a for a in node.args if a.keyword is None and not a.star]
-        return self.text(plain[pos].value) if pos < len(plain) else (key or "")
+        return (self.text(plain[pos].value), plain[pos].value) if pos < len(plain) else (key or "", None)
+
+    def fed_data(self, value: Any, text: str, written: cst.BaseExpression | None) -> DataSpec | DataParts | None:
+        """What a training call is given as x or y: one array, or a list or dict of them (Keras'
+        multi-input and multi-output form); None when not followed."""
+        if isinstance(value, ArrayVal):
+            return value.spec(text)
+        if isinstance(value, list) and value:
+            texts = [f"{text}[{i}]" for i in range(len(value))]
+            if isinstance(written, cst.List) and len(written.elements) == len(value) \
+                    and not any(isinstance(e, cst.StarredElement) for e in written.elements):
+                texts = [self.text(e.value) for e in written.elements]
+            return DataParts([v.spec(t) if isinstance(v, ArrayVal) else None for v, t in zip(value, texts)], text)
+        if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+            texts = {k: f"{text}[{k!r}]" for k in value}
+            if isinstance(written, cst.Dict):
+                for el in written.elements:
+                    key = el.key.evaluated_value if isinstance(el, cst.DictElement) \
+                        and isinstance(el.key, cst.SimpleString) else None
+                    if isinstance(key, str) and key in texts:
+                        texts[key] = self.text(el.value)
+            return DataParts({k: v.spec(texts[k]) if isinstance(v, ArrayVal) else None for k, v in value.items()}, text)
+        return None
 
 
 def data_spec(a: ArrayVal, text: str) -> DataSpec:
