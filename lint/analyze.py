@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
-from layerlint.engine.shapes import ShapedModel, shape_model
+from layerlint.engine.shapes import ShapedModel, file_names, shape_model
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
@@ -154,9 +154,10 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
     try:
-        project = ProjectImports(_resolved(path), layout, keras_defaults) if layout is not None else None
+        project = ProjectImports(_resolved(path), layout, keras_defaults, fa.keras_version) \
+            if layout is not None else None
         try:
-            result: FileResult = extract_module(module, path, text, tree, project, keras_defaults)
+            result: FileResult = extract_module(module, path, text, tree, project, keras_defaults, fa.keras_version)
         finally:
             if project is not None:
                 fa.reached = dict(project.reached)
@@ -174,6 +175,9 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             fa.problems.append(("LL004", f"{why}: the value at line {span.line} is left unknown, and so is what "
                                          "depends on it", span))
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
+        # tf-keras numbers layer names per process: `dense_2` in a file's second model (checked against tf-keras
+        # in fixtures/keras2; Keras 3's layer names are still counted per model)
+        names = file_names() if fa.keras_version == 2 else None
         for i, m in enumerate(models):
             if time.process_time() > deadline:
                 fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
@@ -183,7 +187,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 fa.notes.extend(m.notes)
                 fa.subclassed.append(m)
                 continue
-            fa.models.append(shape_model(m))
+            fa.models.append(shape_model(m, fa.keras_version, names))
         _adopt_called_sequentials(fa.models)
     except BudgetExceeded as e:
         fa.problems.append(("LL004", f"{e}: the file is too large or complex to analyse in budget", Span(1, 0, 1, 0)))

@@ -211,3 +211,67 @@ def record_models(path: str) -> list[dict]:
             rec["non_trainable_params"] = int(sum(math.prod(_shape(w.shape)) for w in model.non_trainable_weights))
         records.append(rec)
     return records
+
+
+# -- tf-keras (Keras 2): fixtures/keras2, read with keras-version = 2 ------------------------------------------
+
+TF_KERAS_MODULES = ("", ".models", ".layers", ".backend", ".optimizers", ".losses", ".activations", ".utils",
+                    ".regularizers", ".initializers")
+
+
+def _tf_keras_layer_record(layer: Any) -> dict:
+    weights = [_shape(w.shape) for w in layer.weights]
+    return {
+        "name": layer.name,
+        "class": type(layer).__name__,
+        "output_shape": str(layer.output_shape),  # as tf-keras' summary prints it: [(None, 28, 28)] for an input
+        "params": int(layer.count_params()),
+        "weights": weights,
+    }
+
+
+def record_tf_keras_models(path: str) -> list[dict]:
+    """Run a Keras 2 fixture under tf-keras (its ``keras`` imports are tf-keras') and record every model
+    it constructs with the names tf-keras gives, in a fresh session (as a new process would)."""
+    import tf_keras
+    from tf_keras.src.engine.functional import Functional
+    from tf_keras.src.engine.sequential import Sequential
+
+    tf_keras.backend.clear_session()  # names are numbered per process: the fixture starts from none
+    target = str(Path(path).resolve())
+    seen: list[tuple[int, Any]] = []
+    originals = {Sequential: Sequential.__init__, Functional: Functional.__init__}
+
+    def wrap(cls: type) -> Any:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            caller = sys._getframe(1)
+            if str(Path(caller.f_code.co_filename).resolve()) == target:  # a model the fixture constructs
+                seen.append((caller.f_lineno, self))
+            originals[cls](self, *args, **kwargs)
+
+        return init
+
+    aliases = {f"keras{m}": importlib_module(f"tf_keras{m}") for m in TF_KERAS_MODULES}
+    saved = {name: sys.modules.get(name) for name in aliases}
+    try:
+        Sequential.__init__, Functional.__init__ = wrap(Sequential), wrap(Functional)
+        sys.modules.update(aliases)
+        with contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(path, run_name="__fixture__")
+    finally:
+        Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+    return [{"line": line, "name": model.name, "api": "sequential" if isinstance(model, tf_keras.Sequential)
+             else "functional", "total_params": int(model.count_params()),
+             "layers": [_tf_keras_layer_record(layer) for layer in model.layers]}
+            for line, model in seen]
+
+
+def importlib_module(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(name)

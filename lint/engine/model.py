@@ -52,6 +52,9 @@ class LayerDef:
     # and the call as written is kept in ``as_written`` (class, args, kwargs) when they differ
     legacy: tuple = ()
     as_written: tuple | None = None
+    # The base of its automatic name when that is not its class's (tf-keras names the layer wrapping a
+    # TensorFlow call by the function: `tf.math.reduce_mean`, then `tf.math.reduce_mean_1`).
+    auto_name: str | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property

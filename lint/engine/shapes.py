@@ -228,15 +228,17 @@ class _Namer:
         self.counts: dict[str, int] = {}
         self.given: dict[int, str] = {}  # id(definition) -> the name it was given
 
-    def __call__(self, explicit: str | None, cls: str, key: int | None = None) -> str:
+    def __call__(self, explicit: str | None, cls: str, key: int | None = None, base: str | None = None,
+                 one_based: bool = False) -> str:
         if key is not None and key in self.given:
             return self.given[key]
         if explicit:
             return explicit
-        base = snake_case(cls.rsplit(".", 1)[-1])  # an opaque `tfp.layers.DenseVariational` is named by its class
+        # an opaque `tfp.layers.DenseVariational` is named by its class
+        base = base or snake_case(cls.rsplit(".", 1)[-1])
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
-        name = base if n == 0 else f"{base}_{n}"
+        name = f"{base}_{n + 1}" if one_based else base if n == 0 else f"{base}_{n}"
         if key is not None:
             self.given[key] = name
         return name
@@ -270,10 +272,12 @@ def _as_dim(d: Any) -> Dim:
 class Engine:
     """Shapes one extracted model (and the models nested in it)."""
 
-    def __init__(self, model: ExtractedModel, depth: int = 0) -> None:
+    def __init__(self, model: ExtractedModel, depth: int = 0, keras_version: int = 3,
+                 namer: _Namer | None = None) -> None:
         self.model = model
         self.depth = depth
-        self.namer = _Namer()
+        self.keras_version = keras_version  # 2: tf-keras' names (input_1, ...)
+        self.namer = namer or _Namer()
         self.tensor_shapes: dict[int, Any] = {}
 
     # -- entry points ------------------------------------------------------
@@ -297,7 +301,7 @@ class Engine:
             return _input_shape(m.seq_input, rank), None
         if first is not None and first.submodel is not None and self.depth < MAX_NESTING:
             # Keras builds a Sequential whose first layer is a model with a known input.
-            inner = Engine(first.submodel, self.depth + 1).run().input_shapes
+            inner = Engine(first.submodel, self.depth + 1, self.keras_version).run().input_shapes
             if len(inner) == 1 and isinstance(inner[0], tuple):
                 return inner[0], None
         if first is not None:
@@ -360,7 +364,7 @@ class Engine:
         self._name_in_creation_order(ops, model_nodes(m), mask_ops_made(m))
         for op in ops:
             if isinstance(op, InputDef):
-                row = ShapedLayer(op, self.namer(op.name, "InputLayer", key=id(op)), "InputLayer", op.span)
+                row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
                 rows[id(op)] = row
                 sm.layers.append(row)
             else:
@@ -435,7 +439,8 @@ class Engine:
 
     # -- one layer -------------------------------------------------------------
     def _row(self, ld: LayerDef) -> ShapedLayer:
-        return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld)), self._row_cls(ld), ld.span)
+        return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld), base=ld.auto_name),
+                           self._row_cls(ld), ld.span)
 
     def _row_cls(self, ld: LayerDef) -> str:
         if ld.custom_class is not None:
@@ -470,13 +475,18 @@ class Engine:
                     cls, name = made if isinstance(made, tuple) else (made, None)
                     self.namer(name, cls)
             elif isinstance(op, InputDef):
-                self.namer(op.name, "InputLayer", key=id(op))
+                self._input_name(op)
             else:
                 for arg in [*op.args, *op.kwargs.values()]:
                     self._name_nested(arg)
-                self.namer(op.explicit_name, self._row_cls(op), key=id(op))
+                self.namer(op.explicit_name, self._row_cls(op), key=id(op), base=op.auto_name)
                 for cls, name in op.made:  # what a custom layer's __init__ made, named after it
                     self.namer(name, cls)
+
+    def _input_name(self, inp: InputDef) -> str:
+        if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
+            return self.namer(inp.name, "InputLayer", key=id(inp), base="input", one_based=True)
+        return self.namer(inp.name, "InputLayer", key=id(inp))
 
     def _name_nested(self, v: Any) -> None:
         if isinstance(v, (list, tuple)):
@@ -632,7 +642,7 @@ class Engine:
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
-        engine = Engine(ld.submodel, self.depth + 1)
+        engine = Engine(ld.submodel, self.depth + 1, self.keras_version)
         sub = engine.run(input_override=inputs)
         row.submodel = sub
         if ld.custom_class is not None:
@@ -717,9 +727,15 @@ def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, 
     return None
 
 
-def shape_model(model: ExtractedModel) -> ShapedModel:
-    """Shape an extracted model: the engine's public entry point."""
-    return Engine(model).run()
+def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | None = None) -> ShapedModel:
+    """Shape an extracted model: the engine's public entry point.  ``keras_version`` 2 names rows as tf-keras;
+    ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it."""
+    return Engine(model, keras_version=keras_version, namer=names).run()
+
+
+def file_names() -> _Namer:
+    """Automatic layer names counted across a file's models, as Keras counts them per process."""
+    return _Namer()
 
 
 def explain_params(row: ShapedLayer) -> str | None:

@@ -374,7 +374,8 @@ class Building:
         inputs = kwargs.get("inputs", args[0] if args else None)
         outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
         name = kwargs.get("name")
-        m.name = name if isinstance(name, str) else self.auto_name("functional")
+        # tf-keras 2 named its functional models `model`, `model_1`, ...
+        m.name = name if isinstance(name, str) else self.auto_name("model" if self.keras_version == 2 else "functional")
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))

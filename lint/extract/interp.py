@@ -76,6 +76,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.home = (unit, module, self.positions)
         # Keras' answers to backend(), image_data_format(), ... (settings may change Keras' defaults)
         self.keras_defaults: dict[str, Any] = dict(project.keras_defaults) if project is not None else {}
+        # The Keras the code is read as (the keras-version setting): 2 makes tf-keras' TFOpLambda rows.
+        self.keras_version: int = project.keras_version if project is not None else 3
         self.lazy_values: dict[int, tuple] = {}  # id(LazyImport) -> (it, its value) for this file
         self.lazy_pending: set[int] = set()
         self.kept: set[int] = set()  # ids of models built in other modules that the file holds
@@ -637,12 +639,14 @@ def _python_tree(text: str | None) -> ast.Module | None:
 
 
 def extract_module(module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
-                   project: ProjectImports | None = None, keras_defaults: dict | None = None) -> FileResult:
+                   project: ProjectImports | None = None, keras_defaults: dict | None = None,
+                   keras_version: int = 3) -> FileResult:
     """Run the interpreter over a parsed module and return the models it built.
     ``text`` is the module's source and ``tree`` Python's parse of it, if at hand
     (they save regenerating and re-parsing it for positions).  ``project``: follow
     imports of the project's own modules through it; ``keras_defaults``: see Helpers.backend_query."""
     interp = Interpreter(module, path, text, tree, project)
+    interp.keras_version = keras_version
     if keras_defaults:
         interp.keras_defaults.update(keras_defaults)
     return interp.run()

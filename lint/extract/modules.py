@@ -65,10 +65,12 @@ def clear_registry() -> None:
 class ProjectImports:
     """One analysed file's view of its project: where imports are searched, what it reached."""
 
-    def __init__(self, importer: Path, layout: Layout, keras_defaults: dict | None = None) -> None:
+    def __init__(self, importer: Path, layout: Layout, keras_defaults: dict | None = None,
+                 keras_version: int = 3) -> None:
         self.importer = importer
         self.layout = layout
         self.keras_defaults = dict(keras_defaults or {})  # image_data_format etc. when configured
+        self.keras_version = keras_version  # the Keras the project is read as (tf-keras for 2)
         self.reached: dict[str, str] = {}  # resolved path -> sha256 of the bytes analysed
         self.bytes = 0
         self.cut: list[str] = []  # what the budgets left out, said once each
@@ -80,7 +82,7 @@ class ProjectImports:
         here = unit.path if unit.path.is_dir() else unit.path.parent
         # The analysed file's folder stays a root: Python keeps the script's folder on sys.path.
         return ProjectImports(unit.path, Layout((here, *(r for r in self.layout.roots if r != here))),
-                              self.keras_defaults)
+                              self.keras_defaults, self.keras_version)
 
     def budget_refusal(self, unit: ModuleUnit | None, name: str) -> str | None:
         """Why ``name`` may not be pulled in, or None."""
@@ -122,8 +124,8 @@ def restore(unit: ModuleUnit) -> None:
 
 
 def registry_key(path: Path, importer: ProjectImports) -> tuple:
-    # A module whose top level asks image_data_format() runs once per answer.
-    return (path, tuple(sorted(importer.keras_defaults.items())))
+    # A module whose top level asks image_data_format() runs once per answer, and once per Keras it is read as.
+    return (path, tuple(sorted(importer.keras_defaults.items())), importer.keras_version)
 
 
 def _stamp(path: Path) -> tuple:

@@ -14,7 +14,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import LayerDef, Tensor
-from layerlint.engine.ops import TABLE, lookup_op
+from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import flatten
@@ -83,11 +83,15 @@ class TensorOps:
                 out.extend(x for x in (v.start, v.stop, v.step) if isinstance(x, TensorVal))
         return out
 
-    def make_op(self, path: str, cls: str, args: tuple, kwargs: dict, node: cst.CSTNode, error: str | None = None) -> Any:
-        """Record one op application reading the tensors among its arguments."""
+    def make_op(self, path: str, cls: str, args: tuple, kwargs: dict, node: cst.CSTNode, error: str | None = None,
+                tf_keras: tuple[str, str] | None = None) -> Any:
+        """Record one op application reading the tensors among its arguments.  ``tf_keras``: the (name,
+        class) of the layer tf-keras 2 wraps it in, with ``keras-version = 2``."""
         tensors = self.tensors_in([list(args), kwargs])
+        if tf_keras is not None:
+            cls = tf_keras[1]
         ld = LayerDef(cls, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()}, self.span(node),
-                      op=path, op_error=error)
+                      op=path, op_error=error, auto_name=tf_keras[0] if tf_keras is not None else None)
         inputs = [t.tensor for t in tensors]
         out = self.make_node(ld, inputs, {}, node, list_input=False)
         count = self.op_output_count(path, args, kwargs)
@@ -122,6 +126,8 @@ class TensorOps:
         if path is None or not self.tensors_in([list(args), kwargs]):
             return None
         spec = lookup_op(path)
+        if self.keras_version == 2 and not self.tracing and path.startswith(("tf.", "ops.", "activations.")):
+            return self._tf_keras_call(path, spec, args, kwargs, node)
         if path.startswith("tf.") and not self.tracing:
             module = path[3:].rpartition(".")[0]
             if module in _TF_CONVERTING:
@@ -138,6 +144,23 @@ class TensorOps:
             return args[0] if args else kwargs.get("x")
         return self.make_op(path, spec.cls or path, tuple(args), kwargs, node)
 
+    def _tf_keras_call(self, path: str, spec: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """A function called on tf-keras 2's Keras tensors: TensorFlow's become TFOpLambda layers."""
+        if path.startswith("tf."):
+            made = tf_keras_names.FUNCTIONS.get(path)
+            if spec is not None and made is not None:
+                return self.make_op(path, made[1], tuple(args), kwargs, node, tf_keras=made)
+            if path[3:].rpartition(".")[0] not in _TF_CONVERTING:
+                return None
+        label = self.text(node.func)
+        return self.opaque_call(label, f"`{label}` on a tf-keras tensor: layerlint does not follow the layers "
+                                       "tf-keras wraps it in", args, kwargs, node)
+
+    def _tf_keras_operator(self, table: dict, op: str, tensor_first: bool = True) -> tuple[str, str] | None:
+        if self.keras_version != 2:
+            return None
+        return (table if tensor_first else tf_keras_names.REFLECTED).get(op)
+
     def tensor_operator(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         """``a <op> b`` with a Keras tensor on either side; None: Python would not call Keras."""
         name = OPERATORS.get(op)
@@ -146,19 +169,23 @@ class TensorOps:
         spec = lookup_op(f"ops.{name}")
         if spec is None:
             return None
-        return self.make_op(f"ops.{name}", spec.cls, (a, b), {}, node)
+        tf_keras = self._tf_keras_operator(tf_keras_names.BINARY, op, isinstance(a, TensorVal))
+        return self.make_op(f"ops.{name}", spec.cls, (a, b), {}, node, tf_keras=tf_keras)
 
     def tensor_comparison(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         name = COMPARISONS.get(op)
         if name is None:
             return None
-        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (a, b), {}, node)
+        tf_keras = self._tf_keras_operator(tf_keras_names.BINARY, op, isinstance(a, TensorVal))
+        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (a, b), {}, node, tf_keras=tf_keras)
 
     def tensor_unary(self, op: str, v: TensorVal, node: cst.CSTNode) -> Any:
         name = UNARY.get(op)
         if name is None:
             return None
-        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (v,), {}, node)
+        tf_keras = self._tf_keras_operator(tf_keras_names.UNARY, op)
+        return self.make_op(f"ops.{name}", lookup_op(f"ops.{name}").cls, (v,), {}, node, tf_keras=tf_keras)
 
     def tensor_item(self, v: TensorVal, key: Any, node: cst.CSTNode) -> Any:
-        return self.make_op("ops.get_item", "GetItem", (v, key), {}, node)
+        tf_keras = tf_keras_names.GETITEM if self.keras_version == 2 else None
+        return self.make_op("ops.get_item", "GetItem", (v, key), {}, node, tf_keras=tf_keras)

@@ -66,6 +66,13 @@ def output_str(out: Any) -> str:
     return shape_str(out)
 
 
+def output_text(row: ShapedLayer, keras_version: int = 3) -> str:
+    """The Output Shape column: tf-keras 2 prints an input layer's as a list of its one shape."""
+    if keras_version == 2 and row.is_input and isinstance(row.output, tuple):
+        return f"[{shape_str(row.output)}]"
+    return output_str(row.output)
+
+
 def _row_label(row: ShapedLayer) -> str:
     return f"{row.name} ({row.cls})"
 
@@ -110,7 +117,7 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
             params = "0"
         line = place(notebook, row.span.line).removeprefix("cell ") if row.span.path is None else \
             f"{Path(row.span.path).name}:{row.span.line}"
-        rows.append((_row_label(row), output_str(row.output), params, line, row))
+        rows.append((_row_label(row), output_text(row, keras_version), params, line, row))
     w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
     w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
     w3 = max([len("Param #")] + [len(r[2]) for r in rows])
