@@ -255,10 +255,10 @@ def crash_on_one_file(monkeypatch: pytest.MonkeyPatch):
     """shape_model raises for files whose model is named ``boom``, as a bug in the engine would."""
     real = analyze_mod.shape_model
 
-    def shape_model(model):
+    def shape_model(model, *args, **kwargs):
         if model.variable == "boom":
             raise ZeroDivisionError("simulated engine bug")
-        return real(model)
+        return real(model, *args, **kwargs)
 
     monkeypatch.setattr(analyze_mod, "shape_model", shape_model)
 
