@@ -59,3 +59,29 @@ def test_recorded_truth_is_live_tf_keras(path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(ROOT)
     live = dump_records(record_tf_keras_models(path.relative_to(ROOT).as_posix()))
     assert live == path.with_suffix(".tf_keras.json").read_text()
+
+
+def test_keras2_programs_are_clean_as_keras2_and_not_as_keras3(monkeypatch: pytest.MonkeyPatch) -> None:
+    from layerlint.runner.check import CheckSettings, check_analysis
+    from layerlint.runner.pipeline import analyze_input
+    from layerlint.sources.inputs import load_input
+
+    monkeypatch.chdir(ROOT)
+    as_keras3: set[str] = set()
+    for path in FILES:
+        rel = path.relative_to(ROOT).as_posix()
+        assert check_analysis(analyze_path(rel), CheckSettings()) == [], rel
+        as_keras3 |= {d.code for d in check_analysis(analyze_input(load_input(rel)), CheckSettings())}
+    # What tf-keras takes and Keras 3 refuses is said when the same code is read as Keras 3.
+    assert {"LL106", "LL501"} <= as_keras3
+
+
+def test_confirm_does_not_rebuild_keras2_models_in_keras3(monkeypatch: pytest.MonkeyPatch) -> None:
+    from layerlint.confirm.compare import confirm_file
+
+    monkeypatch.chdir(ROOT)
+    fa = analyze_path(FILES[0].relative_to(ROOT).as_posix())
+    results = confirm_file(fa)
+    assert len(results) == len(fa.models) >= 1
+    assert {(r.status, r.reason) for r in results} == {
+        ("not-confirmable", "keras-version = 2: --confirm rebuilds models with Keras 3, not tf-keras")}

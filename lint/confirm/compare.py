@@ -525,7 +525,12 @@ def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = No
 
 def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[ConfirmResult]:
     """Confirm every model of a FileAnalysis; the results also go to ``analysis.confirmations`` for LL950."""
-    results = confirm_models(analysis.models, assume, line_ref=line_namer(getattr(analysis, "notebook", None)))
+    if getattr(analysis, "keras_version", 3) == 2:
+        # The rebuild drives Keras 3, which reads Keras 2 code otherwise (names, TFOpLambda rows, spellings).
+        results = [ConfirmResult(sm, "not-confirmable", "keras-version = 2: --confirm rebuilds models with Keras 3, "
+                                 "not tf-keras") for sm in analysis.models]
+    else:
+        results = confirm_models(analysis.models, assume, line_ref=line_namer(getattr(analysis, "notebook", None)))
     analysis.confirmations = results
     return results
 
