@@ -173,6 +173,23 @@ def _arrays(given: DataSpec | DataParts | None) -> list[DataSpec]:
     return given.specs() if isinstance(given, DataParts) else []
 
 
+def unchecked_reason(model: ShapedModel, flow: Any, call: TrainingCall) -> str | None:
+    """Why no array of a training call's data could be compared with the model; None when one was."""
+    if model.model.api == "subclassed":
+        return "the model is a subclass: its inputs are not declared"
+    ctx = Context("", {}, flow=flow, top_level=True)
+    fits = not call.method.startswith("predict")
+    for x, y, _ in _fed(call):
+        if fed_inputs(model, x) or (fits and targets(model, ctx, y)):
+            return None
+    if not any(_arrays(given) for x, y, _ in _fed(call) for given in (x, y)):
+        return "its data cannot be followed"
+    names, by_key = _input_names(model)
+    if any(_matched(x, len(model.input_shapes), names, by_key) for x, _, _ in _fed(call)):
+        return "the shape of the model's input is not known"
+    return "its arrays cannot be paired with the model's inputs and outputs"
+
+
 def _where(call: TrainingCall) -> str:
     return f"`{call.method}()`"
 

@@ -90,6 +90,35 @@ def test_show_coverage_names_the_first_cause_and_its_line(tmp_path, capsys):
         ], cached
 
 
+TRAINED = """\
+import numpy as np
+import keras
+from keras import layers
+x = np.zeros((64, 20))
+model = keras.Sequential([keras.Input((20,)), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, np.random.randint(0, 3, size=(64,)))
+model.fit(load_features(), load_labels())
+model.predict([x, x, x])
+model.evaluate(x[:10], np.zeros((10,)))
+"""
+
+
+def test_closing_line_counts_training_calls_checked_against_their_model(tmp_path, capsys):
+    path = write(tmp_path, "t.py", TRAINED)
+    code, out, err = run(capsys, "check", "--no-cache", path)
+    assert code == 0 and out == ""
+    assert err.splitlines()[-1] == "No findings; 1 model, checked in full; 4 training calls, 2 checked against their model."
+    for cached in (False, True):  # the second run reads them back from the cache
+        code, out, err = run(capsys, "check", path, "--show-coverage")
+        assert err.splitlines() == [
+            f"{path}:8: `fit()` on model `sequential` not checked: its data cannot be followed",
+            f"{path}:9: `predict()` on model `sequential` not checked: its arrays cannot be paired with the model's "
+            "inputs and outputs",
+            "No findings; 1 model, checked in full; 4 training calls, 2 checked against their model.",
+        ], cached
+
+
 def test_exit_zero(tmp_path, capsys):
     code, _, _ = run(capsys, "check", "--exit-zero", write(tmp_path, "m.py", SEED000_LIKE.format(noqa="")))
     assert code == 0

@@ -22,7 +22,7 @@ from layerlint.cli.options import (
     use_color,
     write_output,
 )
-from layerlint.report.coverage import coverage_lines, coverage_sentence
+from layerlint.report.coverage import coverage_lines, coverage_sentence, training_sentence
 from layerlint.report.formats import render
 from layerlint.runner.cache import CACHE_DIR_ENV, CACHE_DIR_NAME, Cache, cache_dir
 from layerlint.runner.check import EXIT_ERROR, count_line, exit_status, statistics, statistics_rows
@@ -139,5 +139,7 @@ def check_command(args: argparse.Namespace) -> int:
         for line in coverage_lines(run.coverage):
             log(line, args)
     if fmt in ("concise", "full") or args.output_file or args.show_coverage:
-        log(f"{count_line(diagnostics).rstrip('.')}; {coverage_sentence(run.coverage, args.show_coverage)}.", args)
+        trainings = training_sentence(run.coverage)
+        log(f"{count_line(diagnostics).rstrip('.')}; {coverage_sentence(run.coverage, args.show_coverage)}"
+            f"{'; ' + trainings if trainings else ''}.", args)
     return exit_status(diagnostics, args.exit_zero)

@@ -5,6 +5,9 @@ Rules only judge what is known, so a model checked in part can hide mistakes
 after the point where analysis stopped; the closing line of ``check`` counts
 both kinds so that silence never hides that nothing was checked, and
 ``--show-coverage`` lists, for each model checked in part, the first cause.
+The same goes for the training calls (``fit``, ``evaluate``, ``predict``,
+``train_on_batch``...): each counts as checked when some array of its data was
+compared with the model's inputs or outputs (the LL6xx rules).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class ModelCoverage:
     cause: str | None = None
     cause_line: int | None = None
     cell: int | None = None  # a notebook's: ``line`` and ``cause_line`` count in cells then
+    trainings: int = 0  # training calls on the model
+    # the training calls not checked against the model: (line, cell, method, why)
+    unchecked: tuple = ()
 
     @property
     def full(self) -> bool:
@@ -36,12 +42,14 @@ class ModelCoverage:
 
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "name": self.name, "cause": self.cause,
-                "cause_line": self.cause_line, "cell": self.cell}
+                "cause_line": self.cause_line, "cell": self.cell, "trainings": self.trainings,
+                "unchecked": [list(u) for u in self.unchecked]}
 
     @classmethod
     def from_json(cls, doc: dict) -> ModelCoverage:
+        unchecked = tuple((int(line), cell, str(method), str(why)) for line, cell, method, why in doc["unchecked"])
         return cls(str(doc["path"]), int(doc["line"]), str(doc["name"]), doc.get("cause"), doc.get("cause_line"),
-                   doc.get("cell"))
+                   doc.get("cell"), int(doc["trainings"]), unchecked)
 
 
 @dataclass
@@ -73,13 +81,32 @@ def model_coverage(fa: FileAnalysis) -> list[ModelCoverage]:
     for sm in fa.models:
         found = first_cause(sm)
         line, cell = _locate(fa, sm.model.span.line)
+        trainings, unchecked = _trainings(fa, sm)
         if found is None:
-            out.append(ModelCoverage(fa.path, line, sm.name, cell=cell))
+            out.append(ModelCoverage(fa.path, line, sm.name, cell=cell, trainings=trainings, unchecked=unchecked))
             continue
         row, why = found
         cause_line, _ = _locate(fa, row.span.line)
-        out.append(ModelCoverage(fa.path, line, sm.name, why, cause_line, cell))
+        out.append(ModelCoverage(fa.path, line, sm.name, why, cause_line, cell, trainings, unchecked))
     return out
+
+
+def _trainings(fa: FileAnalysis, sm: ShapedModel) -> tuple[int, tuple]:
+    """How many training calls the model has, and those whose data could not be compared with it."""
+    from layerlint.rules.data_fit import unchecked_reason
+    from layerlint.rules.flow import Flow
+
+    calls = sm.model.training
+    if not calls:
+        return 0, ()
+    flow = Flow(sm)
+    unchecked = []
+    for call in calls:
+        why = unchecked_reason(sm, flow, call)
+        if why is not None:
+            line, cell = _locate(fa, call.span.line)
+            unchecked.append((line, cell, call.method, why))
+    return len(calls), tuple(unchecked)
 
 
 def _locate(fa: FileAnalysis, line: int) -> tuple[int, int | None]:
@@ -103,13 +130,30 @@ def coverage_sentence(coverage: list[ModelCoverage], listed: bool = False) -> st
     return text
 
 
+def training_sentence(coverage: list[ModelCoverage]) -> str:
+    """``4 training calls, 3 checked against their model``; "" when there are none."""
+    n = sum(c.trainings for c in coverage)
+    if not n:
+        return ""
+    checked = n - sum(len(c.unchecked) for c in coverage)
+    if checked == n:
+        return "1 training call, checked against its model" if n == 1 else \
+            f"{n} training calls, all checked against their model"
+    return f"{n} training call{'s' if n != 1 else ''}, {checked} checked against {'its' if n == 1 else 'their'} model"
+
+
 def coverage_lines(coverage: list[ModelCoverage]) -> list[str]:
-    """Per model checked in part: ``path:line: model `name` checked in part: line N: cause``."""
+    """Per model checked in part: ``path:line: model `name` checked in part: line N: cause``;
+    per training call not checked: ``path:line: `fit()` on model `name` not checked: why``."""
     lines = []
     for c in coverage:
-        if c.full:
-            continue
-        where = f"cell {c.cell}:{c.line}" if c.cell is not None else str(c.line)
-        lines.append(f"{c.path}:{where}: model `{c.name}` checked only in part; first cause at line {c.cause_line}: "
-                     f"{c.cause}")
+        if not c.full:
+            lines.append(f"{c.path}:{_where(c.line, c.cell)}: model `{c.name}` checked only in part; first cause at "
+                         f"line {c.cause_line}: {c.cause}")
+        for line, cell, method, why in c.unchecked:
+            lines.append(f"{c.path}:{_where(line, cell)}: `{method}()` on model `{c.name}` not checked: {why}")
     return lines
+
+
+def _where(line: int, cell: int | None) -> str:
+    return f"cell {cell}:{line}" if cell is not None else str(line)

@@ -27,7 +27,7 @@ from layerlint.report.coverage import Checked, ModelCoverage
 
 CACHE_DIR_NAME = ".layerlint_cache"
 CACHE_DIR_ENV = "LAYERLINT_CACHE_DIR"
-FORMAT = 3  # 3: entries hold each model's coverage and the project modules the file read
+FORMAT = 4  # 3: entries hold each model's coverage and the project modules the file read; 4: and its training calls
 # https://bford.info/cachedir/: backup and archiving tools skip directories holding this tag
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by layerlint.\n"
