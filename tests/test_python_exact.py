@@ -41,6 +41,8 @@ EXACT = [
     "def outer():\n    n = 1\n    def inner():\n        nonlocal n\n        n = 5\n    inner()\n    return n\nout = outer()",
     "out = int(3.9)",
     "out = list(zip([1, 2], [3, 4]))",
+    "out = (type([3]) is int, type(3) is int, type(True) is int, type(2.0) == float, type('a') is not str)",
+    "def f(depth=[3, 4, 6, 3]):\n    return type(depth) is int and (depth - 2) % 9 != 0\nout = f()",
 ]
 
 

@@ -81,6 +81,10 @@ def sort_key(items: list) -> Any:
             return lambda v: v[0]
     return None
 
+# ``type(v)`` is followed for the folded Python values whose type is exactly one of these
+# (a symbol's stand-in is an Expr, whose type says nothing of the value it stands for).
+_PLAIN_TYPES = (bool, int, float, str, list, tuple, dict)
+
 
 class Calls:
     """The Interpreter's calls (a mixin: state lives on the Interpreter)."""
@@ -457,6 +461,8 @@ class Calls:
                 return is_layer_instance(args[0].layer, args[1])
             if name == "isinstance" and len(args) == 2:
                 return self.plain_isinstance(args[0], args[1], node)
+            if name == "type" and len(args) == 1 and not kwargs and type(args[0]) in _PLAIN_TYPES:
+                return Ref(f"builtins.{type(args[0]).__name__}")
             if name in ("getattr", "hasattr") and len(args) in (2, 3) and isinstance(args[1], str):
                 return self.get_attribute(name, args, node)
             if name == "callable" and len(args) == 1:

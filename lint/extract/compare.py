@@ -73,6 +73,9 @@ def compare(op: str, a: Any, b: Any) -> Any:
         return b.contains(op, a)
     if isinstance(a, AutoName) or isinstance(b, AutoName):
         return UNDECIDED
+    if _builtin_type(a) and _builtin_type(b) and op in ("Is", "IsNot", "Equal", "NotEqual"):
+        same = a.qualname == b.qualname  # one object per builtin type: `type(depth) is int`
+        return same if op in ("Is", "Equal") else not same
     if op in ("Is", "IsNot"):
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
             if isinstance(a, (Expr, TensorVal)) or isinstance(b, (Expr, TensorVal)):
@@ -100,3 +103,11 @@ def compare(op: str, a: Any, b: Any) -> Any:
         except (TypeError, KeyError):
             return UNDECIDED
     return UNDECIDED
+
+
+_TYPE_NAMES = frozenset({"builtins.bool", "builtins.int", "builtins.float", "builtins.str", "builtins.list",
+                         "builtins.tuple", "builtins.dict"})
+
+
+def _builtin_type(v: Any) -> bool:
+    return isinstance(v, Ref) and v.qualname in _TYPE_NAMES
