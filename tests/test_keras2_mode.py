@@ -179,3 +179,27 @@ def test_a_bad_file_value_stops_the_run(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "m.py").write_text(HEADER)
     assert main(["check", str(tmp_path / "m.py")]) == 2
     assert "`keras-version`: expected 2 (tf-keras 2.x) or 3 (Keras 3), got int 1" in capsys.readouterr().err
+
+
+# -- shapes tf-keras computes otherwise -------------------------------------------------------
+
+MERGES = [("Add", [(None, None, 16), (None, 7, 16)]), ("Add", [(None, 7, 16), (None, None, 16)]),
+          ("Add", [(None, None, 16), (None, 1, 16)]), ("Multiply", [(None, None, 4), (None, 5, 4)]),
+          ("Concatenate", [(None, None, 4), (None, 9, 4)]), ("Concatenate", [(None, None, 4), (None, None, 4)]),
+          ("Concatenate", [(8, 3), (None, 2)]), ("Average", [(None, None, 3), (None, 6, 3)]),
+          ("Maximum", [(None, 2, None), (None, 2, 5)]), ("Subtract", [(None, None), (None, 3)])]
+
+
+def _merged(keras, cls: str, shapes: list) -> tuple:
+    inputs = [keras.Input(batch_shape=s) for s in shapes]
+    return tuple(getattr(keras.layers, cls)()(inputs).shape)
+
+
+@pytest.mark.parametrize(("cls", "shapes"), MERGES, ids=[f"{c}{s}" for c, s in MERGES])
+def test_merging_unknown_with_known_sizes_as_each_keras_does(cls: str, shapes: list) -> None:
+    # tf-keras runs TensorFlow's op on the Keras tensors: an unknown size meets a known one and takes it.
+    inputs = ", ".join(f"keras.Input(batch_shape={s!r})" for s in shapes)
+    src = f"import keras\nx = [{inputs}]\nmodel = keras.Model(x, keras.layers.{cls}()(x))\n"
+    for version, keras in ((2, _tf_keras()), (3, _keras())):
+        (sm,) = analyze_text(src, "merge.py", keras_version=version).models
+        assert sm.outputs[0] == _merged(keras, cls, shapes), version

@@ -20,7 +20,7 @@ from layerlint.engine.graph import mask_ops_made, model_nodes, ordered_operation
 from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
-from layerlint.engine.layers.ops import ALREADY_BUILT
+from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.op_apply import apply_op, substitute
@@ -547,6 +547,8 @@ class Engine:
                 cfg.values["__call__"] = call_kwargs
                 if not first_call:
                     cfg.values[ALREADY_BUILT] = True
+                if self.keras_version == 2:
+                    cfg.values[KERAS_VERSION] = 2
                 built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
         except (ShapeError, Unanalysable, *ARGUMENT_ERRORS) as e:
             return _failed(row, call, e)

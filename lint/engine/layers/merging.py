@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from layerlint.engine.layers.base import Built, Config, ShapeError, Unanalysable, layer
+from layerlint.engine.layers.ops import KERAS_VERSION
 from layerlint.engine.symbolic import Dim, dim_str, dims_equal, shape_str
 
 
@@ -17,7 +18,13 @@ def _inputs(cfg: Config, inputs: list) -> list:
     return [tuple(s) for s in inputs]
 
 
-def _broadcast_pair(cls: str, a: tuple, b: tuple, shapes: list) -> tuple:
+def _unknown_against(known: Dim, keras2: bool) -> Dim:
+    """An unknown size against ``known``: Keras 3 keeps it unknown; tf-keras 2 shapes the merge by running
+    TensorFlow's op on the tensors, whose broadcast takes a known size other than 1."""
+    return known if keras2 and isinstance(known, int) and known != 1 else None
+
+
+def _broadcast_pair(cls: str, a: tuple, b: tuple, shapes: list, keras2: bool = False) -> tuple:
     """Element-wise result of two shapes without batch, aligned from the right like Keras' Merge."""
     if len(a) < len(b):
         a, b = b, a
@@ -26,7 +33,7 @@ def _broadcast_pair(cls: str, a: tuple, b: tuple, shapes: list) -> tuple:
     out = list(a[: len(a) - len(b)])
     for i, j in zip(a[len(a) - len(b) :], b, strict=True):
         if i is None or j is None:
-            out.append(None)
+            out.append(_unknown_against(j if i is None else i, keras2))
         elif i == 1:
             out.append(j)
         elif j == 1:
@@ -47,7 +54,7 @@ def _elementwise(cfg: Config, inputs: list) -> Built:
         raise _merge_error(cfg.cls, shapes, "the batch sizes differ")
     out = shapes[0][1:]
     for s in shapes[1:]:
-        out = _broadcast_pair(cfg.cls, out, s[1:], shapes)
+        out = _broadcast_pair(cfg.cls, out, s[1:], shapes, cfg.values.get(KERAS_VERSION) == 2)
     batch: Dim = batches.pop() if len(batches) == 1 else None
     notes = []
     if len({len(s) for s in shapes}) > 1:
@@ -93,6 +100,8 @@ def concatenate(cfg: Config, inputs: list) -> Built:
         if not -len(s) <= axis < len(s):
             raise _merge_error("Concatenate", shapes, f"axis {axis} is out of range for rank {len(s)}")
     out = list(shapes[0])
+    if cfg.values.get(KERAS_VERSION) == 2:  # tf-keras: TensorFlow's concat takes each other axis' known size
+        out = [next((d for d in position if d is not None), None) for position in zip(*shapes, strict=True)]
     total: Dim = out[axis]
     for s in shapes[1:]:
         if total is None or s[axis] is None:

@@ -21,6 +21,8 @@ BUILT_DIRECTLY = "__built_directly__"
 # Config key set for the later calls of a shared layer: Keras does not build
 # it again, it only checks the InputSpec and computes the output shape.
 ALREADY_BUILT = "__already_built__"
+# Set to 2 when the code is read as tf-keras 2 (keras-version = 2), whose shapes differ in places.
+KERAS_VERSION = "__keras_version__"
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
