@@ -480,7 +480,7 @@ _BETWEEN = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoi
 
 
 def _linear_weight_layer(call: ShapedCall) -> bool:
-    return call.row.cls in _WEIGHT_FAMILIES and layer_activation(call.row) == "linear" and _pointwise(call)
+    return call.row.status != "opaque" and call.row.cls in _WEIGHT_FAMILIES and layer_activation(call.row) == "linear" and _pointwise(call)
 
 
 def _pointwise(call: ShapedCall) -> bool:
@@ -535,7 +535,7 @@ model = Sequential([Input((20,)), layers.Dense(64, activation="relu"), layers.De
                 nxt = consumers[0]
                 if nxt.row.cls not in _BETWEEN:
                     break
-            if nxt is None or _WEIGHT_FAMILIES.get(nxt.row.cls) != _WEIGHT_FAMILIES[call.row.cls] or not _pointwise(nxt):
+            if nxt is None or nxt.row.status == "opaque" or _WEIGHT_FAMILIES.get(nxt.row.cls) != _WEIGHT_FAMILIES[call.row.cls] or not _pointwise(nxt):
                 continue
             if nxt is not head.dense and head.dense not in flow.descendants(nxt):
                 continue

@@ -115,7 +115,11 @@ class Building:
             return self.symbol(node)
         if name == "add" and m.api == "sequential" and args:
             first = node.args[0] if node.args and not node.args[0].star else None
-            self.seq_append(m, args[0], node, self.text(first.value) if first is not None else None)
+            item = args[0]
+            if self.undecided and isinstance(item, LayerObj):  # Keras may never add it: its row is not shown as built
+                item = LayerObj(LayerDef(item.layer.cls, (), {}, self.span(node), known=False,
+                                         opaque_reason=f"added only if `{self.undecided[-1]}`, which cannot be decided"))
+            self.seq_append(m, item, node, self.text(first.value) if first is not None else None)
             self.rebuild_sequential(m)
         elif name == "pop" and m.api == "sequential" and m.layers:
             m.layers.pop()

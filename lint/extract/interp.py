@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
@@ -105,6 +105,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.noted: set[tuple[int, str]] = set()
         self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
         self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
+        self.undecided: list[str] = []  # conditions of the undecided ifs being followed, innermost last
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
         self.tracing = 0  # depth of custom layers' call()s being traced
@@ -441,15 +442,40 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
     def exec_if(self, stmt: cst.If, frame: Frame) -> None:
         cond = self.truth(self.eval(stmt.test, frame))
         if cond is UNDECIDED:
-            self.note(stmt.test, f"condition `{self.text(stmt.test)}` cannot be decided statically; assumed true")
-            cond = True
-        if cond:
+            self.exec_undecided_if(stmt, frame)
+        elif cond:
             self.exec_block(stmt.body.body, frame)
+        else:
+            self.exec_orelse(stmt, frame)
+
+    def exec_orelse(self, stmt: cst.If, frame: Frame) -> None:
+        if isinstance(stmt.orelse, cst.If):
+            self.exec_if(stmt.orelse, frame)
         elif stmt.orelse is not None:
-            if isinstance(stmt.orelse, cst.If):
-                self.exec_if(stmt.orelse, frame)
+            self.exec_block(stmt.orelse.body.body, frame)
+
+    def exec_undecided_if(self, stmt: cst.If, frame: Frame) -> None:
+        """An ``if`` whose condition has no static value.  A guard is followed exactly: the
+        code after ``if bad: raise`` runs only where the condition is false.  Otherwise the
+        first branch is followed for its structure, and a layer it adds to a Sequential is
+        an opaque row, since Keras may never add it."""
+        text = self.text(stmt.test)
+        then_raises = _ends_in_raise(stmt.body.body)
+        else_raises = isinstance(stmt.orelse, cst.Else) and _ends_in_raise(stmt.orelse.body.body)
+        if then_raises != else_raises:
+            self.note(stmt.test, f"condition `{text}` cannot be decided statically; the code after it runs "
+                                 f"only where it is {'false' if then_raises else 'true'}")
+            if then_raises:
+                self.exec_orelse(stmt, frame)
             else:
-                self.exec_block(stmt.orelse.body.body, frame)
+                self.exec_block(stmt.body.body, frame)
+            return
+        self.note(stmt.test, f"condition `{text}` cannot be decided statically; assumed true")
+        self.undecided.append(text)
+        try:
+            self.exec_block(stmt.body.body, frame)
+        finally:
+            self.undecided.pop()
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         items = self.iterate(self.eval(stmt.iter, frame))
@@ -650,3 +676,10 @@ def extract_module(module: cst.Module, path: str, text: str | None = None, tree:
     if keras_defaults:
         interp.keras_defaults.update(keras_defaults)
     return interp.run()
+
+
+
+def _ends_in_raise(body: Sequence[cst.BaseStatement]) -> bool:
+    last = body[-1] if body else None
+    return (isinstance(last, cst.SimpleStatementLine) and bool(last.body)
+            and isinstance(last.body[-1], cst.Raise))
