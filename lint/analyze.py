@@ -183,7 +183,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
                                              f"time budget of {MAX_FILE_SECONDS:.0f} s per file", m.span))
                 break
-            if m.api == "subclassed":
+            if m.api == "subclassed" and m.subclass_layer is None:
                 fa.notes.extend(m.notes)
                 fa.subclassed.append(m)
                 continue

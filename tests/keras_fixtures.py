@@ -41,11 +41,26 @@ def _outputs(layer: Any) -> Any:
     return [_shape(t.shape) for t in flat]
 
 
-def _layer_record(layer: Any) -> dict:
+def _summary_output(layer: Any) -> Any:
+    """A subclassed model's rows: Keras' summary shows the inbound node's output, else the output
+    for the shapes the layer was built on, else "?"."""
+    if getattr(layer, "_inbound_nodes", None):
+        return _outputs(layer)
+    shapes = getattr(layer, "_build_shapes_dict", None)
+    if not shapes:
+        return None
+    try:
+        out = layer.compute_output_shape(**shapes)
+    except NotImplementedError:
+        return None
+    return _shape(out)
+
+
+def _layer_record(layer: Any, subclassed: bool = False) -> dict:
     weights = [_shape(w.shape) for w in getattr(layer, "weights", [])]  # an op has none
     return {
         "class": type(layer).__name__,
-        "output_shape": _outputs(layer),
+        "output_shape": _summary_output(layer) if subclassed else _outputs(layer),
         "params": int(sum(math.prod(w) for w in weights)),
         "trainable_params": int(sum(math.prod(_shape(w.shape)) for w in getattr(layer, "trainable_weights", []))),
         "non_trainable_params": int(sum(math.prod(_shape(w.shape)) for w in getattr(layer, "non_trainable_weights", []))),
@@ -180,7 +195,8 @@ def record_models(path: str) -> list[dict]:
             # Functionals for Sequentials, which we do not count, and a model a
             # custom layer makes for itself is one of its layers, not a model.
             holder = caller.f_locals.get("self") if caller.f_code.co_name in ("__init__", "call") else None
-            inside_layer = isinstance(holder, keras.layers.Layer) and not isinstance(holder, keras.Model)
+            inside_layer = isinstance(holder, keras.layers.Layer) and (
+                not isinstance(holder, keras.Model) or type(holder) not in (Sequential, Functional))
             if (type(self) in (Sequential, Functional) and not inside_layer
                     and str(Path(caller.f_code.co_filename).resolve()) == target):
                 seen.append((caller.f_lineno, self))
@@ -189,15 +205,36 @@ def record_models(path: str) -> list[dict]:
         return init
 
     keras.backend.clear_session()  # Keras numbers automatic names per process; layerlint per file
+    model_init = keras.Model.__init__
+
+    def subclass_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        # A subclass the fixture defines, recorded at the line of the fixture that made it.
+        if type(self).__module__ == "__fixture__" and not any(s is self for _, s in seen):
+            frame = sys._getframe(1)
+            while frame is not None and not (frame.f_code.co_name == "<module>"
+                                              and str(Path(frame.f_code.co_filename).resolve()) == target):
+                frame = frame.f_back
+            if frame is not None:
+                seen.append((frame.f_lineno, self))
+        model_init(self, *args, **kwargs)
+
     try:
         Sequential.__init__ = wrap(Sequential)
         Functional.__init__ = wrap(Functional)
+        keras.Model.__init__ = subclass_init
         with contextlib.redirect_stdout(io.StringIO()), offline_datasets():
             runpy.run_path(path, run_name="__fixture__")
     finally:
         Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]
+        keras.Model.__init__ = model_init
     records = []
     for line, model in seen:
+        if not isinstance(model, (Sequential, Functional)):
+            rec = {"line": line, "api": "subclassed", "name": model.name,
+                   "layers": [_layer_record(layer, subclassed=True) for layer in model.layers],
+                   "total_params": int(model.count_params()) if model.built else 0}
+            records.append(rec)
+            continue
         rec: dict = {"line": line, "api": "sequential" if isinstance(model, Sequential) else "functional",
                      "name": model.name}
         if not model.built:

@@ -162,6 +162,9 @@ class ExtractedModel:
     application: Application | None = None  # the model a keras.applications constructor returns
     # model.fit(x, y) and its kin, with what is known of the data (engine/data.py)
     training: list = field(default_factory=list)
+    # subclassed models: the instance as a layer (its call() traced on the first call);
+    # ``layers`` holds what it tracks, Keras' model.layers
+    subclass_layer: LayerDef | None = None
 
 
 @dataclass

@@ -203,6 +203,17 @@ def _variable_trainable(row: ShapedLayer) -> Dim:
     return row.trainable_params
 
 
+# Layers Keras 3 builds in __init__ (no weights): an unbuilt model's summary counts them as built.
+BUILT_AT_INIT = frozenset({
+    "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
+    "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+    "UnitNormalization", "Identity", "Masking",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+})
+
+
 def _count(weights: list[Weight]) -> Dim:
     return _sum([prod(w.shape) for w in weights])
 
@@ -288,7 +299,38 @@ class Engine:
             self._run_sequential(sm, input_override)
         elif m.api == "functional":
             self._run_functional(sm, input_override)
+        elif m.subclass_layer is not None:
+            self._run_subclassed(sm)
         return sm
+
+    # -- subclassed ------------------------------------------------------------
+    def _run_subclassed(self, sm: ShapedModel) -> None:
+        """Keras' summary of a subclassed model: the layers it tracks, each with its last call's
+        output and its weights once built; before any call they are unbuilt ("?", 0)."""
+        ld = self.model.subclass_layer
+        assert ld is not None
+        sm.name = self.model.name or snake_case(ld.cls)
+        built: dict[int, ShapedLayer] = {}
+        if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:
+            sub = Engine(ld.submodel, self.depth + 1).run(input_override=ld.traced_inputs)
+            built = {id(r.source): r for r in sub.layers}
+            sm.input_shapes, sm.outputs = sub.input_shapes, sub.outputs
+        self._name_in_creation_order(list(self.model.layers))
+        for t in self.model.layers:
+            row = self._row(t)
+            done = built.get(id(t))
+            if done is not None:
+                for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel"):
+                    setattr(row, attr, getattr(done, attr))
+            elif not ld.known:
+                row.status, row.reason = "unknown", ld.opaque_reason
+            else:
+                row.status, row.reason = "unbuilt", "Keras builds it on the model's first call"
+            if t.kwargs.get("trainable") is False:
+                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+            if t.cls in BUILT_AT_INIT and t.submodel is None:
+                row.output = None  # built before any call, so Keras keeps no shape to show
+            sm.layers.append(row)
 
     # -- sequential ----------------------------------------------------------
     def _sequential_input(self, input_override: list | None) -> tuple[Any, str | None]:

@@ -141,6 +141,8 @@ class Building:
                 op = ops[index]
                 return LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op)
             return self.symbol(node)
+        elif name == "build" and m.api == "subclassed":
+            self.subclassed_build(m, node)
         elif name == "build" and m.api == "sequential" and args and m.seq_input is None:
             shape = args[0]
             if isinstance(shape, (tuple, list)) and shape:
@@ -483,7 +485,7 @@ def held_layers(obj: Any) -> list[LayerDef]:
         defs = [obj.layer]
     elif isinstance(obj, ModelVal):
         m = obj.model
-        defs = list(m.layers) if m.api == "sequential" else [n.layer for n in functional_nodes(m)]
+        defs = list(m.layers) if m.api in ("sequential", "subclassed") else [n.layer for n in functional_nodes(m)]
     else:
         return []
     out: list[LayerDef] = []
@@ -496,7 +498,7 @@ def held_layers(obj: Any) -> list[LayerDef]:
 
 def model_layers(m: ExtractedModel) -> list:
     """Keras' ``model.layers``: a functional model lists its InputLayers too."""
-    if m.api == "sequential":
+    if m.api in ("sequential", "subclassed"):
         return list(m.layers)
     from layerlint.engine.graph import ordered_operations
 

@@ -189,7 +189,11 @@ class Calls:
             self.model_changes += 1
             return LayerObj(ld)
         if cls.kind == "model":
-            return OpaqueModelVal(cls, self.span(node))
+            if id(cls) not in self.refusals:
+                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls))
+            if self.refusals[id(cls)][1] is not None:
+                return OpaqueModelVal(cls, self.span(node))
+            return self.new_subclassed_model(cls, args, kwargs, node)
         inst = InstanceVal(cls)
         init = cls.methods.get("__init__")
         if init is not None:

@@ -22,6 +22,7 @@ from layerlint.extract.values import (
     InstanceVal,
     LayerObj,
     ModelVal,
+    OpaqueModelVal,
     ShapeVal,
     SuperVal,
     TensorVal,
@@ -54,7 +55,7 @@ class CustomLayers:
         if cls.keras_base is not None:
             return self.keras_subclass_layer(cls, inst, kwargs, node)
         # Layer.__init__ takes these through **kwargs; the rest configure the class itself.
-        own = {k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype")}
+        own = {k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype") and cls.kind == "layer"}
         ld = LayerDef(cls.name, (), own, self.span(node), custom_class=cls.name)
         ld.tracked = self.tracked_layers(list(inst.attrs.values()))
         ld.made = [(cls_name, name) for _, cls_name, name in sorted(self.made_by(list(inst.attrs.values())), key=lambda e: e[0])]
@@ -62,6 +63,32 @@ class CustomLayers:
         self.custom_instances[id(ld)] = inst
         self.model_changes += 1
         return LayerObj(ld)
+
+    def new_subclassed_model(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """An instance of a ``keras.Model`` subclass: a custom layer whose tracked layers are the
+        summary's rows, built when it is first called on tensors."""
+        obj = self.new_custom_layer(cls, args, kwargs, node)
+        ld = obj.layer
+        if not ld.known:
+            return OpaqueModelVal(cls, self.span(node))
+        inst = self.custom_instances[id(ld)]
+        given = dict(inst.base_call[1]) if inst.base_call is not None else {}
+        name = given.get("name", kwargs.get("name"))
+        if isinstance(name, str):
+            ld.kwargs["name"] = name
+        m = ExtractedModel(self.path, self.span(node), "subclassed", name=name if isinstance(name, str) else None,
+                           layers=list(ld.tracked), subclass_layer=ld)
+        self.result.models = [x for x in self.result.models if x is not cls.placeholder]
+        self.register(m)
+        return ModelVal(m, as_layer=ld)
+
+    def subclassed_build(self, m: ExtractedModel, node: cst.Call) -> None:
+        """``model.build(shape)``: Keras 3 runs a build() the class defines; without one it marks
+        the model built and leaves its layers unbuilt."""
+        ld = m.subclass_layer
+        if ld is not None and id(ld) in self.custom_instances and "build" in self.custom_instances[id(ld)].cls.methods:
+            self.custom_instances.pop(id(ld))
+            ld.known, ld.opaque_reason = False, f"subclassed model `{ld.cls}`: its own build() is not followed"
 
     def keras_subclass_layer(self, cls: ClassVal, inst: InstanceVal, kwargs: dict, node: cst.Call) -> LayerObj:
         """``class LSA(layers.MultiHeadAttention)`` keeping Keras' call: that layer, configured by

@@ -433,6 +433,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
             m = ExtractedModel(self.path, self.span(stmt), "subclassed", stmt.name.value)
             m.notes.append(Note(self.span(stmt), f"subclassed model `{stmt.name.value}`: call() is not analysed"))
             self.result.models.append(m)
+            cls.placeholder = m
         elif kind == "other":
             # Builder methods on plain classes can still be analysed symbolically.
             for fn in cls.methods.values():

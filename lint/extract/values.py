@@ -102,6 +102,7 @@ class ClassVal:
     inherited: dict = field(default_factory=dict)  # the methods of its bases: what super() reaches
     attrs: dict = field(default_factory=dict)  # class attributes, the bases' first
     record: tuple | None = None  # a namedtuple class: its field names
+    placeholder: Any = None  # a Model subclass: its "not analysed" entry, until an instance is made
 
 
 @dataclass(eq=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layerlint.analyze import FileAnalysis
-from layerlint.engine.shapes import ShapedLayer, ShapedModel, explain_params
+from layerlint.engine.shapes import BUILT_AT_INIT, ShapedLayer, ShapedModel, explain_params
 from layerlint.engine.symbolic import Dim, shape_str, to_json_dim
 from layerlint.report.color import Palette
 from layerlint.sources.notebook import json_place
@@ -95,6 +95,8 @@ def _row_status(row: ShapedLayer, keras_version: int = 3) -> str | None:
         verdict = "Keras 3 rejects it" if any(u.keras3_rejects for u in legacy) else "Keras 3 ignores it"
         return (f"Keras {version} API ({', '.join(u.written for u in legacy)}): {verdict}; "
                 f"shaped as Keras {version} read it (LL501)")
+    if row.status == "unbuilt" and row.cls not in BUILT_AT_INIT:
+        return f"unbuilt: {row.reason}"
     return None
 
 
@@ -115,6 +117,8 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
             row.params if row.status in ("ok",) or row.weights or row.params_known else None)
         if row.is_input:
             params = "0"
+        if row.status == "unbuilt":
+            params = "0" if row.cls in BUILT_AT_INIT else "0 (unbuilt)"
         line = place(notebook, row.span.line).removeprefix("cell ") if row.span.path is None else \
             f"{Path(row.span.path).name}:{row.span.line}"
         rows.append((_row_label(row), output_text(row, keras_version), params, line, row))
@@ -141,7 +145,7 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
     out.append(count_line("Non-trainable params", sm.non_trainable_params))
     if not sm.complete:
         out.append("Totals cover only the layers that could be analysed." if any(
-            r.status != "ok" and not r.weights for r in sm.layers) else "")
+            r.status not in ("ok", "unbuilt") and not r.weights for r in sm.layers) else "")
         out = [o for o in out if o != ""]
     for note in sm.model.notes:
         at = f"line {note.span.line}" if notebook is None else place(notebook, note.span.line).replace(":", ", line ")
@@ -240,10 +244,10 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         "class": row.cls,
         "name": row.name,
         "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
-        "params": _json_count(row.params) if row.status == "ok" or row.weights or row.params_known else None,
-        "trainable_params": _json_count(row.trainable_params) if row.status == "ok" or row.weights or row.params_known else None,
+        "params": _json_count(row.params) if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None,
+        "trainable_params": _json_count(row.trainable_params) if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None,
         "non_trainable_params": (_json_count(row.non_trainable_params)
-                                 if row.status == "ok" or row.weights or row.params_known else None),
+                                 if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None),
         "weights": [_json_shape(w.shape) for w in row.weights],
         "error": err,
         "status": row.status,
