@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Tensor
 from layerlint.engine.symbolic import Expr
-from layerlint.extract.runtime import flatten, short
+from layerlint.extract.runtime import flatten
 from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
@@ -182,7 +182,7 @@ class CustomLayers:
         if inst is None:
             return
         if not isinstance(first, (list, tuple, TensorVal)):
-            first = TensorVal(Tensor(InputDef(Expr.symbol(short(first)), ld.span)))
+            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         shapes = [self.known_shape(t.tensor) for t in real]
         concrete = all(isinstance(s, tuple) for s in shapes)
@@ -213,6 +213,8 @@ class CustomLayers:
         try:
             before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
             if "build" in methods:
+                if not concrete:
+                    raise Untraceable("build() is followed only when the input shape is known")
                 self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
                 made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
                 ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
