@@ -195,8 +195,7 @@ def record_models(path: str) -> list[dict]:
             # Functionals for Sequentials, which we do not count, and a model a
             # custom layer makes for itself is one of its layers, not a model.
             holder = caller.f_locals.get("self") if caller.f_code.co_name in ("__init__", "call") else None
-            inside_layer = isinstance(holder, keras.layers.Layer) and (
-                not isinstance(holder, keras.Model) or type(holder) not in (Sequential, Functional))
+            inside_layer = isinstance(holder, keras.layers.Layer) and not isinstance(holder, keras.Model)
             if (type(self) in (Sequential, Functional) and not inside_layer
                     and str(Path(caller.f_code.co_filename).resolve()) == target):
                 seen.append((caller.f_lineno, self))
@@ -228,7 +227,8 @@ def record_models(path: str) -> list[dict]:
         Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]
         keras.Model.__init__ = model_init
     records = []
-    for line, model in seen:
+    # By line, as layerlint lists them: a subclassed model is seen before the models its __init__ builds.
+    for line, model in sorted(seen, key=lambda e: e[0]):
         if not isinstance(model, (Sequential, Functional)):
             rec = {"line": line, "api": "subclassed", "name": model.name,
                    "layers": [_layer_record(layer, subclassed=True) for layer in model.layers],

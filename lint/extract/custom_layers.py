@@ -40,7 +40,7 @@ class Untraceable(Exception):
 class CustomLayers:
     """The Interpreter's custom layers (a mixin: state lives on the Interpreter)."""
 
-    def new_custom_layer(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> LayerObj:
+    def new_custom_layer(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call, keep_models: bool = False) -> LayerObj:
         inst = InstanceVal(cls)
         init = cls.methods.get("__init__")
         registered = len(self.result.models)
@@ -51,7 +51,8 @@ class CustomLayers:
             reason = f"custom layer `{cls.name}`: {e}"
             return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
         finally:
-            del self.result.models[registered:]  # a Sequential it holds is one of its layers, not a model of the file
+            if not keep_models:  # a Sequential a layer holds is one of its layers, not a model of the file
+                del self.result.models[registered:]
         if cls.keras_base is not None:
             return self.keras_subclass_layer(cls, inst, kwargs, node)
         # Layer.__init__ takes these through **kwargs; the rest configure the class itself.
@@ -67,7 +68,8 @@ class CustomLayers:
     def new_subclassed_model(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         """An instance of a ``keras.Model`` subclass: a custom layer whose tracked layers are the
         summary's rows, built when it is first called on tensors."""
-        obj = self.new_custom_layer(cls, args, kwargs, node)
+        # The models its __init__ builds (a GAN's generator) are models of the file, as in Keras.
+        obj = self.new_custom_layer(cls, args, kwargs, node, keep_models=True)
         ld = obj.layer
         if not ld.known:
             return OpaqueModelVal(cls, self.span(node))
