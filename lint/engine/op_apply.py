@@ -46,6 +46,8 @@ def substitute(v: Any, shape_of: Callable[[Tensor], Any]) -> Any:
         return [substitute(x, shape_of) for x in v]
     if isinstance(v, tuple):
         return tuple(substitute(x, shape_of) for x in v)
+    if isinstance(v, dict):  # keyword arguments: tf.image.extract_patches(images=x, ...)
+        return {k: substitute(x, shape_of) for k, x in v.items()}
     if isinstance(v, slice):
         return slice(substitute(v.start, shape_of), substitute(v.stop, shape_of), substitute(v.step, shape_of))
     return v

@@ -18,7 +18,9 @@ from layerlint.extract.runtime import (
     layer_label,
     short,
 )
+from layerlint.extract.tensor_ops import known_dims
 from layerlint.extract.values import (
+    ArrayVal,
     BoundMethod,
     InputLayerVal,
     KerasObj,
@@ -435,7 +437,11 @@ class Building:
             if isinstance(t, TensorVal):
                 inputs.append(t.tensor)
             else:
-                stand_in = InputDef(Expr.symbol(short(t)), self.span(node))
+                if self.tracing and isinstance(t, ArrayVal) and known_dims(t.shape) and t.shape:
+                    # data made in a traced call() (positions from ops.arange): a constant of its shape
+                    stand_in = InputDef(tuple(t.shape[1:]), self.span(node), batch_size=t.shape[0])
+                else:
+                    stand_in = InputDef(Expr.symbol(short(t)), self.span(node))
                 self.data_producers.add(id(stand_in))
                 inputs.append(Tensor(stand_in))
         call_kwargs = {k: tensors_to_refs(v) for k, v in kwargs.items()}

@@ -24,7 +24,7 @@ from layerlint.extract.runtime import (
     fits,
     over_budget,
 )
-from layerlint.extract.tensor_ops import MULTI_OUTPUT_OPS
+from layerlint.extract.tensor_ops import MULTI_OUTPUT_OPS, known_dims
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
@@ -500,6 +500,8 @@ class Expressions:
         if isinstance(v, (TensorVal, WeightVal, int, float)) and not isinstance(v, Expr):
             return v
         if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
+            return v
+        if isinstance(v, ArrayVal) and known_dims(v.shape):  # data (ops.arange(n)): a constant operand
             return v
         part = None
         if isinstance(node, (cst.BinaryOperation, cst.Comparison)):

@@ -13,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import LayerDef, Tensor
+from layerlint.engine.op_apply import apply_op
 from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor
+from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import flatten
-from layerlint.extract.values import ShapeVal, TensorVal, WeightVal
+from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal
 
 # Python operators and the keras.ops function KerasTensor's dunder method calls.
 OPERATORS = {
@@ -52,6 +55,8 @@ def to_refs(v: Any) -> Any:
         return v.tensor
     if isinstance(v, WeightVal) and isinstance(v.shape, tuple):
         return ConstTensor(v.shape, v.name)  # a custom layer's variable: data of a known shape
+    if isinstance(v, ArrayVal) and known_dims(v.shape):
+        return ConstTensor(v.shape, v.text)
     if isinstance(v, list):
         return [to_refs(x) for x in v]
     if isinstance(v, tuple):
@@ -59,6 +64,12 @@ def to_refs(v: Any) -> Any:
     if isinstance(v, slice):
         return slice(to_refs(v.start), to_refs(v.stop), to_refs(v.step))
     return v
+
+
+def known_dims(shape: Any) -> bool:
+    """A shape of ints, symbolic dims or None (unknown length): data that can stand for a tensor."""
+    return isinstance(shape, tuple) and all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool)
+                                            for d in shape)
 
 
 def op_path(qualname: str) -> str | None:
@@ -123,9 +134,11 @@ class TensorOps:
     def call_tensor_function(self, qualname: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         """A Keras op, activation or TensorFlow function called on tensors; None: not one."""
         path = op_path(qualname)
-        if path is None or not self.tensors_in([list(args), kwargs]):
+        if path is None:
             return None
         spec = lookup_op(path)
+        if not self.tensors_in([list(args), kwargs]):
+            return self.constant_op(path, args, kwargs, node) if spec is not None else None
         if self.keras_version == 2 and not self.tracing and path.startswith(("tf.", "ops.", "activations.")):
             return self._tf_keras_call(path, spec, args, kwargs, node)
         if path.startswith("tf.") and not self.tracing:
@@ -160,6 +173,22 @@ class TensorOps:
         if self.keras_version != 2:
             return None
         return (table if tensor_first else tf_keras_names.REFLECTED).get(op)
+
+    def constant_op(self, path: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """An op on numbers and data only (``ops.arange(n)``, ``ops.expand_dims`` of it): Keras
+        runs it eagerly, so its result is data of the shape the op's rule gives, not a row.
+        None: not such a call, or one whose shape cannot be followed."""
+        spec = lookup_op(path)
+        data = [v for v in flatten([list(args), kwargs]) if isinstance(v, (ArrayVal, WeightVal))]
+        if spec.family != "creation" and not data:
+            return None
+        try:
+            shape = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
+        except (ShapeError, Unanalysable):
+            return None
+        if not known_dims(shape):
+            return None
+        return ArrayVal(shape, None, None, self.text(node))
 
     def tensor_operator(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         """``a <op> b`` with a Keras tensor on either side; None: Python would not call Keras."""

@@ -7,3 +7,13 @@ CASES = [
     ("tf.image.resize(x0, (16, 16))", S), ("tf.image.resize(x0, [4, 6], method='nearest')", S),
     ("tf.image.resize_with_pad(x0, 10, 12)", S), ("tf.nn.depth_to_space(x0, 2)", [(None, 4, 4, 12)]),
 ]
+CASES += [
+    ("tf.image.extract_patches(x0, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], 'VALID')", S),
+    ("tf.image.extract_patches(images=x0, sizes=[1, 3, 3, 1], strides=[1, 2, 2, 1], rates=[1, 1, 1, 1], padding='SAME')", S),
+    ("tf.image.extract_patches(x0, [1, 3, 3, 1], [1, 1, 1, 1], [1, 2, 2, 1], 'VALID')", S),
+    ("tf.image.extract_patches(x0, [1, 3, 3, 1], [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')", [(None, 8, None, 3)]),
+    ("tf.reshape(tf.image.extract_patches(x0, [1, 4, 4, 1], [1, 4, 4, 1], [1, 1, 1, 1], 'VALID'), [tf.shape(x0)[0], -1, 48])", S),
+    ("ops.reshape(ops.image.extract_patches(x0, 4), (ops.shape(x0)[0], -1, 48))", S),
+    ("ops.reshape(ops.image.extract_patches(x0, 4), (-1, 4, 48))", S),
+]
+CASES += [("tf.image.extract_patches(x0, [1, 3, 3, 1], [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')", [(2, 8, 8, None)])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.ops import op
-from layerlint.engine.ops.base import dim_value, int_tuple, tensor_shape
+from layerlint.engine.ops.base import dim_value, int_tuple, int_value, show, tensor_shape
 from layerlint.engine.symbolic import as_int
 
 
@@ -60,6 +60,39 @@ def extract_patches(a: dict) -> tuple:
     if as_int(depth) is None and depth is not None:
         depth = size[0] * size[1] * channels
     return (shape[0], *out, depth)
+
+
+def _four(v: object, what: str) -> tuple:
+    """TensorFlow's [1, rows, cols, 1] window arguments: the two spatial entries, known integers."""
+    got = int_tuple(v, what)
+    if len(got) != 4:
+        raise ShapeError("invalid", f"{what} must be a list of 4 integers, got {list(got)}")
+    return tuple(int_value(d, what) for d in got[1:3])
+
+
+@op("tf_extract_patches", "", "images", "sizes", "strides", "rates", "padding", paths=(),
+    tf=("image.extract_patches",))
+def tf_extract_patches(a: dict) -> tuple:
+    shape = tensor_shape(a["images"], "images")
+    if len(shape) != 4:
+        raise ShapeError("invalid", f"images must be 4-dimensional, got shape {shape}")
+    sizes, strides, rates = (_four(a[k], k) for k in ("sizes", "strides", "rates"))
+    padding = a["padding"]
+    if padding not in ("VALID", "SAME"):  # TensorFlow takes these two spellings only
+        raise ShapeError("invalid", f"padding must be 'VALID' or 'SAME', got {show(padding)}")
+    out = []
+    rows_unknown = None in shape[1:3]  # TensorFlow's shape function then knows neither spatial dim
+    for length, k, s, r in zip(shape[1:3], sizes, strides, rates):
+        span = k + (k - 1) * (r - 1)  # the dilated window
+        if rows_unknown:
+            out.append(None)
+        elif padding == "SAME":
+            out.append((length - 1) // s + 1)
+        else:
+            n = (length - span) // s + 1
+            out.append(max(0, n) if isinstance(n, int) else n)
+    channels = shape[3]
+    return (shape[0], *out, None if channels is None else sizes[0] * sizes[1] * channels)
 
 
 @op("depth_to_space", "", "x", "block_size", paths=(), tf=(("nn.depth_to_space", ("input=x", "block_size"), None),))

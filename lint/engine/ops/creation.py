@@ -1,0 +1,75 @@
+"""Ops that make a tensor from numbers alone: arange, ones, zeros, full, eye.
+
+With no tensor among their arguments Keras runs them eagerly: the result is
+data (a constant in the graph of whatever reads it), never a summary row.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.ops import op
+from layerlint.engine.ops.base import dim_value, show
+from layerlint.engine.symbolic import Expr, as_int
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+@op("arange", "Arange", "start", "stop", "step", "dtype", stop=None, step=None, dtype=None,
+    tf=(("range", ("start", "limit=stop", "delta=step", "dtype"), None),))
+def arange(a: dict) -> tuple:
+    start, stop, step = a["start"], a["stop"], a["step"]
+    if stop is None:
+        start, stop = 0, start
+    if step is None:
+        step = 1
+    if _number(start) and _number(stop) and _number(step):
+        if step == 0:
+            raise ShapeError("invalid", "arange: `step` is 0 (division by zero)")
+        return (max(0, math.ceil((stop - start) / step)),)
+    # A symbolic bound counts as a length only for unit steps from an integer start.
+    if step == 1 and isinstance(start, int) and not isinstance(start, bool) and isinstance(stop, Expr):
+        return (stop - start,)
+    raise Unanalysable(f"the length of arange({show(start)}, {show(stop)}, {show(step)}) is not known")
+
+
+def _shape_arg(v: Any, what: str) -> tuple:
+    if isinstance(v, (int, Expr)) and not isinstance(v, bool):
+        return (v,)
+    if isinstance(v, (list, tuple)):
+        dims = tuple(dim_value(d, what) for d in v)
+        for d in dims:
+            n = as_int(d)
+            if n is not None and n < 0:
+                raise ShapeError("invalid", f"`{what}`={show(v)} has a negative dimension")
+        return dims
+    raise Unanalysable(f"`{what}`={show(v)} is not a shape")
+
+
+@op("ones", "", "shape", "dtype", dtype=None, tf=(("ones", ("shape", "dtype"), None),))
+def ones(a: dict) -> tuple:
+    return _shape_arg(a["shape"], "shape")
+
+
+@op("zeros", "", "shape", "dtype", dtype=None, tf=(("zeros", ("shape", "dtype"), None),))
+def zeros(a: dict) -> tuple:
+    return _shape_arg(a["shape"], "shape")
+
+
+@op("full", "Full", "shape", "fill_value", "dtype", dtype=None, tf=(("fill", ("dims=shape", "value=fill_value"), None),))
+def full(a: dict) -> tuple:
+    return _shape_arg(a["shape"], "shape")
+
+
+@op("eye", "", "N", "M", "k", "dtype", M=None, k=0, dtype=None,
+    tf=(("eye", ("num_rows=N", "num_columns=M", "batch_shape", "dtype"), {"batch_shape": None}),))
+def eye(a: dict) -> tuple:
+    rows = dim_value(a["N"], "N")
+    cols = rows if a["M"] is None else dim_value(a["M"], "M")
+    if a.get("batch_shape") is not None:
+        return (*_shape_arg(a["batch_shape"], "batch_shape"), rows, cols)
+    return (rows, cols)
