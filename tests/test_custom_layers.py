@@ -127,3 +127,36 @@ def test_ops_shape_gives_the_static_dims_and_none_for_the_batch() -> None:
     """)
     # A held layer never called has no weights, as in Keras.
     assert (row.output, row.params) == ((None, 8), 6 * 8 + 8)
+
+
+def test_a_build_that_makes_no_input_sized_weight_is_followed_before_the_shape_is_known() -> None:
+    # keras-io's MLP-Mixer: blocks in a Sequential without an Input, called later
+    model = rows(HEAD + """
+    class Block(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(units)
+        def build(self, input_shape):
+            return super().build(input_shape)
+        def call(self, x):
+            return x + self.dense(x)
+    blocks = keras.Sequential([Block(8) for _ in range(2)])
+    inp = keras.Input((4, 8))
+    model = keras.Model(inp, blocks(inp))
+    """, model=1)
+    assert [(r.status, r.output, r.params) for r in model[1:]] == [("ok", (None, 4, 8), 144)]  # as Keras says
+
+
+def test_a_build_sizing_weights_by_an_unknown_input_shape_says_so() -> None:
+    model = rows(HEAD + """
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],))
+        def call(self, x):
+            return x * self.w
+    blocks = keras.Sequential([Scale()])
+    inp = keras.Input((4, 8))
+    model = keras.Model(inp, blocks(inp))
+    """, model=1)
+    assert model[1].status != "ok"
+    assert "sizes its weights by an input shape that is not known" in model[1].reason

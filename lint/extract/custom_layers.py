@@ -215,9 +215,10 @@ class CustomLayers:
         try:
             before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
             if "build" in methods:
-                if not concrete:
-                    raise Untraceable("build() is followed only when the input shape is known")
                 self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
+                # On a stand-in (a Sequential not called yet) a weight sized by the input shape is not readable.
+                if not concrete and any(not all(d is None or isinstance(d, int) for d in w.shape) for w in inst.weights):
+                    raise Untraceable("build() sizes its weights by an input shape that is not known here")
                 made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
                 ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
             ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
