@@ -232,7 +232,9 @@ def record_models(path: str) -> list[dict]:
         if not isinstance(model, (Sequential, Functional)):
             rec = {"line": line, "api": "subclassed", "name": model.name,
                    "layers": [_layer_record(layer, subclassed=True) for layer in model.layers],
-                   "total_params": int(model.count_params()) if model.built else 0}
+                   "total_params": int(model.count_params()) if model.built else 0,
+                   "trainable_params": int(sum(math.prod(_shape(w.shape)) for w in model.trainable_weights)),
+                   "non_trainable_params": int(sum(math.prod(_shape(w.shape)) for w in model.non_trainable_weights))}
             records.append(rec)
             continue
         rec: dict = {"line": line, "api": "sequential" if isinstance(model, Sequential) else "functional",
