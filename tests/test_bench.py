@@ -26,3 +26,15 @@ def test_quick_run_prints_and_writes_the_table(tmp_path: Path) -> None:
     assert len(rows) == 1 and "import libcst" in rows[0] and rows[0].rstrip().endswith(("yes |", "**no** |"))
     written = out.read_text()
     assert written.startswith("# Benchmark") and rows[0] in written and "Machine:" in written
+
+
+def test_real_code_row_times_analysis_against_parsing(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "m.py").write_text("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n")
+    (real / "plain.py").write_text("x = 1\n")
+    proc = subprocess.run([sys.executable, "-m", "tests.bench", "--quick", "--only", "R", "--real", str(real)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| R |")]
+    assert len(rows) == 1 and "real: 2 files" in rows[0] and "<= 2x" in rows[0]

@@ -12,6 +12,8 @@ E  one-file ``check`` (whole process) vs ``python -c "import libcst"``
 F  growth exponents of time and memory as the corpus, one file and one model double
 G  ``check`` of a project whose every file imports a shared helper package, imports followed vs not,
    with ``--jobs 1`` (G) and ``--jobs 2`` (G')
+R  (with ``--real DIR``) ``check`` of real code, e.g. keras-io's examples, vs bare
+   ``libcst.parse_module`` of the same files: analysis may take at most twice the parse
 and the peak RSS of a whole-corpus run.
 
 Wall-clock times are the best of ``--repeat`` runs, with each pair interleaved,
@@ -91,6 +93,9 @@ class Runner:
         self.env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         self.env["LAYERLINT_CACHE_DIR"] = str(work / "cache")
         self.env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        # The in-process timings import tests.bench from a child whose working directory is the corpus.
+        repo = str(Path(__file__).resolve().parents[2])
+        self.env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, self.env.get("PYTHONPATH")) if p)
 
     def run(self, args: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, str]:
         """Wall seconds, peak RSS in bytes (the process or any of its workers), stdout."""
@@ -300,6 +305,21 @@ class Bench:
                  "one process, throughput", f"{mb / check_t:.2f} MB/s vs {mb / parse:.2f} MB/s: **{ratio:.2f}**",
                  ">= 0.7", ratio >= 0.7)
 
+    # -- R -------------------------------------------------------------------
+    def r_real(self, root: Path) -> None:
+        """Real code the repository cannot ship: analysed in one process vs parsed alone."""
+        files = sorted(str(p) for p in root.rglob("*.py"))
+        if not files:
+            self.row("R", f"`check` of real code under {root}", "no .py files there", "<= 2x", None)
+            return
+        nbytes = sum(Path(f).stat().st_size for f in files)
+        parse, check_t = self.r.best_pair(lambda: self.r.inner("parse", files, 1),
+                                          lambda: self.r.inner("check", [str(root)], 1))
+        ratio = check_t / parse
+        self.row("R", f"`check` of real code ({root.name}: {len(files)} files, {nbytes / 1e6:.1f} MB) vs bare "
+                 "`libcst.parse_module` of the same files, one process", f"{_fmt_s(check_t)} vs {_fmt_s(parse)}: "
+                 f"**{ratio:.2f}x**", "<= 2x", ratio <= 2)
+
     # -- C, D, peak RSS --------------------------------------------------------
     def c_jobs(self) -> None:
         root = str(self.root)
@@ -473,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="ABCDEFG", help="which measurements to run, e.g. BE (default ABCDEFG)")
     ap.add_argument("-o", "--output", metavar="FILE", help="also write the table and machine description to FILE")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus directory")
+    ap.add_argument("--real", metavar="DIR", type=Path,
+                    help="also time `check` of the real code under DIR against parsing it (row R)")
     args = ap.parse_args(argv)
     if args.quick:
         args.files = min(args.files, 100)
@@ -491,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
             if key in args.only.upper():
                 for step in steps[key]:
                     step()
+        if args.real is not None:
+            b.r_real(args.real.resolve())
         command = "python -m tests.bench" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
         doc = (f"Command: `{command}`\n\nMachine: {desc}\n\nCorpus: {_describe_corpus(b.files, b.nbytes)}\n\n"
                + b.table())
