@@ -82,6 +82,23 @@ def test_unpacking_and_slicing_a_shape() -> None:
     assert [r.output for r in ms[8].layers] == [(None, 8, 6, 4), (None, 48, 4), (None, 48, 8)]
 
 
+def test_list_of_a_shape_gives_its_dims() -> None:
+    # keras-io's mirnet sizes its layers from list(x.shape)[-1]; Keras: conv 4*3*3*4 + 4 = 148,
+    # dense 4*8 + 8 = 40 params on (None, 5, 5, 4); len() of the list is the rank.
+    ms = models("""
+        import keras
+        from keras import layers
+
+        inp = keras.Input((5, 5, 4))
+        channels = list(inp.shape)[-1]
+        x = layers.Conv2D(channels, 3, padding="same")(inp)
+        x = layers.Dense(2 * list(x.shape)[-1] * (len(tuple(x.shape)) - 3))(x)
+        model = keras.Model(inp, x)
+    """)
+    assert [(r.output, r.params) for r in ms[8].layers] == [((None, 5, 5, 4), 0), ((None, 5, 5, 4), 148),
+                                                            ((None, 5, 5, 8), 40)]
+
+
 def test_trainable_flags_by_model_name_and_class() -> None:
     ms = models("""
         import keras

@@ -102,9 +102,22 @@ def _tensors_in(v: object) -> list[Tensor]:
     return []
 
 
+def graph_view(m: ExtractedModel) -> tuple[list, list[Node], dict[int, list[str]]]:
+    """``ordered_operations``, ``model_nodes`` and ``mask_ops_made`` from one walk of the graph."""
+    walk = _walk(m)
+    order = walk[0]
+    nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+    return _ordered(m, walk), nodes, walk[2].ops_made
+
+
 def ordered_operations(m: ExtractedModel) -> list:
     """Keras' ``model.layers`` order: InputDefs and LayerDefs, by decreasing depth."""
-    order, first_seen, flow = _walk(m)
+    return _ordered(m, _walk(m))
+
+
+def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow]) -> list:
+    order, first_seen, flow = walk
+    first_seen = dict(first_seen)
     masks = flow.recorded
     depth: dict[int, int] = {}
     op_depth: dict[int, int] = {}

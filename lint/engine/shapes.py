@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from layerlint.engine.applications.layers import compute_recorded
-from layerlint.engine.graph import mask_ops_made, model_nodes, ordered_operations
+from layerlint.engine.graph import graph_view
 from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
@@ -402,8 +402,8 @@ class Engine:
             if input_override is not None and i < len(input_override):
                 self.tensor_shapes[id(t.producer)] = input_override[i]
         rows: dict[int, ShapedLayer] = {}
-        ops = ordered_operations(m)
-        self._name_in_creation_order(ops, model_nodes(m), mask_ops_made(m))
+        ops, nodes, mask_ops = graph_view(m)
+        self._name_in_creation_order(ops, nodes, mask_ops)
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
@@ -413,7 +413,7 @@ class Engine:
                 row = self._row(op)
                 rows[id(op)] = row
                 sm.layers.append(row)
-        for node in model_nodes(m):
+        for node in nodes:
             row = rows[id(node.layer)]
             input_shapes: list | None = []
             problem = None

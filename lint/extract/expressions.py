@@ -370,14 +370,7 @@ class Expressions:
         Builders branch on ``x.shape[-1]`` and size layers from it; shaping the
         sub-graph that produced ``x`` now lets both follow what Keras does.
         """
-        from layerlint.engine.shapes import shape_model  # the engine only reads the graph; no cycle at import
-
-        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
-        try:
-            out = shape_model(probe).outputs[0]
-        except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
-            self.engine_crash(e)
-            return None
+        out = self.probe_output(tensor, report=True)
         return out if isinstance(out, tuple) else None
 
     def shape_dim(self, sv: ShapeVal, axis: int, name: str) -> Any:
@@ -518,15 +511,35 @@ class Expressions:
                          opaque_reason=f"`{text}` is not followed")
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
 
-    def probe_output(self, tensor: Tensor) -> Any:
-        """What the graph built so far gives ``tensor``: a shape, a list of shapes, or None."""
-        from layerlint.engine.shapes import shape_model
+    def probe_output(self, tensor: Tensor, report: bool = False) -> Any:
+        """What the graph built so far gives ``tensor``: a shape, a list of shapes, or None.
 
-        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", outputs=[tensor])
+        What is upstream of a node never changes once the node is made, so each node's
+        output is kept: a later probe starts from the nodes already shaped (declared as
+        the probe's inputs) instead of reshaping the whole graph at every ``x.shape`` read.
+        """
+        from layerlint.engine.shapes import Engine  # the engine only reads the graph; no cycle at import
+
+        cache = self.probe_cache
+        p = tensor.producer
+        if isinstance(p, Node) and id(p) in cache:
+            out = cache[id(p)][1]
+            if tensor.index is None:
+                return out
+            return out[tensor.index] if isinstance(out, list) and -len(out) <= tensor.index < len(out) else None
+        known = [entry[0] for entry in cache.values()]
+        probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", inputs=[Tensor(n) for n in known],
+                               outputs=[tensor])
         try:
-            return shape_model(probe).outputs[0]
-        except Exception:
+            shaped = Engine(probe).run(input_override=[cache[id(n)][1] for n in known])
+        except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
+            if report:
+                self.engine_crash(e)
             return None
+        for call in shaped.calls:
+            if call.node is not None and id(call.node) not in cache:
+                cache[id(call.node)] = (call.node, call.output)
+        return shaped.outputs[0]
 
     # -- operators ---------------------------------------------------------
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
@@ -615,6 +628,9 @@ class Expressions:
     def iterate(self, v: Any) -> list | None:
         if isinstance(v, (list, tuple, str)):
             return list(v)
+        if isinstance(v, ShapeVal) and not v.dynamic:  # list(x.shape): a Keras tensor's static dims
+            shape = self.known_shape(v.tensor)
+            return list(shape) if shape is not None else None
         if isinstance(v, dict):
             return list(v.keys())
         if isinstance(v, range):

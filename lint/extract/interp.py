@@ -109,6 +109,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
         self.tracing = 0  # depth of custom layers' call()s being traced
+        self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
