@@ -165,6 +165,9 @@ class ExtractedModel:
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None
+    # id(node) -> that node's output, already worked out (the interpreter's probes of x.shape
+    # declare such nodes as inputs and give their outputs here)
+    known_outputs: dict = field(default_factory=dict)
 
 
 @dataclass

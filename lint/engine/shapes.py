@@ -401,6 +401,7 @@ class Engine:
         for i, t in enumerate(m.inputs):
             if input_override is not None and i < len(input_override):
                 self.tensor_shapes[id(t.producer)] = input_override[i]
+        self.tensor_shapes.update(m.known_outputs)
         rows: dict[int, ShapedLayer] = {}
         ops, nodes, mask_ops = graph_view(m)
         self._name_in_creation_order(ops, nodes, mask_ops)

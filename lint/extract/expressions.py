@@ -518,7 +518,7 @@ class Expressions:
         output is kept: a later probe starts from the nodes already shaped (declared as
         the probe's inputs) instead of reshaping the whole graph at every ``x.shape`` read.
         """
-        from layerlint.engine.shapes import Engine  # the engine only reads the graph; no cycle at import
+        from layerlint.engine.shapes import shape_model  # the engine only reads the graph; no cycle at import
 
         cache = self.probe_cache
         p = tensor.producer
@@ -529,9 +529,9 @@ class Expressions:
             return out[tensor.index] if isinstance(out, list) and -len(out) <= tensor.index < len(out) else None
         known = [entry[0] for entry in cache.values()]
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", inputs=[Tensor(n) for n in known],
-                               outputs=[tensor])
+                               outputs=[tensor], known_outputs={id(n): cache[id(n)][1] for n in known})
         try:
-            shaped = Engine(probe).run(input_override=[cache[id(n)][1] for n in known])
+            shaped = shape_model(probe)
         except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
             if report:
                 self.engine_crash(e)
