@@ -175,10 +175,14 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             fa.problems.append(("LL004", f"{why}: the value at line {span.line} is left unknown, and so is what "
                                          "depends on it", span))
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
-        # tf-keras numbers layer names per process: `dense_2` in a file's second model (checked against tf-keras
-        # in fixtures/keras2; Keras 3's layer names are still counted per model)
-        names = file_names() if fa.keras_version == 2 else None
+        # Keras (3 and tf-keras 2) numbers automatic layer names per process: `dense_2` in a file's second
+        # model (checked against Keras in fixtures/ and against tf-keras in fixtures/keras2)
+        names = file_names()
+        resets = sorted(result.name_resets)
         for i, m in enumerate(models):
+            if resets and resets[0] < m.span.line:
+                resets = [r for r in resets if r >= m.span.line]
+                names = file_names()
             if time.process_time() > deadline:
                 fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
                                              f"time budget of {MAX_FILE_SECONDS:.0f} s per file", m.span))
@@ -187,7 +191,9 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 fa.notes.extend(m.notes)
                 fa.subclassed.append(m)
                 continue
-            fa.models.append(shape_model(m, fa.keras_version, names))
+            # a builder nobody calls is analysed on symbols: Keras never makes its layers, so they take no names
+            symbolic = "as symbols" in (m.context or "")
+            fa.models.append(shape_model(m, fa.keras_version, None if symbolic else names))
         _adopt_called_sequentials(fa.models)
     except BudgetExceeded as e:
         fa.problems.append(("LL004", f"{e}: the file is too large or complex to analyse in budget", Span(1, 0, 1, 0)))

@@ -59,6 +59,7 @@ def _summary_output(layer: Any) -> Any:
 def _layer_record(layer: Any, subclassed: bool = False) -> dict:
     weights = [_shape(w.shape) for w in getattr(layer, "weights", [])]  # an op has none
     return {
+        "name": layer.name,
         "class": type(layer).__name__,
         "output_shape": _summary_output(layer) if subclassed else _outputs(layer),
         "params": int(sum(math.prod(w) for w in weights)),

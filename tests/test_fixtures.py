@@ -46,7 +46,7 @@ def concrete_models(path: Path) -> list[dict]:
     return [model_json(sm, fa.path) for sm in fa.models if "as symbols" not in (sm.model.context or "")]
 
 
-KEYS = ("class", "output_shape", "params", "trainable_params", "non_trainable_params", "weights")
+KEYS = ("name", "class", "output_shape", "params", "trainable_params", "non_trainable_params", "weights")
 
 
 def compare_with_keras(path: Path) -> tuple[int, list[str]]:

@@ -380,7 +380,8 @@ class Engine:
         sm.input_shapes = [shape]
         if m.seq_input is not None and input_override is None:
             sm.input_shapes = [shape]
-        self._name_in_creation_order(list(m.layers))
+        # Keras makes the InputLayer of a Sequential given keras.Input: no row, but it takes a name.
+        self._name_in_creation_order([m.seq_input, *m.layers] if m.seq_input is not None else list(m.layers))
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
         for ld in m.layers:
@@ -404,7 +405,11 @@ class Engine:
         self.tensor_shapes.update(m.known_outputs)
         rows: dict[int, ShapedLayer] = {}
         ops, nodes, mask_ops = graph_view(m)
-        self._name_in_creation_order(ops, nodes, mask_ops)
+        # A keras.applications backbone makes its own InputLayer when constructed: it takes a name then.
+        made_inputs = [t.producer for op in ops if isinstance(op, LayerDef) and op.submodel is not None
+                       and op.submodel.application is not None for t in op.submodel.inputs
+                       if isinstance(t.producer, InputDef) and t.producer not in ops]
+        self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
@@ -506,6 +511,9 @@ class Engine:
             if id(n.layer) not in seen_layers:
                 # Layers whose first call builds helpers (a custom layer: those of the layers it holds).
                 helpers: list = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
+                # a Sequential with no declared input makes its InputLayer when first called
+                helpers += ["InputLayer" for ld in [n.layer, *n.layer.tracked]
+                            if ld.submodel is not None and ld.submodel.api == "sequential" and ld.submodel.seq_input is None]
                 helpers += n.layer.built_made  # what a custom layer's build() made, named then
                 if helpers:
                     made_during[id(n)] = helpers + made_during.get(id(n), [])

@@ -223,6 +223,7 @@ class Building:
             return self.call_layer(ld, [args[0]], {}, node)
         if k.name == "clear_session" and k.kind in ("backend-fn", "module"):
             self.name_uids.clear()  # Keras starts numbering names again
+            self.result.name_resets.append(self.span(node).line)
             return None
         if k.kind == "backend-fn":
             answer = self.backend_query(k.name, args)

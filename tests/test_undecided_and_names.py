@@ -1,0 +1,103 @@
+"""Conditions the interpreter cannot decide, and Keras' per-process layer names.
+
+The expected names are Keras 3's (checked by recording the same programs in
+fixtures/ with real Keras: tests/test_fixtures.py compares every layer name)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from layerlint.analyze import analyze_text
+
+
+def _models(src: str):
+    fa = analyze_text(textwrap.dedent(src).lstrip("\n"), "m.py", follow_imports=False)
+    return fa, {sm.model.variable: sm for sm in fa.models}
+
+
+def test_guard_raise_is_followed_as_false() -> None:
+    fa, found = _models("""
+        import keras
+        from keras import layers
+
+        def head(x, n):
+            if n is None:
+                raise ValueError("n")
+            return layers.Dense(n)(x)
+
+        inp = keras.Input((4,))
+        model = keras.Model(inp, head(inp, width))
+    """)
+    assert [r.cls for r in found["model"].layers] == ["InputLayer", "Dense"]
+    assert any("runs only where it is false" in n.message for n in fa.notes)
+
+
+def test_guard_in_else_is_followed_as_true() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        inp = keras.Input((4,))
+        if deep:
+            x = layers.Dense(3)(inp)
+        else:
+            raise SystemExit("shallow is not supported")
+        model = keras.Model(inp, x)
+    """)
+    assert [r.cls for r in found["model"].layers] == ["InputLayer", "Dense"]
+
+
+def test_sequential_add_under_an_undecided_condition_is_opaque() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([keras.Input((4,))])
+        if use_hidden:
+            model.add(layers.Dense(3))
+        model.add(layers.Dense(2))
+    """)
+    hidden, out = found["model"].layers
+    assert hidden.status == "opaque" and "use_hidden" in (hidden.reason or "")
+    assert out.status == "unknown" and not out.params_known  # shown as ?, never a guessed count
+
+
+def test_layer_names_count_across_the_file() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        first = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(1)])
+        second = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(1)])
+        inp = keras.Input((2,))
+        third = keras.Model(inp, layers.Dense(1)(inp))
+    """)
+    assert [r.name for r in found["first"].layers] == ["dense", "dense_1"]
+    assert [r.name for r in found["second"].layers] == ["dense_2", "dense_3"]
+    # the Sequentials' keras.Input took input_layer and input_layer_1
+    assert [r.name for r in found["third"].layers] == ["input_layer_2", "dense_4"]
+
+
+def test_clear_session_restarts_the_names() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        first = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+        keras.backend.clear_session()
+        second = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+    """)
+    assert [r.name for r in found["second"].layers] == ["dense"]
+
+
+def test_an_uncalled_builder_takes_no_names() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        def unused(n):
+            return keras.Sequential([keras.Input((4,)), layers.Dense(n)])
+
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+    """)
+    assert [r.name for r in found["model"].layers] == ["dense"]
