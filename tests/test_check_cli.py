@@ -84,7 +84,7 @@ def test_show_coverage_names_the_first_cause_and_its_line(tmp_path, capsys):
             f"{path}:5: model `functional_1` checked only in part; first cause at line 4: `load_model` "
             "(keras.models.load_model) is not analysed: loaded by `keras.models.load_model(...)` from a file "
             "layerlint does not read",
-            f"{path}:6: model `sequential_1` checked only in part; first cause at line 6: `dense` (Dense) has a "
+            f"{path}:6: model `sequential_1` checked only in part; first cause at line 6: `dense_1` (Dense) has a "
             "symbolic parameter count 3*input_shape[0] + 3",
             "No findings; 3 models: 1 checked in full, 2 only in part.",
         ], cached
