@@ -7,7 +7,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
@@ -77,6 +77,10 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
         if sm.model.api == "sequential" and _symbolic_input(sm) and id(sm.model) in first:
             called = first[id(sm.model)][1]
             if not _symbolic_input(called):  # its first call's input is known
+                # its layers keep the names they took when Keras made them (a call shapes them again)
+                given = {id(r.source): r.name for r in sm.layers}
+                for r in called.layers:
+                    r.name = given.get(id(r.source), r.name)
                 models[i] = called
 
 
@@ -177,23 +181,29 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         models = sorted(result.models, key=lambda m: (m.span.line, m.span.col))
         # Keras (3 and tf-keras 2) numbers automatic layer names per process: `dense_2` in a file's second
         # model (checked against Keras in fixtures/ and against tf-keras in fixtures/keras2)
-        names = file_names()
         resets = sorted(result.name_resets)
-        for i, m in enumerate(models):
-            if resets and resets[0] < m.span.line:
-                resets = [r for r in resets if r >= m.span.line]
-                names = file_names()
+        namers: dict[int, Any] = {}  # one per clear_session() epoch
+        shaped: dict[int, ShapedModel] = {}
+        # Named in the order Keras made their layers, which a model built in a class's __init__ (made
+        # when the class is instantiated, lines later) or a builder called further down does not share
+        # with its line; listed by line.
+        for i, m in enumerate(sorted(models, key=_made_first)):
             if time.process_time() > deadline:
                 fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
                                              f"time budget of {MAX_FILE_SECONDS:.0f} s per file", m.span))
                 break
             if m.api == "subclassed" and m.subclass_layer is None:
-                fa.notes.extend(m.notes)
-                fa.subclassed.append(m)
                 continue
             # a builder nobody calls is analysed on symbols: Keras never makes its layers, so they take no names
             symbolic = "as symbols" in (m.context or "")
-            fa.models.append(shape_model(m, fa.keras_version, None if symbolic else names))
+            names = None if symbolic else namers.setdefault(sum(r < m.span.line for r in resets), file_names())
+            shaped[id(m)] = shape_model(m, fa.keras_version, names)
+        for m in models:
+            if m.api == "subclassed" and m.subclass_layer is None:
+                fa.notes.extend(m.notes)
+                fa.subclassed.append(m)
+            elif id(m) in shaped:
+                fa.models.append(shaped[id(m)])
         _adopt_called_sequentials(fa.models)
     except BudgetExceeded as e:
         fa.problems.append(("LL004", f"{e}: the file is too large or complex to analyse in budget", Span(1, 0, 1, 0)))
@@ -208,3 +218,18 @@ def _resolved(path: str) -> Path:
         return Path(path).resolve()
     except (OSError, RuntimeError):
         return Path(path)
+
+
+def _made_first(m: ExtractedModel) -> tuple[int, int, int]:
+    """When Keras made the first layer of the model (the creation counter the extractor stamps)."""
+    from layerlint.engine.graph import model_nodes
+
+    made = [ld.created for ld in m.layers]
+    made += [t.producer.created for t in m.inputs if hasattr(t.producer, "created")]
+    if m.seq_input is not None:
+        made.append(m.seq_input.created)
+    if m.api == "functional":
+        made += [n.layer.created for n in model_nodes(m)]
+    if m.subclass_layer is not None:
+        made += [m.subclass_layer.created, *(ld.created for ld in m.subclass_layer.tracked)]
+    return (min(made) if made else sys.maxsize, m.span.line, m.span.col)

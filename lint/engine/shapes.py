@@ -695,7 +695,10 @@ class Engine:
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
-        engine = Engine(ld.submodel, self.depth + 1, self.keras_version)
+        # A model used as a layer keeps the names its layers took when Keras made them (one namer per
+        # file); what a custom layer's call() builds is named by its own trace.
+        engine = Engine(ld.submodel, self.depth + 1, self.keras_version,
+                        namer=self.namer if ld.custom_class is None else None)
         sub = engine.run(input_override=inputs)
         row.submodel = sub
         if ld.custom_class is not None:
