@@ -290,6 +290,9 @@ class Engine:
         self.keras_version = keras_version  # 2: tf-keras' names (input_1, ...)
         self.namer = namer or _Namer()
         self.tensor_shapes: dict[int, Any] = {}
+        # The layer an unknown input's rank was taken from when that layer takes any rank from 2 up
+        # (Dense, Embedding): shapes downstream are then one possibility, so Keras' errors are not claimed.
+        self.rank_guessed_from: LayerDef | None = None
 
     # -- entry points ------------------------------------------------------
     def run(self, input_override: list | None = None) -> ShapedModel:
@@ -362,7 +365,21 @@ class Engine:
                 return (None, _as_dim(kw["input_dim"])), None
         if rank is None:
             return None, "the input shape is not given"
+        self._note_rank_guess(first)
         return (None,) + symbolic_shape(Expr.symbol("input_shape"), rank), "the input shape is not given"
+
+    def _note_rank_guess(self, layer: LayerDef | None) -> None:
+        spec = lookup(layer.cls) if layer is not None else None
+        if spec is not None and spec.input_rank is None and self.rank_guessed_from is None:
+            self.rank_guessed_from = layer
+
+    def _failed(self, row: ShapedLayer, call: ShapedCall, e: Exception) -> ShapedCall:
+        guess = self.rank_guessed_from
+        if isinstance(e, ShapeError) and guess is not None:
+            # Keras' check ran on a rank we chose, not one the code gives: say so instead of an error.
+            e = Unanalysable(f"the input's rank is not known (taken as 2 from `{guess.cls}` at line "
+                             f"{guess.span.line}), so Keras' check cannot be decided")
+        return _failed(row, call, e)
 
     def _rank_hint(self, layer: LayerDef | None) -> int | None:
         if layer is None or layer.submodel is not None or layer.op is not None:
@@ -471,6 +488,8 @@ class Engine:
         if isinstance(p, InputDef):
             if id(p) not in self.tensor_shapes:
                 rank = self._rank_hint(consumer.layer) if consumer is not None else None
+                if rank is not None and isinstance(p.shape, Expr):
+                    self._note_rank_guess(consumer.layer)
                 shape = _input_shape(p, rank)
                 if shape is not None or consumer is not None:
                     self.tensor_shapes[id(p)] = shape
@@ -602,7 +621,7 @@ class Engine:
                     cfg.values[KERAS_VERSION] = 2
                 built = spec.compute(cfg, [tuple(s) if isinstance(s, (tuple, list)) else s for s in inputs])
         except (ShapeError, Unanalysable, *ARGUMENT_ERRORS) as e:
-            return _failed(row, call, e)
+            return self._failed(row, call, e)
         problem = _weights_problem(row, built.weights, first_call, inputs)
         if problem is not None:
             call.error = problem
@@ -628,7 +647,7 @@ class Engine:
             row.status, row.reason = "unknown", "input unknown"
             return call
         except (ShapeError, Unanalysable, *ARGUMENT_ERRORS) as e:
-            return _failed(row, call, e)
+            return self._failed(row, call, e)
         call.output = row.output = out
         return call
 
@@ -699,6 +718,7 @@ class Engine:
         # file); what a custom layer's call() builds is named by its own trace.
         engine = Engine(ld.submodel, self.depth + 1, self.keras_version,
                         namer=self.namer if ld.custom_class is None else None)
+        engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
         sub = engine.run(input_override=inputs)
         row.submodel = sub
         if ld.custom_class is not None:
