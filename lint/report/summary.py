@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layerlint.analyze import FileAnalysis
+from layerlint.engine.layers.base import LayerArg
 from layerlint.engine.shapes import BUILT_AT_INIT, ShapedLayer, ShapedModel, explain_params
-from layerlint.engine.symbolic import Dim, shape_str, to_json_dim
+from layerlint.engine.symbolic import Dim, Expr, shape_str, to_json_dim
 from layerlint.report.color import Palette
 from layerlint.sources.notebook import json_place
 
@@ -181,8 +182,16 @@ def _arg_text(v: Any) -> str:
         return str(v)
     if isinstance(v, list):
         return "[" + ", ".join(_arg_text(x) for x in v) + "]"
+    if isinstance(v, slice):  # x[:, :8] as written, not Python's slice(None, 8, None)
+        parts = ["" if p is None else _arg_text(p) for p in (v.start, v.stop)]
+        return ":".join(parts) + ("" if v.step is None else f":{_arg_text(v.step)}")
+    if isinstance(v, LayerArg):  # Bidirectional(LSTM(8)): the inner layer by its class
+        return f"{v.cls}(...)"
+    if not isinstance(v, Expr):
+        # tensors, functions, graph values: their repr is ours, not the user's text (and may be huge)
+        return "..."
     text = str(v)
-    return text if len(text) < 40 and not text.startswith("<") else "..."  # "<a function>": not the user's text
+    return text if len(text) < 40 else "..."
 
 
 def call_text(row: ShapedLayer) -> str:
