@@ -129,6 +129,37 @@ def offline_datasets(samples: int | None = None) -> Any:
             mod.load_data = original
 
 
+@contextlib.contextmanager
+def image_data_generator() -> Any:
+    """Keras 3 dropped ImageDataGenerator; fixtures written in its style run on tf-keras' one (it
+    needs scipy and Pillow, in the test extra).  Its flows yield the batches tf-keras makes, as a
+    one-pass Python generator: tf-keras' iterator classes are not a data type Keras 3's fit reads."""
+    import keras
+    import tf_keras
+
+    class ImageDataGenerator(tf_keras.preprocessing.image.ImageDataGenerator):
+        def flow(self, *args: Any, **kwargs: Any) -> Any:
+            return _batches(super().flow(*args, **kwargs))
+
+        def flow_from_directory(self, *args: Any, **kwargs: Any) -> Any:
+            return _batches(super().flow_from_directory(*args, **kwargs))
+
+    module = keras.preprocessing.image
+    had = getattr(module, "ImageDataGenerator", None)
+    module.ImageDataGenerator = ImageDataGenerator
+    try:
+        yield
+    finally:
+        if had is None:
+            del module.ImageDataGenerator
+        else:
+            module.ImageDataGenerator = had
+
+
+def _batches(flow: Any) -> Any:
+    return (flow[i] for i in range(len(flow)))
+
+
 def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
     """Run every ok_*/bad_* function of a rule fixture under real Keras, on small arrays
     of the fixture's shapes, and record whether Keras trains or raises."""
@@ -144,7 +175,7 @@ def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
             for i in range(4):
                 (d / f"{i}.png").write_bytes(tf.io.encode_png(np.zeros((20, 20, 3), "uint8")).numpy())
         out: dict[str, dict] = {}
-        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(samples=64):
+        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(samples=64), image_data_generator():
             namespace = runpy.run_path(str(Path(cwd) / path), run_name="__fixture__")
             for name, fn in namespace.items():
                 if not (name.startswith(("ok_", "bad_")) and callable(fn)):
