@@ -160,3 +160,36 @@ def test_a_build_sizing_weights_by_an_unknown_input_shape_says_so() -> None:
     """, model=1)
     assert model[1].status != "ok"
     assert "sizes its weights by an input shape that is not known" in model[1].reason
+
+
+CAUSAL = HEAD + """
+    from keras import ops
+    class Decoder(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.att = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+        def call(self, inputs):
+            shape = ops.shape(inputs)
+            i = ops.arange(shape[1])[:, None]
+            mask = ops.cast(i >= ops.arange(shape[1]), dtype="int32")
+            mask = ops.tile(ops.reshape(mask, (1, shape[1], shape[1])), MULT)
+            return self.att(inputs, inputs, attention_mask=mask)
+    x = keras.Input(INPUT)
+    model = keras.Model(x, Decoder()(x))
+"""
+
+
+def test_a_tensor_argument_we_cannot_follow_leaves_the_call_unknown() -> None:
+    # Keras 3 (TensorFlow) fails here: ops.tile iterates the symbolic `mult` (keras-io's NMT transformer).
+    src = CAUSAL.replace("MULT", "ops.concatenate([ops.expand_dims(shape[0], -1), ops.convert_to_tensor([1, 1])], 0)")
+    (_, decoder) = rows(src.replace("INPUT", "(None, 8)"))
+    assert decoder.status == "unknown" and decoder.output is None
+    assert "attention_mask=mask" in decoder.reason
+
+
+def test_a_constant_attention_mask_is_followed() -> None:
+    # Keras builds this one: (None, 6, 8) and the attention's 288 weights.
+    (_, decoder) = rows(CAUSAL.replace("MULT", "(1, 1, 1)").replace("INPUT", "(6, 8)"))
+    assert decoder.status == "ok", decoder.reason
+    assert decoder.output == (None, 6, 8)
+    assert decoder.params == 288

@@ -16,20 +16,25 @@ _TF_IGNORED = frozenset({"name"})
 
 
 def bind_op(spec: OpSpec, args: tuple, kwargs: dict) -> dict:
-    if len(args) > len(spec.params):
-        raise Unanalysable(f"{len(args)} positional arguments are more than the table's {len(spec.params)}")
+    params = spec.params
     values = dict(spec.defaults)
-    values.update(zip(spec.params, args))
+    if params and params[-1].startswith("*"):  # einsum(subscripts, *operands): the rest is one tuple
+        params = params[:-1]
+        values[spec.params[-1][1:]] = tuple(args[len(params):])
+        args = args[: len(params)]
+    if len(args) > len(params):
+        raise Unanalysable(f"{len(args)} positional arguments are more than the table's {len(params)}")
+    values.update(zip(params, args))
     for key, v in kwargs.items():
         if spec.tf and key in _TF_IGNORED:
             continue
         name = spec.renames.get(key, key)
-        if name not in spec.params:
+        if name not in params:
             raise Unanalysable(f"argument `{key}=` is not followed")
-        if name in spec.params[: len(args)]:
+        if name in params[: len(args)]:
             raise ShapeError("invalid", f"got multiple values for argument '{key}'")
         values[name] = v
-    missing = [p for p in spec.params if p not in values]
+    missing = [p for p in params if p not in values]
     if missing:
         raise ShapeError("invalid", f"missing required argument '{missing[0]}'")
     return values

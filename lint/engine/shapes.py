@@ -24,6 +24,7 @@ from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.op_apply import apply_op, substitute
+from layerlint.engine.ops.base import Unfollowed
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
 
 MAX_NESTING = 8
@@ -451,6 +452,10 @@ class Engine:
                 else:
                     input_shapes.append(s)
             call_kwargs = {k: self._kwarg_shape(v, node) for k, v in node.call_kwargs.items()}
+            unfollowed = next((k for k in sorted(node.call_kwargs) if isinstance(node.call_kwargs[k], Unfollowed)), None)
+            if unfollowed is not None and problem is None:
+                # A tensor argument we could not follow: Keras runs the layer on it, or fails on it.
+                input_shapes, problem = None, f"`{unfollowed}={node.call_kwargs[unfollowed]}` cannot be followed"
             call = self._apply(row, node.layer, input_shapes, call_kwargs, node, problem)
             sm.calls.append(call)
             self.tensor_shapes[id(node)] = call.output

@@ -10,6 +10,7 @@ import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
+from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
 from layerlint.extract.keras_names import KerasName, classify, keras_path
@@ -168,7 +169,7 @@ class Building:
         data = self.data_call(q, args, kwargs, node)
         if data is not NOT_DATA:
             return data
-        if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2"):
+        if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2", "numpy.sqrt"):
             # math.prod(xs, start=2): a keyword changes the value, and is not modelled
             return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
         if q.startswith(("functools.", "keras_applications", "collections.", "typing.", "copy.")):
@@ -438,15 +439,29 @@ class Building:
             if isinstance(t, TensorVal):
                 inputs.append(t.tensor)
             else:
-                if self.tracing and isinstance(t, ArrayVal) and known_dims(t.shape) and t.shape:
-                    # data made in a traced call() (positions from ops.arange): a constant of its shape
-                    stand_in = InputDef(tuple(t.shape[1:]), self.span(node), batch_size=t.shape[0])
-                else:
-                    stand_in = InputDef(Expr.symbol(short(t)), self.span(node))
+                # A constant (``ops.arange(n)``, data in a traced call()) is data of a known shape,
+                # its first axis the batch's.
+                data = isinstance(t, ConstTensor) or (self.tracing and isinstance(t, ArrayVal) and known_dims(t.shape))
+                shape = t.shape if data else None
+                stand_in = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0]) if shape \
+                    else InputDef(Expr.symbol(short(t)), self.span(node))
                 self.data_producers.add(id(stand_in))
                 inputs.append(Tensor(stand_in))
-        call_kwargs = {k: tensors_to_refs(v) for k, v in kwargs.items()}
-        return self.make_node(layer, inputs, call_kwargs, node, list_input)
+        call_kwargs = {k: tensors_to_refs(v) if k not in TENSOR_KWARGS or tensor_like(v) else Unfollowed(self.kwarg_text(node, k))
+                       for k, v in kwargs.items()}
+        out = self.make_node(layer, inputs, call_kwargs, node, list_input)
+        if not self.tracing and all(isinstance(t, ConstTensor) and t.shape for t in tensors + extra):
+            # Between layers, a layer run on constants runs eagerly: its result is data, no row.
+            shape = self.probe_output(out.tensor)
+            return self.constant_of(shape, "", node) if shape is not None else self.symbol(node)
+        return out
+
+    def kwarg_text(self, node: cst.CSTNode, key: str) -> str:
+        """The source text of keyword argument ``key`` of a call (the call's own text if not found)."""
+        for arg in getattr(node, "args", ()):
+            if arg.keyword is not None and arg.keyword.value == key:
+                return self.text(arg.value)
+        return self.text(node)
 
     def make_node(self, layer: LayerDef, inputs: list, call_kwargs: dict, node: cst.CSTNode, list_input: bool) -> TensorVal:
         self.node_counter += 1
@@ -461,6 +476,19 @@ class Building:
         return TensorVal(Tensor(n))
 
 
+
+
+# Keyword arguments of a layer call that take tensors: a value there we could not follow
+# leaves the call unknown (its result, or Keras' refusal of it, is not known).
+TENSOR_KWARGS = frozenset({"mask", "attention_mask", "initial_state", "constants", "query", "value", "key",
+                           "query_mask", "value_mask", "key_mask"})
+
+
+def tensor_like(v: Any) -> bool:
+    """A value Keras takes where a tensor goes: a tensor, a constant, None, a bool, or a list of them."""
+    if isinstance(v, (list, tuple)):
+        return all(tensor_like(x) for x in v)
+    return v is None or isinstance(v, (TensorVal, ConstTensor, bool))
 
 
 def clipped(text: str, width: int = 80) -> str:

@@ -191,6 +191,9 @@ class Data:
                 dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
                 return self.array_method(first, "astype", [dtype], {}, node) if dtype is not None else first
             return self.array_method(first, name, list(args[1:]), kwargs, node)
+        if name in ("tril", "triu") and isinstance(first, ArrayVal) and first.shape is not None \
+                and len(first.shape) >= 2 and set(kwargs) <= {"k"}:
+            return first.derived(self.text(node), labels=None)  # the same shape, values zeroed
         if name in ("zeros", "ones", "empty", "full", "random.random", "random.rand", "random.randn",
                     "random.normal", "random.uniform", "random.randint", "random.random_sample"):
             return self.numpy_maker(name, args, kwargs, node)

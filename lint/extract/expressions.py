@@ -7,7 +7,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
-from layerlint.engine.ops.base import Unfollowed
+from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.building import same_dim
 from layerlint.extract.compare import AutoName, compare
@@ -24,7 +24,7 @@ from layerlint.extract.runtime import (
     fits,
     over_budget,
 )
-from layerlint.extract.tensor_ops import MULTI_OUTPUT_OPS, known_dims
+from layerlint.extract.tensor_ops import COMPARISONS, MULTI_OUTPUT_OPS, OPERATORS, known_dims
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
@@ -126,6 +126,8 @@ class Expressions:
             if isinstance(v, TensorVal):
                 out = self.tensor_unary(op, v, node)
                 return out if out is not None else self.unfollowed_tensor(node, [v])
+            if isinstance(v, ConstTensor) and op in ("Minus", "Plus"):
+                return ConstTensor(v.shape, self.text(node))
             if isinstance(v, (int, float, Expr)) and not isinstance(v, bool) or isinstance(v, bool):
                 if op == "Minus":
                     return -v
@@ -259,6 +261,8 @@ class Expressions:
             if attr == "shape":
                 return ShapeVal(obj.tensor, self.text(node))
             return self.symbol(node)
+        if isinstance(obj, ConstTensor):
+            return obj.shape if attr == "shape" else (len(obj.shape) if attr == "ndim" else self.symbol(node))
         if isinstance(obj, ModelVal):
             return self.model_attribute(obj, attr, node)
         if isinstance(obj, ArrayVal):
@@ -331,6 +335,9 @@ class Expressions:
             return self.array_subscript(obj, node, frame)
         if isinstance(obj, TensorVal):
             return self.tensor_subscript(obj, node, frame)
+        if isinstance(obj, ConstTensor):
+            key = self.subscript_key(node, frame)  # TensorFlow's indexing: c[None] is c[None,]
+            return self.constant_operator("get_item", (obj, key if isinstance(key, tuple) else (key,)), node)
         if len(node.slice) != 1:
             return self.symbol(node)
         sl = node.slice[0].slice
@@ -395,6 +402,11 @@ class Expressions:
                 if len(node.comparisons) > 1:
                     return UNDECIDED  # Python asks the truth of a tensor between the two comparisons
                 return self.tensor_compare(op, left, right, node)
+            if isinstance(left, ConstTensor) or isinstance(right, ConstTensor):
+                name = COMPARISONS.get(op)
+                if name is None or len(node.comparisons) > 1:
+                    return self.symbol(node)
+                return self.constant_operator(name, (self.operand(left, node, 0), self.operand(right, node, 1)), node)
             r = compare(op, left, right)
             if r is UNDECIDED:
                 return UNDECIDED
@@ -449,8 +461,8 @@ class Expressions:
                 return self.symbol(node)
         return results
 
-    def tensor_subscript(self, obj: TensorVal, node: cst.Subscript, frame: Frame) -> Any:
-        """``x[...]``: an output of a layer returning several tensors, or Keras' get_item on a tensor."""
+    def subscript_key(self, node: cst.Subscript, frame: Frame) -> Any:
+        """What Python passes to ``__getitem__``: one value, or a tuple of the comma's parts."""
         parts: list = []
         for el in node.slice:
             sl = el.slice
@@ -458,7 +470,11 @@ class Expressions:
                 parts.append(self.eval(sl.value, frame))
             else:
                 parts.append(slice(*(None if p is None else self.eval(p, frame) for p in (sl.lower, sl.upper, sl.step))))
-        key = parts[0] if len(parts) == 1 and not isinstance(node.slice[0].comma, cst.Comma) else tuple(parts)
+        return parts[0] if len(parts) == 1 and not isinstance(node.slice[0].comma, cst.Comma) else tuple(parts)
+
+    def tensor_subscript(self, obj: TensorVal, node: cst.Subscript, frame: Frame) -> Any:
+        """``x[...]``: an output of a layer returning several tensors, or Keras' get_item on a tensor."""
+        key = self.subscript_key(node, frame)
         if isinstance(key, int) and not isinstance(key, bool) and obj.tensor.index is None:
             out = self.probe_output(obj.tensor)
             p = obj.tensor.producer
@@ -490,11 +506,11 @@ class Expressions:
     def operand(self, v: Any, node: cst.CSTNode, side: int) -> Any:
         """An operand as the op table reads it: tensors and numbers as they are; anything
         else by its source text, so a row we cannot shape names it."""
-        if isinstance(v, (TensorVal, WeightVal, int, float)) and not isinstance(v, Expr):
+        if isinstance(v, (TensorVal, WeightVal, ConstTensor, int, float)) and not isinstance(v, Expr):
             return v
+        if isinstance(v, ArrayVal) and known_dims(v.shape) and not v.sequences:
+            return ConstTensor(v.shape, v.text)  # data (a NumPy array): a constant operand
         if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
-            return v
-        if isinstance(v, ArrayVal) and known_dims(v.shape):  # data (ops.arange(n)): a constant operand
             return v
         part = None
         if isinstance(node, (cst.BinaryOperation, cst.Comparison)):
@@ -554,6 +570,11 @@ class Expressions:
     def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         if isinstance(a, TensorVal) or isinstance(b, TensorVal):
             return self.tensor_binop(op, a, b, node)
+        if isinstance(a, ConstTensor) or isinstance(b, ConstTensor):
+            name = OPERATORS.get(op)
+            if name is None:
+                return self.symbol(node)
+            return self.constant_operator(name, tuple(self.operand(v, node, i) for i, v in enumerate((a, b))), node)
         if isinstance(a, ArrayVal) or isinstance(b, ArrayVal):
             return self.array_binop(op, a, b, node)
         num = (int, float, Expr)

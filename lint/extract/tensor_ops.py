@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import LayerDef, Tensor
-from layerlint.engine.op_apply import apply_op
+from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
@@ -55,8 +55,8 @@ def to_refs(v: Any) -> Any:
         return v.tensor
     if isinstance(v, WeightVal) and isinstance(v.shape, tuple):
         return ConstTensor(v.shape, v.name)  # a custom layer's variable: data of a known shape
-    if isinstance(v, ArrayVal) and known_dims(v.shape):
-        return ConstTensor(v.shape, v.text)
+    if isinstance(v, ArrayVal) and known_dims(v.shape) and not v.sequences:
+        return ConstTensor(v.shape, v.text)  # data beside a Keras tensor (a NumPy array, ops.arange(n))
     if isinstance(v, list):
         return [to_refs(x) for x in v]
     if isinstance(v, tuple):
@@ -176,19 +176,37 @@ class TensorOps:
 
     def constant_op(self, path: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         """An op on numbers and data only (``ops.arange(n)``, ``ops.expand_dims`` of it): Keras
-        runs it eagerly, so its result is data of the shape the op's rule gives, not a row.
+        runs it eagerly, so its result is a constant of the shape the op's rule gives, not a row.
         None: not such a call, or one whose shape cannot be followed."""
         spec = lookup_op(path)
-        data = [v for v in flatten([list(args), kwargs]) if isinstance(v, (ArrayVal, WeightVal))]
+        data = [v for v in flatten([list(args), kwargs]) if isinstance(v, (ArrayVal, WeightVal, ConstTensor))]
         if spec.family != "creation" and not data:
             return None
         try:
-            shape = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
+            out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
         except (ShapeError, Unanalysable):
             return None
-        if not known_dims(shape):
-            return None
-        return ArrayVal(shape, None, None, self.text(node))
+        return self.constant_of(out, spec.key, node)
+
+    def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:
+        if key == "shape":
+            return out
+        text = self.text(node)
+        if isinstance(out, list):
+            return [ConstTensor(s, text) for s in out] if all(known_dims(s) for s in out) else None
+        return ConstTensor(out, text) if known_dims(out) else None
+
+    def constant_operator(self, name: str, operands: tuple, node: cst.CSTNode) -> Any:
+        """``a <op> b`` or ``a[...]`` on constants only (no Keras tensor): a constant, or a symbol."""
+        spec = lookup_op(f"ops.{name}")
+        if spec is not None:
+            try:
+                out = spec.rule(bind_op(spec, tuple(to_refs(v) for v in operands), {}))
+            except (Unanalysable, ShapeError):
+                out = None
+            if isinstance(out, tuple):
+                return ConstTensor(out, self.text(node))
+        return self.symbol(node)
 
     def tensor_operator(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
         """``a <op> b`` with a Keras tensor on either side; None: Python would not call Keras."""

@@ -31,4 +31,6 @@ CASES = [
     ("tf.math.not_equal(x0, 1.0)", S), ("tf.math.minimum(x0, 1.0)", S), ("tf.math.maximum(x0, 1.0)", S),
     ("tf.math.reciprocal(x0)", S), ("tf.math.rsqrt(x0)", S), ("tf.negative(x0)", S), ("tf.math.cos(x0)", S),
     ("tf.math.sin(x0)", S), ("tf.convert_to_tensor(x0)", S), ("tf.identity(x0)", S),
+    ("tf.add_n([x0, x0, x1])", S2), ("tf.math.add_n([x0, x1])", S2), ("tf.add_n([x0, x1])", [(None, 4, 6), (None, 4, 5)]),
+    ("ops.convert_to_tensor(x0)", S), ("ops.convert_to_tensor(x0, dtype='float32')", S),
 ]

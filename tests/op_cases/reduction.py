@@ -15,4 +15,9 @@ CASES = [
     ("tf.argmax(x0)", S), ("tf.math.argmax(x0, axis=1)", S), ("tf.norm(x0, axis=-1)", S),
     ("tf.math.l2_normalize(x0, axis=-1)", S), ("tf.nn.l2_normalize(x0, axis=1)", S), ("tf.nn.moments(x0, axes=[1])[1]", S),
     ("tf.reduce_any(x0 > 0, axis=1)", S),
+    ("tf.math.unsorted_segment_sum(x0, tf.constant([0, 1, 0, 1]), 2)", [(4, 6)]),
+    ("tf.math.unsorted_segment_mean(x0, tf.constant([[0, 1], [1, 0]]), 3)", [(2, 2, 6)]),
+    ("tf.math.unsorted_segment_max(x0, segment_ids=tf.constant([0, 0, 1]), num_segments=5)", [(3, 4)]),
+    ("ops.segment_sum(x0, tf.constant([0, 1, 0, 1]), num_segments=3)", [(4, 6)]),
+    ("ops.segment_max(x0, tf.constant([0, 1, 0, 1]), 2)", [(4, 6)]),
 ]

@@ -2,7 +2,7 @@
 TensorFlow functions real code calls on tensors; importing this package fills the table.
 
 One family per module, like the layer families: elementwise, reduction,
-shaping, indexing, linalg, activations, image, creation.  Paths are the import path
+shaping, indexing, linalg, activations, image, creation, convolution, signal.  Paths are the import path
 after Keras' root (``ops.mean``, ``activations.swish``) or ``tf.`` plus the
 path after ``tensorflow.`` (``tf.reduce_mean``).
 """
@@ -57,6 +57,7 @@ def lookup_op(path: str) -> OpSpec | None:
 # The families register their ops on import (they need ``op`` above, hence last).
 from layerlint.engine.ops import (  # noqa: E402
     activations,
+    convolution,
     creation,
     elementwise,
     image,
@@ -64,8 +65,9 @@ from layerlint.engine.ops import (  # noqa: E402
     linalg,
     reduction,
     shaping,
+    signal,
 )
 
-FAMILIES = (activations, creation, elementwise, image, indexing, linalg, reduction, shaping)
+FAMILIES = (activations, convolution, creation, elementwise, image, indexing, linalg, reduction, shaping, signal)
 
 __all__ = ["BY_KEY", "TABLE", "OpSpec", "lookup_op", "op"]

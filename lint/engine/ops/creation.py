@@ -1,4 +1,5 @@
-"""Ops that make a tensor from numbers alone: arange, ones, zeros, full, eye.
+"""Ops that make a tensor from numbers alone: arange, ones, zeros, full, eye, empty,
+identity, linspace, random tensors and TensorFlow's constant.
 
 With no tensor among their arguments Keras runs them eagerly: the result is
 data (a constant in the graph of whatever reads it), never a summary row.
@@ -11,7 +12,7 @@ from typing import Any
 
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.ops import op
-from layerlint.engine.ops.base import dim_value, show
+from layerlint.engine.ops.base import ConstTensor, TensorArg, dim_value, show
 from layerlint.engine.symbolic import Expr, as_int
 
 
@@ -73,3 +74,49 @@ def eye(a: dict) -> tuple:
     if a.get("batch_shape") is not None:
         return (*_shape_arg(a["batch_shape"], "batch_shape"), rows, cols)
     return (rows, cols)
+
+
+@op("empty", "", "shape", "dtype", dtype=None)
+def empty(a: dict) -> tuple:
+    return _shape_arg(a["shape"], "shape")
+
+
+for _name in ("normal", "uniform", "truncated_normal"):
+    op(f"random_{_name}", "", "shape", paths=(f"random.{_name}",), tf=((f"random.{_name}", ("shape",), None),)
+       )(lambda a: _shape_arg(a["shape"], "shape"))
+
+
+@op("identity", "", "n", "dtype", dtype=None)
+def identity(a: dict) -> tuple:
+    return (dim_value(a["n"], "n"),) * 2
+
+
+@op("linspace", "", "start", "stop", "num", "endpoint", "retstep", "dtype", "axis",
+    num=50, endpoint=True, retstep=False, dtype=None, axis=0, tf=(("linspace", ("start", "stop", "num"), None),))
+def linspace(a: dict) -> tuple:
+    if not (_number(a["start"]) and _number(a["stop"])) or a["retstep"] is not False or a["axis"] != 0:
+        raise Unanalysable("linspace between tensors, with retstep or an axis is not followed")
+    return (dim_value(a["num"], "num"),)
+
+
+def nested_shape(v: Any) -> tuple:
+    """The shape of a nested list of numbers, as NumPy would give it (ragged: not followed)."""
+    if _number(v) or isinstance(v, bool):
+        return ()
+    if isinstance(v, (TensorArg, ConstTensor)):
+        return v.shape
+    if isinstance(v, (list, tuple)) and v:
+        inner = [nested_shape(x) for x in v]
+        if any(s != inner[0] for s in inner):
+            raise Unanalysable("a ragged list is not followed")
+        return (len(v),) + inner[0]
+    if isinstance(v, (list, tuple)):
+        return (0,)
+    raise Unanalysable(f"value {show(v)} is not a list of numbers we can follow")
+
+
+@op("constant", "", "value", "dtype", "shape", paths=(), dtype=None, shape=None, tf=("constant",))
+def constant(a: dict) -> tuple:
+    if a["shape"] is not None:
+        return _shape_arg(a["shape"], "shape")
+    return nested_shape(a["value"])

@@ -3,8 +3,10 @@ broadcast by numpy's rule (Keras' broadcast_shapes)."""
 
 from __future__ import annotations
 
+from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.ops import op
 from layerlint.engine.ops.base import broadcast, scalar_shape, tensor_shape
+from layerlint.engine.symbolic import dims_equal, shape_str
 
 # keras.ops name -> (Operation class, TensorFlow paths shaped the same way)
 UNARY = {
@@ -44,7 +46,10 @@ op("rsqrt", "Rsqrt", "x", paths=("ops.rsqrt", "ops.math.rsqrt"), tf=("math.rsqrt
 op("cast", "Cast", "x", "dtype", tf=(("cast", ("x", "dtype"), None),))(_same)
 op("clip", "Clip", "x", "x_min", "x_max", paths=("ops.clip", "ops.numpy.clip"),
    tf=(("clip_by_value", ("t=x", "clip_value_min=x_min", "clip_value_max=x_max"), None),))(_same)
-op("convert_to_tensor", "", "x", "dtype", paths=(), tf=("convert_to_tensor", "identity"), dtype=None)(_same)
+op("convert_to_tensor", "ConvertToTensor", "x", "dtype", "sparse", "ragged",
+   paths=("ops.convert_to_tensor", "ops.core.convert_to_tensor"),
+   tf=(("convert_to_tensor", ("value=x", "dtype"), None), ("identity", ("input=x",), None)),
+   dtype=None, sparse=None, ragged=None)(_same)
 
 
 # keras.ops name -> (Operation class, TensorFlow paths)
@@ -85,7 +90,20 @@ op("divide_no_nan", "DivideNoNan", "x1", "x2", paths=("ops.divide_no_nan", "ops.
     tf=(("where", ("condition", "x=x1", "y=x2"), None),), x1=None, x2=None)
 def where(a: dict) -> tuple:
     if a["x1"] is None or a["x2"] is None:
-        from layerlint.engine.layers.base import Unanalysable
-
         raise Unanalysable("where() with one argument returns indices of data-dependent length")
     return broadcast(broadcast(scalar_shape(a["condition"]), scalar_shape(a["x1"])), scalar_shape(a["x2"]))
+
+
+@op("tf_add_n", "", "inputs", paths=(), tf=("add_n", "math.add_n"))
+def add_n(a: dict) -> tuple:
+    """TensorFlow's add_n: tensors of one shape, summed (it does not broadcast)."""
+    xs = a["inputs"]
+    if not isinstance(xs, (list, tuple)) or not xs:
+        raise Unanalysable("`inputs` is not a list of tensors we can follow")
+    shapes = [tensor_shape(x, "inputs") for x in xs]
+    out = list(shapes[0])
+    for s in shapes[1:]:
+        if len(s) != len(out) or any(dims_equal(d, e) is False for d, e in zip(s, out)):
+            raise ShapeError("invalid", f"add_n: shapes {shape_str(tuple(out))} and {shape_str(s)} differ")
+        out = [e if d is None else d for d, e in zip(out, s)]
+    return tuple(out)

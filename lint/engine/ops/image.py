@@ -1,4 +1,4 @@
-"""Image ops: resize and extract_patches, channels last unless told otherwise."""
+"""Image ops: resize, patches, crops, flips and colour changes, channels last unless told otherwise."""
 
 from __future__ import annotations
 
@@ -103,3 +103,65 @@ def depth_to_space(a: dict) -> tuple:
         raise ShapeError("invalid", "depth_to_space needs a 4-D tensor")
     n, h, w, c = shape
     return (n, None if h is None else h * b, None if w is None else w * b, None if c is None else c // (b * b))
+
+
+def _same_image(a: dict) -> tuple:
+    return tensor_shape(a["image"], "image")
+
+
+# TensorFlow image functions that keep the shape: path -> the parameters after the image
+_TF_SAME = {
+    "convert_image_dtype": ("dtype", "saturate"), "flip_left_right": (), "flip_up_down": (),
+    "random_flip_left_right": ("seed",), "random_flip_up_down": ("seed",), "adjust_brightness": ("delta",),
+    "random_brightness": ("max_delta", "seed"), "adjust_contrast": ("contrast_factor",),
+    "random_contrast": ("lower", "upper", "seed"), "adjust_saturation": ("saturation_factor",),
+    "random_saturation": ("lower", "upper", "seed"), "adjust_hue": ("delta",), "random_hue": ("max_delta", "seed"),
+    "per_image_standardization": (),
+}
+_OPTIONAL = {"saturate": False, "seed": None}
+for _name, _params in _TF_SAME.items():
+    op(f"tf_image.{_name}", "", "image", *_params, paths=(), tf=(f"image.{_name}",),
+       **{p: _OPTIONAL[p] for p in _params if p in _OPTIONAL})(_same_image)
+
+
+@op("tf_image.rgb_to_grayscale", "", "images", paths=(), tf=("image.rgb_to_grayscale",))
+def rgb_to_grayscale(a: dict) -> tuple:
+    shape = tensor_shape(a["images"], "images")
+    if not shape:
+        raise ShapeError("invalid", "rgb_to_grayscale needs images of rank 1 or more")
+    return shape[:-1] + (1,)
+
+
+@op("tf_image.random_crop", "", "value", "size", "seed", paths=(), seed=None, tf=("image.random_crop",))
+def random_crop(a: dict) -> tuple:
+    shape = tensor_shape(a["value"], "value")
+    size = int_tuple(a["size"], "size")
+    if len(size) != len(shape):
+        raise ShapeError("invalid", f"random_crop: size {size} must name every axis of a tensor of rank {len(shape)}")
+    for d, s in zip(shape, size):
+        if as_int(d) is not None and as_int(s) is not None and s > d:
+            raise ShapeError("invalid", f"random_crop: size {size} is larger than the tensor's {shape}")
+    return tuple(size)
+
+
+def _box(a: dict) -> tuple:
+    shape = tensor_shape(a["image"], "image")
+    if len(shape) not in (3, 4):
+        raise ShapeError("invalid", "'image' (shape ...) must have either 3 or 4 dimensions.")
+    size = (dim_value(a["target_height"], "target_height"), dim_value(a["target_width"], "target_width"))
+    return shape[:-3] + size + shape[-1:]
+
+
+for _name in ("crop_to_bounding_box", "pad_to_bounding_box"):
+    op(f"tf_image.{_name}", "", "image", "offset_height", "offset_width", "target_height", "target_width",
+       paths=(), tf=(f"image.{_name}",))(_box)
+
+
+@op("tf_image.crop_and_resize", "", "image", "boxes", "box_indices", "crop_size", "method", "extrapolation_value",
+    paths=(), method="bilinear", extrapolation_value=0.0, tf=("image.crop_and_resize",))
+def crop_and_resize(a: dict) -> tuple:
+    shape = tensor_shape(a["image"], "image")
+    boxes = tensor_shape(a["boxes"], "boxes")
+    if len(shape) != 4 or len(boxes) != 2:
+        raise ShapeError("invalid", "crop_and_resize needs a 4-D image batch and boxes of shape [num_boxes, 4]")
+    return (boxes[0], *_size(a["crop_size"]), shape[3])

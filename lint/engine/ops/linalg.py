@@ -1,4 +1,4 @@
-"""Products of tensors: matmul (also the ``@`` operator) and tensordot."""
+"""Products of tensors: matmul (also the ``@`` operator), tensordot and einsum."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def matmul_shape(s1: tuple, s2: tuple) -> tuple:
     return tuple(out)
 
 
-@op("matmul", "Matmul", "x1", "x2")
+@op("matmul", "Matmul", "x1", "x2", tf=("experimental.numpy.matmul",))
 def matmul(a: dict) -> tuple:
     return matmul_shape(scalar_shape(a["x1"]), scalar_shape(a["x2"]))
 
@@ -62,3 +62,77 @@ def tensordot(a: dict) -> tuple:
         if dims_equal(s1[i], s2[j]) is False:
             raise ShapeError("merge", f"shape mismatch for sum: {s1[i]} and {s2[j]}")
     return tuple(d for i, d in enumerate(s1) if i not in first) + tuple(d for i, d in enumerate(s2) if i not in second)
+
+
+def _einsum_letters(spec: str, shape: tuple, target: list) -> list:
+    """One operand's shape laid out on the output's subscripts, as Keras' Einsum does: each
+    letter takes the operand's size (the first place it names wins), ``...`` takes the axes
+    no letter names, and a letter the operand lacks is 1 (broadcast)."""
+    head, dots, tail = spec.partition("...")
+    size: dict = {}
+    if not dots:
+        if len(shape) != len(head):
+            raise ShapeError("invalid", "Number of dimensions in the subscript does not match the number of dimensions "
+                             f"in the operand, received subscript `{spec}` and operand of shape {shape_str(shape)}.")
+        for d, letter in zip(shape, head):
+            size.setdefault(letter, d)
+        wildcard: tuple = ()
+    else:
+        if len(head) + len(tail) > len(shape):
+            raise Unanalysable(f"subscript `{spec}` names more axes than the operand has")
+        for i, letter in enumerate(head):
+            size.setdefault(letter, shape[i])
+        for i in range(len(tail)):
+            size.setdefault(tail[-i - 1], shape[-i - 1])
+        wildcard = tuple(shape[len(head): len(shape) - len(tail)])
+    out: list = []
+    for t in target:
+        if t == "...":
+            out.extend(wildcard)
+        elif t in size:
+            out.append(size[t])
+        elif "a" <= t <= "z":
+            out.append(1)
+        else:
+            raise Unanalysable(f"subscript letter `{t}` is not followed")
+    return out
+
+
+@op("einsum", "Einsum", "subscripts", "*operands",
+    tf=(("einsum", ("equation=subscripts", "*operands"), None),))
+def einsum(a: dict) -> tuple:
+    """Keras' Einsum.compute_output_spec: letters seen once (or named after ``->``) are kept."""
+    subscripts = a["subscripts"]
+    if not isinstance(subscripts, str):
+        raise Unanalysable(f"subscripts={show(subscripts)} is not a known string")
+    subscripts = subscripts.replace(" ", "")
+    inputs, arrow, output = subscripts.partition("->")
+    if "->" in output:
+        raise ShapeError("invalid", f"At most one '->' is supported in `einsum` subscripts, but received {subscripts}.")
+    specs = inputs.split(",")
+    operands = a["operands"]
+    if len(specs) != len(operands):
+        raise ShapeError("invalid", f"Number of operands ({len(operands)}) does not match the number of input specs "
+                         f"({len(specs)}) in `einsum`, received subscripts={subscripts}.")
+    seen: dict = {}
+    for s in inputs:
+        if s.isalpha():
+            seen[s] = seen.get(s, 0) + 1
+    if arrow:
+        target_text = output
+    else:
+        target_text = "..." + "".join(sorted(s for s, n in seen.items() if n == 1))
+    target: list = []
+    rest = target_text
+    while rest:
+        if rest.startswith("..."):
+            target.append("...")
+            rest = rest[3:]
+        else:
+            target.append(rest[0])
+            rest = rest[1:]
+    shapes = [_einsum_letters(spec, scalar_shape(x), target) for spec, x in zip(specs, operands)]
+    out = tuple(shapes[0])
+    for s in shapes[1:]:
+        out = broadcast(out, tuple(s))
+    return out

@@ -1,12 +1,15 @@
 """Reductions over axes: mean, sum, max, ... and argmax; ``axis=None`` reduces
-everything, ``keepdims`` leaves the reduced axes as 1."""
+everything, ``keepdims`` leaves the reduced axes as 1.  Segment reductions
+reduce the first axes into ``num_segments`` rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from layerlint.engine.layers.base import Unanalysable
 from layerlint.engine.ops import op
-from layerlint.engine.ops.base import axes, tensor_shape
+from layerlint.engine.ops.base import axes, show, tensor_shape
+from layerlint.engine.symbolic import Expr
 
 _TF_REDUCE = ("input_tensor=x", "axis", "keepdims")
 
@@ -79,3 +82,31 @@ def normalize(a: dict) -> tuple:
 def moments(a: dict) -> list:
     out = reduce_shape(tensor_shape(a["x"]), a["axes"], a["keepdims"] is True)
     return [out, out]
+
+
+def _segments(a: dict, ids_rank: int) -> tuple:
+    shape = tensor_shape(a["data"], "data")
+    n = a["num_segments"]
+    if n is not None and not (isinstance(n, (int, Expr)) and not isinstance(n, bool)):
+        raise Unanalysable(f"num_segments={show(n)} is not a known integer")
+    return (n,) + tuple(shape[ids_rank:])
+
+
+# Keras' SegmentReduction: (num_segments,) + data.shape[1:] (None when num_segments is not given).
+for _name, _cls in (("segment_sum", "SegmentSum"), ("segment_max", "SegmentMax")):
+    op(_name, _cls, "data", "segment_ids", "num_segments", "sorted", paths=(f"ops.{_name}", f"ops.math.{_name}"),
+       num_segments=None, sorted=False)(lambda a: _segments(a, 1))
+
+
+def _unsorted_segments(a: dict) -> tuple:
+    """TensorFlow's: num_segments replaces the axes segment_ids spans."""
+    ids = tensor_shape(a["segment_ids"], "segment_ids")
+    if a["num_segments"] is None:
+        raise Unanalysable("num_segments is required")
+    return _segments(a, len(ids))
+
+
+for _name in ("unsorted_segment_sum", "unsorted_segment_mean", "unsorted_segment_max", "unsorted_segment_min",
+              "unsorted_segment_prod"):
+    op(f"tf_math.{_name}", "", "data", "segment_ids", "num_segments", paths=(),
+       tf=(f"math.{_name}",))(_unsorted_segments)
