@@ -450,8 +450,10 @@ class Building:
         call_kwargs = {k: tensors_to_refs(v) if k not in TENSOR_KWARGS or tensor_like(v) else Unfollowed(self.kwarg_text(node, k))
                        for k, v in kwargs.items()}
         out = self.make_node(layer, inputs, call_kwargs, node, list_input)
-        if not self.tracing and all(isinstance(t, ConstTensor) and t.shape for t in tensors + extra):
+        if not self.tracing and layer.submodel is None and layer.known \
+                and all(isinstance(t, ConstTensor) and t.shape for t in tensors + extra):
             # Between layers, a layer run on constants runs eagerly: its result is data, no row.
+            # (A whole model run on data, in a training loop, stays data as any call on data does.)
             shape = self.probe_output(out.tensor)
             return self.constant_of(shape, "", node) if shape is not None else self.symbol(node)
         return out
