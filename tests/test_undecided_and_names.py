@@ -101,3 +101,22 @@ def test_an_uncalled_builder_takes_no_names() -> None:
         model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
     """)
     assert [r.name for r in found["model"].layers] == ["dense"]
+
+
+def test_a_subclassed_model_with_no_layers_we_list_is_never_an_empty_complete_model() -> None:
+    # keras-io's tensorflow_numpy_models: weights made by add_weight in build(), no sublayers
+    _, found = _models("""
+        import keras
+
+        class Net(keras.Model):
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[1], 1))
+
+            def call(self, x):
+                return x @ self.w
+
+        model = Net()
+        model.compile(optimizer="adam", loss="mse")
+    """)
+    (row,) = found["model"].layers
+    assert row.status == "opaque" and "not counted" in (row.reason or "")

@@ -335,6 +335,13 @@ class Engine:
             if t.cls in BUILT_AT_INIT and t.submodel is None:
                 row.output = None  # built before any call, so Keras keeps no shape to show
             sm.layers.append(row)
+        if not sm.layers:
+            # No layer we can list: what it computes and the weights it makes itself (add_weight) are
+            # not followed, so its totals are not Keras' (never an empty, "complete" model of 0 params).
+            row = ShapedLayer(ld, sm.name, ld.cls, ld.span)
+            row.status, row.reason = "opaque", (f"`{ld.cls}` tracks no layers layerlint can list; the weights "
+                                                "it makes itself are not counted")
+            sm.layers.append(row)
 
     # -- sequential ----------------------------------------------------------
     def _sequential_input(self, input_override: list | None) -> tuple[Any, str | None]:
