@@ -120,3 +120,48 @@ def test_a_subclassed_model_with_no_layers_we_list_is_never_an_empty_complete_mo
     """)
     (row,) = found["model"].layers
     assert row.status == "opaque" and "not counted" in (row.reason or "")
+
+
+def test_layers_made_under_an_undecided_condition_are_opaque_and_what_follows_unknown() -> None:
+    # the SE-ResNet shortcut: Keras makes the 1x1 convolution only when the widths differ
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        def block(x, filters):
+            shortcut = x
+            if keras.backend.int_shape(x)[-1] != filters:
+                shortcut = layers.Conv2D(filters, 1)(x)
+            x = layers.Conv2D(filters, 3, padding="same")(x)
+            return layers.add([x, shortcut])
+
+        inp = keras.Input((None, None, channels))
+        model = keras.Model(inp, block(inp, 8))
+    """)
+    rows = {r.cls + str(r.span.line): r for r in found["model"].layers}
+    assert rows["Conv2D7"].status == "opaque" and "int_shape" in rows["Conv2D7"].reason
+    assert rows["Conv2D8"].status == "ok"  # made whatever the condition
+    assert rows["Add9"].status == "unknown" and rows["Add9"].output is None
+
+
+def test_values_either_branch_assigns_are_unknown_after_it() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        width = 16
+        if wide:
+            width = 64
+        else:
+            extra = 1
+        inp = keras.Input((4,))
+        x = inp
+        if deep:
+            pass
+        else:
+            x = layers.Dense(3)(x)
+        model = keras.Model(inp, layers.Dense(width)(x))
+    """)
+    dense = [r for r in found["model"].layers if r.cls == "Dense"]
+    assert dense[0].status == "opaque"  # made only in the else branch
+    assert not dense[1].params_known  # Dense(width): 16 or 64, never one of them

@@ -120,6 +120,8 @@ class Node:
     span: Span
     list_input: bool = False  # called with a list/tuple (merge style)
     created: int = field(default_factory=lambda: next(_creation), repr=False)
+    # the source of an `if` condition with no static value this call was made under (Keras may never make it)
+    condition: str | None = None
 
 
 @dataclass
@@ -188,3 +190,8 @@ class FileResult:
     name_resets: list[int] = field(default_factory=list)
     # (message, Span of the first such name) when Keras names used without an import were assumed
     assumed_imports: tuple | None = None
+
+
+def creation_mark() -> int:
+    """A point in the order layers, inputs and calls are made: what is made later has a larger ``created``."""
+    return next(_creation)

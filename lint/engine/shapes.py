@@ -585,6 +585,10 @@ class Engine:
         call = ShapedCall(row, node, inputs or [], None)
         row.calls.append(call)
         first_call = len(row.calls) == 1
+        if node is not None and node.condition is not None:
+            if row.status == "ok":
+                row.status, row.reason = "opaque", f"made only if `{node.condition}`, which cannot be decided"
+            return call
         if ld.op_error is not None:
             call.error = row.error = ShapeError("tf-function", ld.op_error)
             row.status = "error"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span, Tensor
+from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span, Tensor, creation_mark
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.applications import Applications
 from layerlint.extract.building import Building, held_layers
@@ -472,12 +472,45 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
             else:
                 self.exec_block(stmt.body.body, frame)
             return
-        self.note(stmt.test, f"condition `{text}` cannot be decided statically; assumed true")
+        self.note(stmt.test, f"condition `{text}` cannot be decided statically; what its branches make or "
+                             "assign is unknown after it")
+        # Both branches run for their structure; every call either makes is marked as made under the
+        # condition (the engine shows it opaque, and what follows unknown), and the plain values and
+        # lists they assign or change are unknown after it: never one branch's numbers as Keras'.
+        start = creation_mark()
         self.undecided.append(text)
+        self.mutated.append(set())
         try:
-            self.exec_block(stmt.body.body, frame)
+            try:
+                self.exec_block(stmt.body.body, frame)
+                self.exec_orelse(stmt, frame)
+            except ReturnSignal as r:
+                self._mark_conditional(r.value, start, text)
+                raise ReturnSignal(r.value if _holds_tensor(r.value) else Expr.symbol(text)) from None
         finally:
             self.undecided.pop()
+            changed = self.mutated.pop()
+            if self.mutated:
+                self.mutated[-1] |= changed
+        for name in self.assigned_in(stmt):
+            if name not in frame.vars:
+                continue
+            value = frame.vars[name]
+            if _holds_tensor(value):
+                self._mark_conditional(value, start, text)
+            elif is_plain_data(value):
+                frame.vars[name] = Expr.symbol(name)
+        if changed:
+            self.forget(changed, frame)
+
+    def _mark_conditional(self, value: Any, start: int, text: str) -> None:
+        """Mark the calls made since ``start`` that ``value``'s tensors come from."""
+        stack = [v.tensor for v in _tensors_in(value)]
+        while stack:
+            node = stack.pop().producer
+            if isinstance(node, Node) and node.created > start and node.condition is None:
+                node.condition = text
+                stack.extend(t for t in node.inputs if isinstance(t, Tensor))
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         items = self.iterate(self.eval(stmt.iter, frame))
@@ -685,3 +718,17 @@ def _ends_in_raise(body: Sequence[cst.BaseStatement]) -> bool:
     last = body[-1] if body else None
     return (isinstance(last, cst.SimpleStatementLine) and bool(last.body)
             and isinstance(last.body[-1], cst.Raise))
+
+
+def _tensors_in(v: Any) -> list[TensorVal]:
+    if isinstance(v, TensorVal):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [t for x in v for t in _tensors_in(x)]
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in _tensors_in(x)]
+    return []
+
+
+def _holds_tensor(v: Any) -> bool:
+    return bool(_tensors_in(v))
