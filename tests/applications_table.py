@@ -191,6 +191,9 @@ def record(ctor: str, variant: dict) -> tuple[dict, list[str]]:
 
     seen: dict = {}
     own = OWN_INPUT_CHECK.get(ctor)
+    # Keras numbers layer names per process: a model built earlier in the same process (another
+    # test) would otherwise rename this one's input layer and fake a disagreement.
+    keras.backend.clear_session()
     first = build(ctor, {**variant, "include_top": False}, seen)
     keras.backend.clear_session()
     default, minimum = own or (seen["default_size"], seen["min_size"])
