@@ -196,12 +196,10 @@ def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
 
 def summary_rows(model: Any) -> list:
     """The rows of Keras' summary: a functional model's operations, the layers and the ops
-    between them.  A model with masks lists the ops computing them too, which layerlint
-    does not show (lint/engine/masks.py), so there only the layers are recorded."""
+    between them, including the ops computing masks (lint/engine/masks.py)."""
     import keras
 
-    masked = any(isinstance(layer, keras.layers.Masking) or getattr(layer, "mask_zero", False) for layer in model.layers)
-    if isinstance(model, keras.Sequential) or masked:
+    if isinstance(model, keras.Sequential):
         return model.layers
     return model.operations
 

@@ -423,7 +423,29 @@ class _Comparer:
         return None
 
     def _keras_layer(self, row: ShapedLayer) -> Any:
-        return self.kb.layer_of.get(id(row.source))
+        found = self.kb.layer_of.get(id(row.source))
+        if found is None and _made_by_keras(row):
+            found = self._mask_ops().get(id(row))
+        return found
+
+    def _mask_ops(self) -> dict[int, Any]:
+        """Our mask-op rows paired with the ops Keras made computing masks while rebuilding.
+
+        Keras names those from its own counter, so they are paired by class, in the order
+        model.operations lists them; the order comparison then shows any that do not line up.
+        """
+        if not hasattr(self, "_paired"):
+            mapped = {id(v) for v in self.kb.layer_of.values()}
+            free = [op for op in getattr(self.kb.model, "operations", ())
+                    if id(op) not in mapped and not isinstance(op, self.keras.layers.Layer)]
+            self._paired: dict[int, Any] = {}
+            for row in self.sm.layers:
+                if _made_by_keras(row):
+                    match = next((op for op in free if type(op).__name__ == row.cls), None)
+                    if match is not None:
+                        free.remove(match)
+                        self._paired[id(row)] = match
+        return self._paired
 
     def _keras_built(self, row: ShapedLayer) -> bool:
         if row.is_input:
@@ -432,7 +454,7 @@ class _Comparer:
 
     def _keras_outputs(self, row: ShapedLayer) -> list:
         """Per call, Keras' output shapes; for the summary row Keras prints the last."""
-        if self.sm.model.api == "functional":
+        if self.sm.model.api == "functional" and any(c.node is not None for c in row.calls):
             # In the order the source made the calls: Keras' summary shows the latest.
             calls = sorted((c for c in row.calls if c.node is not None and id(c.node) in self.kb.node_outputs),
                            key=lambda c: c.node.created)
@@ -485,15 +507,19 @@ class _Comparer:
 
     def _compare_order(self) -> None:
         by_layer = {id(self._keras_layer(r)): r for r in self.sm.layers if self._keras_layer(r) is not None}
-        # Keras' summary lists model.operations: the layers and the ops between them.  The ops
-        # computing masks are not rows of ours (lint/engine/masks.py), so only layers and our op rows count.
-        layer_cls = self.keras.layers.Layer
+        # Keras' summary lists model.operations: the layers and the ops between them, those
+        # computing masks included (lint/engine/masks.py).
         ops = getattr(self.kb.model, "operations", self.kb.model.layers)
-        theirs = [by_layer.get(id(kl)) for kl in ops if isinstance(kl, layer_cls) or id(kl) in by_layer]
+        theirs = [by_layer.get(id(kl)) for kl in ops]
         if [r.name if r else "?" for r in theirs] != [r.name for r in self.sm.layers]:
             self.diffs.append(Difference(self.sm.model.span, self.sm.name, "layer order",
                                          ", ".join(r.name for r in self.sm.layers),
                                          ", ".join(r.name if r else "?" for r in theirs)))
+
+
+def _made_by_keras(row: ShapedLayer) -> bool:
+    """An op row no source call made: Keras makes it computing a mask (lint/engine/masks.py)."""
+    return getattr(row.source, "op", None) is not None and bool(row.calls) and all(c.node is None for c in row.calls)
 
 
 def _size(shape: Any) -> int:

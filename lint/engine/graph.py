@@ -4,7 +4,8 @@ Keras lists a functional model's layers by depth from the outputs (deepest
 first), breaking ties by the order a depth-first walk from the outputs first
 meets them.  Summary rows follow the same order so they line up with
 ``model.summary()``.  Masks add edges of their own (lint/engine/masks.py): the ops
-computing a mask count for depth, but are never rows.
+computing a mask count for depth, and are rows of Keras 3's summary (``model.operations``)
+but never of ``model.layers``.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def model_nodes(m: ExtractedModel) -> list[Node]:
     return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
 
 
-def mask_ops_made(m: ExtractedModel) -> dict[int, list[str]]:
-    """id(node) -> the names of the mask ops Keras creates during that call."""
+def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
+    """id(node) -> the mask ops Keras creates during that call."""
     return _walk(m)[2].ops_made
 
 
@@ -102,12 +103,15 @@ def _tensors_in(v: object) -> list[Tensor]:
     return []
 
 
-def graph_view(m: ExtractedModel) -> tuple[list, list[Node], dict[int, list[str]]]:
-    """``ordered_operations``, ``model_nodes`` and ``mask_ops_made`` from one walk of the graph."""
+def graph_view(m: ExtractedModel, with_masks: bool = False) -> tuple[list, list[Node], dict[int, list[MaskOp]]]:
+    """``ordered_operations``, ``model_nodes`` and ``mask_ops_made`` from one walk of the graph.
+
+    With ``with_masks`` the operations include the mask ops the graph reads, in their places.
+    """
     walk = _walk(m)
     order = walk[0]
     nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
-    return _ordered(m, walk), nodes, walk[2].ops_made
+    return _ordered(m, walk, with_masks), nodes, walk[2].ops_made
 
 
 def ordered_operations(m: ExtractedModel) -> list:
@@ -115,7 +119,7 @@ def ordered_operations(m: ExtractedModel) -> list:
     return _ordered(m, _walk(m))
 
 
-def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow]) -> list:
+def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow], with_masks: bool = False) -> list:
     order, first_seen, flow = walk
     first_seen = dict(first_seen)
     masks = flow.recorded
@@ -125,7 +129,7 @@ def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow]) -> list:
     for p in reversed(order):
         d = depth.setdefault(id(p), 0)
         key = id(p.layer) if isinstance(p, Node) else id(p)
-        if not isinstance(p, MaskOp):  # an op, not a layer: it has a depth but no row
+        if with_masks or not isinstance(p, MaskOp):  # in model.operations, not in model.layers
             ops[key] = p.layer if isinstance(p, Node) else p
         d = max(d, op_depth.get(key, 0))
         op_depth[key] = d

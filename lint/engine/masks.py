@@ -7,10 +7,11 @@ called, Keras fills that argument in, so the mask's ops become parents of the
 call in the functional graph.  Through them the masking layer's input is
 reached by a longer path than through the masking layer itself, which raises
 its depth: that is how masks change the order of ``model.layers``.  The ops
-themselves are never layers, so they never become summary rows.
+are not layers, but a functional model's summary lists ``model.operations``:
+Keras 3 prints the ops a layer's mask argument depends on (``not_equal
+(NotEqual)``, ``any (Any)``) as rows, shaped here like any other op.
 
-Only the graph structure matters here (which tensors each op reads, and how
-many ops deep a mask is); mask values and shapes are not modelled.
+Mask values are not modelled, only which tensors each op reads.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ from layerlint.engine.model import InputDef, Node, Tensor
 class MaskOp:
     """One Keras op computing (part of) a mask, e.g. ``not_equal`` then ``any`` for Masking."""
 
-    op: str
+    op: str  # the keras.ops function, e.g. "not_equal"
     inputs: list  # Tensors: layer outputs, model inputs or other MaskOps' results
+    kwargs: dict = field(default_factory=dict)  # its other arguments that shape the result (axis)
+    made_by: Node | None = None  # the call whose compute_mask made it
+
+    @property
+    def cls(self) -> str:
+        """The class Keras' summary shows: ``NotEqual`` for ``not_equal``."""
+        return "".join(part.capitalize() for part in self.op.split("_"))
 
 
-def _op(name: str, *inputs: Tensor) -> Tensor:
-    return Tensor(MaskOp(name, list(inputs)))  # type: ignore[arg-type]
+def _op(name: str, *inputs: Tensor, **kwargs: Any) -> Tensor:
+    return Tensor(MaskOp(name, list(inputs), kwargs))  # type: ignore[arg-type]
 
 
 # Layers that hand their input's mask on unchanged (supports_masking with
@@ -48,7 +56,7 @@ _ATTENTION = frozenset(["Attention", "AdditiveAttention"])
 # Layers whose call() has a `mask` parameter, which Keras fills in when the
 # call has a single tensor argument.
 _TAKES_MASK = _RECURRENT | _ATTENTION | frozenset(
-    ["BatchNormalization", "Bidirectional", "GlobalAveragePooling1D", "Softmax", "TimeDistributed"])
+    ["BatchNormalization", "Bidirectional", "GlobalAveragePooling1D", "Lambda", "Pipeline", "Softmax", "TimeDistributed"])
 
 
 def has_mask_sources(nodes: list[Node]) -> bool:
@@ -62,7 +70,7 @@ class MaskFlow:
     """What masks add to a functional graph."""
 
     recorded: dict[int, dict[str, Any]] = field(default_factory=dict)  # id(node) -> {"mask": Tensor or list}
-    ops_made: dict[int, list[str]] = field(default_factory=dict)  # id(node) -> names of the mask ops its call made
+    ops_made: dict[int, list[MaskOp]] = field(default_factory=dict)  # id(node) -> the mask ops its call made
 
 
 def compute_masks(nodes: list[Node]) -> MaskFlow:
@@ -83,13 +91,15 @@ def compute_masks(nodes: list[Node]) -> MaskFlow:
         out_masks[id(n)] = out
         made = _new_ops(out, seen_ops)
         if made:
+            for op in made:
+                op.made_by = n
             flow.ops_made[id(n)] = made
     return flow
 
 
-def _new_ops(mask: Any, seen: set[int]) -> list[str]:
-    """Names of the ops in a mask not met before, inputs first (the order Keras made them)."""
-    names: list[str] = []
+def _new_ops(mask: Any, seen: set[int]) -> list[MaskOp]:
+    """The ops in a mask not met before, inputs first (the order Keras made them)."""
+    names: list[MaskOp] = []
 
     def visit(v: Any) -> None:
         if isinstance(v, list):
@@ -99,7 +109,7 @@ def _new_ops(mask: Any, seen: set[int]) -> list[str]:
             seen.add(id(v.producer))
             for x in v.producer.inputs:
                 visit(x)
-            names.append(v.producer.op)
+            names.append(v.producer)
 
     visit(mask)
     return names
@@ -174,7 +184,7 @@ def _output_mask(n: Node, previous: Any) -> Any:
     if ld.op is not None:  # Keras operations attach no mask
         return None
     if cls == "Masking":
-        return _op("any", _op("not_equal", n.inputs[0])) if n.inputs else None
+        return _op("any", _op("not_equal", n.inputs[0]), axis=-1) if n.inputs else None
     if cls == "Embedding":
         return _op("not_equal", n.inputs[0]) if ld.kwargs.get("mask_zero") is True and n.inputs else None
     if cls in _PASS_ON:
@@ -216,5 +226,6 @@ def _concatenated_mask(n: Node, previous: Any) -> Any:
         else:
             # Masks from Masking/Embedding have one axis fewer than their tensor:
             # Keras broadcasts them with ops that also read the tensor.
-            parts.append(_op("logical_or", _op("expand_dims", m), _op("zeros_like", t)))
-    return _op("any", _op("concatenate", *parts))
+            parts.append(_op("logical_or", _op("expand_dims", m, axis=-1), _op("zeros_like", t)))
+    axis = n.layer.kwargs.get("axis", n.layer.args[0] if n.layer.args else -1)
+    return _op("any", _op("concatenate", *parts, axis=axis), axis=-1)

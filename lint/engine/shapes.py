@@ -22,6 +22,7 @@ from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
 from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
+from layerlint.engine.masks import MaskOp
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import Unfollowed
@@ -256,6 +257,18 @@ class _Namer:
         return name
 
 
+def _mask_op_layer(op: MaskOp) -> LayerDef:
+    """A mask op as the keras.ops call Keras made, so it is shaped like an op the source wrote."""
+    if op.op == "not_equal":  # Masking's mask value or Embedding's 0: a scalar either way
+        args: tuple = (*op.inputs, 0)
+    elif op.op == "concatenate":
+        args = (list(op.inputs),)
+    else:
+        args = tuple(op.inputs)
+    span = op.made_by.span if op.made_by is not None else Span(0, 0, 0, 0)
+    return LayerDef(op.cls, args, dict(op.kwargs), span, op=f"ops.{op.op}")
+
+
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
     """An unknown input tuple named ``s`` of known rank: (s[0], s[1], ...)."""
     name = str(spec_shape)
@@ -429,16 +442,23 @@ class Engine:
                 self.tensor_shapes[id(t.producer)] = input_override[i]
         self.tensor_shapes.update(m.known_outputs)
         rows: dict[int, ShapedLayer] = {}
-        ops, nodes, mask_ops = graph_view(m)
+        # Keras 3 lists the ops computing masks among model.operations; tf-keras builds them out of sight.
+        ops, nodes, mask_ops = graph_view(m, with_masks=self.keras_version == 3)
         # A keras.applications backbone makes its own InputLayer when constructed: it takes a name then.
         made_inputs = [t.producer for op in ops if isinstance(op, LayerDef) and op.submodel is not None
                        and op.submodel.application is not None for t in op.submodel.inputs
                        if isinstance(t.producer, InputDef) and t.producer not in ops]
         self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
+        mask_rows: list[tuple[MaskOp, ShapedLayer]] = []
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
                 rows[id(op)] = row
+                sm.layers.append(row)
+            elif isinstance(op, MaskOp):
+                ld = _mask_op_layer(op)
+                row = ShapedLayer(ld, self.namer(None, op.cls, key=id(op)), op.cls, ld.span)
+                mask_rows.append((op, row))
                 sm.layers.append(row)
             else:
                 row = self._row(op)
@@ -466,6 +486,16 @@ class Engine:
             call = self._apply(row, node.layer, input_shapes, call_kwargs, node, problem)
             sm.calls.append(call)
             self.tensor_shapes[id(node)] = call.output
+        for op, row in mask_rows:  # deepest first: an op's inputs are shaped before it
+            given = [self._tensor_shape(t, None) for t in op.inputs]
+            call = ShapedCall(row, None, given if None not in given else [], None)
+            row.calls.append(call)
+            self._apply_op(row, row.source, call, None)
+            self.tensor_shapes[id(op)] = call.output
+            maker = rows.get(id(op.made_by.layer)) if op.made_by is not None else None
+            if maker is not None and row.status == "ok":
+                made_by = maker.name
+                row.notes.append(f"computes the mask `{made_by}` hands on; Keras lists it because a later layer reads that mask")
         for row in sm.layers:
             if row.is_input:
                 # A declared input no layer reads still has its declared shape.
@@ -550,10 +580,14 @@ class Engine:
                     made_during[id(n)] = helpers + made_during.get(id(n), [])
             seen_layers.add(id(n.layer))
         calls = [n for n in nodes if id(n) in made_during]
-        events = [(op.created, op) for op in ops] + [(n.created, n) for n in calls]
+        # mask ops are named by the call that made them
+        events = [(op.created, op) for op in ops if not isinstance(op, MaskOp)] + [(n.created, n) for n in calls]
         for _, op in sorted(events, key=lambda e: e[0]):
             if isinstance(op, Node):
                 for made in made_during[id(op)]:
+                    if isinstance(made, MaskOp):
+                        self.namer(None, made.cls, key=id(made))
+                        continue
                     cls, name = made if isinstance(made, tuple) else (made, None)
                     self.namer(name, cls)
             elif isinstance(op, InputDef):
