@@ -50,7 +50,8 @@ def _summary_output(layer: Any) -> Any:
     if not shapes:
         return None
     try:
-        out = layer.compute_output_shape(**shapes)
+        # as keras/src/utils/summary_utils.py: a model (built when made) knows its output_shape
+        out = layer.output_shape if hasattr(layer, "output_shape") else layer.compute_output_shape(**shapes)
     except NotImplementedError:
         return None
     return _shape(out)
@@ -260,11 +261,13 @@ def record_models(path: str) -> list[dict]:
     # By line, as layerlint lists them: a subclassed model is seen before the models its __init__ builds.
     for line, model in sorted(seen, key=lambda e: e[0]):
         if not isinstance(model, (Sequential, Functional)):
+            trainable = int(sum(math.prod(_shape(w.shape)) for w in model.trainable_weights))
+            frozen = int(sum(math.prod(_shape(w.shape)) for w in model.non_trainable_weights))
+            # The summary's total adds up the weights there are: an unbuilt model holding built
+            # models counts theirs (count_params() refuses an unbuilt model).
             rec = {"line": line, "api": "subclassed", "name": model.name,
                    "layers": [_layer_record(layer, subclassed=True) for layer in model.layers],
-                   "total_params": int(model.count_params()) if model.built else 0,
-                   "trainable_params": int(sum(math.prod(_shape(w.shape)) for w in model.trainable_weights)),
-                   "non_trainable_params": int(sum(math.prod(_shape(w.shape)) for w in model.non_trainable_weights))}
+                   "total_params": trainable + frozen, "trainable_params": trainable, "non_trainable_params": frozen}
             records.append(rec)
             continue
         rec: dict = {"line": line, "api": "sequential" if isinstance(model, Sequential) else "functional",

@@ -257,6 +257,16 @@ class _Namer:
         return name
 
 
+def _built_when_made(m: ExtractedModel) -> bool:
+    """Whether Keras builds this model when it is constructed, before any call."""
+    if m.api == "functional":
+        return True
+    if m.api != "sequential" or not m.layers:
+        return False
+    first = m.layers[0]
+    return m.seq_input is not None or any(k in first.kwargs for k in ("input_shape", "batch_input_shape", "input_dim"))
+
+
 def _mask_op_layer(op: MaskOp) -> LayerDef:
     """A mask op as the keras.ops call Keras made, so it is shaped like an op the source wrote."""
     if op.op == "not_equal":  # Masking's mask value or Embedding's 0: a scalar either way
@@ -329,7 +339,9 @@ class Engine:
         sm.name = self.model.name or snake_case(ld.cls)
         built: dict[int, ShapedLayer] = {}
         if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:
-            sub = Engine(ld.submodel, self.depth + 1).run(input_override=ld.traced_inputs)
+            # the trace takes names from the file's counter: the keras.Input it was called on is named
+            sub = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=self.namer).run(
+                input_override=ld.traced_inputs)
             built = {id(r.source): r for r in sub.layers}
             sm.input_shapes, sm.outputs = sub.input_shapes, sub.outputs
         self._name_in_creation_order(list(self.model.layers))
@@ -341,6 +353,10 @@ class Engine:
                     setattr(row, attr, getattr(done, attr))
             elif not ld.known:
                 row.status, row.reason = "unknown", ld.opaque_reason
+            elif t.submodel is not None and _built_when_made(t.submodel):
+                # a model given to this one already built (a Sequential with an input, a functional
+                # model): Keras' summary shows its shape and weights before this model is called
+                row.output = self._nested(row, t, None)
             else:
                 row.status, row.reason = "unbuilt", "Keras builds it on the model's first call"
             if t.kwargs.get("trainable") is False:
