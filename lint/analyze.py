@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
+from layerlint.engine.data import DataSpec, TrainingCall
 from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
 from layerlint.engine.shapes import ShapedModel, file_names, shape_model
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
 from layerlint.extract.parse import parse_module
@@ -82,6 +83,26 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
                 for r in called.layers:
                     r.name = given.get(id(r.source), r.name)
                 models[i] = called
+
+
+def _fit_input(m: ExtractedModel) -> tuple[tuple, TrainingCall] | None:
+    """The input shape a Sequential declaring none is built with by its first training call,
+    when that is fit() on one array of known sample shape (Keras builds it on (None, *sample))."""
+    first = m.training[0] if m.training else None
+    if first is None or first.method != "fit" or not isinstance(first.x, DataSpec) or not first.x.shape:
+        return None
+    sample = first.x.sample_shape
+    if not sample or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
+        return None
+    return (None, *sample), first
+
+
+def _called(m: ExtractedModel, models: list[ExtractedModel]) -> bool:
+    """Whether another model calls this one (its first call then builds it, not fit())."""
+    from layerlint.engine.graph import model_nodes
+
+    return any(n.layer.submodel is m for other in models if other is not m and other.api == "functional"
+               for n in model_nodes(other))
 
 
 def _symbolic_input(sm: ShapedModel) -> bool:
@@ -197,7 +218,14 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             # a builder nobody calls is analysed on symbols: Keras never makes its layers, so they take no names
             symbolic = "as symbols" in (m.context or "")
             names = None if symbolic else namers.setdefault(sum(r < m.span.line for r in resets), file_names())
-            shaped[id(m)] = shape_model(m, fa.keras_version, names)
+            sm = shape_model(m, fa.keras_version, names)
+            fit = _fit_input(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
+            if fit is not None and not _called(m, result.models):
+                shape, call = fit
+                sm = shape_model(m, fa.keras_version, names, shape)
+                m.notes.append(Note(call.span, f"Keras builds this Sequential at its first `fit()`, on the shape of "
+                                               f"`{call.x.text}`: input {shape_str(shape)}"))
+            shaped[id(m)] = sm
         for m in models:
             if m.api == "subclassed" and m.subclass_layer is None:
                 fa.notes.extend(m.notes)

@@ -308,8 +308,10 @@ class Engine:
     """Shapes one extracted model (and the models nested in it)."""
 
     def __init__(self, model: ExtractedModel, depth: int = 0, keras_version: int = 3,
-                 namer: _Namer | None = None) -> None:
+                 namer: _Namer | None = None, built_by_fit: bool = False) -> None:
         self.model = model
+        # a Sequential with no input that fit() built: Keras made its InputLayer then
+        self.built_by_fit = built_by_fit
         self.depth = depth
         self.keras_version = keras_version  # 2: tf-keras' names (input_1, ...)
         self.namer = namer or _Namer()
@@ -436,6 +438,8 @@ class Engine:
             sm.input_shapes = [shape]
         # Keras makes the InputLayer of a Sequential given keras.Input: no row, but it takes a name.
         self._name_in_creation_order([m.seq_input, *m.layers] if m.seq_input is not None else list(m.layers))
+        if self.built_by_fit:
+            self.namer(None, "InputLayer", key=id(m))
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
         for ld in m.layers:
@@ -869,10 +873,13 @@ def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, 
     return None
 
 
-def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | None = None) -> ShapedModel:
+def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | None = None,
+                fit_input: tuple | None = None) -> ShapedModel:
     """Shape an extracted model: the engine's public entry point.  ``keras_version`` 2 names rows as tf-keras;
-    ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it."""
-    return Engine(model, keras_version=keras_version, namer=names).run()
+    ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it;
+    ``fit_input`` is the input shape fit() built a Sequential with, when it declares none."""
+    engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None)
+    return engine.run(input_override=[fit_input] if fit_input is not None else None)
 
 
 def file_names() -> _Namer:

@@ -112,6 +112,8 @@ class Building:
         if name in ("pop", "compile", "build"):
             self.touch(m)
         if name in TRAINING_METHODS:
+            if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
+                self.build_sequential(m)  # Keras builds it at its first training call
             if name in ("fit", "train_on_batch", "fit_generator"):
                 m.trainings += 1  # a compile() after this one no longer replaces an untrained one (LL412)
             self.record_training(mv, name, args, kwargs, node)
