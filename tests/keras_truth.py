@@ -28,23 +28,26 @@ def _shape(s) -> list:
     return [None if d is None else int(d) for d in s]
 
 
-def _materialise(v):
+def _materialise(v, keras):
     """Turn LayerArg rows into real Keras layers."""
-    import keras
-
     if isinstance(v, LayerArg):
-        return getattr(keras.layers, v.cls)(*[_materialise(a) for a in v.args], **{k: _materialise(x) for k, x in v.kwargs})
+        return getattr(keras.layers, v.cls)(*[_materialise(a, keras) for a in v.args],
+                                            **{k: _materialise(x, keras) for k, x in v.kwargs})
     return v
 
 
-def keras_result(case: tuple) -> dict:
-    import keras
+def keras_result(case: tuple, keras=None) -> dict:
+    """What ``keras`` (Keras 3 unless given another module, such as tf_keras) builds for the case."""
     import numpy as np
+
+    if keras is None:
+        import keras
 
     cls, args, kwargs, inputs = case[:4]
     call = dict(case[4]) if len(case) > 4 else {}
     try:
-        layer = getattr(keras.layers, cls)(*[_materialise(a) for a in args], **{k: _materialise(v) for k, v in kwargs.items()})
+        layer = getattr(keras.layers, cls)(*[_materialise(a, keras) for a in args],
+                                           **{k: _materialise(v, keras) for k, v in kwargs.items()})
         tensors = [keras.Input(batch_shape=tuple(s)) for s in inputs]
         for k, v in list(call.items()):
             if isinstance(v, dict) and "input" in v:

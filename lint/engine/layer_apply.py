@@ -6,7 +6,7 @@ from typing import Any
 
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, Config, LayerSpec, ShapeError
-from layerlint.engine.layers.ops import BUILT_DIRECTLY
+from layerlint.engine.layers.ops import BUILT_DIRECTLY, KERAS_VERSION
 
 # Keyword arguments every Keras layer accepts through **kwargs.
 BASE_KWARGS = frozenset(
@@ -32,8 +32,9 @@ def bind(spec: LayerSpec, args: tuple, kwargs: dict[str, Any]) -> Config:
 
 
 def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, call_kwargs: dict | None = None,
-                built_directly: bool = False) -> Built:
-    """Shapes and weights of layer ``cls`` built on ``inputs`` (list of shapes)."""
+                built_directly: bool = False, keras_version: int = 3) -> Built:
+    """Shapes and weights of layer ``cls`` built on ``inputs`` (list of shapes), as Keras 3 builds it or, with
+    ``keras_version`` 2, as tf-keras 2 does."""
     spec = lookup(cls)
     if spec is None:
         raise KeyError(cls)
@@ -41,4 +42,6 @@ def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, cal
     cfg.values["__call__"] = call_kwargs or {}
     if built_directly:
         cfg.values[BUILT_DIRECTLY] = True
+    if keras_version == 2:
+        cfg.values[KERAS_VERSION] = 2
     return spec.compute(cfg, list(inputs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from layerlint.engine.layers.base import Built, Config, ShapeError, Unanalysable, Weight, layer
+from layerlint.engine.layers.ops import tf_keras
 from layerlint.engine.symbolic import Dim, as_int, dim_str, dims_equal, shape_str
 
 
@@ -107,10 +108,32 @@ def multi_head_attention(cfg: Config, inputs: list) -> Built:
         f"output projected back to {shape_str(out_feat)}"
     ]
     if _call(cfg).get("return_attention_scores"):
-        # Keras' symbolic shape uses the query length on both score axes, whatever the key length.
-        scores = (query[0], heads, query[1], query[1])
+        if tf_keras(cfg):
+            scores = _tf_keras_scores(cfg, query, key, heads)
+        else:
+            # Keras' symbolic shape uses the query length on both score axes, whatever the key length.
+            scores = (query[0], heads, query[1], query[1])
         return Built([output, scores], weights, notes, {"heads": heads})
     return Built(output, weights, notes, {"heads": heads})
+
+
+def _tf_keras_scores(cfg: Config, query: tuple, key: tuple, heads: Dim) -> tuple:
+    """tf-keras computes the scores with einsum: the axes not attended over, the heads, then the query's and
+    the key's attended axes."""
+    rank = len(query)
+    axes = cfg["attention_axes"]
+    if axes is None:
+        axes = tuple(range(1, rank - 1))
+    elif isinstance(axes, int) and not isinstance(axes, bool):
+        axes = (axes,)
+    norm = tuple(as_int(a) for a in axes)
+    if None in norm:
+        raise Unanalysable("attention_axes is not a known integer")
+    # Negative axes count from the end of the projected rank (query rank + 1: heads before channels).
+    norm = tuple(a if a >= 0 else rank + 1 + a for a in norm)
+    batch = [i for i in range(rank - 1) if i not in norm]
+    return (tuple(query[i] for i in batch) + (heads,) + tuple(query[a] for a in norm)
+            + tuple(key[a] for a in norm))
 
 
 def _same_dims(a: tuple, b: tuple) -> bool:

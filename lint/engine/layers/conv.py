@@ -12,6 +12,7 @@ from layerlint.engine.layers.ops import (
     positive_dim,
     positive_tuple,
     split_channels,
+    tf_keras,
 )
 from layerlint.engine.symbolic import Dim, as_int, dim_str, shape_str
 
@@ -100,8 +101,19 @@ def _built(out: Spatial, weights: list[Weight], extra_notes: list[str] = ()) -> 
     return Built(out.shape, weights, out.notes + list(extra_notes), out.facts)
 
 
+def _tf_keras_leading(cfg: Config, inputs: list, rank: int) -> tuple[tuple, list]:
+    """tf-keras' Conv1D-3D take inputs of higher rank than their kernel: the extra leading axes are batch axes
+    that TensorFlow's convolution keeps.  Returns those axes and the input without them."""
+    shape = single(inputs, cfg.cls)
+    if not tf_keras(cfg) or len(shape) <= rank + 2:
+        return (), inputs
+    cut = len(shape) - (rank + 1)
+    return tuple(shape[1:cut]), [(shape[0],) + tuple(shape[cut:])]
+
+
 def _conv(rank: int) -> ComputeFn:
     def compute(cfg: Config, inputs: list) -> Built:
+        leading, inputs = _tf_keras_leading(cfg, inputs, rank)
         shape, fmt, channels = _conv_input(cfg, inputs, rank)
         filters = positive_dim(cfg, "filters")
         groups = positive_dim(cfg, "groups")
@@ -137,6 +149,9 @@ def _conv(rank: int) -> ComputeFn:
             # LoRA freezes the kernel and learns a low-rank delta on top of it.
             weights[0].trainable = False
             weights += [Weight("lora_kernel_a", kernel_shape[:-1] + (lora,)), Weight("lora_kernel_b", (lora, filters))]
+        if leading:
+            out.shape = out.shape[:1] + leading + tuple(out.shape[1:])
+            notes.append(f"tf-keras keeps the leading axes {shape_str(leading)} as batch axes")
         return _built(out, weights, notes)
 
     return compute

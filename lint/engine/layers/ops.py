@@ -26,6 +26,11 @@ KERAS_VERSION = "__keras_version__"
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
+def tf_keras(cfg: Config) -> bool:
+    """Whether the layer is read as tf-keras 2 builds it (keras-version = 2)."""
+    return cfg.values.get(KERAS_VERSION) == 2
+
+
 @dataclass
 class Spatial:
     """A computed output shape with its explanation."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from layerlint.engine.layers.base import Built, ComputeFn, Config, ShapeError, Unanalysable, layer, require_rank, single
-from layerlint.engine.layers.ops import AXIS_NAMES, data_format, join_channels, positive_tuple, split_channels
+from layerlint.engine.layers.ops import AXIS_NAMES, data_format, join_channels, positive_tuple, split_channels, tf_keras
 from layerlint.engine.symbolic import Dim, Expr, as_int, dim_str, dims_equal, prod, shape_str
 
 
@@ -137,6 +137,9 @@ def _up_sampling(rank: int) -> ComputeFn:
         size = positive_tuple(cfg, "size", rank)
         spatial, channels = split_channels(shape, fmt)
         out = tuple(None if d is None else s * d for d, s in zip(spatial, size, strict=False))
+        if rank == 2 and tf_keras(cfg) and None in spatial:
+            # tf-keras resizes to a size computed from the tensor's dynamic shape: one unknown side leaves both.
+            out = (None, None)
         notes = [
             f"{name} {dim_str(d)} * {dim_str(s)} = {dim_str(o)}"
             for name, d, s, o in zip(AXIS_NAMES[rank], spatial, size, out, strict=False)

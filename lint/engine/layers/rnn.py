@@ -20,7 +20,7 @@ from layerlint.engine.layers.base import (
     require_rank,
     single,
 )
-from layerlint.engine.layers.ops import ALREADY_BUILT
+from layerlint.engine.layers.ops import ALREADY_BUILT, tf_keras
 from layerlint.engine.symbolic import Dim, as_int, dim_str, shape_str
 
 # Gate blocks stacked along the kernel's last axis.
@@ -240,7 +240,7 @@ def _conv_lstm(rank: int, cfg: Config, inputs: list) -> Built:
     _check_stateful(cfg, shape)
     step = shape[2:]  # one time step, without batch
     spatial, channels = (step[1:], step[0]) if fmt == "channels_first" else (step[:-1], step[-1])
-    if any(d is None for d in spatial):
+    if any(d is None for d in spatial) and not tf_keras(cfg):  # tf-keras convolves unknown sizes too
         raise ShapeError(
             "invalid",
             "ConvLSTM layers only support static input shapes for the spatial dimension. "
