@@ -42,6 +42,7 @@ class LayerDef:
     # they were known while tracing (what it computed holds for those shapes only).
     declared_output: Any = None
     traced_inputs: list | None = None
+    first_call_inputs: list = field(default_factory=list)  # the keras.Input()s its first call was given
     # A layer of a keras.applications backbone (or of preprocess_input): shaped from the table.
     recorded: RecordedLayer | None = None
     # A Keras operation rather than a layer (``x + y``, ``keras.ops.mean(x)``): its path in the

@@ -17,6 +17,7 @@ from typing import Any
 
 from layerlint.engine.applications.layers import compute_recorded
 from layerlint.engine.graph import graph_view
+from layerlint.engine.graph import model_nodes as graph_nodes
 from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
@@ -136,10 +137,13 @@ class ShapedModel:
     calls: list[ShapedCall] = field(default_factory=list)
     outputs: list = field(default_factory=list)
     input_shapes: list = field(default_factory=list)
+    # A subclassed model's own variables (self.add_weight in its __init__ or build()): in Keras'
+    # totals, in no row.
+    own_weights: list[Weight] = field(default_factory=list)
 
     @property
     def total_params(self) -> Dim:
-        return _sum([r.params for r in self.layers])
+        return _sum([r.params for r in self.layers] + [_count(self.own_weights)])
 
     @property
     def trainable_params(self) -> Dim:
@@ -148,7 +152,7 @@ class ShapedModel:
         # shows none trainable in its row, but does not hide its layers' from the total.
         if not self.model.trainable:
             return 0
-        return _sum([_variable_trainable(r) for r in self.layers])
+        return _sum([_variable_trainable(r) for r in self.layers] + [_count([w for w in self.own_weights if w.trainable])])
 
     @property
     def non_trainable_params(self) -> Dim:
@@ -279,6 +283,24 @@ def _mask_op_layer(op: MaskOp) -> LayerDef:
     return LayerDef(op.cls, args, dict(op.kwargs), span, op=f"ops.{op.op}")
 
 
+class _ScratchNamer(_Namer):
+    """Names for what a subclassed model's first call makes.  Keras runs call() in a scratch graph:
+    layers built there (a Sequential's InputLayer) are Keras objects numbered from the file's
+    counter, but its ops and the stand-ins for its inputs make none, so they take private names."""
+
+    def __init__(self, shared: _Namer, traced: ExtractedModel) -> None:
+        super().__init__()
+        self.shared = shared
+        self.private = {id(t.producer) for t in traced.inputs}
+        self.private.update(id(n.layer) for n in graph_nodes(traced) if n.layer.op is not None)
+
+    def __call__(self, explicit: str | None, cls: str, key: int | None = None, base: str | None = None,
+                 one_based: bool = False) -> str:
+        if key is not None and key in self.private:
+            return super().__call__(explicit, cls, key, base, one_based)
+        return self.shared(explicit, cls, key, base, one_based)
+
+
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
     """An unknown input tuple named ``s`` of known rank: (s[0], s[1], ...)."""
     name = str(spec_shape)
@@ -340,14 +362,20 @@ class Engine:
         assert ld is not None
         sm.name = self.model.name or snake_case(ld.cls)
         built: dict[int, ShapedLayer] = {}
+        resolve = self._resolve
         if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:
-            # the trace takes names from the file's counter: the keras.Input it was called on is named
-            sub = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=self.namer).run(
-                input_override=ld.traced_inputs)
+            engine = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=_ScratchNamer(self.namer, ld.submodel))
+            sub = engine.run(input_override=ld.traced_inputs)
+            resolve = engine._resolve  # build()'s weights may be sized by the input it was called on
             built = {id(r.source): r for r in sub.layers}
             sm.input_shapes, sm.outputs = sub.input_shapes, sub.outputs
-        self._name_in_creation_order(list(self.model.layers))
-        for t in self.model.layers:
+        if ld.known:
+            sm.own_weights = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
+        # build() may have made layers since the model was made: Keras tracks them in assignment order;
+        # the keras.Input it was first called on is an InputLayer Keras made and named
+        tracked = list(ld.tracked) if ld.known else list(self.model.layers)
+        self._name_in_creation_order(tracked + list(ld.first_call_inputs))
+        for t in tracked:
             row = self._row(t)
             done = built.get(id(t))
             if done is not None:
@@ -791,6 +819,15 @@ class Engine:
         engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
         sub = engine.run(input_override=inputs)
         row.submodel = sub
+        guess = engine.rank_guessed_from
+        if ld.custom_class is not None and guess is not None and self.rank_guessed_from is None and inputs is None:
+            # followed on an input of unknown rank, given the rank its first layer takes: what it
+            # returns is one possibility (broadcasting can even make it look fully known), not Keras'
+            self._custom_built(row, ld, engine)
+            if row.status == "ok":
+                row.status, row.reason = "unknown", (f"input unknown: followed on an input whose rank is guessed "
+                                                     f"from `{guess.cls}`")
+            return None
         if ld.custom_class is not None:
             declared = self._custom_built(row, ld, engine)
         else:

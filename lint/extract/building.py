@@ -107,6 +107,16 @@ class Building:
         ins = [TensorVal(t) for t in n.inputs]
         return ins[0] if len(ins) == 1 and not n.list_input else ins
 
+    def build_by_fit(self, ld: LayerDef, x: Any, node: cst.Call) -> None:
+        """A subclassed model first trained by fit() on one array is built by Keras then, by a call
+        on the array's shape with any batch size: follow that call (it makes no InputLayer)."""
+        if not isinstance(x, ArrayVal) or not x.shape or x.sequences:
+            return
+        sample = tuple(x.shape[1:])
+        if sample and all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
+            self.trace_custom_layer(ld, TensorVal(Tensor(InputDef(sample, self.span(node)))), [], {}, node)
+            ld.first_call_inputs = []
+
     def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         m = mv.model
         if name in ("pop", "compile", "build"):
@@ -114,6 +124,13 @@ class Building:
         if name in TRAINING_METHODS:
             if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
                 self.build_sequential(m)  # Keras builds it at its first training call
+            ld = m.subclass_layer
+            if name == "fit" and ld is not None and id(ld) in self.custom_instances:
+                x = kwargs.get("x", args[0] if args else None)
+                self.build_by_fit(ld, x, node)
+                if ld.traced_inputs is not None:
+                    m.notes.append(Note(self.span(node), f"Keras builds this model at its first `fit()`, calling it "
+                                                         f"on batches of `{self.arg_text(node, 0, 'x')}`"))
             if name in ("fit", "train_on_batch", "fit_generator"):
                 m.trainings += 1  # a compile() after this one no longer replaces an untrained one (LL412)
             self.record_training(mv, name, args, kwargs, node)

@@ -329,7 +329,7 @@ class Calls:
             if fn is not None:
                 first = [] if fn.binding == "static" else [obj.cls] if fn.binding == "class" else [obj]
                 return self.call_function(fn, [*first, *args], kwargs, node)
-            if name == "add_weight" and obj.cls.kind == "layer":
+            if name == "add_weight" and obj.cls.kind in ("layer", "model"):
                 return self.add_weight(obj, args, kwargs, node)
         if isinstance(obj, ClassVal):
             fn = obj.methods.get(name)

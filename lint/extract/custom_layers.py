@@ -186,6 +186,7 @@ class CustomLayers:
         if not isinstance(first, (list, tuple, TensorVal)):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
+        ld.first_call_inputs = [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
         shapes = [self.known_shape(t.tensor) for t in real]
         concrete = all(isinstance(s, tuple) for s in shapes)
         stand_ins: list[TensorVal] = []

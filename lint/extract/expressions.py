@@ -291,7 +291,7 @@ class Expressions:
                 if fn.binding == "property":
                     return self.call_function(fn, [obj], {}, node)
                 return fn if fn.binding == "static" else BoundMethod(obj, attr)
-            if attr == "add_weight" and obj.cls.kind == "layer":
+            if attr == "add_weight" and obj.cls.kind in ("layer", "model"):
                 return BoundMethod(obj, attr)
             if attr in obj.cls.attrs:
                 return obj.cls.attrs[attr]

@@ -144,6 +144,10 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
     out.append(count_line("Total params", sm.total_params))
     out.append(count_line("Trainable params", sm.trainable_params))
     out.append(count_line("Non-trainable params", sm.non_trainable_params))
+    if sm.own_weights:
+        # Keras counts them in the totals above but shows them in no row
+        own = ", ".join(f"{w.name} {shape_str(w.shape)}" + ("" if w.trainable else " non-trainable") for w in sm.own_weights)
+        out.append(f"Including the model's own weights (add_weight, no row): {own}")
     if not sm.complete:
         out.append("Totals cover only the layers that could be analysed." if any(
             r.status not in ("ok", "unbuilt") and not r.weights for r in sm.layers) else "")
