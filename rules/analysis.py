@@ -155,7 +155,7 @@ class AnalysisIncomplete(Rule):
     summary = "Shape inference stopped here; later layers were not checked"
     what = """
 Reports where shape inference stopped and why: a layer layerlint does not model
-(a `Lambda`, a custom layer, a pretrained application), an argument held in a
+(a `Lambda` whose function it cannot follow, a custom layer, a pretrained application), an argument held in a
 variable it could not follow, or a construct the extractor skipped. Off by
 default; enable it with `--extend-select LL900` to see why a model got no findings.
 """
@@ -166,7 +166,8 @@ This is not a problem in your model.
     invalid = ("""
 import keras
 from keras import layers
-model = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t * 2), layers.Dense(3)])
+from featlib import features
+model = keras.Sequential([keras.Input((8,)), layers.Lambda(features), layers.Dense(3)])
 """,)
     valid = ("""
 import keras

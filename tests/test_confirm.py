@@ -153,18 +153,30 @@ def test_symbols_need_assume(keras) -> None:
 def test_opaque_layers_are_not_confirmable(keras) -> None:
     (sm,) = _models("""
         import keras
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2), keras.layers.Dense(1)])
+        import featlib
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(featlib.f), keras.layers.Dense(1)])
     """)
     (result,) = confirm_models([sm])
     assert result.status == "not-confirmable"
-    assert "Lambda" in result.reason
+    assert "`lambda` (Lambda) at line 4 is not analysed" in result.reason
+
+
+def test_a_followed_lambda_is_not_rebuilt(keras) -> None:
+    # Its function is the file's code, which --confirm never runs.
+    (sm,) = _models("""
+        import keras
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2), keras.layers.Dense(1)])
+    """)
+    (result,) = confirm_models([sm])
+    assert (result.status, result.reason) == (
+        "not-confirmable", "`lambda` (Lambda) at line 3 runs a function of the file: it is not rebuilt")
 
 
 def test_a_notebook_is_confirmed_with_lines_named_by_cell(keras, tmp_path) -> None:
     # Cell 2 (after a markdown cell) line 2 holds the Lambda; JSON places the model by cell too.
     cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# n"]},
              {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-              "source": ["import keras\n", "model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t)])"]}]
+              "source": ["import keras, featlib\n", "model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(featlib.f)])"]}]
     path = tmp_path / "n.ipynb"
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
     fa = analyze_path(str(path))

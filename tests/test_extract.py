@@ -166,6 +166,7 @@ def test_opaque_and_subclassed() -> None:
     fa = analyze_text(textwrap.dedent("""
         import keras
         from keras import layers
+        from featlib import features
         class Block(layers.Layer):
             def call(self, x):
                 return x
@@ -173,7 +174,7 @@ def test_opaque_and_subclassed() -> None:
             def call(self, x):
                 return x
         inp = keras.Input((4,))
-        x = layers.Lambda(lambda t: t * 2)(inp)
+        x = layers.Lambda(features)(inp)
         x = Block()(x)
         x = layers.Dense(3)(x)
         m = keras.Model(inp, x)

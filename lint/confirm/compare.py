@@ -284,6 +284,8 @@ def _why_not_confirmable(sm: ShapedModel, line_ref: Callable[[int], str] = plain
     if m.api == "functional" and (not m.inputs or not m.outputs):
         return "its inputs or outputs cannot be followed (a model loaded from a file, say)"
     for row in _all_rows(sm):  # before symbols: a custom layer's stand-in inputs are symbols of ours
+        if isinstance(row.source, LayerDef) and row.source.custom_class == "Lambda":
+            return f"`{row.name}` (Lambda) at {line_ref(row.span.line)} runs a function of the file: it is not rebuilt"
         if isinstance(row.source, LayerDef) and row.source.custom_class is not None:
             return f"`{row.name}` ({row.cls}) at {line_ref(row.span.line)} is a custom layer: its code is not rebuilt"
         if isinstance(row.source, LayerDef) and is_third_party(row.source.cls):

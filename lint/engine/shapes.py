@@ -695,7 +695,8 @@ class Engine:
             if given != ld.traced_inputs:
                 if row.status == "ok":
                     traced = ", ".join(shape_str(s) for s in ld.traced_inputs)
-                    row.status, row.reason = "unknown", (f"custom layer `{ld.cls}` was followed on {traced}; "
+                    what = "the function of this Lambda" if ld.custom_class == "Lambda" else f"custom layer `{ld.cls}`"
+                    row.status, row.reason = "unknown", (f"{what} was followed on {traced}; "
                                                          f"a call on {', '.join(shape_str(s) for s in given)} is not")
                 return call
         if ld.submodel is not None or (ld.custom_class is not None and lookup(ld.cls) is None):

@@ -222,7 +222,11 @@ class Building:
                     return self.new_layer("Lambda", args, kwargs, node)
                 if self.preprocess_lambda(args, kwargs):
                     return self.new_preprocess_lambda(args, kwargs, node)
-                reason = "Lambda layers run arbitrary code: their output shape is not analysed unless output_shape= declares it"
+                traced = self.new_traced_lambda(args, kwargs, node)
+                if traced is not None:
+                    return traced
+                reason = (f"Lambda layers run arbitrary code: `{self.argument_text(node, 0, 'function')}` is not a "
+                          "function layerlint can follow, and no output_shape= declares the output shape")
             elif ".applications." in q or q.split(".")[-2:-1] == ["applications"] or "applications" in q:
                 reason = f"pretrained application `{k.name}` is not analysed"
             ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False, opaque_reason=reason)
@@ -370,12 +374,16 @@ class Building:
         elif isinstance(item, InputLayerVal) and not m.layers:
             m.seq_input = item.input
         elif isinstance(item, LayerObj):
-            if id(item.layer) in self.custom_instances:  # Sequential calls it on the last layer's output
+            traced = id(item.layer) in self.custom_instances or id(item.layer) in self.pending_lambdas
+            if traced:  # Sequential calls it on the last layer's output
                 if m.layers or m.seq_input is not None:
                     x = self.seq_chain(m)[1][-1] if m.layers else TensorVal(Tensor(m.seq_input))
                 else:
                     x = TensorVal(Tensor(InputDef(Expr.symbol("x"), item.layer.span)))
-                self.trace_custom_layer(item.layer, x, [], {}, node)
+                if id(item.layer) in self.custom_instances:
+                    self.trace_custom_layer(item.layer, x, [], {}, node)
+                else:
+                    self.trace_lambda(item.layer, x, [], {}, node)
             m.layers.append(item.layer)
             self.seq_owner.setdefault(id(item.layer), m)
         elif isinstance(item, ModelVal):
@@ -450,6 +458,8 @@ class Building:
         first = args[0]
         if id(layer) in self.custom_instances:
             self.trace_custom_layer(layer, first, list(args[1:]), kwargs, node)
+        elif id(layer) in self.pending_lambdas:
+            self.trace_lambda(layer, first, list(args[1:]), kwargs, node)
         list_input = isinstance(first, (list, tuple))
         tensors = [a for a in flatten(first)] if list_input else [first]
         extra = [a for a in args[1:] if isinstance(a, TensorVal)]

@@ -187,26 +187,8 @@ class CustomLayers:
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         ld.first_call_inputs = [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
-        shapes = [self.known_shape(t.tensor) for t in real]
+        arg0, others, stand_ins, shapes = self.stand_ins(ld, first, rest)
         concrete = all(isinstance(s, tuple) for s in shapes)
-        stand_ins: list[TensorVal] = []
-
-        def stand_in(v: Any) -> Any:
-            if isinstance(v, TensorVal):
-                if concrete:
-                    shape = shapes[len(stand_ins)]
-                    inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
-                else:
-                    inp = InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)
-                t = TensorVal(Tensor(inp))
-                stand_ins.append(t)
-                return t
-            if isinstance(v, (list, tuple)):
-                return type(v)(stand_in(x) for x in v)
-            return v
-
-        arg0 = stand_in(first)
-        others = [stand_in(a) if isinstance(a, TensorVal) else a for a in rest]
         if concrete:
             ld.traced_inputs = [tuple(s) for s in shapes]
         methods = inst.cls.methods
@@ -243,6 +225,36 @@ class CustomLayers:
             self.tracing -= 1
             self.context.pop()
             del self.result.models[registered:]
+
+    def stand_ins(self, ld: LayerDef, first: Any, rest: list) -> tuple[Any, list, list[TensorVal], list]:
+        """Stand-ins for the tensors a layer is first called with, as Keras makes them to trace it
+        (one per tensor, in the order the call's node lists them): of the shapes the graph gives
+        them now, or symbolic when those are not all known.  Returns the first argument and the
+        others with tensors replaced, the stand-ins, and the shapes found."""
+        if not isinstance(first, (list, tuple, TensorVal)):
+            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
+        real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
+        shapes = [self.known_shape(t.tensor) for t in real]
+        concrete = all(isinstance(s, tuple) for s in shapes)
+        made: list[TensorVal] = []
+
+        def stand_in(v: Any) -> Any:
+            if isinstance(v, TensorVal):
+                if concrete:
+                    shape = shapes[len(made)]
+                    inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
+                else:
+                    inp = InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)
+                t = TensorVal(Tensor(inp))
+                made.append(t)
+                return t
+            if isinstance(v, (list, tuple)):
+                return type(v)(stand_in(x) for x in v)
+            return v
+
+        arg0 = stand_in(first)
+        others = [stand_in(a) if isinstance(a, TensorVal) else a for a in rest]
+        return arg0, others, made, shapes
 
     def call_shape_method(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, kwargs: dict,
                           node: cst.CSTNode) -> Any:

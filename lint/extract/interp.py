@@ -31,6 +31,7 @@ from layerlint.extract.expressions import Expressions
 from layerlint.extract.helpers import Helpers
 from layerlint.extract.importing import Importing
 from layerlint.extract.keras_names import classify
+from layerlint.extract.lambdas import Lambdas
 from layerlint.extract.modules import ModuleUnit, ProjectImports
 from layerlint.extract.positions import Positions
 from layerlint.extract.runtime import (
@@ -63,7 +64,7 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data, TensorOps, Importing, Helpers):
+class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applications, Data, TensorOps, Importing, Helpers):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
                  project: ProjectImports | None = None, unit: ModuleUnit | None = None) -> None:
         self.module = module
@@ -111,6 +112,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Applications, Data
         self.tracing = 0  # depth of custom layers' call()s being traced
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
+        self.pending_lambdas: dict[int, tuple] = {}  # id(LayerDef) -> (it, its function, arguments), until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
