@@ -86,3 +86,13 @@ def test_op_table_truth_is_live_keras(keras, family: str) -> None:
             if _comparable(stored.get(key, {"error": "missing"})) != live:
                 diffs.append(f"{key}: stored {stored.get(key)} live {live}")
     assert not diffs, "\n".join(diffs)
+
+
+def test_linspace_elements_equal_tensorflow(keras) -> None:
+    # the elements we carry decide `if rate:` as TensorFlow's float32 values do
+    import tensorflow as tf
+    from layerlint.engine.ops.creation import linspace_values
+
+    for start, stop, num in [(0.0, 0.1, 12), (0.0, 0.3, 4), (0.1, 0.7, 7), (-1.0, 1.0, 5), (0.5, 0.5, 3), (2.0, 0.0, 1)]:
+        ours = linspace_values({"start": start, "stop": stop, "num": num, "dtype": None, "endpoint": True}, 1000)
+        assert list(ours) == [float(v) for v in tf.linspace(start, stop, num)], (start, stop, num)

@@ -165,3 +165,62 @@ def test_values_either_branch_assigns_are_unknown_after_it() -> None:
     dense = [r for r in found["model"].layers if r.cls == "Dense"]
     assert dense[0].status == "opaque"  # made only in the else branch
     assert not dense[1].params_known  # Dense(width): 16 or 64, never one of them
+
+
+def test_an_undecided_conditional_expression_makes_no_input_and_leaves_its_value_unknown() -> None:
+    # `y = Layer()(x) if flag else x`: before, the value was a symbol, which the next layer took
+    # for a new InputLayer (a row Keras never has) and the layers before it vanished.
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        def block(x, rate):
+            y = layers.Dense(8)(x)
+            y = layers.GaussianNoise(rate)(y) if rate else y
+            return layers.Add()([y, x])
+
+        inp = keras.Input((5, 8))
+        model = keras.Model(inp, block(inp, noise))
+    """)
+    rows = found["model"].layers
+    assert [r.cls for r in rows] == ["InputLayer", "Dense", "GaussianNoise", "Add"]
+    assert rows[1].status == "ok"
+    assert rows[2].status == "opaque" and "`rate`" in rows[2].reason
+    assert rows[3].status == "unknown" and rows[3].output is None
+
+
+def test_an_undecided_choice_between_two_tensors_is_one_opaque_row_naming_the_condition() -> None:
+    _, found = _models("""
+        import keras
+        from keras import layers
+
+        a = keras.Input((4,))
+        b = keras.Input((4,))
+        x = a if first else b
+        model = keras.Model([a, b], layers.Dense(2)(x))
+    """)
+    rows = found["model"].layers
+    assert [r.cls for r in rows].count("InputLayer") == 2
+    (choice,) = [r for r in rows if r.status == "opaque"]
+    assert "`first`" in choice.reason
+    assert rows[-1].cls == "Dense" and rows[-1].output is None
+
+
+def test_linspace_of_numbers_decides_conditions_as_tensorflow_does() -> None:
+    # bool() of an eager scalar tensor is its value's: tf.linspace(0.0, r, n)[0] is False
+    fa, _ = _models("""
+        import keras
+        import tensorflow as tf
+        from keras import layers
+
+        def block(rate, name):
+            inp = keras.Input((5, 8))
+            y = layers.GaussianNoise(0.1)(inp) if rate else inp
+            return keras.Model(inp, layers.Dense(8)(y), name=name)
+
+        rates = [r for r in tf.linspace(0.0, 0.2, 3)]
+        blocks = [block(rates[i], f"b{i}") for i in range(3)]
+    """)
+    got = {sm.model.name: [r.cls for r in sm.layers] for sm in fa.models}
+    assert got == {"b0": ["InputLayer", "Dense"], "b1": ["InputLayer", "GaussianNoise", "Dense"],
+                   "b2": ["InputLayer", "GaussianNoise", "Dense"]}

@@ -149,7 +149,7 @@ class Expressions:
         if isinstance(node, cst.IfExp):
             t = self.truth(self.eval(node.test, frame))
             if t is UNDECIDED:
-                return self.symbol(node)
+                return self.eval_undecided_ifexp(node, frame)
             return self.eval(node.body if t else node.orelse, frame)
         if isinstance(node, cst.Lambda):
             return FunctionVal(node, frame, "<lambda>", "<lambda>")
@@ -337,6 +337,10 @@ class Expressions:
             return self.tensor_subscript(obj, node, frame)
         if isinstance(obj, ConstTensor):
             key = self.subscript_key(node, frame)  # TensorFlow's indexing: c[None] is c[None,]
+            if obj.values is not None and isinstance(key, int):
+                row = const_row(obj, key, self.text(node))
+                if row is not None:
+                    return row
             return self.constant_operator("get_item", (obj, key if isinstance(key, tuple) else (key,)), node)
         if len(node.slice) != 1:
             return self.symbol(node)
@@ -642,6 +646,10 @@ class Expressions:
     def truth(self, v: Any) -> Any:
         if v is UNDECIDED or isinstance(v, (Expr, TensorVal, ShapeVal, Ref, BoundMethod)):
             return UNDECIDED
+        if isinstance(v, ConstTensor):
+            # An eager scalar's truth is its value's; a bigger tensor's is an error, and a graph
+            # tensor's (in a traced call()) is refused: none of those is decided here.
+            return bool(v.values[0]) if v.shape == () and v.values is not None and not self.tracing else UNDECIDED
         if isinstance(v, (int, float, str, bool, tuple, list, dict, type(None))):
             return bool(v)
         return True
@@ -656,5 +664,27 @@ class Expressions:
             return list(v.keys())
         if isinstance(v, range):
             return list(v) if len(v) <= MAX_LOOP else None
+        if isinstance(v, ConstTensor) and not self.tracing:
+            return const_rows(v)
         return None
 
+
+
+def const_rows(v: ConstTensor) -> list | None:
+    """Iterating an eager tensor: its rows along the first axis (elements, with their values
+    where known); None where that axis' length is not a known number."""
+    n = v.shape[0] if v.shape else None
+    if not isinstance(n, int) or isinstance(n, bool) or n > MAX_LOOP:
+        return None
+    return [const_row(v, i, f"{v.text}[{i}]") for i in range(n)]
+
+
+def const_row(v: ConstTensor, i: Any, text: str) -> ConstTensor | None:
+    """``v[i]`` for an int ``i`` within a known first axis (an element, its value carried where
+    known); None otherwise."""
+    n = v.shape[0] if v.shape else None
+    if not isinstance(i, int) or isinstance(i, bool) or not isinstance(n, int) or not -n <= i < n:
+        return None
+    if v.values is not None and len(v.shape) == 1:
+        return ConstTensor((), text, (v.values[i],))
+    return ConstTensor(v.shape[1:], text)

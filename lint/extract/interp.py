@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, FileResult, Node, Note, Span, Tensor, creation_mark
+from layerlint.engine.model import ExtractedModel, FileResult, LayerDef, Node, Note, Span, Tensor, creation_mark
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.applications import Applications
 from layerlint.extract.building import Building, held_layers
@@ -505,6 +505,38 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         if changed:
             self.forget(changed, frame)
 
+    def eval_undecided_ifexp(self, node: cst.IfExp, frame: Frame) -> Any:
+        """``a if cond else b`` whose condition has no static value, followed as the undecided
+        ``if`` statement is: both sides run for their structure, every call either makes is
+        marked as made under the condition, and the value is unknown (never one side's)."""
+        text = self.text(node.test)
+        start = creation_mark()
+        self.undecided.append(text)
+        self.mutated.append(set())
+        try:
+            sides = [self.eval(node.body, frame), self.eval(node.orelse, frame)]
+        finally:
+            self.undecided.pop()
+            changed = self.mutated.pop()
+            if self.mutated:
+                self.mutated[-1] |= changed
+        if changed:
+            self.forget(changed, frame)
+        if not any(_holds_tensor(v) for v in sides):
+            return self.symbol(node)
+        for v in sides:
+            self._mark_conditional(v, start, text)
+        made = [v for v in sides if isinstance(v, TensorVal) and _made_since(v, start)]
+        if len(made) == 1:
+            # The one side that calls something: its row is opaque under the condition, so all
+            # that follows is unknown, and no other row stands in for the choice.
+            return made[0]
+        reason = f"its value depends on `{text}`, which cannot be decided"
+        expr = self.text(node)
+        layer = LayerDef(expr if len(expr) <= 40 else expr[:37] + "...", (), {}, self.span(node), known=False,
+                         opaque_reason=reason)
+        return self.make_node(layer, [t.tensor for v in sides for t in _tensors_in(v)], {}, node, list_input=False)
+
     def _mark_conditional(self, value: Any, start: int, text: str) -> None:
         """Mark the calls made since ``start`` that ``value``'s tensors come from."""
         stack = [v.tensor for v in _tensors_in(value)]
@@ -734,3 +766,8 @@ def _tensors_in(v: Any) -> list[TensorVal]:
 
 def _holds_tensor(v: Any) -> bool:
     return bool(_tensors_in(v))
+
+
+def _made_since(v: TensorVal, start: int) -> bool:
+    producer = v.tensor.producer
+    return isinstance(producer, Node) and producer.created > start

@@ -18,9 +18,10 @@ from layerlint.engine.model import LayerDef, Tensor
 from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor
+from layerlint.engine.ops.creation import linspace_values
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
-from layerlint.extract.runtime import flatten
+from layerlint.extract.runtime import MAX_LOOP, flatten
 from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal
 
 # Python operators and the keras.ops function KerasTensor's dunder method calls.
@@ -186,6 +187,10 @@ class TensorOps:
             out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
         except (ShapeError, Unanalysable):
             return None
+        if spec.key == "linspace" and not self.tracing:
+            values = linspace_values(bind_op(spec, tuple(args), dict(kwargs)), MAX_LOOP)
+            if values is not None:
+                return ConstTensor(out, self.text(node), values)
         return self.constant_of(out, spec.key, node)
 
     def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:

@@ -31,10 +31,12 @@ class TensorArg:
 class ConstTensor:
     """A tensor that is data, not part of the graph: ``ops.ones((6,))``, a numpy array.
 
-    It broadcasts like any tensor but never becomes a row or an edge."""
+    It broadcasts like any tensor but never becomes a row or an edge.  ``values``: its
+    elements in order, where every one is known (``tf.linspace`` of numbers), else None."""
 
     shape: tuple
     text: str = ""
+    values: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ data (a constant in the graph of whatever reads it), never a summary row.
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
 from layerlint.engine.layers.base import ShapeError, Unanalysable
@@ -97,6 +98,25 @@ def linspace(a: dict) -> tuple:
     if not (_number(a["start"]) and _number(a["stop"])) or a["retstep"] is not False or a["axis"] != 0:
         raise Unanalysable("linspace between tensors, with retstep or an axis is not followed")
     return (dim_value(a["num"], "num"),)
+
+
+def _f32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def linspace_values(a: dict, limit: int) -> tuple | None:
+    """The elements of a float32 ``linspace`` between two Python floats, as TensorFlow computes
+    them (float32 step, both ends exact); None where that is not this case or over ``limit``."""
+    start, stop, num = a["start"], a["stop"], a["num"]
+    if not (isinstance(start, float) and isinstance(stop, float) and isinstance(num, int)) or isinstance(num, bool):
+        return None
+    if a["dtype"] is not None or a["endpoint"] is not True or not 0 < num <= limit:
+        return None
+    first, last = _f32(start), _f32(stop)
+    if num == 1:
+        return (first,)
+    step = _f32(_f32(last - first) / (num - 1))
+    return (first, *(_f32(first + _f32(i * step)) for i in range(1, num - 1)), last)
 
 
 def nested_shape(v: Any) -> tuple:
