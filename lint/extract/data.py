@@ -18,6 +18,7 @@ from layerlint.engine.data import INT, MULTI_HOT, ONE_HOT, REAL, DataParts, Data
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
+from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
 from layerlint.extract.values import ArrayVal, DatasetVal, GeneratorVal, ModelVal, Ref
 
 NOT_DATA = object()  # the call is not one this module models
@@ -194,6 +195,9 @@ class Data:
         if name in ("tril", "triu") and isinstance(first, ArrayVal) and first.shape is not None \
                 and len(first.shape) >= 2 and set(kwargs) <= {"k"}:
             return first.derived(self.text(node), labels=None)  # the same shape, values zeroed
+        made = self.numpy_from_numbers(name, args, kwargs, node)
+        if made is not None:
+            return made
         if name in ("zeros", "ones", "empty", "full", "random.random", "random.rand", "random.randn",
                     "random.normal", "random.uniform", "random.randint", "random.random_sample"):
             return self.numpy_maker(name, args, kwargs, node)
@@ -204,6 +208,24 @@ class Data:
             if name == "prod" and it is not None and all(is_dim(v) for v in it) and len(args) == 1:
                 return _product(tuple(it))
         return NOT_DATA
+
+    def numpy_from_numbers(self, name: str, args: list, kwargs: dict, node: cst.Call) -> ArrayVal | None:
+        """np.eye / np.arange / np.random.choice: an array of known shape (values not followed)."""
+        shape, dtype = None, "float64"
+        if name == "eye" and set(kwargs) <= {"N", "M", "k", "dtype"} and len(args) <= 3:
+            shape = eye_shape(kwargs.get("N", args[0] if args else None), kwargs.get("M", args[1] if len(args) > 1 else None))
+            dtype = dtype_name(kwargs.get("dtype")) or dtype
+        elif name == "arange" and not kwargs:
+            shape, dtype = arange_shape(list(args)), "int64"
+        elif name == "random.choice" and set(kwargs) <= {"size", "replace"} and len(args) <= 3:
+            pool = args[0] if args else None
+            size = kwargs.get("size", args[1] if len(args) > 1 else None)
+            replace = kwargs.get("replace", args[2] if len(args) > 2 else True)
+            if is_int(pool):
+                shape, dtype = choice_shape(pool, size, replace), "int64"
+            elif isinstance(pool, ArrayVal) and pool.shape is not None and len(pool.shape) == 1:
+                shape, dtype = choice_shape(pool.shape[0], size, replace), pool.dtype
+        return ArrayVal(shape, dtype, None, self.text(node)) if shape is not None else None
 
     def numpy_maker(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         if name in ("random.rand", "random.randn"):
@@ -348,11 +370,18 @@ class Data:
         """Basic NumPy indexing: ints, slices, ``None``/``np.newaxis`` and ``...``."""
         if a.shape is None:
             return self.symbol(node)
+        evaluated: dict = {}  # each index expression is evaluated once
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            index = evaluated[0] = self.eval(node.slice[0].slice.value, frame)
+            if isinstance(index, ArrayVal):  # integer-array indexing picks rows
+                shape = take_rows_shape(a.shape, index.shape) \
+                    if index.shape is not None and (index.dtype or "").startswith("int") else None
+                return ArrayVal(shape, a.dtype, None, self.text(node)) if shape is not None else self.symbol(node)
         parts: list = []
-        for el in node.slice:
+        for i, el in enumerate(node.slice):
             sl = el.slice
             if isinstance(sl, cst.Index):
-                v = self.eval(sl.value, frame)
+                v = evaluated[i] if i in evaluated else self.eval(sl.value, frame)
                 if v is None or isinstance(v, Ref) and v.qualname in ("numpy.newaxis", "tensorflow.newaxis"):
                     parts.append(None)
                 elif v is Ellipsis:

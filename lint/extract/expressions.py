@@ -397,6 +397,22 @@ class Expressions:
         self.shape_refs[name] = (sv.tensor, axis)
         return Expr.symbol(name)
 
+    def none_dim_test(self, op: str, left: Any, right: Any) -> bool | None:
+        """``x.shape[i] is None``: a dim Keras leaves None (the batch, an unsized axis) stands here as
+        a symbol, so that using it as a number stays unknown; Keras' test of it is still decided."""
+        if op not in ("Is", "IsNot") or (left is None) == (right is None):
+            return None
+        dim = right if left is None else left
+        if not (isinstance(dim, Expr) and dim == Expr.symbol(next(iter(dim.symbols()), ""))):
+            return None
+        ref = self.shape_refs.get(next(iter(dim.symbols())))
+        if ref is None:
+            return None
+        shape = self.known_shape(ref[0])
+        if shape is None or not -len(shape) <= ref[1] < len(shape) or shape[ref[1]] is not None:
+            return None
+        return op == "Is"
+
     def eval_comparison(self, node: cst.Comparison, frame: Frame) -> Any:
         left = self.eval(node.left, frame)
         for target in node.comparisons:
@@ -411,7 +427,9 @@ class Expressions:
                 if name is None or len(node.comparisons) > 1:
                     return self.symbol(node)
                 return self.constant_operator(name, (self.operand(left, node, 0), self.operand(right, node, 1)), node)
-            r = compare(op, left, right)
+            r = self.none_dim_test(op, left, right)
+            if r is None:
+                r = compare(op, left, right)
             if r is UNDECIDED:
                 return UNDECIDED
             if not r:

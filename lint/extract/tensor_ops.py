@@ -17,12 +17,12 @@ from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import LayerDef, Tensor
 from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
-from layerlint.engine.ops.base import ConstTensor
+from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.ops.creation import linspace_values
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten
-from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal
+from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal, is_object
 
 # Python operators and the keras.ops function KerasTensor's dunder method calls.
 OPERATORS = {
@@ -48,6 +48,10 @@ KERAS_TENSOR_REFUSED = ("Keras 3 refuses a Keras tensor as input to a TensorFlow
 
 def _op_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, bool)
+
+
+# Ops that make a tensor of a plain Python number they are given.
+NUMBER_TO_TENSOR = frozenset({"cast", "convert_to_tensor"})
 
 
 def to_refs(v: Any) -> Any:
@@ -156,7 +160,20 @@ class TensorOps:
             return ShapeVal(args[0].tensor, self.text(node))
         if spec.key == "activations.linear":
             return args[0] if args else kwargs.get("x")
+        if any(is_object(v) for v in [*args, *kwargs.values()]):
+            args, kwargs = self.objects_by_text(args, kwargs, node)
         return self.make_op(path, spec.cls or path, tuple(args), kwargs, node)
+
+    def objects_by_text(self, args: list, kwargs: dict, node: cst.Call) -> tuple[list, dict]:
+        """Arguments that are objects (no tensor, shape or data) as the user's text of them, which
+        is what an unknown row then names."""
+        starred = any(a.star for a in node.args)
+
+        def text(i: int, key: str) -> Unfollowed:
+            return Unfollowed(self.text(node) if starred else self.argument_text(node, i, key))
+
+        return ([text(i, f"argument {i + 1}") if is_object(a) else a for i, a in enumerate(args)],
+                {k: text(len(node.args), k) if is_object(v) else v for k, v in kwargs.items()})
 
     def _tf_keras_call(self, path: str, spec: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
         """A function called on tf-keras 2's Keras tensors: TensorFlow's become TFOpLambda layers."""
@@ -181,6 +198,13 @@ class TensorOps:
         None: not such a call, or one whose shape cannot be followed."""
         spec = lookup_op(path)
         data = [v for v in flatten([list(args), kwargs]) if isinstance(v, (ArrayVal, WeightVal, ConstTensor))]
+        if spec.key in NUMBER_TO_TENSOR and not data:
+            try:
+                x = bind_op(spec, tuple(args), dict(kwargs)).get("x")
+            except (ShapeError, Unanalysable):
+                return None
+            # ops.cast(0.125, "float32") of a plain number: a scalar, in eager code as in a traced call()
+            return ConstTensor((), self.text(node)) if isinstance(x, (int, float)) else None
         if spec.family != "creation" and not data:
             return None
         try:

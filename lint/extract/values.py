@@ -275,6 +275,11 @@ _KINDS = {LayerObj: "a layer", TensorVal: "a tensor", ShapeVal: "a shape", Model
           TemplateVal: "a template"}
 
 
+def is_object(v: Any) -> bool:
+    """A value that is no tensor, shape or data: an op reading it names it by the user's text."""
+    return type(v) in _KINDS and not isinstance(v, (TensorVal, ShapeVal))
+
+
 def what_it_is(v: Any) -> str:
     """Words for a value that is not plain data, for notes and symbols."""
     return _KINDS.get(type(v), "a value")

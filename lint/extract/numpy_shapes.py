@@ -1,0 +1,58 @@
+"""Shapes of the NumPy arrays real model code makes from numbers: ``np.eye``,
+``np.arange``, ``np.random.choice``, and what integer-array indexing returns.
+
+Only shapes are followed (values, random or not, stay unknown).  Each function
+returns None where NumPy's result is not certain: an argument we do not know,
+one NumPy would refuse, or a case not handled here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from layerlint.engine.symbolic import Expr
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _dim(v: Any) -> bool:
+    return _int(v) and v >= 0 or isinstance(v, Expr)
+
+
+def eye_shape(n: Any, m: Any) -> tuple | None:
+    """``np.eye(N, M=None)``: N rows, M (default N) columns."""
+    m = n if m is None else m
+    return (n, m) if _dim(n) and _dim(m) else None
+
+
+def arange_shape(args: list) -> tuple | None:
+    """``np.arange([start,] stop[, step])`` of ints: ceil((stop - start) / step) elements."""
+    if not 1 <= len(args) <= 3 or not all(_int(a) for a in args):
+        return None
+    start, stop, step = (0, args[0], 1) if len(args) == 1 else (args[0], args[1], args[2] if len(args) == 3 else 1)
+    if step == 0:
+        return None  # NumPy raises
+    return (max(0, math.ceil((stop - start) / step)),)
+
+
+def choice_shape(pool_size: Any, size: Any, replace: Any) -> tuple | None:
+    """``np.random.choice(a, size, replace)`` from a pool of ``pool_size`` items: ``size`` as a shape.
+    Without replacement NumPy refuses more items than the pool holds."""
+    shape = (size,) if _int(size) else tuple(size) if isinstance(size, (tuple, list)) else None
+    if shape is None or not all(_dim(d) for d in shape) or not isinstance(replace, bool):
+        return None
+    if not replace:
+        if not (_int(pool_size) and all(_int(d) for d in shape)) or math.prod(shape) > pool_size:
+            return None
+    return shape
+
+
+def take_rows_shape(shape: tuple, index_shape: tuple) -> tuple | None:
+    """``a[idx]`` with one integer array ``idx``: its shape, then ``a``'s remaining axes.  Indices
+    out of range would raise, so this holds only where NumPy accepts them; an empty axis takes none."""
+    if not shape or shape[0] == 0:
+        return None
+    return tuple(index_shape) + tuple(shape[1:])
