@@ -81,3 +81,18 @@ def test_an_object_given_to_an_op_is_named_by_the_users_text() -> None:
     """)
     (op,) = [r for r in sm.layers if r.cls == "Matmul"]
     assert "keras.initializers.Ones()" in op.reason and "<" not in op.reason
+
+
+def test_math_functions_of_numbers_are_pythons() -> None:
+    import math
+
+    _, sm = _model("""
+        import math
+        import keras
+        from keras import layers
+
+        width = int(math.log(256, 2)) + int(math.exp(1.0)) + int(math.log10(1000)) + int(math.log(1.0))
+        inp = keras.Input((4,))
+        model = keras.Model(inp, layers.Dense(width)(inp))
+    """)
+    assert sm.layers[-1].output == (None, int(math.log(256, 2)) + 2 + 3 + 0)

@@ -32,6 +32,7 @@ from layerlint.extract.values import (
     ShapeVal,
     TensorVal,
 )
+from layerlint.extract.variables import TF_INITIALIZERS, variable_initial
 
 
 class Building:
@@ -188,7 +189,15 @@ class Building:
         data = self.data_call(q, args, kwargs, node)
         if data is not NOT_DATA:
             return data
-        if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2", "numpy.sqrt"):
+        if q in TF_INITIALIZERS:
+            return KerasObj(q, tuple(args), kwargs)
+        if q == "tensorflow.Variable" and self.keras_version != 2:
+            init = variable_initial(args, kwargs)
+            if isinstance(init, ConstTensor):
+                return ConstTensor(init.shape, self.text(node))
+            return self.symbol(node)
+        if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2", "numpy.sqrt",
+                 "math.log", "math.log10", "math.exp"):
             # math.prod(xs, start=2): a keyword changes the value, and is not modelled
             return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
         if q.startswith(("functools.", "keras_applications", "collections.", "typing.", "copy.")):

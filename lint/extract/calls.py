@@ -8,6 +8,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import LayerDef
+from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
 from layerlint.extract.custom_layers import custom_layer_refusal
@@ -47,6 +48,7 @@ from layerlint.extract.values import (
     FunctionVal,
     GeneratorVal,
     InstanceVal,
+    KerasObj,
     LayerObj,
     ModelVal,
     OpaqueModelVal,
@@ -58,6 +60,7 @@ from layerlint.extract.values import (
     TemplateVal,
     TensorVal,
 )
+from layerlint.extract.variables import initializer_shape, is_initializer
 
 # Methods of the file's own strings that are followed: each computed here on a plain str,
 # with any size it asks for checked first.
@@ -146,6 +149,9 @@ class Calls:
             return self.call_partial(func, args, kwargs, node)
         if isinstance(func, OpaqueModelVal):
             return self.opaque_call(self.text(node.func), f"subclassed model `{func.cls.name}` is not analysed", args, kwargs, node)
+        if isinstance(func, KerasObj) and is_initializer(func.path) and not self.tracing:
+            shape = initializer_shape(args, kwargs)  # an initializer run eagerly: data of that shape
+            return ConstTensor(shape, self.text(node)) if shape is not None else self.symbol(node)
         return self.opaque_call(self.text(node.func), None, args, kwargs, node)
 
     def call_unknown_arguments(self, func: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
@@ -598,12 +604,14 @@ class Calls:
                     if not fits(total):
                         return self.too_big(node, over_budget(total))
                 return total
-        if args and isinstance(args[0], (int, float)) and not isinstance(args[0], bool):
+        numbers = all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args)
+        if args and numbers and (len(args) == 1 or name == "log" and len(args) == 2):
             if name in ("ceil", "floor") and abs(args[0]) > 2.0 ** MAX_INT_BITS:
                 return self.symbol(node)
             try:
-                return {"ceil": math.ceil, "floor": math.floor, "sqrt": math.sqrt, "log2": math.log2}[name](args[0])
-            except (KeyError, ValueError, OverflowError):
+                return {"ceil": math.ceil, "floor": math.floor, "sqrt": math.sqrt, "log2": math.log2, "log": math.log,
+                        "log10": math.log10, "exp": math.exp}[name](*args)
+            except (KeyError, ValueError, OverflowError, ZeroDivisionError):
                 pass
         return self.symbol(node)
 

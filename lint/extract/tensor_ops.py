@@ -162,7 +162,23 @@ class TensorOps:
             return args[0] if args else kwargs.get("x")
         if any(is_object(v) for v in [*args, *kwargs.values()]):
             args, kwargs = self.objects_by_text(args, kwargs, node)
+        if spec.key == "reshape" and self.tracing:
+            args, kwargs = self.shape_tensor_as_dims(spec, args, kwargs)
         return self.make_op(path, spec.cls or path, tuple(args), kwargs, node)
+
+    def shape_tensor_as_dims(self, spec: Any, args: list, kwargs: dict) -> tuple[list, dict]:
+        """``tf.reshape(y, tf.shape(x))`` in a traced call(): TensorFlow reads the shape tensor's
+        known entries statically, so the result has x's shape, None where x's dim is None."""
+        key = next((k for k in ("shape", "newshape") if k in kwargs), None)
+        v = kwargs[key] if key is not None else (args[1] if len(args) > 1 else None)
+        if not (isinstance(v, ShapeVal) and v.dynamic):
+            return args, kwargs
+        dims = self.known_shape(v.tensor)
+        if dims is None:
+            return args, kwargs
+        if key is not None:
+            return args, {**kwargs, key: tuple(dims)}
+        return [args[0], tuple(dims), *args[2:]], kwargs
 
     def objects_by_text(self, args: list, kwargs: dict, node: cst.Call) -> tuple[list, dict]:
         """Arguments that are objects (no tensor, shape or data) as the user's text of them, which

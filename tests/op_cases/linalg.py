@@ -12,4 +12,7 @@ CASES = [
     ("ops.einsum('b...,b...->b...', x0, x1)", [(None, 4, 6), (None, 1, 6)]),
     ("tf.einsum('bij,bkj->bik', x0, x1)", [(None, 4, 6), (None, 5, 6)]), ("tf.einsum('bij,jk->bik', x0, x1)", [(None, 4, 6), (6, 3)]),
     ("tf.einsum('ij->ji', x0)", [(None, 6)]),
+    # upper-case letters (an attention map over a second grid): TensorFlow follows them, Keras' op does not
+    ("tf.einsum('bhwc, bHWc->bhwHW', x0, x1)", [(None, 3, 4, 8), (None, 3, 4, 8)]),
+    ("tf.einsum('bhwHW,bHWc->bhwc', x0, x1)", [(None, 3, 4, 3, 4), (None, 3, 4, 8)]),
 ]

@@ -64,7 +64,7 @@ def tensordot(a: dict) -> tuple:
     return tuple(d for i, d in enumerate(s1) if i not in first) + tuple(d for i, d in enumerate(s2) if i not in second)
 
 
-def _einsum_letters(spec: str, shape: tuple, target: list) -> list:
+def _einsum_letters(spec: str, shape: tuple, target: list, any_case: bool = False) -> list:
     """One operand's shape laid out on the output's subscripts, as Keras' Einsum does: each
     letter takes the operand's size (the first place it names wins), ``...`` takes the axes
     no letter names, and a letter the operand lacks is 1 (broadcast)."""
@@ -91,17 +91,17 @@ def _einsum_letters(spec: str, shape: tuple, target: list) -> list:
             out.extend(wildcard)
         elif t in size:
             out.append(size[t])
-        elif "a" <= t <= "z":
+        elif "a" <= t <= "z" or any_case and t.isalpha():
             out.append(1)
         else:
             raise Unanalysable(f"subscript letter `{t}` is not followed")
     return out
 
 
-@op("einsum", "Einsum", "subscripts", "*operands",
-    tf=(("einsum", ("equation=subscripts", "*operands"), None),))
-def einsum(a: dict) -> tuple:
-    """Keras' Einsum.compute_output_spec: letters seen once (or named after ``->``) are kept."""
+@op("einsum", "Einsum", "subscripts", "*operands")
+def einsum(a: dict, any_case: bool = False) -> tuple:
+    """Keras' Einsum.compute_output_spec: letters seen once (or named after ``->``) are kept.
+    Keras broadcasts only lower-case letters an operand lacks (an upper-case one fails there)."""
     subscripts = a["subscripts"]
     if not isinstance(subscripts, str):
         raise Unanalysable(f"subscripts={show(subscripts)} is not a known string")
@@ -131,8 +131,15 @@ def einsum(a: dict) -> tuple:
         else:
             target.append(rest[0])
             rest = rest[1:]
-    shapes = [_einsum_letters(spec, scalar_shape(x), target) for spec, x in zip(specs, operands)]
+    shapes = [_einsum_letters(spec, scalar_shape(x), target, any_case) for spec, x in zip(specs, operands)]
     out = tuple(shapes[0])
     for s in shapes[1:]:
         out = broadcast(out, tuple(s))
     return out
+
+
+@op("tf_einsum", "", "subscripts", "*operands", paths=(), tf=(("einsum", ("equation=subscripts", "*operands"), None),))
+def tf_einsum(a: dict) -> tuple:
+    """TensorFlow's einsum (in a layer's call()): spaces ignored, and a letter of either case that
+    an operand lacks takes the size another operand gives it."""
+    return einsum(a, any_case=True)
