@@ -193,3 +193,22 @@ def test_a_constant_attention_mask_is_followed() -> None:
     assert decoder.status == "ok", decoder.reason
     assert decoder.output == (None, 6, 8)
     assert decoder.params == 288
+
+
+def test_an_unknown_input_is_named_as_keras_numbers_its_axes() -> None:
+    # The custom layer's first-call input is unknown: a dim that follows from it is written as
+    # the Keras expression for it (the batch is axis 0), never as `Stem.input[0]`.
+    (stem,) = rows(HEAD + """
+    class Stem(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.conv = layers.Conv1D(8, 3, strides=2, padding="same")
+
+        def call(self, x):
+            return self.conv(x)
+
+    model = keras.Sequential([Stem(), layers.Dense(2)])
+    y = model(features_read_at_run_time)
+    """)[:1]
+    assert str(stem.output[1]).replace(" ", "") == "(Stem.input.shape[1]+1)//2" and stem.output[2] == 8
+    assert str(stem.params).replace(" ", "") == "24*Stem.input.shape[2]+8"

@@ -302,9 +302,12 @@ class _ScratchNamer(_Namer):
 
 
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
-    """An unknown input tuple named ``s`` of known rank: (s[0], s[1], ...)."""
+    """An unknown input tuple named ``s`` of known rank: (s[0], s[1], ...).  Where ``s`` is a Keras
+    attribute that counts the batch as axis 0 (``layer.input.shape``, ``model.input_shape``), its
+    dims are numbered as that attribute numbers them, from 1."""
     name = str(spec_shape)
-    return tuple(Expr.symbol(f"{name}[{i}]") for i in range(rank - 1))
+    first = 1 if name.endswith((".input.shape", ".input_shape")) else 0
+    return tuple(Expr.symbol(f"{name}[{i + first}]") for i in range(rank - 1))
 
 
 def _input_shape(inp: InputDef, rank_hint: int | None) -> Any:

@@ -184,7 +184,7 @@ class CustomLayers:
         if inst is None:
             return
         if not isinstance(first, (list, tuple, TensorVal)):
-            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
+            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         ld.first_call_inputs = [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
         arg0, others, stand_ins, shapes = self.stand_ins(ld, first, rest)
@@ -232,7 +232,7 @@ class CustomLayers:
         them now, or symbolic when those are not all known.  Returns the first argument and the
         others with tensors replaced, the stand-ins, and the shapes found."""
         if not isinstance(first, (list, tuple, TensorVal)):
-            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)))
+            first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         shapes = [self.known_shape(t.tensor) for t in real]
         concrete = all(isinstance(s, tuple) for s in shapes)
@@ -244,7 +244,7 @@ class CustomLayers:
                     shape = shapes[len(made)]
                     inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
                 else:
-                    inp = InputDef(Expr.symbol(f"{ld.cls}.input"), ld.span)
+                    inp = InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)
                 t = TensorVal(Tensor(inp))
                 made.append(t)
                 return t

@@ -322,7 +322,7 @@ class Expressions:
     def opaque_output(self, obj: LayerObj, attr: str) -> Any:
         """``base.output`` of a Keras application or custom layer: an unknown tensor."""
         if obj.output_cache is None:
-            inp = InputDef(Expr.symbol(f"{obj.layer.cls}.input"), obj.layer.span,
+            inp = InputDef(Expr.symbol(f"{obj.layer.cls}.input.shape"), obj.layer.span,
                            unknown_reason=f"the input of `{obj.layer.cls}`, which is not analysed")
             node = Node(obj.layer, [Tensor(inp)], {}, obj.layer.span)
             self.node_counter += 1
