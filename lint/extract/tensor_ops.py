@@ -16,9 +16,10 @@ import libcst as cst
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import LayerDef, Tensor
 from layerlint.engine.op_apply import apply_op, bind_op
-from layerlint.engine.ops import TABLE, lookup_op, tf_keras_names
+from layerlint.engine.ops import TABLE, keras2_function_names, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.ops.creation import linspace_values
+from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, Lowering
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten
@@ -144,7 +145,8 @@ class TensorOps:
         spec = lookup_op(path)
         if not self.tensors_in([list(args), kwargs]):
             return self.constant_op(path, args, kwargs, node) if spec is not None else None
-        if self.keras_version == 2 and not self.tracing and path.startswith(("tf.", "ops.", "activations.")):
+        if self.keras_version == 2 and not self.tracing and (path.startswith(("tf.", "ops.", "activations."))
+                                                              or path in LOWERINGS):
             return self._tf_keras_call(path, spec, args, kwargs, node)
         if path.startswith("tf.") and not self.tracing:
             module = path[3:].rpartition(".")[0]
@@ -192,7 +194,14 @@ class TensorOps:
                 {k: text(len(node.args), k) if is_object(v) else v for k, v in kwargs.items()})
 
     def _tf_keras_call(self, path: str, spec: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
-        """A function called on tf-keras 2's Keras tensors: TensorFlow's become TFOpLambda layers."""
+        """A function called on tf-keras 2's Keras tensors: TensorFlow's become TFOpLambda layers, and so do
+        the TensorFlow calls a Keras 2 backend function or activation makes."""
+        if path in IDENTITY and len(args) == 1 and not kwargs:
+            return args[0]
+        if path in LOWERINGS:
+            made = self._lowered(path, LOWERINGS[path], args, kwargs, node)
+            if made is not None:
+                return made
         if path.startswith("tf."):
             made = tf_keras_names.FUNCTIONS.get(path)
             if spec is not None and made is not None:
@@ -202,6 +211,26 @@ class TensorOps:
         label = self.text(node.func)
         return self.opaque_call(label, f"`{label}` on a tf-keras tensor: layerlint does not follow the layers "
                                        "tf-keras wraps it in", args, kwargs, node)
+
+    def _lowered(self, path: str, lowering: Lowering, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """The TensorFlow calls tf-keras makes for ``path``; None when the arguments make it call others."""
+        names = keras2_function_names.NAMES.get(path)
+        if names is None or len(args) > len(lowering.params) or set(kwargs) - set(lowering.params[len(args):]):
+            return None
+        bound = dict(lowering.defaults)
+        bound.update(zip(lowering.params, args))
+        bound.update(kwargs)
+        if any(p not in bound for p in lowering.params):
+            return None
+        for key, value in lowering.only.items():
+            given = bound[key]
+            if not (type(given) in (int, float, type(None)) and given == value and (given is None) == (value is None)):
+                return None
+        handed = tuple(bound[p] for p in lowering.params if p not in lowering.only) + lowering.extra
+        out = self.make_op(lowering.tf, names[0][1], handed, {}, node, tf_keras=names[0])
+        for (tf, constants), made in zip(lowering.then, names[1:], strict=True):
+            out = self.make_op(tf, made[1], (out,) + constants, {}, node, tf_keras=made)
+        return out
 
     def _tf_keras_operator(self, table: dict, op: str, tensor_first: bool = True) -> tuple[str, str] | None:
         if self.keras_version != 2:

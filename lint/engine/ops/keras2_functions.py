@@ -1,0 +1,84 @@
+"""Keras 2 backend functions (``K.sum``) and activations (``keras.activations.relu``) applied to
+tf-keras' Keras tensors: tf-keras runs each as the TensorFlow calls it is written with, and every
+TensorFlow call on a Keras tensor becomes a TFOpLambda layer.  This table says which calls, from
+tf-keras 2's source; the layers' names are generated (keras2_function_names.py) and the rows of
+whole models are held to tf-keras in tests/test_keras2_functions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Lowering:
+    tf: str  # the TensorFlow function it calls (a path of layerlint's op table)
+    params: tuple[str, ...] = ("x",)  # its own parameters, handed on in this order
+    defaults: dict[str, Any] = field(default_factory=dict)  # handed on explicitly: TensorFlow's may differ
+    only: dict[str, Any] = field(default_factory=dict)  # parameters that must keep this value (others call more)
+    extra: tuple = ()  # constants it adds after its parameters
+    then: tuple[tuple[str, tuple], ...] = ()  # further calls on the result: (function, constants after it)
+
+
+def _reduce(tf: str) -> Lowering:
+    return Lowering(tf, ("x", "axis", "keepdims"), {"axis": None, "keepdims": False})
+
+
+_RELU = {"alpha": 0.0, "max_value": None, "threshold": 0.0}
+
+LOWERINGS: dict[str, Lowering] = {
+    "backend.sum": _reduce("tf.math.reduce_sum"),
+    "backend.mean": _reduce("tf.math.reduce_mean"),
+    "backend.max": _reduce("tf.math.reduce_max"),
+    "backend.min": _reduce("tf.math.reduce_min"),
+    "backend.prod": _reduce("tf.math.reduce_prod"),
+    "backend.std": _reduce("tf.math.reduce_std"),
+    "backend.var": _reduce("tf.math.reduce_variance"),
+    "backend.square": Lowering("tf.math.square"),
+    "backend.abs": Lowering("tf.math.abs"),
+    "backend.exp": Lowering("tf.math.exp"),
+    "backend.log": Lowering("tf.math.log"),
+    "backend.sigmoid": Lowering("tf.math.sigmoid"),
+    "backend.tanh": Lowering("tf.math.tanh"),
+    "backend.softplus": Lowering("tf.math.softplus"),
+    "backend.softsign": Lowering("tf.nn.softsign"),
+    "backend.ones_like": Lowering("tf.ones_like"),
+    "backend.zeros_like": Lowering("tf.zeros_like"),
+    # K.sqrt clips at zero first: two layers.
+    "backend.sqrt": Lowering("tf.math.maximum", extra=(0.0,), then=(("tf.math.sqrt", ()),)),
+    "backend.pow": Lowering("tf.math.pow", ("x", "a")),
+    "backend.maximum": Lowering("tf.math.maximum", ("x", "y")),
+    "backend.minimum": Lowering("tf.math.minimum", ("x", "y")),
+    "backend.relu": Lowering("tf.nn.relu", ("x", "alpha", "max_value", "threshold"), dict(_RELU), dict(_RELU)),
+    "backend.elu": Lowering("tf.nn.elu", ("x", "alpha"), {"alpha": 1.0}, {"alpha": 1.0}),
+    "backend.softmax": Lowering("tf.nn.softmax", ("x", "axis"), {"axis": -1}),
+    "backend.l2_normalize": Lowering("tf.math.l2_normalize", ("x", "axis"), {"axis": None}),
+    "backend.expand_dims": Lowering("tf.expand_dims", ("x", "axis"), {"axis": -1}),
+    "backend.squeeze": Lowering("tf.squeeze", ("x", "axis")),
+    "backend.concatenate": Lowering("tf.concat", ("tensors", "axis"), {"axis": -1}),
+    "backend.stack": Lowering("tf.stack", ("x", "axis"), {"axis": 0}),
+    "backend.reshape": Lowering("tf.reshape", ("x", "shape")),
+    "backend.permute_dimensions": Lowering("tf.transpose", ("x", "pattern")),
+    "backend.tile": Lowering("tf.tile", ("x", "n")),
+    "backend.argmax": Lowering("tf.math.argmax", ("x", "axis"), {"axis": -1}),
+    "backend.argmin": Lowering("tf.math.argmin", ("x", "axis"), {"axis": -1}),
+    "backend.cast": Lowering("tf.cast", ("x", "dtype")),
+    "activations.relu": Lowering("tf.nn.relu", ("x", "alpha", "max_value", "threshold"), dict(_RELU), dict(_RELU)),
+    "activations.sigmoid": Lowering("tf.math.sigmoid"),
+    "activations.tanh": Lowering("tf.math.tanh"),
+    "activations.softmax": Lowering("tf.nn.softmax", ("x", "axis"), {"axis": -1}),
+    "activations.elu": Lowering("tf.nn.elu", ("x", "alpha"), {"alpha": 1.0}, {"alpha": 1.0}),
+    "activations.selu": Lowering("tf.nn.selu"),
+    "activations.softplus": Lowering("tf.math.softplus"),
+    "activations.softsign": Lowering("tf.nn.softsign"),
+    "activations.swish": Lowering("tf.nn.silu"),
+    "activations.gelu": Lowering("tf.nn.gelu", ("x", "approximate"), {"approximate": False}),
+    "activations.exponential": Lowering("tf.math.exp"),
+    "activations.hard_sigmoid": Lowering("tf.math.multiply", extra=(0.2,),
+                                         then=(("tf.math.add", (0.5,)), ("tf.clip_by_value", (0.0, 1.0)))),
+    "backend.hard_sigmoid": Lowering("tf.math.multiply", extra=(0.2,),
+                                     then=(("tf.math.add", (0.5,)), ("tf.clip_by_value", (0.0, 1.0)))),
+}
+# Functions that return their input: no layer.
+IDENTITY = {"activations.linear"}

@@ -1,0 +1,91 @@
+"""Keras 2 backend functions and activations applied to a Keras tensor: (expression on ``x``, input shape).
+
+Each is a model ``Model(x, EXPR)`` read as tf-keras 2 code; fixtures/regen_tf_keras_functions.py
+records tf-keras' rows for it in tests/keras2_function_truth.json.  The first case of each function
+also names the layers it makes (lint/engine/ops/keras2_function_names.py).
+"""
+
+from __future__ import annotations
+
+CASES: list[tuple[str, tuple]] = [
+    ("K.sum(x, axis=1)", (4, 6)),
+    ("K.sum(x)", (4, 6)),
+    ("K.sum(x, axis=-1, keepdims=True)", (4, 6)),
+    ("K.mean(x, axis=1)", (4, 6)),
+    ("K.mean(x, 1, True)", (None, 6)),
+    ("K.max(x, axis=-1)", (4, 6)),
+    ("K.min(x, axis=1)", (4, 6)),
+    ("K.prod(x, axis=1)", (4, 6)),
+    ("K.std(x, axis=1)", (4, 6)),
+    ("K.var(x, axis=1)", (4, 6)),
+    ("K.square(x)", (4, 6)),
+    ("K.sqrt(x)", (4, 6)),
+    ("K.abs(x)", (4, 6)),
+    ("K.exp(x)", (4, 6)),
+    ("K.log(x)", (4, 6)),
+    ("K.pow(x, 2)", (4, 6)),
+    ("K.sigmoid(x)", (4, 6)),
+    ("K.tanh(x)", (4, 6)),
+    ("K.relu(x)", (4, 6)),
+    ("K.softmax(x)", (4, 6)),
+    ("K.softplus(x)", (4, 6)),
+    ("K.softsign(x)", (4, 6)),
+    ("K.elu(x)", (4, 6)),
+    ("K.hard_sigmoid(x)", (4, 6)),
+    ("K.ones_like(x)", (4, 6)),
+    ("K.zeros_like(x)", (4, 6)),
+    ("K.maximum(x, x)", (4, 6)),
+    ("K.minimum(x, 0.5)", (4, 6)),
+    ("K.l2_normalize(x, axis=-1)", (4, 6)),
+    ("K.expand_dims(x, 1)", (4, 6)),
+    ("K.expand_dims(x)", (4, 6)),
+    ("K.squeeze(x, 1)", (1, 6)),
+    ("K.concatenate([x, x])", (4, 6)),
+    ("K.concatenate([x, x], axis=1)", (4, 6)),
+    ("K.stack([x, x], axis=1)", (4, 6)),
+    ("K.reshape(x, (-1, 24))", (4, 6)),
+    ("K.permute_dimensions(x, (0, 2, 1))", (4, 6)),
+    ("K.tile(x, (1, 2, 1))", (4, 6)),
+    ("K.argmax(x)", (4, 6)),
+    ("K.argmin(x, axis=1)", (4, 6)),
+    ("K.cast(x, 'float16')", (4, 6)),
+    ("K.sqrt(K.sum(K.square(x), axis=1, keepdims=True))", (4, 6)),
+    ("K.sum(K.square(x), axis=-1)", (None, 8)),
+    ("K.sum(K.sum(x, axis=2), axis=1)", (4, 6)),
+    ("K.sqrt(K.maximum(K.sum(K.square(x - 1.0), axis=1, keepdims=True), K.epsilon()))", (4, 6)),
+    ("K.mean(K.square(x), axis=-1) + K.mean(K.abs(x), axis=-1)", (4, 6)),
+    ("activations.relu(x)", (4, 6)),
+    ("activations.sigmoid(x)", (4, 6)),
+    ("activations.tanh(x)", (4, 6)),
+    ("activations.softmax(x)", (4, 6)),
+    ("activations.softmax(x, axis=1)", (4, 6)),
+    ("activations.elu(x)", (4, 6)),
+    ("activations.selu(x)", (4, 6)),
+    ("activations.softplus(x)", (4, 6)),
+    ("activations.softsign(x)", (4, 6)),
+    ("activations.swish(x)", (4, 6)),
+    ("activations.gelu(x)", (4, 6)),
+    ("activations.exponential(x)", (4, 6)),
+    ("activations.hard_sigmoid(x)", (4, 6)),
+    ("activations.linear(K.square(x))", (4, 6)),
+    ("activations.relu(activations.sigmoid(x))", (None, 3)),
+]
+# Calls whose arguments make tf-keras call other TensorFlow functions: not followed (unknown, never a guess).
+UNFOLLOWED: list[tuple[str, tuple]] = [
+    ("activations.relu(x, alpha=0.1)", (4, 6)),
+    ("activations.relu(x, max_value=6.0)", (4, 6)),
+    ("K.elu(x, 0.5)", (4, 6)),
+    ("K.batch_dot(x, x, axes=(2, 2))", (4, 6)),
+]
+
+
+def program(expr: str, shape: tuple) -> str:
+    """The test source for a case (our own code, run in tf-keras by the regen script, linted by the test)."""
+    return ("import tf_keras as keras\nfrom tf_keras import backend as K\nfrom tf_keras import activations\n"
+            f"x = keras.Input({shape!r})\ny = {expr}\nmodel = keras.Model(x, y)\n")
+
+
+def function_of(expr: str) -> str:
+    """The table path of the outermost call: ``K.sum(...)`` is backend.sum."""
+    head = expr.split("(", 1)[0]
+    return head.replace("K.", "backend.", 1) if head.startswith("K.") else head
