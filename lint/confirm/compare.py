@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from layerlint.confirm.rebuild import KerasBuild, KerasUnavailable, NotConfirmable, load_keras, rebuild
+from layerlint.confirm.rebuild import KerasBuild, KerasUnavailable, NotConfirmable, is_tf_keras, load_keras, rebuild
 from layerlint.engine.graph import ordered_operations
 from layerlint.engine.layers.base import LayerArg
 from layerlint.engine.layers.third_party import is_third_party
@@ -366,7 +366,13 @@ def _flat_shapes(out: Any) -> list | None:
 
 
 def _keras_shapes(keras: Any, out: Any) -> list:
-    return [tuple(None if d is None else int(d) for d in t.shape) for t in keras.tree.flatten(out)]
+    if is_tf_keras(keras):
+        import tensorflow as tf
+
+        flat = tf.nest.flatten(out)
+    else:
+        flat = keras.tree.flatten(out)
+    return [tuple(None if d is None else int(d) for d in t.shape) for t in flat]
 
 
 def _shapes_text(shapes: list | None) -> str:
@@ -472,7 +478,7 @@ class _Comparer:
     def _compare_row(self, row: ShapedLayer) -> None:
         layer = self._keras_layer(row)
         if row.is_input:
-            theirs = [tuple(layer.batch_shape)]
+            theirs = [tuple(layer.batch_shape if hasattr(layer, "batch_shape") else layer._batch_input_shape)]
             if _flat_shapes(row.output) != theirs:
                 self.diff(row, "output shape", _shapes_text(_flat_shapes(row.output)), _shapes_text(theirs))
             return
@@ -536,15 +542,15 @@ def _size(shape: Any) -> int:
 
 def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = None,
                    max_layer_weights: int = DEFAULT_MAX_LAYER_WEIGHTS,
-                   line_ref: Callable[[int], str] = plain_line_ref) -> list[ConfirmResult]:
-    """Rebuild each model in Keras and compare; raises KerasUnavailable without Keras.
-    ``line_ref`` names a line in messages (a notebook's names the cell)."""
-    keras = load_keras()
-    version = getattr(keras, "__version__", "?")
+                   line_ref: Callable[[int], str] = plain_line_ref, keras_version: int = 3) -> list[ConfirmResult]:
+    """Rebuild each model in Keras (tf-keras for ``keras_version`` 2) and compare; raises KerasUnavailable
+    without it.  ``line_ref`` names a line in messages (a notebook's names the cell)."""
+    keras = load_keras(keras_version)
+    version = getattr(keras, "__version__", "?") + (" (tf-keras)" if keras_version == 2 else "")
     results = []
     for sm in models:
         start = time.perf_counter()
-        result = _confirm_one(keras, sm, assume or {}, max_layer_weights, line_ref)
+        result = _confirm_one(keras, sm, assume or {}, max_layer_weights, line_ref, keras_version)
         result.keras_version = version
         result.seconds = time.perf_counter() - start
         results.append(result)
@@ -553,26 +559,30 @@ def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = No
 
 def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[ConfirmResult]:
     """Confirm every model of a FileAnalysis; the results also go to ``analysis.confirmations`` for LL950."""
-    if getattr(analysis, "keras_version", 3) == 2:
-        # The rebuild drives Keras 3, which reads Keras 2 code otherwise (names, TFOpLambda rows, spellings).
-        results = [ConfirmResult(sm, "not-confirmable", "keras-version = 2: --confirm rebuilds models with Keras 3, "
-                                 "not tf-keras") for sm in analysis.models]
-    else:
-        results = confirm_models(analysis.models, assume, line_ref=line_namer(getattr(analysis, "notebook", None)))
+    version = getattr(analysis, "keras_version", 3)
+    line_ref = line_namer(getattr(analysis, "notebook", None))
+    try:
+        results = confirm_models(analysis.models, assume, line_ref=line_ref, keras_version=version)
+    except KerasUnavailable:
+        if version != 2:
+            raise
+        # Keras 2 code is rebuilt in tf-keras, an install of its own beside TensorFlow.
+        results = [ConfirmResult(sm, "not-confirmable", "keras-version = 2: tf-keras is not installed "
+                                 "(pip install tf-keras)") for sm in analysis.models]
     analysis.confirmations = results
     return results
 
 
 def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_weights: int,
-                 line_ref: Callable[[int], str]) -> ConfirmResult:
+                 line_ref: Callable[[int], str], keras_version: int = 3) -> ConfirmResult:
     if assume:
-        sm = shape_model(_Binder(assume).model(sm.model))
+        sm = shape_model(_Binder(assume).model(sm.model), keras_version)
     why = _why_not_confirmable(sm, line_ref)
     if why:
         return ConfirmResult(sm, "not-confirmable", why)
     allocate = _largest_weight(sm) <= max_layer_weights
     try:
-        kb = rebuild(sm.model, allocate=allocate, line_ref=line_ref)
+        kb = rebuild(sm.model, allocate=allocate, line_ref=line_ref, keras_version=keras_version)
         comparer = _Comparer(keras, sm, kb)
         comparer.run()
     except NotConfirmable as e:
@@ -582,7 +592,10 @@ def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_
         return ConfirmResult(sm, "not-confirmed", f"Keras could not rebuild it: {type(e).__name__}: {msg}"[:300],
                              allocated=allocate)
     finally:
-        keras.backend.clear_session(free_memory=False)
+        if is_tf_keras(keras):
+            keras.backend.clear_session()
+        else:
+            keras.backend.clear_session(free_memory=False)
     if not comparer.diffs and not comparer.compared:  # a pass over nothing is no pass
         return ConfirmResult(sm, "nothing-to-compare", "Keras built no layer of it that layerlint could compare",
                              allocated=allocate)

@@ -11,6 +11,8 @@ Keras refused (the first layer whose construction or call raised).
 from __future__ import annotations
 
 import contextlib
+import importlib
+import operator
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -26,7 +28,7 @@ from layerlint.extract.keras_names import keras_path
 from layerlint.extract.values import KerasObj, Ref
 from layerlint.sources.notebook import plain_line_ref
 
-_KERAS: Any = None
+_KERAS: dict[int, Any] = {}  # Keras major version -> the imported package (tf_keras for 2)
 
 # tf.nn / tf.math functions passed as `activation=` map to Keras' activation of the same name.
 _TF_FUNCTION_ROOTS = ("tensorflow.nn.", "tensorflow.math.", "tensorflow.keras.backend.", "keras.ops.")
@@ -48,6 +50,16 @@ def is_safe_keras_path(path: str | None) -> bool:
             and not any(p.startswith("_") or p in _UNSAFE_NAMES for p in parts))
 
 
+# The keras.ops names layerlint records Python's operators under (lint/extract/tensor_ops.py), as operators.
+_TF_KERAS_OPERATORS = {
+    "add": operator.add, "subtract": operator.sub, "multiply": operator.mul, "true_divide": operator.truediv,
+    "floor_divide": operator.floordiv, "mod": operator.mod, "power": operator.pow, "matmul": operator.matmul,
+    "logical_and": operator.and_, "logical_or": operator.or_, "less": operator.lt, "less_equal": operator.le,
+    "greater": operator.gt, "greater_equal": operator.ge, "negative": operator.neg, "logical_not": operator.invert,
+    "get_item": operator.getitem,
+}
+
+
 def _stand_in(x: Any) -> Any:
     return x
 
@@ -60,21 +72,24 @@ class NotConfirmable(Exception):
     """Something in the model cannot be rebuilt faithfully from literals."""
 
 
-def load_keras() -> Any:
-    """Import Keras (and its backend) once per process."""
-    global _KERAS
-    if _KERAS is None:
+def load_keras(version: int = 3) -> Any:
+    """Import Keras 3 (and its backend), or with ``version`` 2 the tf-keras package, once per process."""
+    if version not in _KERAS:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         # Only shapes are computed, never numbers, so oneDNN's startup notice is noise.
         os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                import keras
+                module = importlib.import_module("tf_keras" if version == 2 else "keras")
         except ImportError as e:
             raise KerasUnavailable(str(e)) from e
-        _KERAS = keras
-    return _KERAS
+        _KERAS[version] = module
+    return _KERAS[version]
+
+
+def is_tf_keras(keras: Any) -> bool:
+    return getattr(keras, "__name__", "") == "tf_keras"
 
 
 @dataclass
@@ -288,6 +303,12 @@ class Rebuilder:
         path = ld.op or ""
         if lookup_op(path) is None and not path.startswith("ops.get_item"):
             raise NotConfirmable(f"`{path}` is not in layerlint's op table")
+        if is_tf_keras(self.keras) and path.startswith("ops."):
+            # tf-keras' rows for Python operators: the operator itself on the rebuilt tensors.
+            fn = _TF_KERAS_OPERATORS.get(path[4:])
+            if fn is None:
+                raise NotConfirmable(f"`{path}` is a Keras 3 function: tf-keras has none")
+            return fn
         if path.startswith("tf."):
             try:
                 import tensorflow as tf
@@ -375,19 +396,22 @@ class Rebuilder:
         else:
             if not ld.known:
                 raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)} is not analysed: {ld.opaque_reason}")
+            cls_name, given_args, given_kwargs = ld.cls, ld.args, ld.kwargs
             if ld.as_written is not None:
                 self._check_rejected(ld)
+                if is_tf_keras(self.keras):
+                    cls_name, given_args, given_kwargs = ld.as_written
             try:
                 if ld.cls == "Lambda":
                     layer = self._lambda(ld)
                 else:
-                    cls = self._layer_class(ld.cls)
-                    named_strings([ld.args, ld.kwargs], self.named)
+                    cls = self._layer_class(cls_name)
+                    named_strings([given_args, given_kwargs], self.named)
                     try:
-                        offline = offline_kwargs(ld.cls, ld.kwargs)
+                        offline = offline_kwargs(cls_name, given_kwargs)
                     except FileArgument as e:
                         raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)}: {e}") from e
-                    args = [self._value(a) for a in ld.args]
+                    args = [self._value(a) for a in given_args]
                     kwargs = {k: self._value(v) for k, v in offline.items()}
                     layer = cls(*args, **kwargs)
             except NotConfirmable:
@@ -403,6 +427,12 @@ class Rebuilder:
         """A layer in Keras 1/2 spelling is shaped with the old meaning (LL501) because Keras 3 rejects the
         spelling or reads it otherwise; check which, then stop: there is no Keras 3 model to compare with."""
         name, args, kwargs = ld.as_written
+        if is_tf_keras(self.keras):
+            if all(u.keras2_accepts for u in ld.legacy):
+                return  # tf-keras takes the spelling: the layer is rebuilt as written
+            written = ", ".join(u.written for u in ld.legacy if not u.keras2_accepts)
+            raise NotConfirmable(f"`{name}` at {self.line_ref(ld.span.line)} is Keras 1 API ({written}) that "
+                                 "tf-keras rejects; shaped with the Keras 1 meaning")
         version = min(u.version for u in ld.legacy)
         rejects = any(u.keras3_rejects for u in ld.legacy)
         where = f"`{name}` at {self.line_ref(ld.span.line)}"
@@ -554,9 +584,13 @@ def no_allocation(keras: Any) -> Iterator[None]:
         global_state.set_global_attribute("uninitialized_variables", [v for v in pending if id(v) in keep])
 
 
-def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[int], str] = plain_line_ref) -> KerasBuild:
-    """Rebuild ``model`` in Keras; raises NotConfirmable before touching Keras' state when possible."""
-    keras = load_keras()
+def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[int], str] = plain_line_ref,
+            keras_version: int = 3) -> KerasBuild:
+    """Rebuild ``model`` in Keras (tf-keras for ``keras_version`` 2); raises NotConfirmable before touching
+    Keras' state when possible."""
+    keras = load_keras(keras_version)
+    if not allocate and is_tf_keras(keras):
+        raise NotConfirmable("a layer is too large to build in tf-keras, which allocates every weight")
     rebuilder = Rebuilder(keras, line_ref)
     with warnings.catch_warnings(), guarded(rebuilder.named) as refused:
         warnings.simplefilter("ignore")

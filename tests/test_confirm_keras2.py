@@ -1,0 +1,91 @@
+"""``--confirm`` with ``keras-version = 2``: the extracted model is rebuilt in tf-keras (from its
+configuration; the file is never run) and compared with layerlint's rows."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from layerlint.analyze import analyze_text
+from layerlint.cli.main import main
+from layerlint.confirm.compare import confirm_file
+
+from fixtures.regen import ROOT
+
+KERAS2 = sorted((ROOT / "fixtures" / "keras2").glob("*.py"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tf_keras():
+    if os.environ.get("CI"):
+        return __import__("tf_keras")
+    return pytest.importorskip("tf_keras")
+
+
+def _confirm(source: str, version: int = 2, shaped_as: int | None = None) -> list:
+    fa = analyze_text(textwrap.dedent(source), "m.py", keras_version=shaped_as or version)
+    fa.keras_version = version
+    return confirm_file(fa)
+
+
+@pytest.mark.parametrize("path", KERAS2, ids=[p.name for p in KERAS2])
+def test_keras2_fixtures_are_confirmed_by_tf_keras(path: Path) -> None:
+    fa = analyze_text(path.read_text(), str(path), keras_version=2)
+    results = confirm_file(fa)
+    assert results and all(r.status == "confirmed" for r in results), [r.render() for r in results]
+    assert all("(tf-keras)" in r.keras_version for r in results)
+
+
+BIDIRECTIONAL = """
+    import tf_keras as keras
+    from tf_keras import layers
+    x = keras.Input((7, 3))
+    y = layers.Bidirectional(layers.LSTM(4), backward_layer=layers.LSTM(6, go_backwards=True))(x)
+    model = keras.Model(x, layers.Dense(2)(y))
+    """
+
+
+def test_tf_keras_rows_are_confirmed_and_keras3_rows_are_not() -> None:
+    (ok,) = _confirm(BIDIRECTIONAL)
+    assert ok.status == "confirmed", ok.render()
+    # The same model shaped as Keras 3 shapes it (forward units doubled): tf-keras disagrees, at that row.
+    (wrong,) = _confirm(BIDIRECTIONAL, shaped_as=3)
+    assert wrong.status == "disagrees"
+    assert [(d.layer, d.ours, d.keras) for d in wrong.differences if d.what == "output shape"] == [
+        ("bidirectional", "(None, 8)", "(None, 10)")]
+
+
+def test_backend_functions_and_keras2_spellings_are_rebuilt() -> None:
+    (result,) = _confirm("""
+        from keras.models import Sequential, Model
+        from keras.layers import Input, Conv2D, AveragePooling2D, Flatten, Dense, Lambda
+        from keras import backend as K
+        inp = Input(shape=(28, 28, 1))
+        x = Conv2D(8, (3, 3), activation='relu')(inp)
+        x = AveragePooling2D()(x)
+        x = K.sqrt(K.sum(K.square(x), axis=-1))
+        x = Flatten()(x)
+        model = Model(inp, Dense(10, activation='softmax')(x))
+        """)
+    assert result.status == "confirmed", result.render()
+    assert result.layers_compared == 9  # input, conv, pool, square, sum, maximum, sqrt, flatten, dense
+
+
+def test_a_keras1_spelling_tf_keras_rejects_is_not_rebuilt() -> None:
+    (result,) = _confirm("""
+        from keras.models import Sequential
+        from keras.layers import Conv2D
+        model = Sequential()
+        model.add(Conv2D(8, (3, 3), border_mode='same', input_shape=(28, 28, 1)))
+        """)
+    assert result.status == "not-confirmable"
+    assert "is Keras 1 API (border_mode) that tf-keras rejects" in result.reason
+
+
+def test_the_summary_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    model = tmp_path / "m.py"
+    model.write_text(textwrap.dedent(BIDIRECTIONAL))
+    assert main(["summary", "--confirm", "--keras-version", "2", str(model)]) == 0
+    assert "confirmed by Keras 2.21.0 (tf-keras) (3 layers)" in capsys.readouterr().out
