@@ -11,10 +11,19 @@ from collections.abc import Iterator
 
 from layerlint.engine.layer_apply import apply_layer
 from layerlint.engine.layers.base import ShapeError, Unanalysable
-from layerlint.engine.legacy import KERAS2_LAYER_KEYWORDS, KERAS3_ALIASES, modern_call
+from layerlint.engine.legacy import (
+    KERAS2_LAYER_KEYWORDS,
+    KERAS2_OPTIMIZERS,
+    KERAS3_ALIASES,
+    OPTIMIZER_KEYWORDS,
+    modern_call,
+    show,
+)
 from layerlint.engine.model import LayerDef
 from layerlint.engine.shapes import ShapedLayer, ShapedModel
 from layerlint.engine.symbolic import shape_str
+from layerlint.extract.keras_names import keras_path
+from layerlint.extract.values import KerasObj
 from layerlint.rules.base import Context, Finding, Rule, register
 
 
@@ -147,3 +156,93 @@ model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3))])
         except (ShapeError, Unanalysable, KeyError, TypeError, ValueError):
             return None
         return shape_str(built.output) if isinstance(built.output, tuple) else None
+
+
+def _optimizers(model: ShapedModel) -> Iterator[KerasObj]:
+    for args, _span, _trained in model.model.compile_calls:
+        opt = args.get("optimizer")
+        path = keras_path(opt.path) if isinstance(opt, KerasObj) else None
+        parts = (path or "").split(".")
+        # `optimizers.Adam`, not tf-keras' `optimizers.legacy.Adam`, which keeps the Keras 2 keywords.
+        if len(parts) == 2 and parts[0] == "optimizers" and parts[1] in KERAS2_OPTIMIZERS:
+            yield opt
+
+
+@register
+class LegacyOptimizerArgument(Rule):
+    code = "LL503"
+    name = "legacy-optimizer-argument"
+    severity = "warning"
+    summary = "A Keras 2 optimizer argument (`lr=`, `decay=`) that Keras 3 rejects or ignores"
+    what = """
+Finds optimizers made with Keras 2 keywords: `Adam(lr=0.01)`, `SGD(lr=0.1,
+decay=1e-6)`, `Nadam(schedule_decay=0.004)`. Keras 3 rejects `lr` (write
+`learning_rate`) and `schedule_decay`, and ignores `decay` with a warning: the
+message shows the learning-rate schedule that applies the same decay. With
+`keras-version = 2`, tf-keras 2's optimizers ignore `lr` (the learning rate
+stays at its default) and reject `decay`, which only its
+`optimizers.legacy` classes take.
+"""
+    why = """
+A rejected keyword stops the script at `compile`; an ignored one trains with
+another learning rate than the one written, and nothing fails.
+"""
+    invalid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(lr=0.01), loss="mse")
+""", """
+import keras
+from keras import layers
+from keras.optimizers import SGD
+model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+sgd = SGD(learning_rate=0.1, decay=1e-6, momentum=0.9)
+model.compile(optimizer=sgd, loss="mse")
+""")
+    valid = ("""
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+""", """
+import keras
+from keras import layers
+from keras.optimizers import SGD
+model = keras.Sequential([keras.Input((8,)), layers.Dense(1)])
+sgd = SGD(learning_rate=0.1, decay=0.0, momentum=0.9)
+model.compile(optimizer=sgd, loss="mse")
+""")
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        keras2 = ctx.keras_version == 2
+        for opt in _optimizers(model):
+            span = opt.span or model.model.compile_span
+            for key, value in opt.kwargs.items():
+                verdicts = OPTIMIZER_KEYWORDS.get(key)
+                if verdicts is None or span is None or (key == "decay" and value == 0):
+                    continue
+                message, fix = self._advice(opt, key, value, verdicts[1] if keras2 else verdicts[0], keras2)
+                yield Finding(span, message, fix=fix)
+
+    @staticmethod
+    def _advice(opt: KerasObj, key: str, value: object, verdict: str, keras2: bool) -> tuple[str, str]:
+        keras = "tf-keras 2" if keras2 else "Keras 3"
+        call = f"`{opt.name}({key}={show(value)})`"
+        if key == "lr" and "learning_rate" in opt.kwargs:
+            effect = "`learning_rate=` is used" if verdict == "ignores" else "ValueError at this call"
+            fix = "remove `lr=`"
+        elif key == "lr":
+            effect = "the learning rate stays at its default" if verdict == "ignores" else "ValueError at this call"
+            fix = f"write `learning_rate={show(value)}`"
+        elif key == "decay":
+            effect = ("no decay is applied" if verdict == "ignores" else
+                      f"ValueError at this call; tf-keras' `optimizers.legacy.{opt.name}` still takes it")
+            lr = opt.kwargs.get("learning_rate", opt.kwargs.get("lr", opt.args[0] if opt.args else None))
+            start = show(lr) if lr is not None else "<learning rate>"
+            fix = (f"write `learning_rate=keras.optimizers.schedules.InverseTimeDecay({start}, decay_steps=1, "
+                   f"decay_rate={show(value)})` (Keras 2's decay)")
+        else:
+            effect = "an error at this call"
+            fix = f"remove `{key}=`"
+        return f"{call}: Keras 2 optimizer argument `{key}`; {keras} {verdict} it ({effect}); {fix}", fix

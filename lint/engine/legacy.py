@@ -103,6 +103,16 @@ KERAS1_CLASSES = {"Deconvolution2D": "Conv2DTranspose", "AtrousConvolution2D": "
 KERAS3_ALIASES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D"}
 # Keras 2 defaults that Keras 3 removed: the argument became required.
 KERAS2_DEFAULTS = {f"AveragePooling{r}D": ("pool_size", 2 if r == 1 else (2,) * r) for r in (1, 2, 3)}
+# Keras 2 optimizer keywords, and what each Keras does with them (facts from Keras 3's base optimizer and
+# tf-keras 2's current one; tests/test_legacy_optimizer.py holds them to both packages):
+# keyword -> (Keras 3, tf-keras 2), each "rejects" (raises when the optimizer is made) or "ignores".
+OPTIMIZER_KEYWORDS: dict[str, tuple[str, str]] = {
+    "lr": ("rejects", "ignores"),  # Keras 2's name for learning_rate: tf-keras warns and keeps the default
+    "decay": ("ignores", "rejects"),  # Keras 2's time-based decay: lr / (1 + decay * iterations)
+    "schedule_decay": ("rejects", "rejects"),  # Nadam's, in Keras 2
+}
+# Optimizer classes whose keywords these are (tf-keras' `optimizers.legacy.*` still take them).
+KERAS2_OPTIMIZERS = frozenset({"SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"})
 # Keras 3 modern class to show in messages for each old class.
 _MODERN_CLASS = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
                  **KERAS1_CLASSES}

@@ -272,7 +272,7 @@ class Building:
             return LayerObj(ld)
         if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
-        return KerasObj(q, tuple(args), kwargs)
+        return KerasObj(q, tuple(args), kwargs, self.span(node))
 
     def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call, written: str | None = None) -> LayerObj:
         args = [self.layer_arg(a) for a in args]

@@ -75,6 +75,7 @@ class KerasObj:
     path: str
     args: tuple
     kwargs: dict
+    span: Any = None  # where the object was made (a Span), for findings about its arguments
 
     @property
     def name(self) -> str:
