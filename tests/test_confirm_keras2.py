@@ -73,6 +73,18 @@ def test_backend_functions_and_keras2_spellings_are_rebuilt() -> None:
     assert result.layers_compared == 9  # input, conv, pool, square, sum, maximum, sqrt, flatten, dense
 
 
+def test_backend_functions_by_keyword_are_rebuilt_with_tensorflow_keywords() -> None:
+    (result,) = _confirm("""
+        import tf_keras as keras
+        from tf_keras import backend as K
+        x = keras.Input((4, 6))
+        y = K.tile(K.permute_dimensions(x, pattern=(0, 2, 1)), n=(1, 1, 2))
+        y = K.concatenate([K.max(y, axis=-1), K.pow(K.sum(y, axis=-1), a=2)])
+        model = keras.Model(x, y)
+        """)
+    assert result.status == "confirmed", result.render()
+
+
 def test_a_keras1_spelling_tf_keras_rejects_is_not_rebuilt() -> None:
     (result,) = _confirm("""
         from keras.models import Sequential

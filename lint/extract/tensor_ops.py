@@ -217,17 +217,25 @@ class TensorOps:
         names = keras2_function_names.NAMES.get(path)
         if names is None or len(args) > len(lowering.params) or set(kwargs) - set(lowering.params[len(args):]):
             return None
-        bound = dict(lowering.defaults)
-        bound.update(zip(lowering.params, args))
-        bound.update(kwargs)
-        if any(p not in bound for p in lowering.params):
+        if not args:  # the tensor by keyword: TensorFlow names it otherwise
             return None
+        given = dict(zip(lowering.params, args)) | kwargs
         for key, value in lowering.only.items():
-            given = bound[key]
-            if not (type(given) in (int, float, type(None)) and given == value and (given is None) == (value is None)):
+            v = given.get(key, value)
+            if not (type(v) in (int, float, type(None)) and v == value and (v is None) == (value is None)):
                 return None
-        handed = tuple(bound[p] for p in lowering.params if p not in lowering.only) + lowering.extra
-        out = self.make_op(lowering.tf, names[0][1], handed, {}, node, tf_keras=names[0])
+        # Handed on as written (positional while the user's are), else by TensorFlow's keyword; a default of
+        # its own only where TensorFlow's differs.
+        positional, keywords = [], {}
+        for i, p in enumerate(p for p in lowering.params if p not in lowering.only):
+            if p in given and i < len(args) and len(positional) == i:
+                positional.append(given[p])
+            elif p in given or p in lowering.defaults:
+                keywords[lowering.keywords.get(p, p)] = given.get(p, lowering.defaults.get(p))
+        handed = tuple(positional) + (lowering.extra if not keywords else ())
+        if lowering.extra and keywords:
+            return None
+        out = self.make_op(lowering.tf, names[0][1], handed, keywords, node, tf_keras=names[0])
         for (tf, constants), made in zip(lowering.then, names[1:], strict=True):
             out = self.make_op(tf, made[1], (out,) + constants, {}, node, tf_keras=made)
         return out

@@ -15,14 +15,15 @@ from typing import Any
 class Lowering:
     tf: str  # the TensorFlow function it calls (a path of layerlint's op table)
     params: tuple[str, ...] = ("x",)  # its own parameters, handed on in this order
-    defaults: dict[str, Any] = field(default_factory=dict)  # handed on explicitly: TensorFlow's may differ
+    defaults: dict[str, Any] = field(default_factory=dict)  # its defaults where TensorFlow's differ (handed on)
     only: dict[str, Any] = field(default_factory=dict)  # parameters that must keep this value (others call more)
     extra: tuple = ()  # constants it adds after its parameters
     then: tuple[tuple[str, tuple], ...] = ()  # further calls on the result: (function, constants after it)
+    keywords: dict[str, str] = field(default_factory=dict)  # TensorFlow's keyword where it names one otherwise
 
 
 def _reduce(tf: str) -> Lowering:
-    return Lowering(tf, ("x", "axis", "keepdims"), {"axis": None, "keepdims": False})
+    return Lowering(tf, ("x", "axis", "keepdims"))
 
 
 _RELU = {"alpha": 0.0, "max_value": None, "threshold": 0.0}
@@ -47,33 +48,33 @@ LOWERINGS: dict[str, Lowering] = {
     "backend.zeros_like": Lowering("tf.zeros_like"),
     # K.sqrt clips at zero first: two layers.
     "backend.sqrt": Lowering("tf.math.maximum", extra=(0.0,), then=(("tf.math.sqrt", ()),)),
-    "backend.pow": Lowering("tf.math.pow", ("x", "a")),
+    "backend.pow": Lowering("tf.math.pow", ("x", "a"), keywords={"a": "y"}),
     "backend.maximum": Lowering("tf.math.maximum", ("x", "y")),
     "backend.minimum": Lowering("tf.math.minimum", ("x", "y")),
     "backend.relu": Lowering("tf.nn.relu", ("x", "alpha", "max_value", "threshold"), dict(_RELU), dict(_RELU)),
     "backend.elu": Lowering("tf.nn.elu", ("x", "alpha"), {"alpha": 1.0}, {"alpha": 1.0}),
-    "backend.softmax": Lowering("tf.nn.softmax", ("x", "axis"), {"axis": -1}),
-    "backend.l2_normalize": Lowering("tf.math.l2_normalize", ("x", "axis"), {"axis": None}),
+    "backend.softmax": Lowering("tf.nn.softmax", ("x", "axis")),
+    "backend.l2_normalize": Lowering("tf.math.l2_normalize", ("x", "axis")),
     "backend.expand_dims": Lowering("tf.expand_dims", ("x", "axis"), {"axis": -1}),
     "backend.squeeze": Lowering("tf.squeeze", ("x", "axis")),
-    "backend.concatenate": Lowering("tf.concat", ("tensors", "axis"), {"axis": -1}),
-    "backend.stack": Lowering("tf.stack", ("x", "axis"), {"axis": 0}),
+    "backend.concatenate": Lowering("tf.concat", ("tensors", "axis"), {"axis": -1}, keywords={"tensors": "values"}),
+    "backend.stack": Lowering("tf.stack", ("x", "axis")),
     "backend.reshape": Lowering("tf.reshape", ("x", "shape")),
-    "backend.permute_dimensions": Lowering("tf.transpose", ("x", "pattern")),
-    "backend.tile": Lowering("tf.tile", ("x", "n")),
+    "backend.permute_dimensions": Lowering("tf.transpose", ("x", "pattern"), keywords={"pattern": "perm"}),
+    "backend.tile": Lowering("tf.tile", ("x", "n"), keywords={"n": "multiples"}),
     "backend.argmax": Lowering("tf.math.argmax", ("x", "axis"), {"axis": -1}),
     "backend.argmin": Lowering("tf.math.argmin", ("x", "axis"), {"axis": -1}),
     "backend.cast": Lowering("tf.cast", ("x", "dtype")),
     "activations.relu": Lowering("tf.nn.relu", ("x", "alpha", "max_value", "threshold"), dict(_RELU), dict(_RELU)),
     "activations.sigmoid": Lowering("tf.math.sigmoid"),
     "activations.tanh": Lowering("tf.math.tanh"),
-    "activations.softmax": Lowering("tf.nn.softmax", ("x", "axis"), {"axis": -1}),
+    "activations.softmax": Lowering("tf.nn.softmax", ("x", "axis")),
     "activations.elu": Lowering("tf.nn.elu", ("x", "alpha"), {"alpha": 1.0}, {"alpha": 1.0}),
     "activations.selu": Lowering("tf.nn.selu"),
     "activations.softplus": Lowering("tf.math.softplus"),
     "activations.softsign": Lowering("tf.nn.softsign"),
     "activations.swish": Lowering("tf.nn.silu"),
-    "activations.gelu": Lowering("tf.nn.gelu", ("x", "approximate"), {"approximate": False}),
+    "activations.gelu": Lowering("tf.nn.gelu", ("x", "approximate")),
     "activations.exponential": Lowering("tf.math.exp"),
     "activations.hard_sigmoid": Lowering("tf.math.multiply", extra=(0.2,),
                                          then=(("tf.math.add", (0.5,)), ("tf.clip_by_value", (0.0, 1.0)))),
