@@ -222,6 +222,8 @@ model.compile(optimizer=sgd, loss="mse")
                 verdicts = OPTIMIZER_KEYWORDS.get(key)
                 if verdicts is None or span is None or (key == "decay" and value == 0):
                     continue
+                if keras2 and key == "lr" and value == KERAS2_OPTIMIZERS[opt.name]:
+                    continue  # tf-keras ignores it, and keeps the very same default
                 message, fix = self._advice(opt, key, value, verdicts[1] if keras2 else verdicts[0], keras2)
                 yield Finding(span, message, fix=fix)
 

@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 from layerlint.analyze import analyze_text
-from layerlint.engine.legacy import OPTIMIZER_KEYWORDS
+from layerlint.engine.legacy import KERAS2_OPTIMIZERS, OPTIMIZER_KEYWORDS
 from layerlint.runner.check import CheckSettings, check_analysis
 
 CASES = [("Adam", {"lr": 0.01}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("RMSprop", {"lr": 0.002}),
@@ -81,8 +81,17 @@ def test_each_keyword_is_reported_in_both_modes_with_a_spelling_keras3_takes(cls
         assert abs(float(spelled["learning_rate"](100)) - start / (1 + decay * 100)) < 1e-7
 
 
-def test_decay_zero_and_legacy_optimizers_are_silent() -> None:
+@pytest.mark.parametrize("cls", sorted(KERAS2_OPTIMIZERS))
+def test_default_learning_rates(cls: str) -> None:
+    for name in ("keras", "tf_keras"):
+        opt = getattr(_package(name).optimizers, cls)()
+        assert abs(float(opt.learning_rate.numpy()) - KERAS2_OPTIMIZERS[cls]) < 1e-9, name
+
+
+def test_decay_zero_legacy_optimizers_and_an_ignored_default_are_silent() -> None:
     assert _findings("SGD", {"learning_rate": 0.1, "decay": 0.0}, 3) == []
+    assert _findings("Adam", {"lr": 0.001}, 2) == []  # tf-keras ignores it and uses 0.001 all the same
+    assert len(_findings("Adam", {"lr": 0.001}, 3)) == 1  # Keras 3 rejects it
     source = textwrap.dedent("""
         import tf_keras as keras
         model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])

@@ -111,8 +111,10 @@ OPTIMIZER_KEYWORDS: dict[str, tuple[str, str]] = {
     "decay": ("ignores", "rejects"),  # Keras 2's time-based decay: lr / (1 + decay * iterations)
     "schedule_decay": ("rejects", "rejects"),  # Nadam's, in Keras 2
 }
-# Optimizer classes whose keywords these are (tf-keras' `optimizers.legacy.*` still take them).
-KERAS2_OPTIMIZERS = frozenset({"SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"})
+# Optimizer classes whose keywords these are (tf-keras' `optimizers.legacy.*` still take them), with the
+# learning rate each defaults to (the same in tf-keras 2 and Keras 3): an ignored `lr` of that value changes nothing.
+KERAS2_OPTIMIZERS = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001, "Adam": 0.001,
+                     "Adamax": 0.001, "Nadam": 0.001}
 # Keras 3 modern class to show in messages for each old class.
 _MODERN_CLASS = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
                  **KERAS1_CLASSES}
