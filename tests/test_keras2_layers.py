@@ -9,7 +9,7 @@ import os
 
 import pytest
 from layerlint.engine.layer_apply import apply_layer
-from layerlint.engine.layers.base import ShapeError
+from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.symbolic import prod
 
 from tests.keras2_layer_cases import CASES
@@ -27,6 +27,8 @@ def _engine(case: tuple, version: int) -> dict:
         built = apply_layer(cls, args, kwargs, [tuple(s) for s in inputs], call, keras_version=version)
     except ShapeError:
         return {"error": True}
+    except Unanalysable:
+        return {"unknown": True}
     out = built.output
     return {"output": [list(o) for o in out] if isinstance(out, list) else list(out),
             "weights": [list(w.shape) for w in built.weights],
@@ -38,7 +40,9 @@ def _engine(case: tuple, version: int) -> dict:
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_row_is_the_row_of_that_keras(case: tuple, version: int) -> None:
     truth = STORED[case_id(case)][PACKAGE[version]]
-    if "error" in truth:
+    if truth.get("error", "").startswith("AttributeError: module 'keras.layers' has no attribute"):
+        assert _engine(case, version) == {"unknown": True}  # a tf-keras class read as Keras 3 code: not shaped
+    elif "error" in truth:
         assert _engine(case, version) == {"error": True}
     else:
         assert _engine(case, version) == truth

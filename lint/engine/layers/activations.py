@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layerlint.engine.layers.base import Built, Config, ShapeError, Unanalysable, Weight, layer, single
 from layerlint.engine.layers.core import check_range, defined, passthrough
+from layerlint.engine.layers.ops import tf_keras
 
 
 @layer("Activation", "activation")
@@ -60,4 +61,15 @@ def elu(cfg: Config, inputs: list) -> Built:
 
 @layer("Softmax", "axis", axis=-1)
 def softmax(cfg: Config, inputs: list) -> Built:
+    return passthrough(cfg, inputs)
+
+
+@layer("ThresholdedReLU", "theta", theta=1.0)
+def thresholded_relu(cfg: Config, inputs: list) -> Built:
+    """tf-keras 2's: x where x > theta, else 0.  Keras 3 has no such class."""
+    if not tf_keras(cfg):
+        raise Unanalysable("Keras 3 has no ThresholdedReLU: it is tf-keras 2's (keras-version = 2)")
+    if cfg["theta"] is None:
+        raise ShapeError("invalid", "Theta of a Thresholded ReLU layer cannot be None, expecting a float. Received: None")
+    check_range(cfg, "theta", "ThresholdedReLU", high=None)
     return passthrough(cfg, inputs)
