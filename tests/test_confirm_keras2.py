@@ -101,3 +101,11 @@ def test_the_summary_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> N
     model.write_text(textwrap.dedent(BIDIRECTIONAL))
     assert main(["summary", "--confirm", "--keras-version", "2", str(model)]) == 0
     assert "confirmed by Keras 2.21.0 (tf-keras) (3 layers)" in capsys.readouterr().out
+
+
+def test_every_followed_backend_function_case_is_confirmed_by_tf_keras() -> None:
+    from tests.keras2_function_cases import CASES, program
+
+    results = {expr: confirm_file(analyze_text(program(expr, shape), "f.py", keras_version=2))[0]
+               for expr, shape in CASES}
+    assert {e: r.render() for e, r in results.items() if r.status != "confirmed"} == {}
