@@ -11,7 +11,6 @@ Keras refused (the first layer whose construction or call raised).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import operator
 import os
 import warnings
@@ -81,7 +80,10 @@ def load_keras(version: int = 3) -> Any:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                module = importlib.import_module("tf_keras" if version == 2 else "keras")
+                if version == 2:
+                    import tf_keras as module
+                else:
+                    import keras as module
         except ImportError as e:
             raise KerasUnavailable(str(e)) from e
         _KERAS[version] = module
