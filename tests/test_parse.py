@@ -92,7 +92,7 @@ def test_generated_corpus() -> None:
 
 
 def test_long_text_is_parsed_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = sized_model_file(1_000, seed=1).text
+    text = sized_model_file(2_500, seed=1).text
     assert len(text) >= parse.CHUNKED_FROM_CHARS
     calls: list[int] = []
     real = cst.parse_module

@@ -476,6 +476,10 @@ class Expressions:
             run(node.for_in)
         except StopSignal:
             return self.symbol(node)
+        finally:
+            # `run` calls itself through its own closure cell, a cycle that would keep this
+            # interpreter and the whole parse tree alive until the cyclic collector found them.
+            run = None  # type: ignore[assignment]
         if is_dict:
             try:
                 return dict(results)

@@ -4,6 +4,7 @@ and small helpers on folded values."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from typing import Any
@@ -253,5 +254,33 @@ class _Assigned(cst.CSTVisitor):
 def assigned_names(stmt: cst.CSTNode) -> set[str]:
     """Every name ``stmt`` may bind in its own scope (a loop: its target and its body's)."""
     visitor = _Assigned()
-    stmt.visit(visitor)
+    _visit(stmt, visitor)
     return visitor.names
+
+
+def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """The ``visit_`` calls of ``node.visit(visitor)``, without libcst's rebuilding of
+    every node it passes (which cost more than the loops whose names were asked for)."""
+    method = getattr(visitor, f"visit_{type(node).__name__}", None)
+    if method is not None and method(node) is False:
+        return
+    for name in _node_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            _visit(value, visitor)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    _visit(item, visitor)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that hold only whitespace or punctuation.
+_LAYOUT = re.compile(r"lpar|rpar|whitespace_.*|(leading|trailing)_(lines|whitespace)|lines_after_decorators|comma")
+
+
+def _node_fields(cls: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if not _LAYOUT.fullmatch(f.name))
+    return fields

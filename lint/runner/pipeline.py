@@ -192,15 +192,28 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
         cs = settings.check_settings(verbose)
         prepared[id(settings)] = (cs, enabled_rules(cs))
     cs, rules = prepared[id(settings)]
-    fa = analyze_input(inp, verbose, settings)
-    if confirm is not None:
-        from layerlint.confirm.compare import confirm_file
+    # The cyclic collector stays off until the file's parse tree and models are dropped:
+    # switched on while they live, its next pass would scan every node of them for nothing.
+    # (Keras, which --confirm runs, keeps its own collector.)
+    paused = confirm is None and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        fa = analyze_input(inp, verbose, settings)
+        if confirm is not None:
+            from layerlint.confirm.compare import confirm_file
 
-        confirm_file(fa, confirm)
-    diagnostics = check_analysis(fa, cs, rules)
-    if inp.notebook is not None:
-        diagnostics = inp.notebook.remap_all(diagnostics)
-    return Checked([d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], model_coverage(fa), fa.reached)
+            confirm_file(fa, confirm)
+        diagnostics = check_analysis(fa, cs, rules)
+        if inp.notebook is not None:
+            diagnostics = inp.notebook.remap_all(diagnostics)
+        checked = Checked([d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], model_coverage(fa),
+                          fa.reached)
+        del fa
+        return checked
+    finally:
+        if paused:
+            gc.enable()
 
 
 def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
