@@ -233,6 +233,7 @@ def _sum(values: list) -> Dim:
     return total
 
 
+@functools.lru_cache(maxsize=4096)  # asked once per layer row, of a few dozen class names
 def snake_case(name: str) -> str:
     """Keras' automatic layer name for a class name."""
     name = re.sub(r"\W+", "", name)

@@ -569,7 +569,7 @@ class Expressions:
             if tensor.index is None:
                 return out
             return out[tensor.index] if isinstance(out, list) and -len(out) <= tensor.index < len(out) else None
-        known = [entry[0] for entry in cache.values()]
+        known = self._probe_boundary(tensor)
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", inputs=[Tensor(n) for n in known],
                                outputs=[tensor], known_outputs={id(n): cache[id(n)][1] for n in known})
         try:
@@ -582,6 +582,25 @@ class Expressions:
             if call.node is not None and id(call.node) not in cache:
                 cache[id(call.node)] = (call.node, call.output)
         return shaped.outputs[0]
+
+    def _probe_boundary(self, tensor: Tensor) -> list[Node]:
+        """The shaped nodes the sub-graph producing ``tensor`` starts from: what a probe
+        declares as its inputs.  Shaped nodes it does not reach would only be declared to
+        be skipped, and declaring every one made each probe cost the size of the graph."""
+        cache = self.probe_cache
+        boundary: list[Node] = []
+        seen: set[int] = set()
+        stack: list[Any] = [tensor.producer]
+        while stack:
+            p = stack.pop()
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            if id(p) in cache:
+                boundary.append(p)
+            elif isinstance(p, Node):
+                stack.extend(t.producer for t in _tensors_of(p))
+        return boundary
 
     # -- operators ---------------------------------------------------------
     def binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
@@ -710,3 +729,16 @@ def const_row(v: ConstTensor, i: Any, text: str) -> ConstTensor | None:
     if v.values is not None and len(v.shape) == 1:
         return ConstTensor((), text, (v.values[i],))
     return ConstTensor(v.shape[1:], text)
+
+
+def _tensors_of(node: Node) -> list[Tensor]:
+    """Every tensor a call reads: its inputs and those in its keyword arguments."""
+    out: list[Tensor] = []
+    pending: list[Any] = [*node.inputs, *node.call_kwargs.values()]
+    while pending:
+        v = pending.pop()
+        if isinstance(v, Tensor):
+            out.append(v)
+        elif isinstance(v, (list, tuple)):
+            pending.extend(v)
+    return out

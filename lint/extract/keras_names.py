@@ -7,6 +7,7 @@ never the local spelling.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from layerlint.engine.layers import lookup
@@ -42,6 +43,7 @@ class KerasName:
     name: str  # canonical class or function name
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every name and attribute the interpreter evaluates
 def keras_path(qualname: str) -> str | None:
     """The part after the Keras root (``layers.Dense``), or None if not Keras."""
     for root in KERAS_ROOTS:

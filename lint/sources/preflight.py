@@ -69,13 +69,23 @@ def _work_problem(tree: ast.AST, text: str) -> Problem | None:
     deepest, deepest_at, work = 0, tree, 0
     # (node, depth, nearest node with a position): contexts like ast.Load have none
     stack: list[tuple[ast.AST, int, ast.AST]] = [(tree, 0, tree)]
+    pop, push, node_type = stack.pop, stack.append, ast.AST
     while stack:  # iterative: the tree may be deeper than Python's recursion limit
-        node, depth, placed = stack.pop()
+        node, depth, placed = pop()
         placed = node if hasattr(node, "lineno") else placed
         work += depth
         if depth > deepest:
             deepest, deepest_at = depth, placed
-        stack.extend((child, depth + 1, placed) for child in ast.iter_child_nodes(node))
+        depth += 1
+        # ast.iter_child_nodes, inlined: this walk visits every node of every file
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push((value, depth, placed))
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        push((item, depth, placed))
     if deepest > MAX_NESTING:
         at = _span(deepest_at, text)
         return Problem("LL004", f"code nested {deepest} levels deep, over the analysis budget of {MAX_NESTING} "
