@@ -648,8 +648,16 @@ class Engine:
                 for arg in [*op.args, *op.kwargs.values()]:
                     self._name_nested(arg)
                 self.namer(op.explicit_name, self._row_cls(op), key=id(op), base=op.auto_name)
-                for cls, name in op.made:  # what a custom layer's __init__ made, named after it
-                    self.namer(name, cls)
+                # what a custom layer's __init__ made, named after it; the layers it holds keep the
+                # name given here wherever else they are listed (the subclassed model's own summary)
+                held = list(op.tracked)
+                for cls, name in op.made:
+                    match = next((t for t in held if self._row_cls(t) == cls and t.explicit_name == name), None)
+                    if match is None:
+                        self.namer(name, cls)
+                        continue
+                    held.remove(match)
+                    self.namer(name, cls, key=id(match), base=match.auto_name)
 
     def _input_name(self, inp: InputDef) -> str:
         if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
