@@ -43,6 +43,8 @@ EXACT = [
     "out = list(zip([1, 2], [3, 4]))",
     "out = (type([3]) is int, type(3) is int, type(True) is int, type(2.0) == float, type('a') is not str)",
     "def f(depth=[3, 4, 6, 3]):\n    return type(depth) is int and (depth - 2) % 9 != 0\nout = f()",
+    # true division of an int by a float (PSPNet's feature map: ceil(473 / 8.0))
+    "from math import ceil\nout = (473 / 8.0, 3 / 2.5, tuple(int(ceil(d / 8.0)) for d in (473, 713)))",
 ]
 
 

@@ -638,10 +638,9 @@ class Expressions:
                         return self.symbol(node)
                     return a // b
                 if op == "Divide":
-                    if isinstance(a, int) and isinstance(b, int) and b != 0:
-                        return a / b
-                    if isinstance(a, float) and isinstance(b, (int, float)) and b != 0:
-                        return a / b
+                    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, Expr) \
+                            and not isinstance(b, Expr) and b != 0:
+                        return a / b  # as Python computes it (473 / 8.0 is 59.125)
                     if isinstance(a, Expr) and isinstance(b, int) and b > 0 and a // b * b == a:
                         return a // b  # exact division keeps the dim an integer expression
                     return self.symbol(node)
