@@ -45,6 +45,8 @@ EXACT = [
     "def f(depth=[3, 4, 6, 3]):\n    return type(depth) is int and (depth - 2) % 9 != 0\nout = f()",
     # true division of an int by a float (PSPNet's feature map: ceil(473 / 8.0))
     "from math import ceil\nout = (473 / 8.0, 3 / 2.5, tuple(int(ceil(d / 8.0)) for d in (473, 713)))",
+    # numpy's round of a plain number (PSPNet's pool sizes: int(np.round(float(h) / pool_factor)))
+    "import numpy as np\nout = (np.round(2.5), np.round(3.5), np.around(-0.5), np.round(7), int(np.round(float(18) / 6)))",
 ]
 
 

@@ -604,6 +604,9 @@ class Calls:
                     if not fits(total):
                         return self.too_big(node, over_budget(total))
                 return total
+        if name in ("round", "around") and len(args) == 1 and type(args[0]) in (int, float):
+            # numpy rounds half to even, as Python's round() does; an int stays an int, a float a float
+            return args[0] if type(args[0]) is int else float(round(args[0])) if abs(args[0]) < 2.0 ** 52 else args[0]
         numbers = all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args)
         if args and numbers and (len(args) == 1 or name == "log" and len(args) == 2):
             if name in ("ceil", "floor") and abs(args[0]) > 2.0 ** MAX_INT_BITS:
