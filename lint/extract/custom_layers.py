@@ -10,6 +10,8 @@ A subclass of a Keras layer that keeps its ``call`` is shaped as that layer.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
@@ -35,6 +37,14 @@ _SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spe
 
 class Untraceable(Exception):
     """What a custom layer does on its first call cannot be followed; the message says why."""
+
+
+def followed_outputs(out: Any, what: str) -> list[TensorVal]:
+    """The tensors a traced function returned; Untraceable when it returned anything else."""
+    outs = flatten(out)
+    if not outs or not all(isinstance(o, TensorVal) for o in outs):
+        raise Untraceable(f"what {what} returns cannot be followed")
+    return outs
 
 
 class CustomLayers:
@@ -192,10 +202,7 @@ class CustomLayers:
         if concrete:
             ld.traced_inputs = [tuple(s) for s in shapes]
         methods = inst.cls.methods
-        self.context.append(f"first call of custom layer `{ld.cls}`")
-        self.tracing += 1
-        registered = len(self.result.models)
-        try:
+        with self.first_call(ld, f"first call of custom layer `{ld.cls}`", f"custom layer `{ld.cls}`"):
             before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
             if "build" in methods:
                 self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
@@ -213,18 +220,29 @@ class CustomLayers:
             # build the layers it holds when build() does not.
             if "compute_output_shape" not in methods or ("build" not in methods and ld.tracked):
                 out = self.call_function(methods["call"], [inst, arg0, *others], dict(kwargs), node)
-                outs = flatten(out)
-                if not outs or not all(isinstance(o, TensorVal) for o in outs):
-                    raise Untraceable("what call() returns cannot be followed")
-                ld.submodel = ExtractedModel(self.path, ld.span, "functional", name=ld.cls,
-                                             inputs=[t.tensor for t in stand_ins], outputs=[o.tensor for o in outs],
-                                             outputs_nested=isinstance(out, (list, tuple)))
+                ld.submodel = self.traced_model(ld, ld.cls, out, followed_outputs(out, "call()"), stand_ins)
+
+    @contextlib.contextmanager
+    def first_call(self, ld: LayerDef, doing: str, refused: str) -> Iterator[None]:
+        """Bracket the trace of a layer's first call: models made while tracing are not models of
+        the file, and what cannot be followed leaves the layer opaque, naming why."""
+        self.context.append(doing)
+        self.tracing += 1
+        registered = len(self.result.models)
+        try:
+            yield
         except Untraceable as e:
-            ld.known, ld.opaque_reason = False, f"custom layer `{ld.cls}`: {e}"
+            ld.known, ld.opaque_reason = False, f"{refused}: {e}"
         finally:
             self.tracing -= 1
             self.context.pop()
             del self.result.models[registered:]
+
+    def traced_model(self, ld: LayerDef, name: str, out: Any, outs: list[TensorVal],
+                     stand_ins: list[TensorVal]) -> ExtractedModel:
+        """What a traced first call computes, as a functional model from its stand-in inputs."""
+        return ExtractedModel(self.path, ld.span, "functional", name=name, inputs=[t.tensor for t in stand_ins],
+                              outputs=[o.tensor for o in outs], outputs_nested=isinstance(out, (list, tuple)))
 
     def stand_ins(self, ld: LayerDef, first: Any, rest: list) -> tuple[Any, list, list[TensorVal], list]:
         """Stand-ins for the tensors a layer is first called with, as Keras makes them to trace it

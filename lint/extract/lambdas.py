@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
-from layerlint.extract.custom_layers import Untraceable
+from layerlint.engine.model import InputDef, LayerDef, Node, Tensor
+from layerlint.extract.custom_layers import Untraceable, followed_outputs
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import flatten
-from layerlint.extract.values import FunctionVal, LayerObj, PartialVal, Ref, TensorVal
+from layerlint.extract.values import FunctionVal, LayerObj, PartialVal, Ref
 
 # Lambda's own arguments; the rest (name, trainable, dtype) configure the layer.
 _LAMBDA_PARAMS = ("function", "output_shape", "mask", "arguments")
@@ -51,10 +51,7 @@ class Lambdas:
         arg0, others, stand_ins, shapes = self.stand_ins(ld, first, rest)
         if all(isinstance(s, tuple) for s in shapes):
             ld.traced_inputs = [tuple(s) for s in shapes]
-        self.context.append("the function of a `Lambda` layer")
-        self.tracing += 1
-        registered = len(self.result.models)
-        try:
+        with self.first_call(ld, "the function of a `Lambda` layer", "Lambda"):
             if others or kwargs:
                 raise Untraceable("it is called with more than its inputs, which is not followed")
             takes = _parameter_names(fn)
@@ -64,19 +61,9 @@ class Lambdas:
             if "training" in takes:
                 call_kwargs["training"] = None
             out = self.call(fn, [arg0], call_kwargs, node)
-            outs = flatten(out)
-            if not outs or not all(isinstance(o, TensorVal) for o in outs):
-                raise Untraceable("what its function returns cannot be followed")
+            outs = followed_outputs(out, "its function")
             _check_ops_only([o.tensor for o in outs], {id(t.tensor.producer) for t in stand_ins})
-            ld.submodel = ExtractedModel(self.path, ld.span, "functional", name="lambda",
-                                         inputs=[t.tensor for t in stand_ins], outputs=[o.tensor for o in outs],
-                                         outputs_nested=isinstance(out, (list, tuple)))
-        except Untraceable as e:
-            ld.known, ld.opaque_reason = False, f"Lambda: {e}"
-        finally:
-            self.tracing -= 1
-            self.context.pop()
-            del self.result.models[registered:]
+            ld.submodel = self.traced_model(ld, "lambda", out, outs, stand_ins)
 
 
 def _followable(fn: Any) -> bool:
