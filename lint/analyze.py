@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from layerlint.engine.data import DataSpec, TrainingCall
-from layerlint.engine.model import ExtractedModel, FileResult, Note, Span
+from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, Note, Span
 from layerlint.engine.shapes import ShapedModel, file_names, shape_model
 from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
@@ -46,6 +46,8 @@ class FileAnalysis:
     problems: list[tuple] = field(default_factory=list)
     # (message, Span) when Keras names used without an import were read as Keras'
     assumed_imports: tuple | None = None
+    # Names of keras.backend that Keras 3 does not have, where the code reads them (LL504)
+    legacy_backend: list[BackendUse] = field(default_factory=list)
     # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
     notebook: NotebookSource | None = None
     # Modules of the project the file reached through imports: resolved path -> sha256 of what was read.
@@ -191,6 +193,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         fa.notes = result.notes + (project.notes if project is not None else [])
         fa.crashes = result.crashes
         fa.assumed_imports = result.assumed_imports
+        fa.legacy_backend = list(result.legacy_backend.values())
         if result.stopped is not None:
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "

@@ -8,6 +8,7 @@ call but reads it otherwise, both output shapes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from layerlint.engine.layer_apply import apply_layer
 from layerlint.engine.layers.base import ShapeError, Unanalysable
@@ -19,6 +20,7 @@ from layerlint.engine.legacy import (
     modern_call,
     show,
 )
+from layerlint.engine.legacy_backend import NO_EQUIVALENT, spelling, tf_keras_has
 from layerlint.engine.model import LayerDef
 from layerlint.engine.shapes import ShapedLayer, ShapedModel
 from layerlint.engine.symbolic import shape_str
@@ -248,3 +250,83 @@ model.compile(optimizer=sgd, loss="mse")
             effect = "an error at this call"
             fix = f"remove `{key}=`"
         return f"{call}: Keras 2 optimizer argument `{key}`; {keras} {verdict} it ({effect}); {fix}", fix
+
+
+@register
+class LegacyBackendFunction(Rule):
+    code = "LL504"
+    name = "legacy-backend-function"
+    severity = "warning"
+    summary = "A Keras 2 backend function (`K.int_shape`, `K.concatenate`) that Keras 3's `keras.backend` does not have"
+    what = """
+Finds Keras 2 backend functions read from the `keras` package's backend,
+`from keras import backend as K` then `K.int_shape(x)`, `K.concatenate(...)`,
+`K.sum(...)`, `keras.backend.resize_images(...)` or
+`from keras.backend import int_shape`. Keras 3's `keras.backend` keeps only a
+few names (`epsilon`, `floatx`, `image_data_format`, `clear_session`,
+`is_keras_tensor`, ...). The message gives the Keras 3 code for the call, with
+its arguments: `x.shape`, `keras.ops.concatenate([a, b], axis=-1)` (Keras 3
+concatenates on axis 0 unless told), or says that Keras 3 has no equivalent.
+The model is still shaped with the Keras 2 meaning where layerlint follows it.
+`tf.keras.backend` and tf-keras' backend keep these functions and are not
+reported; nor is anything with `keras-version = 2`, nor a backend bound under
+a condition layerlint cannot decide (`if TF: from tensorflow.keras import
+backend as K`, `else: from keras import backend as K`).
+"""
+    why = """
+Python raises `AttributeError` (or `ImportError` for the import) when the line
+runs, so the script stops there under Keras 3.
+"""
+    invalid = ("""
+import keras
+from keras import backend as K
+from keras import layers
+inputs = keras.Input((28, 28, 1))
+x = layers.Conv2D(8, 3)(inputs)
+h, w, c = K.int_shape(x)[1:]
+outputs = layers.Dense(10)(layers.Reshape((h * w * c,))(x))
+model = keras.Model(inputs, outputs)
+""", """
+from keras import backend as K
+from keras.layers import Dense, Input, Lambda
+from keras.models import Model
+a = Input((8,))
+b = Input((8,))
+model = Model([a, b], Dense(1)(Lambda(lambda t: K.concatenate(t))([a, b])))
+""")
+    valid = ("""
+import keras
+from keras import layers
+inputs = keras.Input((28, 28, 1))
+x = layers.Conv2D(8, 3)(inputs)
+h, w, c = x.shape[1:]
+outputs = layers.Dense(10)(layers.Reshape((h * w * c,))(x))
+model = keras.Model(inputs, outputs)
+""", """
+from keras import backend as K
+from keras import ops
+from keras.layers import Dense, Input, Lambda
+from keras.models import Model
+a = Input((8,), dtype=K.floatx())
+b = Input((8,))
+model = Model([a, b], Dense(1)(Lambda(lambda t: ops.concatenate(t, axis=-1))([a, b])))
+""")
+
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        if ctx.keras_version != 3:
+            return
+        for use in analysis.legacy_backend:
+            yield self._finding(use)
+
+    @staticmethod
+    def _finding(use: Any) -> Finding:
+        error = "ImportError" if use.imported else "AttributeError"
+        head = f"`{use.written}`: Keras 3's `keras.backend` has no `{use.name}` ({error})"
+        modern = spelling(use.name, use.args, use.kwargs)
+        if modern is not None:
+            return Finding(use.span, f"{head}; in Keras 3 write `{modern}`", fix=f"write `{modern}`")
+        if use.name in NO_EQUIVALENT:
+            return Finding(use.span, f"{head}; {NO_EQUIVALENT[use.name]}")
+        if not tf_keras_has(use.name):
+            return Finding(use.span, f"{head}, nor has tf-keras 2's")
+        return Finding(use.span, f"{head}; look for it in `keras.ops`")

@@ -133,6 +133,19 @@ class Note:
     message: str
 
 
+@dataclass
+class BackendUse:
+    """A name of ``keras.backend`` read where Keras 3's keras.backend has no such name (LL504)."""
+
+    span: Span
+    name: str
+    written: str  # the user's text: `K.int_shape`, or the import statement's name
+    imported: bool = False  # `from keras.backend import int_shape`: Python stops at the import
+    # The argument texts where it is called (positional, then by keyword); None: not called there
+    args: tuple[str, ...] | None = None
+    kwargs: dict[str, str] | None = None
+
+
 @dataclass(eq=False)
 class ExtractedModel:
     path: str
@@ -191,6 +204,8 @@ class FileResult:
     name_resets: list[int] = field(default_factory=list)
     # (message, Span of the first such name) when Keras names used without an import were assumed
     assumed_imports: tuple | None = None
+    # Keras 2 backend names Keras 3's keras.backend lacks, where the code reads them; keyed by position
+    legacy_backend: dict[tuple, BackendUse] = field(default_factory=dict)
 
 
 def creation_mark() -> int:

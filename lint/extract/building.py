@@ -177,6 +177,8 @@ class Building:
     # -- Keras things --------------------------------------------------------
     def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.Call) -> Any:
         q = ref.qualname
+        if q.startswith("keras.backend."):
+            self.note_backend_call(node)
         # tf.shape on a Keras tensor between layers is Keras 3's refusal (tensor_ops); in a traced
         # call() the tensors are TensorFlow's and it gives the shape.
         if (q == "tensorflow.shape" and self.tracing or keras_path(q) in ("ops.shape", "backend.shape")) and args \

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.legacy_backend import keras3_has
+from layerlint.engine.model import BackendUse
 from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.values import ClassVal, InstanceVal, PartialVal, Ref
 
@@ -90,6 +92,35 @@ class Helpers:
             return NotImplemented
         value = self.keras_defaults.get(name, KERAS_DEFAULTS.get(name))
         return NotImplemented if value is None else value
+
+    def note_backend_name(self, qualname: str, node: cst.CSTNode, imported: bool = False) -> None:
+        """Record a name of the ``keras`` package's backend that Keras 3 does not have (LL504), where the code
+        reads it.  Only ``keras.backend``: Keras 3's ``tf.keras.backend`` and tf-keras' keep Keras 2's names."""
+        if self.keras_version != 3 or not qualname.startswith("keras.backend."):
+            return
+        name = qualname[len("keras.backend."):]
+        if "." in name or keras3_has(name):
+            return
+        span = self.span(node)
+        key = (span.path, span.line, span.col)
+        if key not in self.result.legacy_backend:
+            written = f"from keras.backend import {name}" if imported else self.text(node)
+            self.result.legacy_backend[key] = BackendUse(span, name, written, imported)
+
+    def note_backend_call(self, node: cst.Call) -> None:
+        """The argument texts of a call of a name note_backend_name recorded, for the Keras 3 spelling."""
+        span = self.span(node.func)
+        use = self.result.legacy_backend.get((span.path, span.line, span.col))
+        if use is None or use.args is not None:
+            return
+        use.span = self.span(node)  # the whole call: what the Keras 3 spelling replaces
+        call = self.text(node)
+        use.written = call if len(call) <= 60 and "\n" not in call else f"{use.written}(...)"
+        texts = [self.text(a.value) for a in node.args]
+        if any(a.star for a in node.args) or any("#" in t for t in texts):
+            return  # the spelling then names the parameters: comments would end a one-line spelling
+        use.args = tuple(t for a, t in zip(node.args, texts) if a.keyword is None)
+        use.kwargs = {a.keyword.value: t for a, t in zip(node.args, texts) if a.keyword is not None}
 
     def new_record(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         """An instance of a ``namedtuple`` class: its fields by name (defaults are not modelled)."""

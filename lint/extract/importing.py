@@ -60,6 +60,8 @@ class Importing:
                 name = dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None else name
                 frame.assign(local, Ref(f"{base}.{name}"))
+                if base == "keras.backend":
+                    self.note_backend_name(f"{base}.{name}", alias, imported=True)
             return
         if not isinstance(target, ModuleVal):  # cut by a budget: already noted
             self.bind_unknown_imports(small, frame)

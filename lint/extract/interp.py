@@ -502,6 +502,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                 self._mark_conditional(value, start, text)
             elif is_plain_data(value):
                 frame.vars[name] = Expr.symbol(name)
+            elif isinstance(value, Ref):
+                frame.vars[name] = Ref(value.qualname, text)
         if changed:
             self.forget(changed, frame)
 

@@ -23,9 +23,12 @@ class Ref:
     """Something reached through an import: a module, class or function path."""
 
     qualname: str
+    # The condition of the undecided `if` that bound it, when its other branch may bind something else
+    # (`if TF: from tensorflow.keras import backend as K` / `else: from keras import backend as K`).
+    undecided: str | None = field(default=None, compare=False)
 
     def attr(self, name: str) -> Ref:
-        return Ref(f"{self.qualname}.{name}")
+        return Ref(f"{self.qualname}.{name}", self.undecided)
 
 
 @dataclass(eq=False)
