@@ -297,3 +297,58 @@ model = keras.Model(inp, x)
             yield Finding(call_span(call), f"`{call.row.cls}` is given a Keras tensor: Keras 3 refuses it when "
                           "the model is built", "use the keras.ops function of the same name (or a layer) between "
                           "layers; TensorFlow functions belong inside a custom layer's call()")
+
+
+@register
+class CallRaisesWhenTraced(Rule):
+    code = "LL107"
+    name = "call-raises-when-traced"
+    severity = "error"
+    summary = "A custom layer's call() does what Python refuses on a TensorFlow graph tensor (`len(tf.shape(x))`)"
+    what = """
+Finds custom layers whose `call()` takes `len()` of `tf.shape(x)` or iterates
+over it (`b, h, w, c = tf.shape(x)`, `for d in tf.shape(x)`). Keras 3 builds a
+layer by tracing its first call in a TensorFlow graph, without AutoGraph, so
+`tf.shape(x)` is a symbolic tensor there: `len()` raises TypeError and
+unpacking raises OperatorNotAllowedInGraphError, and the model is never built.
+(tf-keras 2 converted `call()` with AutoGraph, which made both work.)
+"""
+    why = """
+Code written for tf-keras 2, such as the stochastic-depth layers of many vision
+transformers, stops at the first layer call under Keras 3.
+"""
+    invalid = ("""
+import keras
+import tensorflow as tf
+
+
+class StochasticDepth(keras.layers.Layer):
+    def call(self, x):
+        shape = (tf.shape(x)[0],) + (1,) * (len(tf.shape(x)) - 1)
+        return x * tf.floor(0.9 + tf.random.uniform(shape, 0, 1))
+
+
+inp = keras.Input((16, 32))
+model = keras.Model(inp, StochasticDepth()(inp))
+""",)
+    valid = ("""
+import keras
+import tensorflow as tf
+
+
+class StochasticDepth(keras.layers.Layer):
+    def call(self, x):
+        shape = (tf.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+        return x * tf.floor(0.9 + tf.random.uniform(shape, 0, 1))
+
+
+inp = keras.Input((16, 32))
+model = keras.Model(inp, StochasticDepth()(inp))
+""",)
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        for call in failed_calls(model, ("trace-raises",)):
+            facts = call.error.facts
+            fix = ("take the rank from the static shape, `len(x.shape)`" if facts["use"] == "len" else
+                   "index the shape tensor (`tf.shape(x)[0]`), or unpack `keras.ops.shape(x)`, a tuple")
+            yield Finding(facts["span"], call.error.message, fix)

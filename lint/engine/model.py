@@ -49,6 +49,9 @@ class LayerDef:
     # op table (lint/engine/ops), with args/kwargs holding the Tensors it reads in place.
     op: str | None = None
     op_error: str | None = None  # why Keras refuses the call outright (a TensorFlow function on a Keras tensor)
+    # What Keras raises while tracing a custom layer's first call: (message, Span of the user's
+    # expression that raises, what was done to it: "len" or "iterate").
+    trace_error: tuple | None = None
     # Keras 1/2 spellings in the call (engine/legacy.py); args and kwargs above are already Keras 3's,
     # and the call as written is kept in ``as_written`` (class, args, kwargs) when they differ
     legacy: tuple = ()

@@ -10,6 +10,7 @@ from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.model import Tensor
 from layerlint.engine.ops import OpSpec, lookup_op
 from layerlint.engine.ops.base import TensorArg
+from layerlint.engine.ops.keras_keywords import KEYWORDS
 
 # Keywords every TensorFlow function takes that do not change a shape.
 _TF_IGNORED = frozenset({"name"})
@@ -63,4 +64,17 @@ def apply_op(path: str, args: tuple, kwargs: dict) -> Any:
     spec = lookup_op(path)
     if spec is None:
         raise Unanalysable(f"`{path}` is not in the op table")
+    refuse_unknown_keywords(path, kwargs)
     return spec.rule(bind_op(spec, args, kwargs))
+
+
+def refuse_unknown_keywords(path: str, kwargs: dict) -> None:
+    """A keyword the Keras function does not take: Python raises TypeError at the call (the table
+    lists only what a shape rule reads, the real signatures tell the rest)."""
+    known = KEYWORDS.get(path)
+    if known is None:
+        return
+    name, params = known
+    unknown = next((k for k in kwargs if k not in params), None)
+    if unknown is not None:
+        raise ShapeError("invalid", f"{name}() got an unexpected keyword argument '{unknown}'")

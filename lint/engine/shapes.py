@@ -687,6 +687,11 @@ class Engine:
             call.error = row.error = ShapeError("tf-function", ld.op_error)
             row.status = "error"
             return call
+        if ld.trace_error is not None:
+            message, span, use = ld.trace_error
+            call.error = row.error = ShapeError("trace-raises", message, span=span, use=use)
+            row.status = "error"
+            return call
         if not ld.known and ld.submodel is None:
             row.status, row.reason = "opaque", ld.opaque_reason
             return call

@@ -183,7 +183,8 @@ class Building:
         # call() the tensors are TensorFlow's and it gives the shape.
         if (q == "tensorflow.shape" and self.tracing or keras_path(q) in ("ops.shape", "backend.shape")) and args \
                 and isinstance(args[0], TensorVal):
-            return ShapeVal(args[0].tensor, self.text(node), dynamic=True)
+            graph = q == "tensorflow.shape" and self.keras_version != 2
+            return ShapeVal(args[0].tensor, self.text(node), dynamic=True, graph=graph)
         if q.startswith("builtins."):
             return self.call_builtin(q[9:], args, kwargs, node)
         if q == "string.Template":

@@ -388,10 +388,15 @@ class Calls:
     def _call_builtin(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         try:
             if name == "len" and len(args) == 1:
+                self.refuse_graph_tensor(args[0], "len", node)
                 if isinstance(args[0], (tuple, list, str, dict)):
                     return len(args[0])
                 if isinstance(args[0], ArrayVal) and args[0].shape:
                     return args[0].shape[0]
+                if isinstance(args[0], ShapeVal) and not args[0].graph:  # the rank, static even where dims are not
+                    shape = self.known_shape(args[0].tensor)
+                    if shape is not None:
+                        return len(shape)
                 return self.symbol(node)
             if name == "range":
                 if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Span, Tensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.runtime import flatten
 from layerlint.extract.values import (
@@ -37,6 +37,23 @@ _SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spe
 
 class Untraceable(Exception):
     """What a custom layer does on its first call cannot be followed; the message says why."""
+
+
+class TraceRaises(Untraceable):
+    """Keras itself raises while it traces the layer's first call: ``message`` says what, in
+    TensorFlow's words, at the user's expression ``text`` (``span``); ``use`` is what was done to it."""
+
+    def __init__(self, text: str, message: str, span: Span, use: str) -> None:
+        super().__init__(f"Keras raises {message} at `{text}`")
+        self.text, self.message, self.span, self.use = text, message, span, use
+
+
+# Python refusing a TensorFlow graph tensor (Keras 3 traces call() in a graph, without AutoGraph),
+# as TensorFlow words it.
+_GRAPH_REFUSALS = {
+    "len": "TypeError: len is not well defined for a symbolic Tensor",
+    "iterate": "OperatorNotAllowedInGraphError: Iterating over a symbolic `tf.Tensor` is not allowed",
+}
 
 
 def followed_outputs(out: Any, what: str) -> list[TensorVal]:
@@ -193,6 +210,7 @@ class CustomLayers:
         inst = self.custom_instances.pop(id(ld), None)
         if inst is None:
             return
+        eager = not self.tensors_in([first, *rest])  # called on data, Keras runs call() eagerly
         if not isinstance(first, (list, tuple, TensorVal)):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
@@ -202,7 +220,7 @@ class CustomLayers:
         if concrete:
             ld.traced_inputs = [tuple(s) for s in shapes]
         methods = inst.cls.methods
-        with self.first_call(ld, f"first call of custom layer `{ld.cls}`", f"custom layer `{ld.cls}`"):
+        with self.first_call(ld, f"first call of custom layer `{ld.cls}`", f"custom layer `{ld.cls}`", eager):
             before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
             if "build" in methods:
                 self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
@@ -223,20 +241,34 @@ class CustomLayers:
                 ld.submodel = self.traced_model(ld, ld.cls, out, followed_outputs(out, "call()"), stand_ins)
 
     @contextlib.contextmanager
-    def first_call(self, ld: LayerDef, doing: str, refused: str) -> Iterator[None]:
+    def first_call(self, ld: LayerDef, doing: str, refused: str, eager: bool = False) -> Iterator[None]:
         """Bracket the trace of a layer's first call: models made while tracing are not models of
-        the file, and what cannot be followed leaves the layer opaque, naming why."""
+        the file, and what cannot be followed leaves the layer opaque, naming why.  ``eager``: the
+        call is on data, not Keras tensors, so Keras runs it (and the calls it makes) eagerly."""
         self.context.append(doing)
         self.tracing += 1
+        self.eager_calls += eager
         registered = len(self.result.models)
         try:
             yield
+        except TraceRaises as e:
+            ld.known, ld.opaque_reason = False, f"{refused}: {e}"
+            ld.trace_error = (f"`{e.text}` while Keras traces the first call of `{ld.cls}`: {e.message}", e.span, e.use)
         except Untraceable as e:
             ld.known, ld.opaque_reason = False, f"{refused}: {e}"
         finally:
             self.tracing -= 1
+            self.eager_calls -= eager
             self.context.pop()
             del self.result.models[registered:]
+
+    def refuse_graph_tensor(self, v: Any, use: str, node: cst.CSTNode, text: str | None = None) -> None:
+        """``len(tf.shape(x))`` or ``a, b, c = tf.shape(x)`` in a call() Keras traces: Python refuses
+        the graph tensor there, so building the layer raises.  Claimed only where Keras traces in a
+        graph (not in a call on data, which runs eagerly) and nothing could have kept it from
+        reaching the line (an undecided branch, a try block)."""
+        if isinstance(v, ShapeVal) and v.graph and self.tracing and not (self.eager_calls or self.undecided or self.guarded):
+            raise TraceRaises(text or self.text(node), _GRAPH_REFUSALS[use], self.span(node), use)
 
     def traced_model(self, ld: LayerDef, name: str, out: Any, outs: list[TensorVal],
                      stand_ins: list[TensorVal]) -> ExtractedModel:

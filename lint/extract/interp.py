@@ -110,6 +110,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
         self.tracing = 0  # depth of custom layers' call()s being traced
+        self.guarded = 0  # depth of try blocks being followed
+        self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.pending_lambdas: dict[int, tuple] = {}  # id(LayerDef) -> (it, its function, arguments), until traced
@@ -326,10 +328,13 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                     self.bind(item.asname.name, v, frame)
             self.exec_block(stmt.body.body, frame)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.guarded += 1  # what raises in the body may be caught: no line of it is claimed to raise
             try:
                 self.exec_block(stmt.body.body, frame)
             except StopSignal:
                 pass
+            finally:
+                self.guarded -= 1
             if stmt.orelse is not None:
                 self.exec_block(stmt.orelse.body.body, frame)
             if stmt.finalbody is not None:
@@ -549,7 +554,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                 stack.extend(t for t in node.inputs if isinstance(t, Tensor))
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
-        items = self.iterate(self.eval(stmt.iter, frame))
+        over = self.eval(stmt.iter, frame)
+        self.refuse_graph_tensor(over, "iterate", stmt.iter, f"for {self.text(stmt.target)} in {self.text(stmt.iter)}")
+        items = self.iterate(over)
         if items is None:
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
             self.mutated.append(set())
@@ -711,6 +718,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         return True
 
     def unpack(self, value: Any, n: int, node: cst.CSTNode) -> list:
+        if isinstance(value, ShapeVal):  # a, b, c = tf.shape(x)
+            self.refuse_graph_tensor(value, "iterate", node, f"{self.text(node)} = {value.text}")
         if isinstance(value, (tuple, list)) and len(value) == n:
             return list(value)
         if isinstance(value, InstanceVal) and value.cls.record is not None and len(value.cls.record) == n:

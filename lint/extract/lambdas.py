@@ -51,7 +51,8 @@ class Lambdas:
         arg0, others, stand_ins, shapes = self.stand_ins(ld, first, rest)
         if all(isinstance(s, tuple) for s in shapes):
             ld.traced_inputs = [tuple(s) for s in shapes]
-        with self.first_call(ld, "the function of a `Lambda` layer", "Lambda"):
+        eager = not self.tensors_in([first, *rest])
+        with self.first_call(ld, "the function of a `Lambda` layer", "Lambda", eager):
             if others or kwargs:
                 raise Untraceable("it is called with more than its inputs, which is not followed")
             takes = _parameter_names(fn)

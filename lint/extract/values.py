@@ -54,6 +54,9 @@ class ShapeVal:
     # ops.shape(x) / tf.shape(x): a dim Keras does not know statically (the batch) is None
     # there, where x.shape[i] names it as a symbol.
     dynamic: bool = False
+    # tf.shape(x) in a call() Keras 3 traces: a TensorFlow graph tensor, which Python's len()
+    # and iteration refuse (Keras 3 does not convert call() with AutoGraph; tf-keras 2 did).
+    graph: bool = False
 
 
 @dataclass(eq=False)

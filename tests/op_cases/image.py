@@ -27,3 +27,5 @@ CASES += [
     ("ops.reshape(ops.image.extract_patches(x0, 4), (-1, 4, 48))", S),
 ]
 CASES += [("tf.image.extract_patches(x0, [1, 3, 3, 1], [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')", [(2, 8, 8, None)])]
+# Keras' parameter is `images`: Python refuses the keyword `image` (TypeError) at the call.
+CASES += [("ops.image.extract_patches(image=x0, size=2)", S)]

@@ -26,3 +26,6 @@ CASES = [
     ("tf.unstack(x0, axis=1)[0]", S), ("tf.broadcast_to(x0, [3, 4, 6])", [(1, 4, 6)]),
 ]
 CASES += [("tf.reshape(x0, (tf.shape(x0)[0], -1))", S), ("x0 * ops.shape(x0)[-1]", S)]
+# Python's len() of a shape: x.shape and ops.shape are tuples, so it is the rank (tf.shape's graph
+# tensor in a traced call() is refused: tests/test_trace_raises.py).
+CASES += [("x0 * len(x0.shape)", S), ("x0 * len(ops.shape(x0))", S)]

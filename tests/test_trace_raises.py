@@ -1,0 +1,130 @@
+"""Keras 3 traces a custom layer's first call in a TensorFlow graph without AutoGraph, where
+Python's len() and iteration refuse ``tf.shape(x)``: the layer is an error row (LL107) exactly
+where real Keras raises, and where Keras builds the layer we never claim it raises.  Each
+program is also run in the installed Keras (CI always runs it)."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+import pytest
+from layerlint.analyze import analyze_text
+from layerlint.runner.check import CheckSettings, check_analysis
+
+HEAD = """
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+
+class Probe(layers.Layer):
+    def call(self, x):
+"""
+TAIL = """
+
+inp = keras.Input((10, 8))
+out = Probe()(inp)
+model = keras.Model(inp, out)
+"""
+
+# (body of call(), whether Keras 3 raises building the layer)
+CASES = [
+    ("shape = (tf.shape(x)[0],) + (1,) * (len(tf.shape(x)) - 1)\nreturn x * tf.random.uniform(shape, 0, 1)", True),
+    ("return x * len(tf.shape(x))", True),
+    ("b, h, w = tf.shape(x)\nreturn tf.reshape(x, (b, h * w))", True),
+    ("for d in tf.shape(x):\n    x = x + 1\nreturn x", True),
+    ("b, h, w = ops.shape(x)\nreturn ops.reshape(x, (b, h * w))", False),
+    ("return x * len(ops.shape(x))", False),
+    ("shape = (tf.shape(x)[0],) + (1,) * (len(x.shape) - 1)\nreturn x * tf.random.uniform(shape, 0, 1)", False),
+    ("try:\n    n = len(tf.shape(x))\nexcept TypeError:\n    n = 3\nreturn x * n", False),
+]
+
+
+def program(body: str) -> str:
+    return HEAD.lstrip("\n") + textwrap.indent(body, " " * 8) + TAIL
+
+
+def ours(source: str) -> tuple:
+    fa = analyze_text(source, "t.py")
+    row = next(r for r in fa.models[0].layers if r.cls == "Probe")
+    codes = [d.code for d in check_analysis(fa, CheckSettings())]
+    return row, codes
+
+
+def keras_outcome(source: str):
+    """The probe's output shape in real Keras, or the name of the exception building it raised."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("keras")
+    namespace: dict = {"__name__": "__trace_case__"}
+    try:
+        exec(compile(source, "<case>", "exec"), namespace)  # noqa: S102 - a test's own program
+    except Exception as e:  # noqa: BLE001 - which error Keras raised is the result
+        return type(e).__name__
+    return tuple(namespace["out"].shape)
+
+
+@pytest.mark.parametrize(("body", "raises"), CASES, ids=[c[0].splitlines()[0] for c in CASES])
+def test_the_layer_is_an_error_exactly_where_keras_raises(body, raises) -> None:
+    source = program(body)
+    row, codes = ours(source)
+    assert (row.status == "error") is raises
+    assert ("LL107" in codes) is raises
+    if not raises:  # followed, or unknown: never a claim Keras contradicts
+        assert row.status in ("ok", "unknown")
+
+
+@pytest.mark.parametrize(("body", "raises"), CASES, ids=[c[0].splitlines()[0] for c in CASES])
+def test_the_cases_are_keras_own(body, raises) -> None:
+    source = program(body)
+    outcome = keras_outcome(source)
+    assert isinstance(outcome, str) is raises, outcome
+    row, _ = ours(source)
+    if not raises and row.status == "ok":
+        assert row.output == outcome
+
+
+def test_the_finding_points_at_the_expression_keras_refuses() -> None:
+    source = program(CASES[0][0])
+    diags = [d for d in check_analysis(analyze_text(source, "t.py"), CheckSettings()) if d.code == "LL107"]
+    assert [(d.line, d.message) for d in diags] == [(8, "`len(tf.shape(x))` while Keras traces the first call of `Probe`: "
+                                                        "TypeError: len is not well defined for a symbolic Tensor")]
+
+
+def test_an_undecided_branch_is_not_claimed_to_raise() -> None:
+    body = "if self.trainable and x.dtype == 'float32':\n    return x * len(tf.shape(x))\nreturn x"
+    row, codes = ours(program(body).replace("self.trainable and ", "ops.any(x) and "))
+    assert "LL107" not in codes and row.status != "error"
+
+
+def test_keras_2_autographs_call_so_len_is_not_refused() -> None:
+    source = program(CASES[1][0]).replace("import keras\n", "from tensorflow import keras\n")
+    fa = analyze_text(source, "t.py", keras_version=2)
+    assert "LL107" not in [d.code for d in check_analysis(fa, CheckSettings())]
+
+
+def test_a_call_on_data_runs_eagerly_where_len_works() -> None:
+    source = textwrap.dedent("""
+        import keras
+        import tensorflow as tf
+        from keras import layers, ops
+
+
+        class Masked(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.d = layers.Dense(4)
+
+            def call(self, x):
+                shape = (tf.shape(x)[0],) + (1,) * (len(tf.shape(x)) - 1)
+                return self.d(x) * tf.random.uniform(shape, 0, 1)
+
+
+        model = Masked()
+        out = model(ops.ones((2, 3, 4)))
+    """)
+    fa = analyze_text(source, "t.py")
+    assert "LL107" not in [d.code for d in check_analysis(fa, CheckSettings())]
+    assert not any("len is not well defined" in (r.reason or "") for r in fa.models[0].layers)
+    outcome = keras_outcome(source)
+    assert outcome == (2, 3, 4)  # Keras runs the call eagerly: len() of an eager tensor is fine
