@@ -87,6 +87,20 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
                 models[i] = called
 
 
+def _first_build(m: ExtractedModel) -> tuple[tuple, Note] | None:
+    """The input shape a Sequential declaring none is built with by its first call on data or its
+    first training call, and the note saying so."""
+    if m.built_on_data is not None:
+        shape, span, text = m.built_on_data
+        return shape, Note(span, f"Keras builds this Sequential at its first call, on {text}: input {shape_str(shape)}")
+    fit = _fit_input(m)
+    if fit is None:
+        return None
+    shape, call = fit
+    return shape, Note(call.span, f"Keras builds this Sequential at its first `fit()`, on the shape of "
+                                  f"`{call.x.text}`: input {shape_str(shape)}")
+
+
 def _fit_input(m: ExtractedModel) -> tuple[tuple, TrainingCall] | None:
     """The input shape a Sequential declaring none is built with by its first training call,
     when that is fit() on one array of known sample shape (Keras builds it on (None, *sample))."""
@@ -222,12 +236,11 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             symbolic = "as symbols" in (m.context or "")
             names = None if symbolic else namers.setdefault(sum(r < m.span.line for r in resets), file_names())
             sm = shape_model(m, fa.keras_version, names)
-            fit = _fit_input(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
-            if fit is not None and not _called(m, result.models):
-                shape, call = fit
+            first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
+            if first is not None and not _called(m, result.models):
+                shape, note = first
                 sm = shape_model(m, fa.keras_version, names, shape)
-                m.notes.append(Note(call.span, f"Keras builds this Sequential at its first `fit()`, on the shape of "
-                                               f"`{call.x.text}`: input {shape_str(shape)}"))
+                m.notes.append(note)
             shaped[id(m)] = sm
         for m in models:
             if m.api == "subclassed" and m.subclass_layer is None:

@@ -93,3 +93,38 @@ def test_from_tensor_slices(src):
     assert (None, *got.x.shape[1:]) == x
     if y is not None:
         assert (None, *got.y.shape[1:]) == y
+
+
+@pytest.mark.parametrize("src", [
+    "ds = tf.data.Dataset.from_tensor_slices((x, y))",
+    "ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10).batch(16)",
+    "ds = tf.data.Dataset.from_tensor_slices(x).batch(4, drop_remainder=False).unbatch()",
+    "ds = tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True)",
+])
+def test_what_map_hands_its_function(src):
+    """map() traces its function on one element: a sample, or a batch of unknown size; a batch
+    tf.data sizes (drop_remainder) is not followed."""
+    tf = _tf()
+    env = {"np": np, "tf": tf, "x": np.zeros((40, 28, 28, 1), "float32"), "y": np.zeros((40,), "int64")}
+    exec(src, env)
+    seen = []
+    env["ds"].map(lambda *e: seen.append([tuple(t.shape.as_list()) for t in e]) or e)
+    prelude = "x = np.zeros((40, 28, 28, 1), dtype='float32')\ny = np.zeros((40,), dtype='int64')\n"
+    got = ours(prelude + src)
+    parts = [got.x] if got.y is None else [got.x, got.y]
+    elements = [got.element(p) for p in parts]
+    if "drop_remainder=True" in src:
+        assert seen[0][0][0] == 16 and elements == [None]
+    else:
+        assert [e.shape for e in elements] == seen[0]
+
+
+@pytest.mark.parametrize("args", ["image_size=(16, 12)", "image_size=(16, 12), batch_size=None, label_mode=None"])
+def test_what_map_hands_its_function_from_a_directory(args, image_dir):
+    tf = _tf()
+    real = eval(f"tf.keras.utils.image_dataset_from_directory({image_dir!r}, {args}, verbose=False)", {"tf": tf})
+    seen = []
+    real.map(lambda *e: seen.append([tuple(t.shape.as_list()) for t in e]) or e)
+    got = ours(f"ds = tf.keras.utils.image_dataset_from_directory('dir', {args})")
+    parts = [got.x] if got.y is None else [got.x, got.y]
+    assert [got.element(p).shape for p in parts] == seen[0]

@@ -181,6 +181,10 @@ class ExtractedModel:
     application: Application | None = None  # the model a keras.applications constructor returns
     # model.fit(x, y) and its kin, with what is known of the data (engine/data.py)
     training: list = field(default_factory=list)
+    # A Sequential declaring no input, first called on data (an array, a batch a dataset's map()
+    # hands its function): (the shape Keras builds it on, batch axis included, the call's span, what
+    # it was called on, as the note names it)
+    built_on_data: tuple | None = None
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None

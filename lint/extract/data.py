@@ -19,7 +19,7 @@ from layerlint.engine.symbolic import Expr
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
-from layerlint.extract.values import ArrayVal, DatasetVal, GeneratorVal, ModelVal, Ref
+from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, GeneratorVal, ModelVal, PartialVal, Ref
 
 NOT_DATA = object()  # the call is not one this module models
 _LOAD_DATA = re.compile(r"^datasets\.(\w+)\.load_data$")
@@ -517,12 +517,28 @@ class Data:
 
     def dataset_method(self, d: DatasetVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         if name == "batch":
-            return d.derived(self.text(node), batched=True)
+            drop = kwargs.get("drop_remainder", args[1] if len(args) > 1 else False)
+            return d.derived(self.text(node), batched=True, sized_batches=drop is not False)
+        if name == "map" and d.kind == "dataset":
+            self.map_function(d, kwargs.get("map_func", args[0] if args else None), node)
+            return self.symbol(node)
         if name == "unbatch" and d.batched and not d.per_batch:
             return d.derived(self.text(node), batched=False)
         if name in _DATASET_KEEPS:
             return d.derived(self.text(node))
         return self.symbol(node)
+
+    def map_function(self, d: DatasetVal, fn: Any, node: cst.Call) -> None:
+        """``ds.map(fn)``: tf.data traces ``fn`` once, when map() is called, on one element (x, or
+        x and y as two arguments), so a model it calls is first called on that element's shape."""
+        if not isinstance(fn, (FunctionVal, PartialVal)):
+            return
+        parts = [d.x] if d.y is None else [d.x, d.y]
+        at = node.func.attr if isinstance(node.func, cst.Attribute) else node  # a chain's own line for map
+        where = f"an element of the dataset map() at line {self.span(at).line} hands its function"
+        elements = [e.derived(where) if e is not None else None for e in (d.element(p) for p in parts)]
+        if all(e is not None for e in elements):
+            self.call(fn, elements, {}, node)
 
     # -- training calls ------------------------------------------------------------
     def record_training(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> None:

@@ -229,12 +229,24 @@ class DatasetVal:
     kind: str  # dataset | generator
     text: str = ""
     per_batch: bool = False  # x and y already describe one batch (directory loaders)
+    # batch(drop_remainder=...) not known to be False: tf.data then gives the batch axis a size
+    sized_batches: bool = False
 
     def __repr__(self) -> str:
         return self.text
 
-    def derived(self, text: str, batched: bool | None = None) -> DatasetVal:
-        return DatasetVal(self.x, self.y, self.batched if batched is None else batched, self.kind, text, self.per_batch)
+    def derived(self, text: str, batched: bool | None = None, sized_batches: bool | None = None) -> DatasetVal:
+        return DatasetVal(self.x, self.y, self.batched if batched is None else batched, self.kind, text, self.per_batch,
+                          self.sized_batches if sized_batches is None else sized_batches)
+
+    def element(self, part: ArrayVal) -> ArrayVal | None:
+        """What one element of the dataset holds of ``part``, as map() hands it to its function:
+        a sample when unbatched, else a batch of unknown size."""
+        if part.shape is None or part.sequences or (self.batched and self.sized_batches):
+            return None
+        if not self.batched:
+            return part.with_shape(tuple(part.shape[1:]))
+        return part if self.per_batch else part.with_shape((None, *part.shape[1:]))
 
 
 @dataclass(eq=False, repr=False)
