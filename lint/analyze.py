@@ -97,8 +97,10 @@ def _first_build(m: ExtractedModel) -> tuple[tuple, Note] | None:
     if fit is None:
         return None
     shape, call = fit
+    undecided = (f" (the batch axis is {str(shape[0]).removesuffix(' or None')} if the training samples are a "
+                 "multiple of the batch size, else None)") if isinstance(shape[0], Expr) else ""
     return shape, Note(call.span, f"Keras builds this Sequential at its first `fit()`, on the shape of "
-                                  f"`{call.x.text}`: input {shape_str(shape)}")
+                                  f"`{call.x.text}`: input {shape_str(shape)}{undecided}")
 
 
 def _fit_input(m: ExtractedModel) -> tuple[tuple, TrainingCall] | None:
@@ -110,7 +112,8 @@ def _fit_input(m: ExtractedModel) -> tuple[tuple, TrainingCall] | None:
     sample = first.x.sample_shape
     if not sample or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
         return None
-    return (None, *sample), first
+    # batches of a dataset carry their batch axis; arrays are batched by fit() itself
+    return (first.batch_axis if first.source == "arrays" else first.x.shape[0], *sample), first
 
 
 def _called(m: ExtractedModel, models: list[ExtractedModel]) -> bool:

@@ -70,4 +70,6 @@ class TrainingCall:
     y: DataSpec | DataParts | None = None
     source: str = "arrays"  # arrays | dataset | generator: where x and y come from
     validation: tuple | None = None  # (x, y, Span) of validation_data=, x and y as the two above
+    # fit() on arrays: the batch axis Keras builds a model on (None when the batches are not all full)
+    batch_axis: Any = None
     notes: list[str] = field(default_factory=list)

@@ -517,8 +517,9 @@ class Data:
 
     def dataset_method(self, d: DatasetVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         if name == "batch":
+            size = kwargs.get("batch_size", args[0] if args else None)
             drop = kwargs.get("drop_remainder", args[1] if len(args) > 1 else False)
-            return d.derived(self.text(node), batched=True, sized_batches=drop is not False)
+            return d.derived(self.text(node), batched=True, batch=(size, drop))
         if name == "map" and d.kind == "dataset":
             self.map_function(d, kwargs.get("map_func", args[0] if args else None), node)
             return self.symbol(node)
@@ -551,17 +552,38 @@ class Data:
         call = TrainingCall(name.replace("_generator", ""), span)
         if isinstance(x, DatasetVal):
             call.source = x.kind
-            if x.batched:
-                call.x = x.x.batch_spec(self.arg_text(node, 0, xkey), x.per_batch)
-                call.y = x.y.batch_spec(self.arg_text(node, 0, xkey), x.per_batch) if x.y is not None else None
+            axis = x.batch_axis()
+            if x.batched and axis is not None:
+                call.x = x.x.batch_spec(self.arg_text(node, 0, xkey), x.per_batch, axis[0])
+                call.y = x.y.batch_spec(self.arg_text(node, 0, xkey), x.per_batch, axis[0]) if x.y is not None else None
         else:
             call.x = self.fed_data(x, *self.arg_source(node, 0, xkey))
             call.y = self.fed_data(y, *self.arg_source(node, 1, ykey)) if ykey else None
+            if name == "fit" and isinstance(x, ArrayVal) and x.shape:
+                call.batch_axis = self.fit_batch_axis(x.shape[0], args, kwargs)
         val = kwargs.get("validation_data")
         if isinstance(val, (tuple, list)) and len(val) >= 2:
             (tx, nx), (ty, ny) = self.validation_sources(node)
             call.validation = (self.fed_data(val[0], tx, nx), self.fed_data(val[1], ty, ny), self.span(node))
         mv.model.training.append(call)
+
+    def fit_batch_axis(self, samples: Any, args: list, kwargs: dict) -> Any:
+        """The batch axis fit() on arrays builds a model on: Keras' TensorFlow data adapter gives
+        its batches a fixed size when they all are full (the training samples, after
+        validation_split, a multiple of batch_size), else None.  A symbol when it cannot be decided."""
+        size = kwargs.get("batch_size", args[2] if len(args) > 2 else None)
+        split = kwargs.get("validation_split", 0.0)
+        steps = kwargs.get("steps_per_epoch")
+        if is_int(samples) and isinstance(split, (int, float)) and not isinstance(split, bool) and 0 <= split < 1:
+            samples = int(math.floor(samples * (1.0 - split)))
+        else:
+            samples = None
+        if size is None:
+            size = math.ceil(samples / steps) if steps is not None and is_int(steps) and steps > 0 \
+                and samples is not None else 32 if steps is None else None
+        if is_int(size) and size > 0 and samples is not None:
+            return size if samples % size == 0 else None
+        return Expr.symbol(f"{size if is_int(size) else 'batch_size'} or None")
 
     def validation_sources(self, node: cst.Call) -> tuple[tuple, tuple]:
         """The text (and node) of validation_data's x and y."""

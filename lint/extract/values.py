@@ -211,11 +211,11 @@ class ArrayVal:
             return None  # ragged lists: Keras cannot take them as they are
         return DataSpec(self.shape, self.dtype, self.labels, text)
 
-    def batch_spec(self, text: str, per_batch: bool) -> DataSpec | None:
-        """What one batch of it looks like: an unknown batch axis before each sample's shape."""
+    def batch_spec(self, text: str, per_batch: bool, axis: Any = None) -> DataSpec | None:
+        """What one batch of it looks like: the batch axis (``axis``) before each sample's shape."""
         if self.shape is None or self.sequences:
             return None
-        shape = self.shape if per_batch else (None, *self.shape[1:])
+        shape = self.shape if per_batch else (axis, *self.shape[1:])
         return DataSpec(shape, self.dtype, self.labels, text)
 
 
@@ -229,24 +229,37 @@ class DatasetVal:
     kind: str  # dataset | generator
     text: str = ""
     per_batch: bool = False  # x and y already describe one batch (directory loaders)
-    # batch(drop_remainder=...) not known to be False: tf.data then gives the batch axis a size
-    sized_batches: bool = False
+    # batch(batch_size, drop_remainder): with drop_remainder=True tf.data gives the batch axis that size
+    batch_size: Any = None
+    drop_remainder: Any = False
 
     def __repr__(self) -> str:
         return self.text
 
-    def derived(self, text: str, batched: bool | None = None, sized_batches: bool | None = None) -> DatasetVal:
+    def derived(self, text: str, batched: bool | None = None, batch: tuple | None = None) -> DatasetVal:
+        """A dataset made from this one; ``batch``: (batch_size, drop_remainder) of a batch() call."""
+        size, drop = batch if batch is not None else (self.batch_size, self.drop_remainder)
         return DatasetVal(self.x, self.y, self.batched if batched is None else batched, self.kind, text, self.per_batch,
-                          self.sized_batches if sized_batches is None else sized_batches)
+                          size, drop)
+
+    def batch_axis(self) -> tuple | None:
+        """(the batch axis of each batch,): None (any size) unless drop_remainder=True fixes it to
+        batch_size; None when that cannot be decided."""
+        if self.drop_remainder is False or self.per_batch:
+            return (None,)
+        if self.drop_remainder is True and isinstance(self.batch_size, int) and not isinstance(self.batch_size, bool):
+            return (self.batch_size,)
+        return None
 
     def element(self, part: ArrayVal) -> ArrayVal | None:
         """What one element of the dataset holds of ``part``, as map() hands it to its function:
-        a sample when unbatched, else a batch of unknown size."""
-        if part.shape is None or part.sequences or (self.batched and self.sized_batches):
+        a sample when unbatched, else a batch."""
+        axis = self.batch_axis() if self.batched else (None,)
+        if part.shape is None or part.sequences or axis is None:
             return None
         if not self.batched:
             return part.with_shape(tuple(part.shape[1:]))
-        return part if self.per_batch else part.with_shape((None, *part.shape[1:]))
+        return part if self.per_batch else part.with_shape((axis[0], *part.shape[1:]))
 
 
 @dataclass(eq=False, repr=False)
