@@ -87,6 +87,19 @@ CASES: list[tuple[str, tuple]] = [
     ("activations.exponential(x)", (4, 6)),
     ("activations.hard_sigmoid(x)", (4, 6)),
     ("activations.linear(K.square(x))", (4, 6)),
+    ("K.any(x)", (4, 6)),
+    ("K.any(x, axis=1)", (4, 6)),
+    ("K.all(x, -1, True)", (4, 6)),
+    ("K.all(K.greater(x, 0.5), axis=2)", (4, 6)),
+    ("K.reverse(x, 1)", (4, 6)),
+    ("K.reverse(x, axes=[1, 2])", (4, 6)),
+    ("K.one_hot(x, 5)", (4, 6, "int32")),
+    ("K.one_hot(K.cast(x, 'int32'), 5)", (4, 6)),
+    ("K.one_hot(K.argmax(x), num_classes=3)", (None, 6)),
+    ("K.repeat(x, 3)", (6,)),
+    ("K.repeat(K.sum(x, axis=1), n=2)", (4, 6)),
+    ("activations.mish(x)", (4, 6)),
+    ("activations.mish(K.sum(x, axis=-1))", (None, 6)),
     ("activations.relu(activations.sigmoid(x))", (None, 3)),
 ]
 # Calls whose arguments make tf-keras call other TensorFlow functions: not followed (unknown, never a guess).
@@ -95,13 +108,22 @@ UNFOLLOWED: list[tuple[str, tuple]] = [
     ("activations.relu(x, max_value=6.0)", (4, 6)),
     ("K.elu(x, 0.5)", (4, 6)),
     ("K.batch_dot(x, x, axes=(2, 2))", (4, 6)),
+    ("K.dot(x, x)", (4, 4)),
+    ("K.repeat_elements(x, 2, axis=1)", (4, 6)),
+    ("K.switch(K.greater(x, 0.5), x, K.zeros_like(x))", (4, 6)),
+    ("K.batch_flatten(x)", (4, 6)),
+    ("activations.relu(x, alpha=0.1, max_value=2.0)", (4, 6)),
+    ("activations.log_softmax(x)", (4, 6)),
 ]
 
 
 def program(expr: str, shape: tuple) -> str:
     """The test source for a case (our own code, run in tf-keras by the regen script, linted by the test)."""
+    dtype = ""
+    if shape and isinstance(shape[-1], str):  # (4, 6, "int32"): an input of that dtype
+        shape, dtype = shape[:-1], f", dtype={shape[-1]!r}"
     return ("import tf_keras as keras\nfrom tf_keras import backend as K\nfrom tf_keras import activations\n"
-            f"x = keras.Input({shape!r})\ny = {expr}\nmodel = keras.Model(x, y)\n")
+            f"x = keras.Input({shape!r}{dtype})\ny = {expr}\nmodel = keras.Model(x, y)\n")
 
 
 def function_of(expr: str) -> str:

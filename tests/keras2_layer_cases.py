@@ -88,6 +88,21 @@ CASES = [
     ("GlobalAveragePooling1D", (), {"data_format": "channels_first", "keepdims": True}, [(None, 3, 20)]),
     ("GlobalMaxPooling1D", (), {"data_format": "channels_first", "keepdims": True}, [(None, 3, 20)]),
     # tf-keras 2's own layers (Keras 3 has no such class).
+    # tf-keras' RandomHeight / RandomWidth (Keras 3 has neither): the side drawn per batch is unknown.
+    ("RandomHeight", (0.2,), {}, [(None, 8, 6, 3)]),
+    ("RandomHeight", ((0.1, 0.3),), {"interpolation": "nearest"}, [(None, 8, 6, 3)]),
+    ("RandomHeight", ((-0.5, 0.5),), {}, [(None, None, 6, 3)]),
+    ("RandomHeight", (0.2,), {}, [(None, 5, 8, 6, 3)]),
+    ("RandomHeight", ((0.3, 0.1),), {}, [(None, 8, 6, 3)]),
+    ("RandomHeight", (1.5,), {}, [(None, 8, 6, 3)]),
+    ("RandomHeight", (0.2,), {"interpolation": "cubic"}, [(None, 8, 6, 3)]),
+    ("RandomWidth", (0.2,), {}, [(None, 8, 6, 3)]),
+    ("RandomWidth", ((0.0, 1.0),), {"interpolation": "bicubic"}, [(None, 8, 6, 3)]),
+    ("RandomWidth", (0.2,), {}, [(None, 8, 6)]),
+    ("RandomWidth", ((-2.0, 0.5),), {}, [(None, 8, 6, 3)]),
+    # TensorFlow 1's cuDNN recurrent layers: in neither package.
+    ("CuDNNLSTM", (8,), {}, [(None, 5, 3)]),
+    ("CuDNNGRU", (8,), {"return_sequences": True}, [(None, 5, 3)]),
     ("ThresholdedReLU", (), {}, [(None, 5, 3)]),
     ("ThresholdedReLU", (), {"theta": 0.5}, [(None, None, 7)]),
     ("ThresholdedReLU", (), {"theta": -1.0}, [(None, 4)]),

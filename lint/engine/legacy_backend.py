@@ -33,6 +33,11 @@ def tf_keras_has(name: str) -> bool:
     return name in _names()["tf_keras_backend"]
 
 
+def tf_keras_activation(name: str) -> bool:
+    """Whether tf-keras 2's ``keras.activations`` has ``name``."""
+    return name in _names()["tf_keras_activations"]
+
+
 @dataclass(frozen=True)
 class Spelling:
     """``signature``: the Keras 2 function's parameters (``x, axis=None``), which bind the user's arguments;

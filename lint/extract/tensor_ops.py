@@ -14,12 +14,13 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.layers.base import ShapeError, Unanalysable
+from layerlint.engine.legacy_backend import tf_keras_activation
 from layerlint.engine.model import LayerDef, Tensor
 from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, keras2_function_names, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.ops.creation import linspace_values
-from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, Lowering
+from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, OUT, Lowering, Param
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten
@@ -209,6 +210,8 @@ class TensorOps:
             if path[3:].rpartition(".")[0] not in _TF_CONVERTING:
                 return None
         label = self.text(node.func)
+        if path.startswith("activations.") and not tf_keras_activation(path.split(".", 1)[1]):
+            return self.opaque_call(label, f"tf-keras 2 has no `{path}` (AttributeError)", args, kwargs, node)
         return self.opaque_call(label, f"`{label}` on a tf-keras tensor: layerlint does not follow the layers "
                                        "tf-keras wraps it in", args, kwargs, node)
 
@@ -226,8 +229,12 @@ class TensorOps:
                 return None
         # Handed on as written (positional while the user's are), else by TensorFlow's keyword; a default of
         # its own only where TensorFlow's differs.
+        for p in lowering.listed:
+            if type(given.get(p)) is int:
+                given[p] = [given[p]]
         positional, keywords = [], {}
-        for i, p in enumerate(p for p in lowering.params if p not in lowering.only):
+        own = lowering.own if lowering.own is not None else lowering.params
+        for i, p in enumerate(p for p in own if p not in lowering.only):
             if p in given and i < len(args) and len(positional) == i:
                 positional.append(given[p])
             elif p in given or p in lowering.defaults:
@@ -235,9 +242,17 @@ class TensorOps:
         handed = tuple(positional) + (lowering.extra if not keywords else ())
         if lowering.extra and keywords:
             return None
+
+        def value(c: Any) -> Any:
+            if isinstance(c, Param):
+                return given.get(c.name, lowering.defaults.get(c.name))
+            return [value(v) for v in c] if isinstance(c, list) else c
+
         out = self.make_op(lowering.tf, names[0][1], handed, keywords, node, tf_keras=names[0])
         for (tf, constants), made in zip(lowering.then, names[1:], strict=True):
-            out = self.make_op(tf, made[1], (out,) + constants, {}, node, tf_keras=made)
+            handed_on = tuple(out if c == OUT else value(c) for c in constants)
+            out = self.make_op(tf, made[1], handed_on if OUT in constants else (out,) + handed_on, {}, node,
+                               tf_keras=made)
         return out
 
     def _tf_keras_operator(self, table: dict, op: str, tensor_first: bool = True) -> tuple[str, str] | None:

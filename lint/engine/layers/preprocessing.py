@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layerlint.engine.layers.base import Built, Config, ShapeError, Unanalysable, Weight, layer, single
 from layerlint.engine.layers.core import check_positive, defined, norm_axis, passthrough
+from layerlint.engine.layers.ops import tf_keras
 from layerlint.engine.symbolic import Dim, Expr, dim_str, shape_str
 
 # Augmentation layers whose compute_output_shape returns the input shape.  Their
@@ -152,6 +153,49 @@ def random_crop(cfg: Config, inputs: list) -> Built:
     # Counted from the end, so batched and unbatched images agree.
     axes = (-2, -1) if cfg.data_format() == "channels_first" else (-3, -2)
     return _set_hw(cfg, shape, *axes)
+
+
+# tf-keras 2's image resizing methods (its image_utils); another name is its NotImplementedError.
+_TF_KERAS_INTERPOLATIONS = {"bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic"}
+
+
+@layer("RandomHeight", "factor", "interpolation", "seed", interpolation="bilinear", seed=None)
+def random_height(cfg: Config, inputs: list) -> Built:
+    return _random_side(cfg, inputs, -3)
+
+
+@layer("RandomWidth", "factor", "interpolation", "seed", interpolation="bilinear", seed=None)
+def random_width(cfg: Config, inputs: list) -> Built:
+    return _random_side(cfg, inputs, -2)
+
+
+def _random_side(cfg: Config, inputs: list, axis: int) -> Built:
+    """tf-keras 2's RandomHeight / RandomWidth: the side (third or second axis from the end) becomes
+    unknown, the size drawn per batch.  Keras 3 has neither class."""
+    if not tf_keras(cfg):
+        raise Unanalysable(f"Keras 3 has no {cfg.cls}: it is tf-keras 2's (keras-version = 2)")
+    shape = single(inputs, cfg.cls)
+    factor = cfg["factor"]
+    bounds = tuple(factor[:2]) if isinstance(factor, (tuple, list)) else (-factor, factor) \
+        if isinstance(factor, (int, float)) and not isinstance(factor, bool) else None
+    if bounds is None or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds):
+        raise Unanalysable(f"{cfg.cls} factor={factor!r} is not known")
+    if bounds[1] < bounds[0]:
+        raise ShapeError("invalid", "`factor` argument cannot have an upper bound lesser than the lower bound. "
+                                    f"Received: factor={factor}")
+    if min(bounds) < -1.0:
+        raise ShapeError("invalid", f"`factor` argument must have values larger than -1. Received: factor={factor}")
+    method = cfg["interpolation"]
+    if not isinstance(method, str):
+        raise Unanalysable(f"{cfg.cls} interpolation={method!r} is not known")
+    if method.lower() not in _TF_KERAS_INTERPOLATIONS:
+        raise ShapeError("invalid", f"Value not recognized for `interpolation`: {method.lower()}")
+    if len(shape) not in (3, 4):  # tf.image.resize's images, batched or not (a batch of rank 3 is one image)
+        raise ShapeError("rank", f"{cfg.cls} resizes images of rank 3 or 4 (tf.image.resize); got input "
+                                 f"{shape_str(shape)}")
+    out = list(shape)
+    out[axis] = None
+    return Built(tuple(out))
 
 
 def _nested_shape(value: object) -> tuple | None:

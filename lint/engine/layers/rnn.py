@@ -300,3 +300,18 @@ def conv_lstm2d(cfg: Config, inputs: list) -> Built:
 @layer("ConvLSTM3D", *_CONV, input_rank=6, **_CONV_DEFAULTS)
 def conv_lstm3d(cfg: Config, inputs: list) -> Built:
     return _conv_lstm(3, cfg, inputs)
+
+
+@layer("CuDNNLSTM", "units")
+def cudnn_lstm(cfg: Config, inputs: list) -> Built:
+    raise Unanalysable(_NO_CUDNN.format(cls="CuDNNLSTM", rnn="LSTM"))
+
+
+@layer("CuDNNGRU", "units")
+def cudnn_gru(cfg: Config, inputs: list) -> Built:
+    raise Unanalysable(_NO_CUDNN.format(cls="CuDNNGRU", rnn="GRU"))
+
+
+# TensorFlow 1's Keras had these; neither tf-keras 2 nor Keras 3 has them (tests/test_keras2_layers.py).
+_NO_CUDNN = ("neither Keras 3 nor tf-keras 2 has {cls} (TensorFlow 1's Keras had it): write `{rnn}`, which "
+             "uses cuDNN on a GPU by itself")

@@ -12,6 +12,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Param:
+    """In a further call's constants: the value of one of the function's own parameters."""
+
+    name: str
+
+
+# In a further call's constants: where the result so far goes, when not first (``x * tanh(...)``).
+OUT = "<out>"
+
+
+@dataclass(frozen=True)
 class Lowering:
     tf: str  # the TensorFlow function it calls (a path of layerlint's op table)
     params: tuple[str, ...] = ("x",)  # its own parameters, handed on in this order
@@ -20,6 +31,8 @@ class Lowering:
     extra: tuple = ()  # constants it adds after its parameters
     then: tuple[tuple[str, tuple], ...] = ()  # further calls on the result: (function, constants after it)
     keywords: dict[str, str] = field(default_factory=dict)  # TensorFlow's keyword where it names one otherwise
+    own: tuple[str, ...] | None = None  # the parameters the first call takes (None: all of them)
+    listed: tuple[str, ...] = ()  # parameters an int of which it hands on as a list of one (K.reverse's axes)
 
 
 def _reduce(tf: str) -> Lowering:
@@ -79,6 +92,17 @@ LOWERINGS: dict[str, Lowering] = {
     "backend.less": Lowering("tf.math.less", ("x", "y")),
     "backend.less_equal": Lowering("tf.math.less_equal", ("x", "y")),
     "backend.gather": Lowering("tf.gather", ("reference", "indices"), keywords={"reference": "params"}),
+    # K.any / K.all cast to bool first.
+    "backend.any": Lowering("tf.cast", ("x", "axis", "keepdims"), {"axis": None, "keepdims": False}, own=("x",),
+                            extra=("bool",), then=(("tf.math.reduce_any", (Param("axis"), Param("keepdims"))),)),
+    "backend.all": Lowering("tf.cast", ("x", "axis", "keepdims"), {"axis": None, "keepdims": False}, own=("x",),
+                            extra=("bool",), then=(("tf.math.reduce_all", (Param("axis"), Param("keepdims"))),)),
+    "backend.reverse": Lowering("tf.reverse", ("x", "axes"), keywords={"axes": "axis"}, listed=("axes",)),
+    "backend.one_hot": Lowering("tf.one_hot", ("indices", "num_classes"), keywords={"num_classes": "depth"}),
+    # K.repeat: a new axis 1, tiled n times (the pattern is a constant tensor: no layer).
+    "backend.repeat": Lowering("tf.expand_dims", ("x", "n"), own=("x",), extra=(1,),
+                               then=(("tf.tile", ([1, Param("n"), 1],)),)),
+    "activations.mish": Lowering("tf.math.softplus", then=(("tf.math.tanh", ()), ("tf.math.multiply", (Param("x"), OUT)))),
     "activations.relu": Lowering("tf.nn.relu", ("x", "alpha", "max_value", "threshold"), dict(_RELU), dict(_RELU)),
     "activations.sigmoid": Lowering("tf.math.sigmoid"),
     "activations.tanh": Lowering("tf.math.tanh"),
