@@ -212,3 +212,34 @@ def test_an_unknown_input_is_named_as_keras_numbers_its_axes() -> None:
     """)[:1]
     assert str(stem.output[1]).replace(" ", "") == "(Stem.input.shape[1]+1)//2" and stem.output[2] == 8
     assert str(stem.params).replace(" ", "") == "24*Stem.input.shape[2]+8"
+
+
+def test_a_model_called_on_data_is_built_on_that_shape() -> None:
+    # Keras 3.15 prints (2, 5, 4) and (2, 5, 3) for the layers built on the array, and the
+    # models built when made keep their own graph's shapes: (None, 5, 3), (None, None, 2)
+    dense, seq, func = rows(HEAD + """
+    class M(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(4)
+            self.seq = keras.Sequential([keras.Input((5, 4)), layers.Dense(3)], name="with_input")
+            i = keras.Input((None, 3))
+            self.f = keras.Model(i, layers.Dense(2)(i), name="func")
+        def call(self, x):
+            return self.f(self.seq(self.d(x)))
+    m = M()
+    out = m(keras.ops.ones((2, 5, 8)))
+    """, model=-1)
+    assert [(r.output, r.params) for r in (dense, seq, func)] == [((2, 5, 4), 36), ((None, 5, 3), 15), ((None, None, 2), 8)]
+
+
+def test_a_models_given_name_is_its_name() -> None:
+    *_, dense = rows(HEAD + """
+    def block(name):
+        i = keras.Input((4,))
+        return keras.Model(i, layers.Dense(2)(i), name=name)
+    sizes = {f"{b.name}_units": n for n, b in [(2, block("first")), (3, block("second"))]}
+    inp = keras.Input((4,))
+    model = keras.Model(inp, layers.Dense(sizes["second_units"])(inp))
+    """, model=-1)
+    assert dense.output == (None, 3)

@@ -43,6 +43,7 @@ class LayerDef:
     declared_output: Any = None
     traced_inputs: list | None = None
     first_call_inputs: list = field(default_factory=list)  # the keras.Input()s its first call was given
+    first_call_eager: bool = False  # its first call was on data (arrays), not Keras tensors
     # A layer of a keras.applications backbone (or of preprocess_input): shaped from the table.
     recorded: RecordedLayer | None = None
     # A Keras operation rather than a layer (``x + y``, ``keras.ops.mean(x)``): its path in the
@@ -155,6 +156,7 @@ class ExtractedModel:
     span: Span
     api: str  # "sequential" | "functional" | "subclassed"
     name: str | None = None  # Keras' name: name=, else the automatic `sequential`, `functional_2`, ...
+    named: bool = False  # the name is the one given (name=), not Keras' automatic one
     variable: str | None = None  # the variable it was first assigned to
     # sequential models: layers in order, input from first layer or InputDef
     layers: list[LayerDef] = field(default_factory=list)

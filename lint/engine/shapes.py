@@ -385,6 +385,10 @@ class Engine:
             if done is not None:
                 for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel"):
                     setattr(row, attr, getattr(done, attr))
+                if ld.first_call_eager and t.submodel is not None and _built_when_made(t.submodel) and row.status == "ok":
+                    # a call on data adds no node to a model built when made: its summary row keeps the
+                    # shapes of the graph it was made with
+                    row.output = self._own_output(t.submodel)
             elif not ld.known:
                 row.status, row.reason = "unknown", ld.opaque_reason
             elif t.submodel is not None and _built_when_made(t.submodel):
@@ -825,6 +829,13 @@ class Engine:
         if isinstance(v, dict):
             return {k: self._resolve(x) for k, x in v.items()}
         return v
+
+    def _own_output(self, m: ExtractedModel) -> Any:
+        """The output shapes of a model built when made, as its own graph gives them."""
+        outs = Engine(m, self.depth + 1, self.keras_version, namer=_Namer()).run().outputs  # names unused here
+        if m.api == "sequential" or m.api == "functional" and not m.outputs_nested and len(outs) == 1:
+            return outs[0] if outs else None
+        return outs if all(o is not None for o in outs) else None
 
     def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None) -> Any:
         if self.depth >= MAX_NESTING:

@@ -12,6 +12,7 @@ from layerlint.engine.legacy import KERAS1_CLASSES, translate
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr
+from layerlint.extract.compare import AutoName
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
 from layerlint.extract.keras_names import KerasName, classify, keras_path
 from layerlint.extract.runtime import (
@@ -44,6 +45,8 @@ class Building:
             return BoundMethod(mv, attr)
         if attr == "layers":
             return [LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op) for op in model_layers(m)]
+        if attr == "name" and m.api in ("functional", "sequential"):  # blk.name in a loop over blocks
+            return m.name if m.named else AutoName("Sequential" if m.api == "sequential" else "Functional")
         if m.api == "functional":
             if attr in ("input", "inputs"):
                 return TensorVal(m.inputs[0]) if attr == "input" and len(m.inputs) == 1 else [TensorVal(t) for t in m.inputs]
@@ -341,6 +344,7 @@ class Building:
         m = ExtractedModel(self.path, self.span(node), "sequential")
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
         m.name = name if isinstance(name, str) else self.auto_name("sequential")
+        m.named = isinstance(name, str)
         layers = kwargs.get("layers", args[0] if args else None)
         self.register(m)
         mv = ModelVal(m)
@@ -437,6 +441,7 @@ class Building:
         name = kwargs.get("name")
         # tf-keras 2 named its functional models `model`, `model_1`, ...
         m.name = name if isinstance(name, str) else self.auto_name("model" if self.keras_version == 2 else "functional")
+        m.named = isinstance(name, str)
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))

@@ -16,9 +16,11 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Span, Tensor
+from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.runtime import flatten
 from layerlint.extract.values import (
+    ArrayVal,
     ClassVal,
     FunctionVal,
     InstanceVal,
@@ -54,6 +56,15 @@ _GRAPH_REFUSALS = {
     "len": "TypeError: len is not well defined for a symbolic Tensor",
     "iterate": "OperatorNotAllowedInGraphError: Iterating over a symbolic `tf.Tensor` is not allowed",
 }
+
+
+def data_stand_in(v: Any, ld: LayerDef) -> Any:
+    """A first call on data (``model(ops.ones((2, 224, 224, 3)))``): Keras builds the layer on
+    that array's shape, batch included, so the stand-in has it; other values are left as given."""
+    shape = v.shape if isinstance(v, (ConstTensor, ArrayVal)) else None
+    if isinstance(shape, tuple) and shape and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        return TensorVal(Tensor(InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])))
+    return v
 
 
 def followed_outputs(out: Any, what: str) -> list[TensorVal]:
@@ -211,6 +222,9 @@ class CustomLayers:
         if inst is None:
             return
         eager = not self.tensors_in([first, *rest])  # called on data, Keras runs call() eagerly
+        ld.first_call_eager = eager
+        if eager:
+            first = data_stand_in(first, ld)
         if not isinstance(first, (list, tuple, TensorVal)):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
