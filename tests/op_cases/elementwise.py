@@ -34,3 +34,6 @@ CASES = [
     ("tf.add_n([x0, x0, x1])", S2), ("tf.math.add_n([x0, x1])", S2), ("tf.add_n([x0, x1])", [(None, 4, 6), (None, 4, 5)]),
     ("ops.convert_to_tensor(x0)", S), ("ops.convert_to_tensor(x0, dtype='float32')", S),
 ]
+# Real and imaginary parts keep the shape (FNet mixes tokens with the real part of a 2-D FFT).
+CASES += [("ops.real(x0)", S), ("ops.imag(x0)", S), ("tf.math.real(tf.signal.fft2d(tf.cast(x0, tf.complex64)))", S),
+          ("tf.math.imag(tf.cast(x0, tf.complex64))", S)]

@@ -29,3 +29,12 @@ CASES += [("tf.reshape(x0, (tf.shape(x0)[0], -1))", S), ("x0 * ops.shape(x0)[-1]
 # Python's len() of a shape: x.shape and ops.shape are tuples, so it is the rank (tf.shape's graph
 # tensor in a traced call() is refused: tests/test_trace_raises.py).
 CASES += [("x0 * len(x0.shape)", S), ("x0 * len(ops.shape(x0))", S)]
+# Mirror padding: TensorFlow's mode in any case, Keras' in lower case; as wide as the axis allows.
+S4 = [(None, 6, 5, 3)]
+CASES += [("tf.pad(x0, [[0, 0], [2, 2], [1, 3], [0, 0]], mode='REFLECT')", S4),
+          ("tf.pad(x0, [[0, 0], [5, 6], [0, 0], [0, 0]], 'SYMMETRIC')", S4),
+          ("tf.pad(x0, [[0, 0], [1, 1], [1, 1], [0, 0]], mode='reflect', constant_values=0)", S4),
+          ("tf.pad(x0, [[0, 0], [1, 1], [1, 1], [0, 0]], constant_values=1.5)", S4),
+          ("ops.pad(x0, [[0, 0], [2, 2], [1, 1], [0, 0]], mode='reflect')", S4),
+          ("ops.pad(x0, [[0, 0], [2, 2], [1, 1], [0, 0]], mode='symmetric')", S4),
+          ("ops.pad(x0, [[0, 0], [1, 1], [1, 1], [0, 0]], constant_values=2)", S4)]

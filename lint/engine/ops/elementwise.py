@@ -32,6 +32,8 @@ UNARY = {
     "zeros_like": ("ZerosLike", ("zeros_like",)),
     "stop_gradient": ("StopGradient", ("stop_gradient",)),
     "erf": ("Erf", ("math.erf",)),
+    "real": ("Real", ("math.real",)),
+    "imag": ("Imag", ("math.imag",)),
 }
 
 

@@ -204,7 +204,23 @@ def broadcast_to(a: dict) -> tuple:
     return tuple(target)
 
 
-@op("pad", "Pad", "x", "pad_width", "mode", mode="constant", tf=(("pad", ("tensor=x", "paddings=pad_width"), None),))
+# Mirror padding repeats the edge value (symmetric) or not (reflect): TensorFlow takes at most the
+# axis' size (less one for reflect) per side.
+_MIRROR_LIMIT = {"reflect": 1, "symmetric": 0}
+
+
+def _mirror_fits(d: Any, pads: Any, limit: int | None) -> bool:
+    """Whether a mirror pad of an axis of size ``d`` is known to be one TensorFlow accepts."""
+    before, after = pads
+    if before == 0 and after == 0:
+        return True
+    return limit is not None and all(isinstance(v, int) and not isinstance(v, bool) for v in (d, before, after)) \
+        and 0 <= min(before, after) and max(before, after) <= d - limit
+
+
+@op("pad", "Pad", "x", "pad_width", "mode", "constant_values", mode="constant", constant_values=None,
+    tf=(("pad", ("tensor=x", "paddings=pad_width", "mode=tf_mode", "constant_values"),
+         {"tf_mode": "CONSTANT", "constant_values": 0}),))
 def pad(a: dict) -> tuple:
     shape = list(tensor_shape(a["x"]))
     width = a["pad_width"]
@@ -215,6 +231,13 @@ def pad(a: dict) -> tuple:
     elif len(width) != len(shape):
         raise ShapeError("invalid", f"`pad_width` must have the same length as `x.shape`. Received: pad_width={width} "
                          f"(of length {len(width)}) and x.shape={shape_str(tuple(shape))} (of length {len(shape)})")
+    # TensorFlow reads its mode in any case; Keras takes its own names, in lower case
+    given = a.get("tf_mode", a["mode"])
+    if not isinstance(given, str):
+        raise Unanalysable(f"mode={show(given)} is not followed")
+    mode = given.lower() if "tf_mode" in a else given
+    if mode != "constant" and not all(_mirror_fits(d, p, _MIRROR_LIMIT.get(mode)) for d, p in zip(shape, width)):
+        raise Unanalysable(f"mode={show(given)} with these paddings is not followed")
     return tuple(None if d is None else d + dim_value(p[0], "pad_width") + dim_value(p[1], "pad_width")
                  for d, p in zip(shape, width))
 
