@@ -243,3 +243,21 @@ def test_a_models_given_name_is_its_name() -> None:
     model = keras.Model(inp, layers.Dense(sizes["second_units"])(inp))
     """, model=-1)
     assert dense.output == (None, 3)
+
+
+def test_a_model_called_on_a_numpy_array_is_built_on_its_shape() -> None:
+    # Keras 3.15: dense (Dense) (1, 6, 4), 36 params, whether the array is NumPy's or ops.array of it
+    src = HEAD + """
+    import numpy as np
+    class M(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(4)
+        def call(self, x):
+            return self.d(x)
+    m = M()
+    out = m({arg})
+    """
+    for arg in ("np.random.uniform(size=(1, 6, 8))", "keras.ops.array(np.random.uniform(size=(1, 6, 8)))"):
+        (dense,) = rows(src.replace("{arg}", arg), model=-1)
+        assert (dense.output, dense.params) == ((1, 6, 4), 36)

@@ -37,3 +37,4 @@ CASES = [
 # Real and imaginary parts keep the shape (FNet mixes tokens with the real part of a 2-D FFT).
 CASES += [("ops.real(x0)", S), ("ops.imag(x0)", S), ("tf.math.real(tf.signal.fft2d(tf.cast(x0, tf.complex64)))", S),
           ("tf.math.imag(tf.cast(x0, tf.complex64))", S)]
+CASES += [("ops.array(x0)", S), ("ops.array(x0, dtype='float16')", S)]

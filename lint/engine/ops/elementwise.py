@@ -48,6 +48,7 @@ op("rsqrt", "Rsqrt", "x", paths=("ops.rsqrt", "ops.math.rsqrt"), tf=("math.rsqrt
 op("cast", "Cast", "x", "dtype", tf=(("cast", ("x", "dtype"), None),))(_same)
 op("clip", "Clip", "x", "x_min", "x_max", paths=("ops.clip", "ops.numpy.clip"),
    tf=(("clip_by_value", ("t=x", "clip_value_min=x_min", "clip_value_max=x_max"), None),))(_same)
+op("array", "Array", "x", "dtype", paths=("ops.array", "ops.numpy.array"), dtype=None)(_same)
 op("convert_to_tensor", "ConvertToTensor", "x", "dtype", "sparse", "ragged",
    paths=("ops.convert_to_tensor", "ops.core.convert_to_tensor"),
    tf=(("convert_to_tensor", ("value=x", "dtype"), None), ("identity", ("input=x",), None)),
