@@ -128,3 +128,41 @@ def test_a_call_on_data_runs_eagerly_where_len_works() -> None:
     assert not any("len is not well defined" in (r.reason or "") for r in fa.models[0].layers)
     outcome = keras_outcome(source)
     assert outcome == (2, 3, 4)  # Keras runs the call eagerly: len() of an eager tensor is fine
+
+
+MASKED = """
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+
+class PositionalEmbedding(layers.Layer):
+    def __init__(self, length, vocab, dim, **kwargs):
+        super().__init__(**kwargs)
+        self.tokens = layers.Embedding(vocab, dim)
+        self.positions = layers.Embedding(length, dim)
+
+    def call(self, inputs):
+        positions = tf.range(start=0, limit=tf.shape(inputs)[-1], delta=1)
+        return self.tokens(inputs) + self.positions(positions)
+
+    def compute_mask(self, inputs, mask=None):
+        return {mask}
+
+
+inp = keras.Input((None,), dtype="int32")
+out = PositionalEmbedding(20, 100, 8)(inp)
+model = keras.Model(inp, out)
+"""
+
+
+@pytest.mark.parametrize(("mask", "refused"), [("tf.math.not_equal(inputs, 0)", True), ("ops.not_equal(inputs, 0)", False)])
+def test_a_compute_mask_keras_refuses_leaves_the_layer_unknown(mask, refused) -> None:
+    source = MASKED.replace("{mask}", mask)
+    row = next(r for r in analyze_text(source, "t.py").models[0].layers if r.cls == "PositionalEmbedding")
+    outcome = keras_outcome(source)
+    assert isinstance(outcome, str) is refused, outcome  # Keras calls compute_mask on the Keras tensor itself
+    if refused:
+        assert row.status != "ok" and "compute_mask()" in row.reason
+    else:
+        assert (row.status, row.output, row.params) == ("ok", outcome, 100 * 8 + 20 * 8)

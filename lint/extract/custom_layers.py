@@ -253,6 +253,11 @@ class CustomLayers:
             if "compute_output_shape" not in methods or ("build" not in methods and ld.tracked):
                 out = self.call_function(methods["call"], [inst, arg0, *others], dict(kwargs), node)
                 ld.submodel = self.traced_model(ld, ld.cls, out, followed_outputs(out, "call()"), stand_ins)
+            if "compute_mask" in methods and not eager and not self.mask_followable(methods["compute_mask"], inst,
+                                                                                     arg0, others, node):
+                ld.submodel = None  # what call() computes is moot: Keras stops at the mask
+                raise Untraceable("its compute_mask() gives a TensorFlow function a Keras tensor, which Keras 3 "
+                                  "refuses")
 
     @contextlib.contextmanager
     def first_call(self, ld: LayerDef, doing: str, refused: str, eager: bool = False) -> Iterator[None]:
@@ -275,6 +280,20 @@ class CustomLayers:
             self.eager_calls -= eager
             self.context.pop()
             del self.result.models[registered:]
+
+    def mask_followable(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, node: cst.CSTNode) -> bool:
+        """Keras 3 calls an overridden compute_mask() on the Keras tensors themselves, outside the
+        traced graph: False when a TensorFlow function there meets a Keras tensor, which Keras
+        refuses.  What the mask is does not change the layer's shapes and is not followed further."""
+        saved, before = self.tracing, self.refused_tf_calls
+        self.tracing = 0
+        try:
+            self.call_function(fn, [inst, arg0, *others], {}, node)
+        except Untraceable:
+            return True
+        finally:
+            self.tracing = saved
+        return self.refused_tf_calls == before
 
     def refuse_graph_tensor(self, v: Any, use: str, node: cst.CSTNode, text: str | None = None) -> None:
         """``len(tf.shape(x))`` or ``a, b, c = tf.shape(x)`` in a call() Keras traces: Python refuses

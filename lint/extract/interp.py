@@ -112,6 +112,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.tracing = 0  # depth of custom layers' call()s being traced
         self.guarded = 0  # depth of try blocks being followed
         self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
+        self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         self.pending_lambdas: dict[int, tuple] = {}  # id(LayerDef) -> (it, its function, arguments), until traced

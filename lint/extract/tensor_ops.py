@@ -152,6 +152,7 @@ class TensorOps:
         if path.startswith("tf.") and not self.tracing:
             module = path[3:].rpartition(".")[0]
             if module in _TF_CONVERTING:
+                self.refused_tf_calls += 1
                 return self.make_op(path, self.text(node.func), tuple(args), kwargs, node, error=KERAS_TENSOR_REFUSED)
             return None
         if spec is None:

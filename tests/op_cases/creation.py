@@ -27,3 +27,6 @@ CASES += [
     ("x0 + tf.random.normal((4, 6))", S), ("x0 + tf.random.uniform((1, 6))", S), ("x0 + tf.linspace(0.0, 1.0, 6)", S),
     ("x0 + tf.constant([[1.0], [2.0], [3.0], [4.0]])", S), ("x0 + tf.ones((3,))", S),
 ]
+# tf.range to a dim TensorFlow reads at run time (tf.shape(x)[-1] in a traced call()): (None,); a static dim it reads.
+CASES += [("x0[:, 0] + tf.cast(tf.range(tf.shape(x0)[-1]), 'float32')", [(None, 4, 6)]),
+          ("x0[:, 0] + tf.cast(tf.range(start=0, limit=tf.shape(x0)[-1], delta=1), 'float32')", [(None, 4, None)])]

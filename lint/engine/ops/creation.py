@@ -21,12 +21,25 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-@op("arange", "Arange", "start", "stop", "step", "dtype", stop=None, step=None, dtype=None,
-    tf=(("range", ("start", "limit=stop", "delta=step", "dtype"), None),))
+class _NotGiven:
+    """No stop given: ``arange(n)`` counts from 0 to n.  A stop given as None is something else,
+    a dim Keras does not know (``tf.shape(x)[1]`` in a traced call(): a tensor there)."""
+
+
+_NOT_GIVEN = _NotGiven()
+
+
+@op("arange", "Arange", "start", "stop", "step", "dtype", stop=_NOT_GIVEN, step=None, dtype=None,
+    tf=(("range", ("start", "limit=stop", "delta=step", "dtype"), {"tf_range": True}),))
 def arange(a: dict) -> tuple:
     start, stop, step = a["start"], a["stop"], a["step"]
-    if stop is None:
+    if stop is _NOT_GIVEN:
         start, stop = 0, start
+    if stop is None or start is None:
+        # TensorFlow's range to a tensor it cannot read has (None,); Keras' arange of None is not followed
+        if a.get("tf_range") and (step is None or _number(step)) and step != 0:
+            return (None,)
+        raise Unanalysable(f"the length of arange({show(start)}, {show(stop)}, {show(step)}) is not known")
     if step is None:
         step = 1
     if _number(start) and _number(stop) and _number(step):
