@@ -58,24 +58,25 @@ class FileAnalysis:
     keras_version: int = 3
 
 
+def _first_calls(sm: ShapedModel, first: dict[int, tuple[float, ShapedModel]]) -> None:
+    """The earliest call of every model ``sm`` calls, at any depth (see _adopt_called_sequentials)."""
+    for row in sm.layers:
+        for call in row.calls:
+            if call.submodel is None:
+                continue
+            when = call.node.created if call.node is not None else float("inf")
+            key = id(call.submodel.model)
+            if key not in first or when < first[key][0]:
+                first[key] = (when, call.submodel)
+                _first_calls(call.submodel, first)
+
+
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
     """A Sequential given no input shape is built by Keras at its first call: report it
     with the shapes of that call, wherever in the file it is, instead of symbols."""
     first: dict[int, tuple[float, ShapedModel]] = {}  # id(model) -> (when called, as shaped there)
-
-    def walk(sm: ShapedModel) -> None:
-        for row in sm.layers:
-            for call in row.calls:
-                if call.submodel is None:
-                    continue
-                when = call.node.created if call.node is not None else float("inf")
-                key = id(call.submodel.model)
-                if key not in first or when < first[key][0]:
-                    first[key] = (when, call.submodel)
-                    walk(call.submodel)
-
     for sm in models:
-        walk(sm)
+        _first_calls(sm, first)
     for i, sm in enumerate(models):
         if sm.model.api == "sequential" and _symbolic_input(sm) and id(sm.model) in first:
             called = first[id(sm.model)][1]

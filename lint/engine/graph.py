@@ -54,33 +54,41 @@ def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
 
 
 def _dfs(m: ExtractedModel, masks: dict[int, dict]) -> tuple[list, dict]:
-    finished: set[int] = set()
-    order: list = []
-    first_seen: dict[int, int] = {}
-    declared = {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)}
-    stack_guard: set[int] = set()
+    walk = _Walk(masks, {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)})
+    for out in m.outputs:
+        walk.visit(out)
+    return walk.order, walk.first_seen
 
-    def visit(t: Tensor) -> None:
+
+class _Walk:
+    """Producers in depth-first post-order.  A class rather than a recursive closure: a
+    closure naming itself is a reference cycle, which only the cyclic collector frees."""
+
+    def __init__(self, masks: dict[int, dict], declared: set[int]) -> None:
+        self.masks = masks
+        self.declared = declared
+        self.finished: set[int] = set()
+        self.order: list = []
+        self.first_seen: dict[int, int] = {}
+        self.stack_guard: set[int] = set()
+
+    def visit(self, t: Tensor) -> None:
         p = t.producer
-        if id(p) in finished:
+        if id(p) in self.finished:
             return
-        if id(p) in declared:  # an intermediate tensor declared as input: stop here
-            finished.add(id(p))
+        if id(p) in self.declared:  # an intermediate tensor declared as input: stop here
+            self.finished.add(id(p))
             return
-        if id(p) in stack_guard:
+        if id(p) in self.stack_guard:
             return
         key = id(p.layer) if isinstance(p, Node) else id(p)
-        first_seen.setdefault(key, len(first_seen))
-        stack_guard.add(id(p))
-        for inp in _parents(p, masks):
-            visit(inp)
-        stack_guard.discard(id(p))
-        finished.add(id(p))
-        order.append(p)
-
-    for out in m.outputs:
-        visit(out)
-    return order, first_seen
+        self.first_seen.setdefault(key, len(self.first_seen))
+        self.stack_guard.add(id(p))
+        for inp in _parents(p, self.masks):
+            self.visit(inp)
+        self.stack_guard.discard(id(p))
+        self.finished.add(id(p))
+        self.order.append(p)
 
 
 def _node_input_tensors(n: Node, masks: dict | None = None) -> list[Tensor]:

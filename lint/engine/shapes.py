@@ -36,7 +36,10 @@ MAX_NESTING = 8
 class ShapedCall:
     """One application of a layer: its input shapes and what it produced."""
 
-    row: ShapedLayer
+    # The row owns its calls (ShapedLayer.calls); a call refers back to it weakly, so that a
+    # shaped model, and the graph it holds, is freed as soon as it is dropped instead of
+    # waiting for the cyclic collector (every probe shapes a model and drops it).
+    owner: weakref.ref[ShapedLayer]
     node: Node | None
     inputs: list
     output: Any
@@ -44,6 +47,12 @@ class ShapedCall:
     notes: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     submodel: ShapedModel | None = None  # a model used as a layer: how this call shaped it
+
+    @property
+    def row(self) -> ShapedLayer:
+        row = self.owner()
+        assert row is not None, "a call outlived its shaped row"
+        return row
 
 
 @dataclass(eq=False)
@@ -544,7 +553,7 @@ class Engine:
             self.tensor_shapes[id(node)] = call.output
         for op, row in mask_rows:  # deepest first: an op's inputs are shaped before it
             given = [self._tensor_shape(t, None) for t in op.inputs]
-            call = ShapedCall(row, None, given if None not in given else [], None)
+            call = ShapedCall(weakref.ref(row), None, given if None not in given else [], None)
             row.calls.append(call)
             self._apply_op(row, row.source, call, None)
             self.tensor_shapes[id(op)] = call.output
@@ -680,7 +689,7 @@ class Engine:
 
     def _apply(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, call_kwargs: dict,
                node: Node | None, upstream_problem: str | None) -> ShapedCall:
-        call = ShapedCall(row, node, inputs or [], None)
+        call = ShapedCall(weakref.ref(row), node, inputs or [], None)
         row.calls.append(call)
         first_call = len(row.calls) == 1
         if node is not None and node.condition is not None:

@@ -182,12 +182,26 @@ class Calls:
                          opaque_reason=reason or f"`{callee}` is not a Keras layer we can follow")
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
 
+    def method_sources(self, cls: ClassVal) -> list[str] | None:
+        """The source texts of the modules defining ``cls``'s methods (None if one is not at hand)."""
+        texts: dict[int, str] = {}
+        for fn in cls.methods.values():
+            if fn.closure is None:
+                return None
+            unit = fn.closure.globals.unit
+            positions = self.home[2] if unit is None or unit is self.home[0] else unit.positions
+            text = positions.text if positions is not None else None
+            if text is None:
+                return None
+            texts[id(text)] = text
+        return list(texts.values())
+
     def instantiate(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         if cls.record is not None:
             return self.new_record(cls, args, kwargs, node)
         if cls.kind == "layer":
             if id(cls) not in self.refusals:  # it reads every method's code: once per class
-                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls))
+                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls, self.method_sources(cls)))
             refusal = self.refusals[id(cls)][1]
             if refusal is None:
                 return self.new_custom_layer(cls, args, kwargs, node)
@@ -197,7 +211,7 @@ class Calls:
             return LayerObj(ld)
         if cls.kind == "model":
             if id(cls) not in self.refusals:
-                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls))
+                self.refusals[id(cls)] = (cls, custom_layer_refusal(cls, self.method_sources(cls)))
             if self.refusals[id(cls)][1] is not None:
                 return OpaqueModelVal(cls, self.span(node))
             return self.new_subclassed_model(cls, args, kwargs, node)

@@ -320,23 +320,8 @@ class CustomLayers:
         shapes = [self.known_shape(t.tensor) for t in real]
         concrete = all(isinstance(s, tuple) for s in shapes)
         made: list[TensorVal] = []
-
-        def stand_in(v: Any) -> Any:
-            if isinstance(v, TensorVal):
-                if concrete:
-                    shape = shapes[len(made)]
-                    inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
-                else:
-                    inp = InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)
-                t = TensorVal(Tensor(inp))
-                made.append(t)
-                return t
-            if isinstance(v, (list, tuple)):
-                return type(v)(stand_in(x) for x in v)
-            return v
-
-        arg0 = stand_in(first)
-        others = [stand_in(a) if isinstance(a, TensorVal) else a for a in rest]
+        arg0 = _stand_in(first, ld, shapes if concrete else None, made)
+        others = [_stand_in(a, ld, shapes if concrete else None, made) if isinstance(a, TensorVal) else a for a in rest]
         return arg0, others, made, shapes
 
     def call_shape_method(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, kwargs: dict,
@@ -387,8 +372,33 @@ class CustomLayers:
         raise Untraceable("what compute_output_shape() returns cannot be followed")
 
 
-def custom_layer_refusal(cls: ClassVal) -> str | None:
-    """Why a custom layer class is left opaque, or None when it can be followed."""
+def _stand_in(v: Any, ld: LayerDef, shapes: list | None, made: list[TensorVal]) -> Any:
+    """``v`` with each tensor replaced by a new input: of the next of ``shapes``, or symbolic
+    when they are not all known (None).  (Not a recursive closure: that would be a reference
+    cycle, which only the cyclic collector frees.)"""
+    if isinstance(v, TensorVal):
+        if shapes is not None:
+            shape = shapes[len(made)]
+            inp = InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])
+        else:
+            inp = InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)
+        t = TensorVal(Tensor(inp))
+        made.append(t)
+        return t
+    if isinstance(v, (list, tuple)):
+        return type(v)(_stand_in(x, ld, shapes, made) for x in v)
+    return v
+
+
+# What makes a layer's weights out of reach: the method's code is searched for these.
+_VARIABLE_MAKERS = ("keras.Variable", "add_variable")
+
+
+def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str | None:
+    """Why a custom layer class is left opaque, or None when it can be followed.
+    ``sources``: the source texts of the modules that define the class's methods, when
+    known: a method's code is a part of them, so where they never mention what makes a
+    variable, no method is rendered to look (rendering costs as much as parsing)."""
     if cls.keras_base is not None:
         changed = [m for m in _SHAPING_METHODS if m in cls.methods]
         if changed:
@@ -397,6 +407,8 @@ def custom_layer_refusal(cls: ClassVal) -> str | None:
         return "it defines no call() of its own"
     if "compute_output_spec" in cls.methods:
         return "it declares its output spec itself"
+    if sources is not None and not any(w in text for text in sources for w in _VARIABLE_MAKERS):
+        return None
     for fn in cls.methods.values():
         code = cst.Module(body=[fn.node]).code
         if "keras.Variable" in code or "add_variable" in code:

@@ -152,7 +152,7 @@ class Expressions:
                 return self.eval_undecided_ifexp(node, frame)
             return self.eval(node.body if t else node.orelse, frame)
         if isinstance(node, cst.Lambda):
-            return FunctionVal(node, frame, "<lambda>", "<lambda>")
+            return self.made(FunctionVal(node, frame, "<lambda>", "<lambda>"))
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
             return self.eval_comprehension(node, frame)
         if isinstance(node, cst.NamedExpr):

@@ -34,6 +34,7 @@ from layerlint.extract.keras_names import classify
 from layerlint.extract.lambdas import Lambdas
 from layerlint.extract.modules import ModuleUnit, ProjectImports
 from layerlint.extract.positions import Positions
+from layerlint.extract.render import node_code
 from layerlint.extract.runtime import (
     LOOP_STEPS,
     MAX_LOOP,
@@ -121,6 +122,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
         self.name_uids: dict[str, int] = {}
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
+        self.functions_made: list[FunctionVal] = []  # every function value made here, for release()
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
@@ -164,6 +166,21 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                 self.exec_block([stmt], self.globals)
         except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
             pass
+
+    def made(self, fn: FunctionVal) -> FunctionVal:
+        self.functions_made.append(fn)
+        return fn
+
+    def release(self) -> None:
+        """Once the file is analysed: cut the references a function value holds to the frame
+        and the class it was defined in.  Those hold it too (a frame's names, a class's
+        methods), and such cycles would keep the file's values and parse tree alive until
+        the cyclic collector scans them all.  The modules a file imports keep theirs: they
+        are reused by the next file."""
+        for fn in self.functions_made:
+            if fn.closure is not None and fn.closure.globals.unit is None:
+                fn.closure = fn.owner = None
+        self.functions_made.clear()
 
     def within_budget(self, where: cst.CSTNode, step: Callable[[], Any]) -> None:
         """Run one top-level statement (or one uncalled builder).  If a budget runs out
@@ -247,7 +264,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         # Symbols are named by their source; a loop or a function called again asks for the same node's.
         t = self.texts.get(id(node))
         if t is None:
-            t = self.module.code_for_node(node).strip()
+            t = node_code(self.module, node).strip()
             t = self.texts[id(node)] = " ".join(t.split()) if "\n" in t else t
         return t
 
@@ -311,7 +328,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             for small in stmt.body:
                 self.exec_small(small, frame)
         elif isinstance(stmt, cst.FunctionDef):
-            fn = FunctionVal(stmt, frame, stmt.name.value, stmt.name.value)
+            fn = self.made(FunctionVal(stmt, frame, stmt.name.value, stmt.name.value))
             frame.assign(stmt.name.value, fn)
             self.functions.append(fn)
         elif isinstance(stmt, cst.ClassDef):
@@ -431,8 +448,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             if isinstance(item, cst.FunctionDef):
                 binding = next((d for d in ("static", "class", "property") if any(
                     dotted(dec.decorator) in (f"{d}method", d, f"builtins.{d}method") for dec in item.decorators)), "method")
-                cls.methods[item.name.value] = FunctionVal(item, frame, item.name.value, f"{stmt.name.value}.{item.name.value}",
-                                                           owner=cls, binding=binding)
+                cls.methods[item.name.value] = self.made(FunctionVal(
+                    item, frame, item.name.value, f"{stmt.name.value}.{item.name.value}", owner=cls, binding=binding))
             elif isinstance(item, cst.SimpleStatementLine) and all(
                     isinstance(small, (cst.Assign, cst.AnnAssign)) for small in item.body):
                 self.exec_block([item], body)
@@ -756,7 +773,10 @@ def extract_module(module: cst.Module, path: str, text: str | None = None, tree:
     interp.keras_version = keras_version
     if keras_defaults:
         interp.keras_defaults.update(keras_defaults)
-    return interp.run()
+    try:
+        return interp.run()
+    finally:
+        interp.release()
 
 
 

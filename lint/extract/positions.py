@@ -87,6 +87,7 @@ class Positions:
     def __init__(self, module: cst.Module, text: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
         self._text = text
+        self.text = text  # the module's source, when the caller gave it
         self._tree = tree if text is not None else None  # Python's parse of ``text``, when the caller has one
         self.stack: list[cst.CSTNode] = []  # statements being executed, innermost last
         self._ranges = _Ranges()

@@ -70,11 +70,15 @@ class Frame:
     def __init__(self, parent: Frame | None, globals_: Frame | None = None) -> None:
         self.vars: dict[str, Any] = {}
         self.parent = parent
-        self.globals = globals_ or self
+        self._globals = globals_  # None on a module's globals: a frame naming itself would be a cycle
         self.global_names: set[str] = set()
         self.nonlocal_names: set[str] = set()
         self.unit: Any = None  # on a module's globals: its ModuleUnit (None: the file being analysed)
         self.star_modules: list[str] = []  # on globals: the libraries `from m import *` named
+
+    @property
+    def globals(self) -> Frame:
+        return self if self._globals is None else self._globals
 
     def lookup(self, name: str) -> Any:
         frame: Frame | None = self

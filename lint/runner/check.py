@@ -206,18 +206,18 @@ def unused_noqa(sup: Suppressions, used: set[tuple[int, str | None]], enabled: l
 # -- running the rules -----------------------------------------------------------------
 
 
+def _collect_nested(sm: ShapedModel, nested: list[ShapedModel]) -> None:
+    for row in sm.layers:
+        if row.submodel is not None:
+            nested.append(row.submodel)
+            _collect_nested(row.submodel, nested)
+
+
 def _models(fa: FileAnalysis) -> Iterator[tuple[ShapedModel, bool]]:
     """Every shaped model with whether it is top-level (not used as a layer in another model)."""
     nested: list[ShapedModel] = []
-
-    def collect(sm: ShapedModel) -> None:
-        for row in sm.layers:
-            if row.submodel is not None:
-                nested.append(row.submodel)
-                collect(row.submodel)
-
     for sm in fa.models:
-        collect(sm)
+        _collect_nested(sm, nested)
     used_as_layer = {id(sm.model) for sm in nested}
     for sm in fa.models:
         yield sm, id(sm.model) not in used_as_layer

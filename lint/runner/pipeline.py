@@ -209,6 +209,10 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
             diagnostics = inp.notebook.remap_all(diagnostics)
         checked = Checked([d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], model_coverage(fa),
                           fa.reached)
+        # The symbols read from shapes (one dict per file) lead, through the graph, to sub-models
+        # naming the dict again: emptied, the file's models are freed without the collector.
+        for m in [*(sm.model for sm in fa.models), *fa.subclassed]:
+            m.shape_refs.clear()
         del fa
         return checked
     finally:
