@@ -71,7 +71,7 @@ class Expressions:
             # No prefix, escape or CR: the value is what the quotes hold (literal_eval compiles).
             if text[0] in "'\"" and "\\" not in text and "\r" not in text:
                 return text[3:-3] if len(text) >= 6 and text[:3] in ('"""', "'''") else text[1:-1]
-        if isinstance(node, cst.Integer):
+        if kind is cst.Integer:
             try:
                 value = int(node.value, 0)  # what literal_eval gives, without compiling
             except ValueError:  # over Python's int-string digit limit
@@ -79,24 +79,24 @@ class Expressions:
             if not fits(value):
                 return self.too_big(node, f"an integer of {value.bit_length():,} bits is over the budget of {MAX_INT_BITS}")
             return value
-        if isinstance(node, cst.Float):
+        if kind is cst.Float:
             return node.evaluated_value
-        if isinstance(node, cst.SimpleString):
+        if kind is cst.SimpleString:
             try:
                 return node.evaluated_value
             except (ValueError, SyntaxError):  # an escape Python rejects, or a bytes literal with non-ASCII
                 return self.symbol(node)
-        if isinstance(node, cst.ConcatenatedString):
+        if kind is cst.ConcatenatedString:
             left, right = self.eval(node.left, frame), self.eval(node.right, frame)
             return left + right if isinstance(left, str) and isinstance(right, str) else self.symbol(node)
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             return self.eval_fstring(node, frame)
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        if kind in (cst.Tuple, cst.List, cst.Set):
             items = self.eval_elements(node.elements, frame)
             if items is None:  # `(None, *x.shape[2:])` with x unknown: not even the length is known
                 return self.symbol(node)
-            return tuple(items) if isinstance(node, cst.Tuple) else items
-        if isinstance(node, cst.Dict):
+            return tuple(items) if kind is cst.Tuple else items
+        if kind is cst.Dict:
             out = {}
             for el in node.elements:
                 if isinstance(el, cst.DictElement):
@@ -111,13 +111,13 @@ class Expressions:
                         return self.symbol(node)
                     out.update(v)
             return out
-        if isinstance(node, cst.Subscript):
+        if kind is cst.Subscript:
             return self.eval_subscript(node, frame)
-        if isinstance(node, cst.BinaryOperation):
+        if kind is cst.BinaryOperation:
             left = self.eval(node.left, frame)
             right = self.eval(node.right, frame)
             return self.binop(type(node.operator).__name__, left, right, node)
-        if isinstance(node, cst.UnaryOperation):
+        if kind is cst.UnaryOperation:
             v = self.eval(node.expression, frame)
             op = type(node.operator).__name__
             if op == "Not":
@@ -136,7 +136,7 @@ class Expressions:
                 if op == "BitInvert" and isinstance(v, int):
                     return ~v
             return self.symbol(node)
-        if isinstance(node, cst.BooleanOperation):
+        if kind is cst.BooleanOperation:
             left = self.eval(node.left, frame)
             t = self.truth(left)
             if t is UNDECIDED:
@@ -144,22 +144,22 @@ class Expressions:
             if isinstance(node.operator, cst.And):
                 return self.eval(node.right, frame) if t else left
             return left if t else self.eval(node.right, frame)
-        if isinstance(node, cst.Comparison):
+        if kind is cst.Comparison:
             return self.eval_comparison(node, frame)
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             t = self.truth(self.eval(node.test, frame))
             if t is UNDECIDED:
                 return self.eval_undecided_ifexp(node, frame)
             return self.eval(node.body if t else node.orelse, frame)
-        if isinstance(node, cst.Lambda):
+        if kind is cst.Lambda:
             return self.made(FunctionVal(node, frame, "<lambda>", "<lambda>"))
-        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+        if kind in (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp):
             return self.eval_comprehension(node, frame)
-        if isinstance(node, cst.NamedExpr):
+        if kind is cst.NamedExpr:
             v = self.eval(node.value, frame)
             self.bind(node.target, v, frame)
             return v
-        if isinstance(node, cst.Ellipsis):
+        if kind is cst.Ellipsis:
             return Ellipsis
         return self.symbol(node)
 
@@ -167,7 +167,7 @@ class Expressions:
         """The items, or None when a starred part cannot be iterated (its length is unknown)."""
         items: list = []
         for el in elements:
-            if isinstance(el, cst.StarredElement):
+            if type(el) is cst.StarredElement:
                 v = self.eval(el.value, frame)
                 it = self.iterate(v)
                 if it is None:

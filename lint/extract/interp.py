@@ -324,28 +324,29 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
         self.tick()
-        if isinstance(stmt, cst.SimpleStatementLine):
+        kind = type(stmt)  # by exact type: isinstance() against libcst's classes goes through ABCMeta
+        if kind is cst.SimpleStatementLine:
             for small in stmt.body:
                 self.exec_small(small, frame)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             fn = self.made(FunctionVal(stmt, frame, stmt.name.value, stmt.name.value))
             frame.assign(stmt.name.value, fn)
             self.functions.append(fn)
-        elif isinstance(stmt, cst.ClassDef):
+        elif kind is cst.ClassDef:
             self.exec_class(stmt, frame)
-        elif isinstance(stmt, cst.If):
+        elif kind is cst.If:
             self.exec_if(stmt, frame)
-        elif isinstance(stmt, cst.For):
+        elif kind is cst.For:
             self.exec_for(stmt, frame)
-        elif isinstance(stmt, cst.While):
+        elif kind is cst.While:
             self.exec_while(stmt, frame)
-        elif isinstance(stmt, cst.With):
+        elif kind is cst.With:
             for item in stmt.items:
                 v = self.eval(item.item, frame)
                 if item.asname is not None:
                     self.bind(item.asname.name, v, frame)
             self.exec_block(stmt.body.body, frame)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        elif kind is cst.Try or kind is cst.TryStar:
             self.guarded += 1  # what raises in the body may be caught: no line of it is claimed to raise
             try:
                 self.exec_block(stmt.body.body, frame)
@@ -357,43 +358,44 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                 self.exec_block(stmt.orelse.body.body, frame)
             if stmt.finalbody is not None:
                 self.exec_block(stmt.finalbody.body.body, frame)
-        elif isinstance(stmt, cst.Match):
+        elif kind is cst.Match:
             self.note(stmt, "match statement is not followed")
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
-        if isinstance(small, cst.Expr):
+        kind = type(small)
+        if kind is cst.Expr:
             self.eval(small.value, frame)
-        elif isinstance(small, cst.Assign):
+        elif kind is cst.Assign:
             value = self.eval(small.value, frame)
             for target in small.targets:
                 self.bind(target.target, value, frame)
-        elif isinstance(small, cst.AnnAssign):
+        elif kind is cst.AnnAssign:
             if small.value is not None:
                 self.bind(small.target, self.eval(small.value, frame), frame)
-        elif isinstance(small, cst.AugAssign):
+        elif kind is cst.AugAssign:
             current = self.eval(small.target, frame)
             value = self.eval(small.value, frame)
             op = type(small.operator).__name__.replace("Assign", "")
             self.bind(small.target, self.binop(op, current, value, small), frame)
-        elif isinstance(small, cst.Return):
+        elif kind is cst.Return:
             raise ReturnSignal(None if small.value is None else self.eval(small.value, frame))
-        elif isinstance(small, cst.Import):
+        elif kind is cst.Import:
             self.exec_import(small, frame)
-        elif isinstance(small, cst.ImportFrom):
+        elif kind is cst.ImportFrom:
             self.exec_import_from(small, frame)
-        elif isinstance(small, cst.Break):
+        elif kind is cst.Break:
             raise BreakSignal
-        elif isinstance(small, cst.Continue):
+        elif kind is cst.Continue:
             raise ContinueSignal
-        elif isinstance(small, cst.Raise):
+        elif kind is cst.Raise:
             raise StopSignal(small)
-        elif isinstance(small, cst.Global):
+        elif kind is cst.Global:
             for n in small.names:
                 frame.global_names.add(n.name.value)
-        elif isinstance(small, cst.Nonlocal):
+        elif kind is cst.Nonlocal:
             for n in small.names:
                 frame.nonlocal_names.add(n.name.value)
-        elif isinstance(small, cst.Del):
+        elif kind is cst.Del:
             self.exec_del(small.target, frame)
 
     def exec_del(self, target: cst.BaseExpression, frame: Frame) -> None:
@@ -657,18 +659,19 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
 
     # -- binding -----------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Any, frame: Frame) -> None:
-        if isinstance(target, cst.Name):
+        kind = type(target)
+        if kind is cst.Name:
             frame.assign(target.value, value)
             if isinstance(value, ModelVal) and value.model.variable is None:
                 value.model.variable = target.value
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif kind is cst.Tuple or kind is cst.List:
             if self.unpack_starred(target, value, frame):
                 return
             elements = [e.value for e in target.elements]
             items = self.unpack(value, len(elements), target)
             for el, item in zip(elements, items):
                 self.bind(el, item, frame)
-        elif isinstance(target, cst.Attribute):
+        elif kind is cst.Attribute:
             obj = self.eval(target.value, frame)
             if isinstance(obj, InstanceVal):
                 obj.attrs[target.attr.value] = value
@@ -681,7 +684,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                 for ld in held_layers(obj):
                     ld.kwargs["trainable"] = value
                     self.touch(ld)
-        elif isinstance(target, cst.Subscript):
+        elif kind is cst.Subscript:
             self.bind_item(target, value, frame)
 
     def bind_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import Span
+from layerlint.extract.runtime import is_node
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
@@ -345,18 +346,19 @@ def _code_fields(cls: type) -> tuple[str, ...]:
 
 def _cst_calls(node: cst.CSTNode, out: list[cst.Call], top: bool = True) -> None:
     """libcst calls under ``node`` in source order, not entering a top compound statement's bodies."""
-    if isinstance(node, cst.Call):
+    kind = type(node)
+    if kind is cst.Call:
         out.append(node)
-    compound = top and not isinstance(node, cst.SimpleStatementLine)
-    for name in _code_fields(type(node)):
+    compound = top and kind is not cst.SimpleStatementLine
+    for name in _code_fields(kind):
         if compound and name in _BODIES:
             continue
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if is_node(value):
             _cst_calls(value, out, False)
         elif isinstance(value, (tuple, list)):
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if is_node(item):
                     _cst_calls(item, out, False)
 
 

@@ -270,12 +270,25 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         return
     for name in _node_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if is_node(value):
             _visit(value, visitor)
         elif isinstance(value, (tuple, list)):
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if is_node(item):
                     _visit(item, visitor)
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def is_node(value: Any) -> bool:
+    """``isinstance(value, cst.CSTNode)``, without going through ABCMeta for every value of a
+    tree walk (libcst's classes are ABCs: each isinstance() against them runs Python code)."""
+    kind = type(value)
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
