@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from layerlint.engine.data import DataSpec, TrainingCall
+from layerlint.engine.data import TrainingCall
 from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, Note, Span
 from layerlint.engine.shapes import ShapedModel, file_names, shape_model
 from layerlint.engine.symbolic import Expr, shape_str
@@ -108,13 +108,8 @@ def _fit_input(m: ExtractedModel) -> tuple[tuple, TrainingCall] | None:
     """The input shape a Sequential declaring none is built with by its first training call,
     when that is fit() on one array of known sample shape (Keras builds it on (None, *sample))."""
     first = m.training[0] if m.training else None
-    if first is None or first.method != "fit" or not isinstance(first.x, DataSpec) or not first.x.shape:
-        return None
-    sample = first.x.sample_shape
-    if not sample or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
-        return None
-    # batches of a dataset carry their batch axis; arrays are batched by fit() itself
-    return (first.batch_axis if first.source == "arrays" else first.x.shape[0], *sample), first
+    shape = first.build_shape() if first is not None else None
+    return (shape, first) if shape is not None and first is not None else None
 
 
 def _called(m: ExtractedModel, models: list[ExtractedModel]) -> bool:
@@ -238,7 +233,8 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 continue
             # a builder nobody calls is analysed on symbols: Keras never makes its layers, so they take no names
             symbolic = "as symbols" in (m.context or "")
-            names = None if symbolic else namers.setdefault(sum(r < m.span.line for r in resets), file_names())
+            # the clear_session() calls before its first layer was made (a builder's models are made where it is called)
+            names = None if symbolic else namers.setdefault(sum(r < _made_first(m)[0] for r in resets), file_names())
             sm = shape_model(m, fa.keras_version, names)
             first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
             if first is not None and not _called(m, result.models):

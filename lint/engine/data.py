@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlint.engine.symbolic import Expr
 from layerlint.sources.span import Span
 
 # Label encodings: class ids, one-hot rows, several ones per row, real-valued targets.
@@ -72,4 +73,15 @@ class TrainingCall:
     validation: tuple | None = None  # (x, y, Span) of validation_data=, x and y as the two above
     # fit() on arrays: the batch axis Keras builds a model on (None when the batches are not all full)
     batch_axis: Any = None
+
+    def build_shape(self) -> tuple | None:
+        """The input shape a first fit() on one array (or dataset) of known sample shape builds a
+        model with no Input on, batch axis included; None when it is not that."""
+        if self.method != "fit" or not isinstance(self.x, DataSpec) or not self.x.shape:
+            return None
+        sample = self.x.sample_shape
+        if not sample or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
+            return None
+        # batches of a dataset carry their batch axis; arrays are batched by fit() itself
+        return (self.batch_axis if self.source == "arrays" else self.x.shape[0], *sample)
     notes: list[str] = field(default_factory=list)

@@ -209,7 +209,7 @@ class FileResult:
     oversized: tuple | None = None
     # tracebacks of engine crashes absorbed as unknown values (shown under --verbose)
     crashes: list[str] = field(default_factory=list)
-    # lines of `keras.backend.clear_session()` calls: Keras numbers layer names from scratch after each
+    # when `keras.backend.clear_session()` was called (creation_mark()): Keras numbers layer names from scratch after each
     name_resets: list[int] = field(default_factory=list)
     # (message, Span of the first such name) when Keras names used without an import were assumed
     assumed_imports: tuple | None = None

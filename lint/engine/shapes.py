@@ -428,8 +428,11 @@ class Engine:
         rank = self._rank_hint(first)
         if m.seq_input is not None:
             return _input_shape(m.seq_input, rank), None
-        if first is not None and first.submodel is not None and self.depth < MAX_NESTING:
-            # Keras builds a Sequential whose first layer is a model with a known input.
+        if first is not None and first.submodel is not None and self.depth < MAX_NESTING \
+                and (first.custom_class is None or first.traced_inputs is None):
+            # Keras builds a Sequential whose first layer is a model with a known input; a custom layer
+            # followed on a stand-in gives the Sequential that stand-in's input, one built on a known
+            # shape was built with the Sequential (its build, first fit() or call) and waits for it.
             inner = Engine(first.submodel, self.depth + 1, self.keras_version).run().input_shapes
             if len(inner) == 1 and isinstance(inner[0], tuple):
                 return inner[0], None

@@ -9,7 +9,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import AutoName
@@ -132,6 +132,16 @@ class Building:
         if all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in x.shape):
             text = self.arg_text(node, 0, "inputs")
             m.built_on_data = (tuple(x.shape), self.span(node), f"`{text}`" if x.text in (text, "") else f"`{text}`, {x.text}")
+            self.build_awaiting(m.layers, tuple(x.shape), node)
+
+    def first_call_on_tensor(self, m: ExtractedModel, args: list, kwargs: dict, node: cst.Call) -> None:
+        """A Sequential declaring no input, first called on a Keras tensor of known shape: Keras
+        builds it on that shape (custom layers waiting for it are built then)."""
+        x = args[0] if args else kwargs.get("inputs")
+        if m.seq_input is None and not m.training and isinstance(x, TensorVal):
+            shape = self.known_shape(x.tensor)
+            if shape is not None and all(d is None or isinstance(d, int) and not isinstance(d, bool) for d in shape):
+                self.build_awaiting(m.layers, shape, node)
 
     def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         m = mv.model
@@ -149,7 +159,11 @@ class Building:
                                                          f"on batches of `{self.arg_text(node, 0, 'x')}`"))
             if name in ("fit", "train_on_batch", "fit_generator"):
                 m.trainings += 1  # a compile() after this one no longer replaces an untrained one (LL412)
+            first = not m.training
             self.record_training(mv, name, args, kwargs, node)
+            shape = m.training[0].build_shape() if first and m.training else None
+            if m.api == "sequential" and m.seq_input is None and m.built_on_data is None and shape is not None:
+                self.build_awaiting(m.layers, shape, node)  # fit() built it
             return self.symbol(node)
         if name == "add" and m.api == "sequential" and args:
             first = node.args[0] if node.args and not node.args[0].star else None
@@ -187,6 +201,7 @@ class Building:
                 m.seq_input = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])
                 if m.layers:
                     self.build_sequential(m)
+                    self.build_awaiting(m.layers, tuple(shape), node)
         return None
 
     # -- Keras things --------------------------------------------------------
@@ -274,7 +289,7 @@ class Building:
             return self.call_layer(ld, [args[0]], {}, node)
         if k.name == "clear_session" and k.kind in ("backend-fn", "module"):
             self.name_uids.clear()  # Keras starts numbering names again
-            self.result.name_resets.append(self.span(node).line)
+            self.result.name_resets.append(creation_mark())
             return None
         if k.kind == "backend-fn":
             answer = self.backend_query(k.name, args)

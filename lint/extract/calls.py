@@ -138,6 +138,7 @@ class Calls:
             m = func.model
             if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
                 self.first_call_on_data(m, args, kwargs, node)
+                self.first_call_on_tensor(m, args, kwargs, node)
                 self.build_sequential(m)  # Keras builds it at its first call
             return self.call_layer(self.model_as_layer(func), args, kwargs, node)
         if isinstance(func, FunctionVal):

@@ -11,11 +11,12 @@ A subclass of a Keras layer that keeps its ``call`` is shaped as that layer.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Span, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.runtime import flatten
@@ -39,6 +40,17 @@ _SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spe
 
 class Untraceable(Exception):
     """What a custom layer does on its first call cannot be followed; the message says why."""
+
+
+class SizedByUnknownInput(Untraceable):
+    """build() sized a weight by the shape of a stand-in input: known once the layer is built on a real one."""
+
+
+def as_made(inst: InstanceVal) -> InstanceVal:
+    """A copy of an instance not yet built, to build it later: the lists and dicts its __init__
+    made are copied too, as build() may fill them."""
+    attrs = {k: copy.copy(v) if isinstance(v, (list, dict)) else v for k, v in inst.attrs.items()}
+    return InstanceVal(inst.cls, attrs, list(inst.weights), inst.base_call)
 
 
 class TraceRaises(Untraceable):
@@ -234,13 +246,14 @@ class CustomLayers:
         if concrete:
             ld.traced_inputs = [tuple(s) for s in shapes]
         methods = inst.cls.methods
-        with self.first_call(ld, f"first call of custom layer `{ld.cls}`", f"custom layer `{ld.cls}`", eager):
+        unbuilt = as_made(inst) if not concrete and "build" in methods else None
+        with self.first_call(ld, f"first call of custom layer `{ld.cls}`", f"custom layer `{ld.cls}`", eager, unbuilt):
             before = set(map(id, self.tracked_layers(list(inst.attrs.values()))))
             if "build" in methods:
                 self.call_shape_method(methods["build"], inst, arg0, others, kwargs, node)
                 # On a stand-in (a Sequential not called yet) a weight sized by the input shape is not readable.
                 if not concrete and any(not all(d is None or isinstance(d, int) for d in w.shape) for w in inst.weights):
-                    raise Untraceable("build() sizes its weights by an input shape that is not known here")
+                    raise SizedByUnknownInput("build() sizes its weights by an input shape that is not known here")
                 made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
                 ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
             ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
@@ -260,10 +273,12 @@ class CustomLayers:
                                   "refuses")
 
     @contextlib.contextmanager
-    def first_call(self, ld: LayerDef, doing: str, refused: str, eager: bool = False) -> Iterator[None]:
+    def first_call(self, ld: LayerDef, doing: str, refused: str, eager: bool = False,
+                   unbuilt: InstanceVal | None = None) -> Iterator[None]:
         """Bracket the trace of a layer's first call: models made while tracing are not models of
         the file, and what cannot be followed leaves the layer opaque, naming why.  ``eager``: the
-        call is on data, not Keras tensors, so Keras runs it (and the calls it makes) eagerly."""
+        call is on data, not Keras tensors, so Keras runs it (and the calls it makes) eagerly.
+        ``unbuilt``: the instance to build again if build() sized weights by a stand-in's shape."""
         self.context.append(doing)
         self.tracing += 1
         self.eager_calls += eager
@@ -275,6 +290,8 @@ class CustomLayers:
             ld.trace_error = (f"`{e.text}` while Keras traces the first call of `{ld.cls}`: {e.message}", e.span, e.use)
         except Untraceable as e:
             ld.known, ld.opaque_reason = False, f"{refused}: {e}"
+            if isinstance(e, SizedByUnknownInput) and unbuilt is not None:
+                self.awaiting_build[id(ld)] = unbuilt
         finally:
             self.tracing -= 1
             self.eager_calls -= eager
@@ -302,6 +319,23 @@ class CustomLayers:
         reaching the line (an undecided branch, a try block)."""
         if isinstance(v, ShapeVal) and v.graph and self.tracing and not (self.eager_calls or self.undecided or self.guarded):
             raise TraceRaises(text or self.text(node), _GRAPH_REFUSALS[use], self.span(node), use)
+
+    def build_awaiting(self, layers: list[LayerDef], shape: tuple, node: cst.CSTNode) -> None:
+        """Keras builds a Sequential by calling its layers on its input, ``shape``: the custom layers
+        among them whose weights waited for that shape are built and traced now, each on what the
+        layers before it give."""
+        if not any(id(ld) in self.awaiting_build for ld in layers):
+            return
+        x = TensorVal(Tensor(InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])))
+        for ld in layers:
+            inst = self.awaiting_build.pop(id(ld), None)
+            if inst is not None:
+                ld.known, ld.opaque_reason = True, None
+                self.custom_instances[id(ld)] = inst
+                self.trace_custom_layer(ld, x, [], {}, node)
+                ld.first_call_inputs = []  # the Sequential's input: its InputLayer is the Sequential's own
+                self.model_changes += 1
+            x = TensorVal(Tensor(Node(ld, [x.tensor], {}, ld.span)))
 
     def traced_model(self, ld: LayerDef, name: str, out: Any, outs: list[TensorVal],
                      stand_ins: list[TensorVal]) -> ExtractedModel:

@@ -116,6 +116,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
+        # id(LayerDef) -> the instance as __init__ left it, for a custom layer of a Sequential whose build()
+        # sized weights by an input shape not known when it was added: traced again when Keras builds the Sequential
+        self.awaiting_build: dict[int, InstanceVal] = {}
         self.pending_lambdas: dict[int, tuple] = {}  # id(LayerDef) -> (it, its function, arguments), until traced
         self.data_producers: set[int] = set()  # ids of stand-in inputs for non-tensor values, and nodes fed only by them
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))

@@ -3,7 +3,8 @@ S2 = [(None, 4, 6), (None, 4, 6)]
 CASES = [
     ("x0 + x0", S), ("x0 - 1.0", S), ("2 - x0", S), ("x0 * 0.5", S), ("x0 / 2", S), ("x0 // 2", S), ("x0 % 2", S),
     ("x0 ** 2", S), ("2 ** x0", S), ("-x0", S), ("abs(x0)", S), ("x0 > 0", S), ("x0 <= x1", S2), ("x0 < 1", S),
-    ("x0 >= 0.5", S),
+    ("x0 >= 0.5", S), ("tf.experimental.numpy.maximum(x0, 0.0)", S), ("tf.experimental.numpy.minimum(x0, x1)", S2),
+    ("tf.experimental.numpy.maximum(x0, x1)", [(None, 4, 6), (None, 6)]),
     ("x0 + x1", [(None, 4, 6), (None, 6)]), ("x0 * x1", [(None, 4, 1), (None, 1, 6)]),
     ("x0 + x1", [(None, 4, 6), (None, 5)]), ("x0 + x1", [(None, 4, 6), (None, 4, 1)]),
     ("x0 - x1", [(None, None, 6), (None, 7, 6)]), ("x0 * x1", [(None, 3), (None, 4, 3)]),

@@ -85,6 +85,9 @@ def _pair(a: dict) -> tuple:
 for _name, (_cls, _tf) in BINARY.items():
     op(_name, _cls, "x1", "x2", paths=(f"ops.{_name}", f"ops.numpy.{_name}"),
        tf=tuple((p, ("x=x1", "y=x2"), None) for p in _tf))(_pair)
+# TensorFlow's NumPy API names them as NumPy does.
+for _name in ("maximum", "minimum"):
+    op(_name, BINARY[_name][0], "x1", "x2", paths=(), tf=((f"experimental.numpy.{_name}", ("x1", "x2"), None),))(_pair)
 op("divide_no_nan", "DivideNoNan", "x1", "x2", paths=("ops.divide_no_nan", "ops.numpy.divide_no_nan"),
    tf=(("math.divide_no_nan", ("x=x1", "y=x2"), None),))(_pair)
 

@@ -26,7 +26,7 @@ def matmul_shape(s1: tuple, s2: tuple) -> tuple:
     return tuple(out)
 
 
-@op("matmul", "Matmul", "x1", "x2")
+@op("matmul", "Matmul", "x1", "x2", paths=("ops.matmul", "ops.numpy.matmul"), tf=(("experimental.numpy.matmul", ("x1", "x2"), None),))
 def matmul(a: dict) -> tuple:
     return matmul_shape(scalar_shape(a["x1"]), scalar_shape(a["x2"]))
 
