@@ -147,6 +147,9 @@ class Calls:
             return self.call_method(func, args, kwargs, node)
         if isinstance(func, ClassVal):
             return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, InstanceVal) and isinstance(func.cls.methods.get("__call__"), FunctionVal):
+            # an object of a plain class called: its __call__ runs (a builder object, `ResNet34()()`)
+            return self.call_function(func.cls.methods["__call__"], [func, *args], kwargs, node)
         if isinstance(func, PartialVal):
             return self.call_partial(func, args, kwargs, node)
         if isinstance(func, OpaqueModelVal):

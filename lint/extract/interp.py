@@ -138,8 +138,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             except (ReturnSignal, BreakSignal, ContinueSignal):
                 pass
             # Builder functions never called in this file: analyse them with their
-            # parameters as symbols (defaults where given).
-            for fn in list(self.functions):
+            # parameters as symbols (defaults where given); methods last, as a function
+            # analysed so may call them on an object it makes.
+            for fn in sorted(self.functions, key=lambda f: f.owner is not None):
                 if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and may_build(fn.node):
                     self.context.append(f"{fn.name}() analysed with its parameters as symbols")
                     try:
