@@ -102,10 +102,25 @@ CASES: list[tuple[str, tuple]] = [
     ("activations.mish(K.sum(x, axis=-1))", (None, 6)),
     ("activations.relu(activations.sigmoid(x))", (None, 3)),
 ]
+# relu's arguments pick the TensorFlow calls (lint/engine/ops/keras2_functions.py VARIANTS): the first case
+# of each variant names its layers.
+VARIANT_OF: dict[str, str] = {
+    "activations.relu(x, max_value=6.0)": "activations.relu|relu6",
+    "activations.relu(x, max_value=6)": "activations.relu|relu6",
+    "activations.relu(x, max_value=2.5)": "activations.relu|clip",
+    "activations.relu(x, 0.0, 1.0)": "activations.relu|clip",
+    "activations.relu(x, alpha=0.1)": "activations.relu|leaky",
+    "activations.relu(x, 0.3)": "activations.relu|leaky",
+    "K.relu(x, max_value=6)": "backend.relu|relu6",
+    "K.relu(x, max_value=1.0)": "backend.relu|clip",
+    "K.relu(x, alpha=0.2)": "backend.relu|leaky",
+    "K.relu(K.sum(x, axis=1), 0.1)": "backend.relu|leaky",
+}
+CASES += [(expr, (4, 6)) for expr in VARIANT_OF]
 # Calls whose arguments make tf-keras call other TensorFlow functions: not followed (unknown, never a guess).
 UNFOLLOWED: list[tuple[str, tuple]] = [
-    ("activations.relu(x, alpha=0.1)", (4, 6)),
-    ("activations.relu(x, max_value=6.0)", (4, 6)),
+    ("activations.relu(x, threshold=0.5)", (4, 6)),
+    ("K.relu(x, alpha=0.1, max_value=6)", (4, 6)),
     ("K.elu(x, 0.5)", (4, 6)),
     ("K.batch_dot(x, x, axes=(2, 2))", (4, 6)),
     ("K.dot(x, x)", (4, 4)),
@@ -124,6 +139,11 @@ def program(expr: str, shape: tuple) -> str:
         shape, dtype = shape[:-1], f", dtype={shape[-1]!r}"
     return ("import tf_keras as keras\nfrom tf_keras import backend as K\nfrom tf_keras import activations\n"
             f"x = keras.Input({shape!r}{dtype})\ny = {expr}\nmodel = keras.Model(x, y)\n")
+
+
+def table_key(expr: str) -> str:
+    """The key of the lowering a case names the layers of: its variant's, else its function's."""
+    return VARIANT_OF.get(expr, function_of(expr))
 
 
 def function_of(expr: str) -> str:

@@ -20,7 +20,7 @@ from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, keras2_function_names, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.ops.creation import linspace_values
-from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, OUT, Lowering, Param
+from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, OUT, VARIANTS, Lowering, Param
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten
@@ -200,8 +200,8 @@ class TensorOps:
         the TensorFlow calls a Keras 2 backend function or activation makes."""
         if path in IDENTITY and len(args) == 1 and not kwargs:
             return args[0]
-        if path in LOWERINGS:
-            made = self._lowered(path, LOWERINGS[path], args, kwargs, node)
+        for key, lowering in ((path, LOWERINGS.get(path)), *VARIANTS.get(path, ())):
+            made = self._lowered(key, lowering, args, kwargs, node) if lowering is not None else None
             if made is not None:
                 return made
         if path.startswith("tf."):
@@ -228,6 +228,8 @@ class TensorOps:
             v = given.get(key, value)
             if not (type(v) in (int, float, type(None)) and v == value and (v is None) == (value is None)):
                 return None
+        if any(type(given.get(p)) not in (int, float) for p in lowering.numbers):
+            return None
         # Handed on as written (positional while the user's are), else by TensorFlow's keyword; a default of
         # its own only where TensorFlow's differs.
         for p in lowering.listed:

@@ -33,6 +33,7 @@ class Lowering:
     keywords: dict[str, str] = field(default_factory=dict)  # TensorFlow's keyword where it names one otherwise
     own: tuple[str, ...] | None = None  # the parameters the first call takes (None: all of them)
     listed: tuple[str, ...] = ()  # parameters an int of which it hands on as a list of one (K.reverse's axes)
+    numbers: tuple[str, ...] = ()  # parameters that must be given as plain numbers (not None)
 
 
 def _reduce(tf: str) -> Lowering:
@@ -121,3 +122,32 @@ LOWERINGS: dict[str, Lowering] = {
 }
 # Functions that return their input: no layer.
 IDENTITY = {"activations.linear"}
+
+# Where other arguments make the function call other TensorFlow functions: variants tried in order when the
+# main lowering's ``only`` refuses the call, each with its own key in the names table.
+_RELU_PARAMS = ("x", "alpha", "max_value", "threshold")
+
+
+def _relu_variants(path: str) -> tuple[tuple[str, Lowering], ...]:
+    return (
+        # relu(x, max_value=6): tf.nn.relu6
+        (f"{path}|relu6", Lowering("tf.nn.relu6", _RELU_PARAMS, only={"alpha": 0.0, "threshold": 0.0, "max_value": 6},
+                                   own=("x",))),
+        # relu(x, max_value=m): tf.nn.relu, then clipped to [0, m]
+        (f"{path}|clip", Lowering("tf.nn.relu", _RELU_PARAMS, only={"alpha": 0.0, "threshold": 0.0}, own=("x",),
+                                  numbers=("max_value",), then=(("tf.clip_by_value", (0.0, Param("max_value"))),))),
+        # relu(x, alpha=a): tf.nn.leaky_relu(x, alpha=a)
+        (f"{path}|leaky", Lowering("tf.nn.leaky_relu", _RELU_PARAMS, only={"max_value": None, "threshold": 0.0},
+                                   own=("x", "alpha"), numbers=("alpha",))),
+    )
+
+
+VARIANTS: dict[str, tuple[tuple[str, Lowering], ...]] = {
+    "activations.relu": _relu_variants("activations.relu"),
+    "backend.relu": _relu_variants("backend.relu"),
+}
+
+
+def all_lowerings() -> dict[str, Lowering]:
+    """Every lowering by its key in the names table: the main ones and their variants."""
+    return {**LOWERINGS, **{key: lowering for variants in VARIANTS.values() for key, lowering in variants}}
