@@ -267,7 +267,9 @@ few names (`epsilon`, `floatx`, `image_data_format`, `clear_session`,
 `is_keras_tensor`, ...). The message gives the Keras 3 code for the call, with
 its arguments: `x.shape`, `keras.ops.concatenate([a, b], axis=-1)` (Keras 3
 concatenates on axis 0 unless told), or says that Keras 3 has no equivalent.
-The model is still shaped with the Keras 2 meaning where layerlint follows it.
+The model is still shaped with the Keras 2 meaning: a call on tensors is
+followed as its Keras 3 spelling builds it (`K.sum(x, axis=1)` is the row
+`sum (Sum)` of `keras.ops.sum(x, axis=1)`), `K.int_shape(x)` is the shape.
 `tf.keras.backend` and tf-keras' backend keep these functions and are not
 reported; nor is anything with `keras-version = 2`, nor a backend bound under
 a condition layerlint cannot decide (`if TF: from tensorflow.keras import

@@ -217,3 +217,31 @@ def test_a_call_whose_arguments_do_not_bind_gets_the_parameter_names() -> None:
     assert spelling("nothing", (), {}) is None
     assert spelling("int_shape", ("a + b",), {}) == "(a + b).shape"
     assert spelling("hard_sigmoid", ("x",), {}) == "keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)"
+
+
+# With keras-version = 3 the call is followed as its Keras 3 spelling builds it: the rows must be the rows
+# Keras 3 makes for the code with the spelling in its place (or unknown, never other numbers).
+MODEL_CASES = [c for c in SYMBOLIC if set(c[1]) == {"x"} and c[1]["x"][0] == "tensor"]
+
+
+@pytest.mark.parametrize(("expr", "inputs", "how"), MODEL_CASES, ids=[c[0] for c in MODEL_CASES])
+def test_keras3_mode_follows_the_spelling(expr: str, inputs: dict, how: str) -> None:
+    keras = _package("keras")
+    shape = inputs["x"][1][1:]
+    head = f"import keras\nfrom keras import backend as K\nx = keras.Input({shape!r})\n"
+    (sm,) = analyze_text(f"{head}y = {expr}\nmodel = keras.Model(x, y)\n", "k.py", keras_version=3).models
+    keras.backend.clear_session()
+    ns: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(f"{head}y = {_spelled(expr)}\nmodel = keras.Model(x, y)\n", ns)  # our own case, spelled
+        except Exception:  # Keras 3 builds no model of it (a shape tuple, not a tensor)
+            assert not sm.complete or len(sm.layers) == 1
+            return
+    theirs = [(op.name, tuple(op.output.shape)) for op in ns["model"].operations]
+    ours = [(r.name, tuple(r.output)) for r in sm.layers if isinstance(r.output, tuple)]
+    if sm.complete:
+        assert ours == theirs
+    else:
+        assert [r for r in ours if r not in theirs] == []

@@ -106,11 +106,12 @@ def _apply_fixes(source: str, diagnostics: list) -> str:
 
 def _keras_rows(model: Any, legacy: bool) -> list[tuple]:
     rows = []
-    for layer in model.layers:
+    # Keras 3's summary rows are its operations: layers and the ops (`keras.ops.sum`) between them.
+    for layer in model.layers if legacy else getattr(model, "operations", model.layers):
         if type(layer).__name__ == "InputLayer":
             continue
         shape = layer.output_shape if legacy else layer.output.shape
-        rows.append((tuple(shape), layer.count_params()))
+        rows.append((tuple(shape), layer.count_params() if hasattr(layer, "count_params") else 0))
     return rows
 
 

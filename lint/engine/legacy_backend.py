@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 
 @functools.cache
@@ -184,6 +185,46 @@ def spelling(name: str, args: tuple[str, ...] | None = None, kwargs: dict[str, s
     return _FIELD.sub(lambda m: values[m.group(1)], text)
 
 
+def keras3_call(name: str, args: list, kwargs: dict) -> tuple[str, list, dict] | None:
+    """The call a Keras 2 backend call is in Keras 3 (its spelling), with the user's values: the function's
+    path (``keras.ops.sum``) and its arguments.  None where the spelling is not one call of ``keras.ops`` or
+    ``keras.activations`` on the arguments and plain constants, or the arguments do not bind."""
+    spec = SPELLINGS.get(name)
+    given = _bind(spec.params(), tuple(args), kwargs) if spec is not None else None
+    if given is None:
+        return None
+    text = _OPTIONAL.sub(lambda m: m.group(1) if all(f in given for f in _FIELD.findall(m.group(1))) else "",
+                         spec.template)
+    try:
+        tree = ast.parse(_FIELD.sub(lambda m: f"__{m.group(1)}", _BRACKETED.sub(r"{\1}", text)), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(tree, ast.Call) or not ast.unparse(tree.func).startswith(("keras.ops.", "keras.activations.")):
+        return None
+    defaults = dict(spec.params())
+    missing = object()
+
+    def value(node: ast.expr) -> Any:
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            p = node.id[2:]
+            if p in given:
+                return given[p]
+            try:
+                return ast.literal_eval(defaults.get(p) or "")
+            except (ValueError, SyntaxError):
+                return missing
+        try:
+            return ast.literal_eval(node)
+        except ValueError:
+            return missing
+
+    out_args = [value(a) for a in tree.args]
+    out_kwargs = {k.arg: value(k.value) for k in tree.keywords if k.arg is not None}
+    if missing in out_args or missing in out_kwargs.values() or len(out_kwargs) != len(tree.keywords):
+        return None
+    return ast.unparse(tree.func), out_args, out_kwargs
+
+
 def _atom(text: str) -> bool:
     """Whether the text needs no brackets before ``.attr`` or next to an operator."""
     try:
@@ -195,8 +236,7 @@ def _atom(text: str) -> bool:
     return isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.List))
 
 
-def _bind(params: list[tuple[str, str | None]], args: tuple[str, ...] | None,
-          kwargs: dict[str, str] | None) -> dict[str, str] | None:
+def _bind(params: list[tuple[str, str | None]], args: tuple | None, kwargs: dict | None) -> dict | None:
     if args is None or kwargs is None or len(args) > len(params):
         return None
     names = [p for p, _ in params]

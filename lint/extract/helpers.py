@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.legacy_backend import keras3_has
+from layerlint.engine.legacy_backend import keras3_call, keras3_has
 from layerlint.engine.model import BackendUse
 from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.values import ClassVal, InstanceVal, PartialVal, Ref
@@ -121,6 +121,20 @@ class Helpers:
             return  # the spelling then names the parameters: comments would end a one-line spelling
         use.args = tuple(t for a, t in zip(node.args, texts) if a.keyword is None)
         use.kwargs = {a.keyword.value: t for a, t in zip(node.args, texts) if a.keyword is not None}
+
+    def keras2_backend_call(self, ref: Ref, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """With keras-version = 3, a Keras 2 backend function Keras 3 has not (LL504 reports it) on tensors:
+        followed as its Keras 3 spelling builds it (``K.sum(x, axis=1)`` as ``keras.ops.sum(x, axis=1)``),
+        the meaning Keras 2 gave it.  None: not such a call, or a spelling that is not one op call."""
+        name = ref.qualname[len("keras.backend."):]
+        if self.keras_version != 3 or ref.undecided is not None or keras3_has(name) \
+                or not self.tensors_in([list(args), kwargs]):
+            return None
+        made = keras3_call(name, args, kwargs)
+        if made is None:
+            return None
+        func, args3, kwargs3 = made
+        return self.call_tensor_function(func, args3, kwargs3, node)
 
     def new_record(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         """An instance of a ``namedtuple`` class: its fields by name (defaults are not modelled)."""
