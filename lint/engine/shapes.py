@@ -72,6 +72,7 @@ class ShapedLayer:
     facts: dict = field(default_factory=dict)
     calls: list[ShapedCall] = field(default_factory=list)
     submodel: ShapedModel | None = None
+    weights_of: ShapedModel | None = None  # a model used as a layer, shaped on its own graph: where its weights come from
     # Parameters known although the output is not: a layer never called whose weights
     # do not depend on its input (Rescaling, Embedding).
     params_known: bool = False
@@ -176,12 +177,6 @@ class ShapedModel:
         return all(row_gap(r) is None for r in self.layers)
 
 
-def _variable_trainable(row: ShapedLayer) -> Dim:
-    if row.submodel is not None and isinstance(row.source, LayerDef) and row.source.custom_class is None:
-        return _sum([_variable_trainable(r) for r in row.submodel.layers])
-    return row.trainable_params
-
-
 def row_gap(row: ShapedLayer) -> str | None:
     """What keeps a row from being checked in full (None: nothing): a layer not
     analysed, an unknown output, or a shape or count that is not a number."""
@@ -212,9 +207,17 @@ def _output_text(out: Any) -> str:
     return shape_str(out)
 
 
+def _weights_unknown(row: ShapedLayer) -> bool:
+    """A row not followed whose weights are not known either (a layer that has none is known to)."""
+    if row.status in ("ok", "unbuilt") or row.weights or row.params_known or row.cls in BUILT_AT_INIT:
+        return False
+    return not (isinstance(row.source, LayerDef) and row.source.op is not None) and not row.is_input
+
+
 def _variable_trainable(row: ShapedLayer) -> Dim:
-    if row.submodel is not None and isinstance(row.source, LayerDef) and row.source.custom_class is None:
-        return _sum([_variable_trainable(r) for r in row.submodel.layers])
+    sub = row.weights_of or row.submodel
+    if sub is not None and row.weights and isinstance(row.source, LayerDef) and row.source.custom_class is None:
+        return _sum([_variable_trainable(r) for r in sub.layers])
     return row.trainable_params
 
 
@@ -392,7 +395,7 @@ class Engine:
             row = self._row(t)
             done = built.get(id(t))
             if done is not None:
-                for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel"):
+                for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel", "weights_of"):
                     setattr(row, attr, getattr(done, attr))
                 if ld.first_call_eager and t.submodel is not None and _built_when_made(t.submodel) and row.status == "ok":
                     # a call on data adds no node to a model built when made: its summary row keeps the
@@ -415,8 +418,9 @@ class Engine:
             # No layer we can list: what it computes and the weights it makes itself (add_weight) are
             # not followed, so its totals are not Keras' (never an empty, "complete" model of 0 params).
             row = ShapedLayer(ld, sm.name, ld.cls, ld.span)
-            row.status, row.reason = "opaque", (f"`{ld.cls}` tracks no layers layerlint can list; the weights "
-                                                "it makes itself are not counted")
+            counted = ("the weights it makes itself (add_weight) are in the totals, what it computes is not followed"
+                       if sm.own_weights else "the weights it makes itself are not counted")
+            row.status, row.reason = "opaque", f"`{ld.cls}` tracks no layers layerlint can list; {counted}"
             sm.layers.append(row)
 
     # -- sequential ----------------------------------------------------------
@@ -873,6 +877,16 @@ class Engine:
             declared = self._custom_built(row, ld, engine)
         else:
             row.weights = [w for r in sub.layers for w in r.weights]
+            if any(_weights_unknown(r) for r in sub.layers):
+                # the rows this call could follow hold only part of the weights (cait's block called on a
+                # new shape showed 768 of 445,288): a model built when made has them all, whatever it is
+                # called on; otherwise the count is not known, never the part shown as the whole
+                own = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=_Namer()).run() \
+                    if _built_when_made(ld.submodel) else None  # its names are unused
+                if own is not None and not any(_weights_unknown(r) for r in own.layers):
+                    row.weights, row.weights_of = [w for r in own.layers for w in r.weights], own
+                else:
+                    row.weights = []
             if not ld.submodel.trainable:
                 row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
         bad = next((r for r in sub.layers if r.status != "ok"), None)
