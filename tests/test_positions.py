@@ -125,3 +125,39 @@ def test_random_statement_orders_keep_exact_spans() -> None:
     for _ in range(5):
         rng.shuffle(pieces)
         compare("".join(pieces))
+
+
+def _function_defs(module: cst.Module) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class Defs(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.append(node)
+
+    module.visit(Defs())
+    return found
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_statement_lines_bound_a_definitions_own_code() -> None:
+    """What statement_lines() gives a definition holds libcst's code of it (less whitespace) and
+    lies within the second text it gives: the interpreter decides from them what that code mentions."""
+    texts = [p.read_text(encoding="utf-8") for p in FIXTURES] + list(TRICKY.values()) + [
+        "x = 1\n# about f\n\n@deco(1)\n# between\ndef f(a):\n    return Model(a)\n    # end of f\n\n# next\ny = 2\n",
+        "class C:\n    # m\n    def m(self):  # trailing\n        pass\n        # in m\n    # after m\n    def n(self): return 1\n",
+    ]
+    checked = 0
+    for text in texts:
+        module = cst.parse_module(text)
+        positions = Positions(module, text)
+        for fn in _function_defs(module):
+            lines = positions.statement_lines(fn)
+            assert lines is not None
+            own, around = (_bare(t) for t in lines)
+            code = _bare(cst.Module(body=[fn]).code)
+            assert own in code and code in around, (fn.name.value, own, code, around)
+            checked += 1
+    assert checked > 100

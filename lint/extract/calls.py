@@ -4,7 +4,7 @@ budget), methods, classes, builtins and ``math`` folded on known values."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from layerlint.engine.model import LayerDef
@@ -60,6 +60,9 @@ from layerlint.extract.values import (
     TemplateVal,
     TensorVal,
 )
+
+if TYPE_CHECKING:
+    from layerlint.extract.positions import Positions
 from layerlint.extract.variables import initializer_shape, is_initializer
 
 # Methods of the file's own strings that are followed: each computed here on a plain str,
@@ -186,14 +189,18 @@ class Calls:
                          opaque_reason=reason or f"`{callee}` is not a Keras layer we can follow")
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
 
+    def positions_of(self, fn: FunctionVal) -> Positions | None:
+        """The positions (and source) of the module that defines ``fn``, when at hand."""
+        if fn.closure is None:
+            return None
+        unit = fn.closure.globals.unit
+        return self.home[2] if unit is None or unit is self.home[0] else unit.positions
+
     def method_sources(self, cls: ClassVal) -> list[str] | None:
         """The source texts of the modules defining ``cls``'s methods (None if one is not at hand)."""
         texts: dict[int, str] = {}
         for fn in cls.methods.values():
-            if fn.closure is None:
-                return None
-            unit = fn.closure.globals.unit
-            positions = self.home[2] if unit is None or unit is self.home[0] else unit.positions
+            positions = self.positions_of(fn)
             text = positions.text if positions is not None else None
             if text is None:
                 return None

@@ -141,7 +141,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             # parameters as symbols (defaults where given); methods last, as a function
             # analysed so may call them on an object it makes.
             for fn in sorted(self.functions, key=lambda f: f.owner is not None):
-                if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and may_build(fn.node):
+                if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and self.may_build(fn):
                     self.context.append(f"{fn.name}() analysed with its parameters as symbols")
                     try:
                         self.within_budget(fn.node, lambda f=fn: self.call_function(f, [], {}, f.node, symbolic=True))
@@ -185,6 +185,20 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             if fn.closure is not None and fn.closure.globals.unit is None:
                 fn.closure = fn.owner = None
         self.functions_made.clear()
+
+    def may_build(self, fn: FunctionVal) -> bool:
+        """Cheap check that a never-called function constructs a model at all: its code mentions one.
+        Its code is read from the source lines Python's parse gives it, which libcst's code of it
+        holds, and is rendered only when those do not decide (it costs as much as parsing)."""
+        positions = self.positions_of(fn)
+        lines = positions.statement_lines(fn.node) if positions is not None else None
+        if lines is not None:
+            own, around = lines
+            if _mentions_model(own):
+                return True
+            if not _mentions_model(around):
+                return False
+        return _mentions_model(cst.Module(body=[fn.node]).code)
 
     def within_budget(self, where: cst.CSTNode, step: Callable[[], Any]) -> None:
         """Run one top-level statement (or one uncalled builder).  If a budget runs out
@@ -756,9 +770,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         return [Expr.symbol(f"{self.text(node)}[{i}]") for i in range(n)]
 
 
-def may_build(fn: cst.FunctionDef) -> bool:
-    """Cheap check that a never-called function constructs a model at all."""
-    code = cst.Module(body=[fn]).code
+def _mentions_model(code: str) -> bool:
     return "Sequential" in code or "Model(" in code or "Input(" in code
 
 

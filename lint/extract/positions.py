@@ -104,6 +104,33 @@ class Positions:
                 return _NOWHERE
         return Span(r.start.line, r.start.column, r.end.line, r.end.column)
 
+    def statement_lines(self, stmt: cst.CSTNode) -> tuple[str, str] | None:
+        """The source lines of a statement as Python's parse places it (from its first decorator
+        to its last line), and those with the blank and comment lines just above and below them;
+        None when the two parses do not line up.  libcst's code of the statement on its own
+        (``Module(body=[stmt]).code``) holds the first, less indentation, and lies within the
+        second: the comments it owns are the ones right above it and at the end of its block."""
+        if self.full_pass:
+            return None
+        try:
+            self._index()
+        except Exception:  # as _find() does: the parses do not line up, so spans come from libcst's pass
+            self._whole_module()
+            return None
+        assert self._located is not None
+        loc = self._located.get(stmt)
+        if loc is None or len(loc.trees) != 1 or loc.tree.end_lineno is None:
+            return None
+        tree, lines = loc.tree, self._lines
+        first = min([tree.lineno, *(d.lineno for d in getattr(tree, "decorator_list", ()))]) - 1
+        last = tree.end_lineno
+        above, below = first, last
+        while above > 0 and _blank_or_comment(lines[above - 1]):
+            above -= 1
+        while below < len(lines) and _blank_or_comment(lines[below]):
+            below += 1
+        return "\n".join(lines[first:last]), "\n".join(lines[above:below])
+
     # -- lookup ------------------------------------------------------------
     def _find(self, node: cst.CSTNode) -> CodeRange | None:
         computed = self._ranges._computed
@@ -342,6 +369,11 @@ def _code_fields(cls: type) -> tuple[str, ...]:
         names = _SOURCE_ORDER.get(cls) or tuple(f.name for f in dataclasses.fields(cls))
         fields = _FIELDS[cls] = tuple(n for n in names if not _NOT_CODE.fullmatch(n))
     return fields
+
+
+def _blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
 
 
 def _cst_calls(node: cst.CSTNode, out: list[cst.Call], top: bool = True) -> None:
