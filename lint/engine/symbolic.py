@@ -46,6 +46,10 @@ class Atom:
         return self.text
 
 
+_SYMBOLS: dict[str, Expr] = {}
+_MAX_SYMBOLS = 100_000
+
+
 class Expr:
     """An integer polynomial over atoms, immutable and canonical."""
 
@@ -58,7 +62,14 @@ class Expr:
     # -- construction -------------------------------------------------
     @staticmethod
     def symbol(name: str) -> Expr:
-        return Expr({((Atom("s:" + name, name), 1),): 1})
+        # Immutable, so one object per name serves: the interpreter names every unknown value by
+        # its source text, the same ones again in loops and in functions called many times.
+        e = _SYMBOLS.get(name)
+        if e is None:
+            if len(_SYMBOLS) >= _MAX_SYMBOLS:
+                _SYMBOLS.clear()
+            e = _SYMBOLS[name] = Expr({((Atom("s:" + name, name), 1),): 1})
+        return e
 
     @staticmethod
     def opaque(text: str) -> Expr:
