@@ -394,6 +394,7 @@ class _Comparer:
         self.kb = kb
         self.diffs: list[Difference] = []
         self.compared = 0
+        self._paired: dict[int, Any] | None = None  # mask-op rows to Keras' ops, made on first need
 
     def diff(self, row: ShapedLayer, what: str, ours: str, theirs: str) -> None:
         self.diffs.append(Difference(row.span, row.name, what, ours, theirs))
@@ -442,11 +443,11 @@ class _Comparer:
         Keras names those from its own counter, so they are paired by class, in the order
         model.operations lists them; the order comparison then shows any that do not line up.
         """
-        if not hasattr(self, "_paired"):
+        if self._paired is None:
             mapped = {id(v) for v in self.kb.layer_of.values()}
             free = [op for op in getattr(self.kb.model, "operations", ())
                     if id(op) not in mapped and not isinstance(op, self.keras.layers.Layer)]
-            self._paired: dict[int, Any] = {}
+            self._paired = {}
             for row in self.sm.layers:
                 if _made_by_keras(row):
                     match = next((op for op in free if type(op).__name__ == row.cls), None)
