@@ -846,9 +846,13 @@ class Engine:
             return {k: self._resolve(x) for k, x in v.items()}
         return v
 
+    def _own_graph(self, m: ExtractedModel) -> ShapedModel:
+        """A model built when made, shaped on its own graph (its names are not used)."""
+        return Engine(m, self.depth + 1, self.keras_version, namer=_Namer()).run()
+
     def _own_output(self, m: ExtractedModel) -> Any:
         """The output shapes of a model built when made, as its own graph gives them."""
-        outs = Engine(m, self.depth + 1, self.keras_version, namer=_Namer()).run().outputs  # names unused here
+        outs = self._own_graph(m).outputs
         if m.api == "sequential" or m.api == "functional" and not m.outputs_nested and len(outs) == 1:
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
@@ -881,8 +885,7 @@ class Engine:
                 # the rows this call could follow hold only part of the weights (cait's block called on a
                 # new shape showed 768 of 445,288): a model built when made has them all, whatever it is
                 # called on; otherwise the count is not known, never the part shown as the whole
-                own = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=_Namer()).run() \
-                    if _built_when_made(ld.submodel) else None  # its names are unused
+                own = self._own_graph(ld.submodel) if _built_when_made(ld.submodel) else None
                 if own is not None and not any(_weights_unknown(r) for r in own.layers):
                     row.weights, row.weights_of = [w for r in own.layers for w in r.weights], own
                 else:
