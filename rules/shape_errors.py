@@ -243,15 +243,25 @@ class InvalidLayerArguments(Rule):
 Reports the other errors Keras raises while building a layer: filters or input
 channels not divisible by `groups`, a `Dense` or convolution whose last axis is
 undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
-out-of-range axes.
+out-of-range axes; and an input shape Keras cannot convert: a negative or
+fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
+which tf-keras read as `(n,)` and Keras 3 refuses).
 """
     why = "The model cannot be built; Keras stops with a ValueError at this layer."
     invalid = (IMPORTS + """
 model = Sequential([Input((32, 32, 6)), layers.Conv2D(10, 3, groups=4)])
-""",)
+""", IMPORTS + """
+num_features = 20
+inputs = Input(shape=(num_features))
+model = Model(inputs, layers.Dense(1)(inputs))
+""")
     valid = (IMPORTS + """
 model = Sequential([Input((32, 32, 8)), layers.Conv2D(12, 3, groups=4)])
-""",)
+""", IMPORTS + """
+num_features = 20
+inputs = Input(shape=(num_features,))
+model = Model(inputs, layers.Dense(1)(inputs))
+""")
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in failed_calls(model, ("invalid", "groups")):

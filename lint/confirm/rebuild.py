@@ -96,7 +96,7 @@ def is_tf_keras(keras: Any) -> bool:
 
 @dataclass
 class KerasFailure:
-    layer: LayerDef | None  # None: the model itself (e.g. keras.Model(...)) was refused
+    layer: LayerDef | InputDef | None  # None: the model itself (e.g. keras.Model(...)) was refused
     message: str
 
 
@@ -113,7 +113,7 @@ class KerasBuild:
 class _Refused(Exception):
     """Keras raised while constructing or calling ``layer``."""
 
-    def __init__(self, layer: LayerDef | None, error: BaseException | str) -> None:
+    def __init__(self, layer: LayerDef | InputDef | None, error: BaseException | str) -> None:
         self.message = error if isinstance(error, str) else error_text(error)
         super().__init__(self.message)
         self.layer = layer
@@ -167,7 +167,11 @@ class Rebuilder:
         k = self.keras
         model = k.Sequential()
         if m.seq_input is not None:
-            model.add(self._input(m.seq_input))
+            try:
+                model.add(self._input(m.seq_input))
+            except _Refused as r:
+                # layerlint shows a Sequential's refused input at its first layer, which has a row
+                raise _Refused(m.layers[0] if m.layers else None, r.message) from r
         for ld in m.layers:
             layer = self._layer(ld)
             # Sequential.add rebuilds the model once its input is known, so a
@@ -368,7 +372,8 @@ class Rebuilder:
         if not isinstance(shape, tuple):
             raise NotConfirmable("an input shape is not known")
         shape = tuple(self._value(d) for d in shape)
-        kwargs: dict[str, Any] = {"shape": shape}
+        # one number as the user wrote it (`shape=(n)`): which Keras reads as a shape or refuses
+        kwargs: dict[str, Any] = {"shape": shape[0] if inp.scalar_shape is not None and len(shape) == 1 else shape}
         batch = self._value(inp.batch_size)
         if batch is not None:
             kwargs["batch_size"] = batch
@@ -379,7 +384,7 @@ class Rebuilder:
         try:
             tensor = self.keras.Input(**kwargs)
         except Exception as e:
-            raise _Refused(None, e) from e
+            raise _Refused(inp, e) from e
         self.tensors[id(inp)] = tensor
         self.build.layer_of[id(inp)] = tensor._keras_history[0]
         return tensor

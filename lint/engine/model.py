@@ -105,6 +105,8 @@ class InputDef:
     dtype: str | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
     unknown_reason: str | None = None  # a stand-in for an input we cannot follow: why
+    # the shape was written as one number (`shape=(n)`), read as (n,): its source, since Keras 3 refuses it
+    scalar_shape: str | None = None
 
 
 @dataclass(eq=False)

@@ -342,6 +342,32 @@ def _as_dim(d: Any) -> Dim:
     return Expr.symbol(str(d))
 
 
+def input_shape_error(inp: InputDef, keras_version: int) -> ShapeError | None:
+    """What Keras raises making this input: one number for a shape (Keras 3 only; tf-keras reads it
+    as a 1-tuple), a negative dimension, a dimension that is not an integer."""
+    shape = inp.shape
+    if not isinstance(shape, tuple):
+        return None
+    if inp.scalar_shape is not None and keras_version == 3:
+        value = shape[0]  # the number, or the source it comes from
+        return ShapeError("invalid", f"Cannot convert '{value}' to a shape: `{inp.scalar_shape}` is one number, not a "
+                                     f"tuple; write `({inp.scalar_shape},)`")
+    written = "(" + ", ".join(repr(d) if not isinstance(d, Expr) else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    for d in shape:
+        if isinstance(d, bool) or d is None or isinstance(d, Expr):
+            continue
+        if isinstance(d, int):
+            if d < 0:
+                return ShapeError("invalid", f"Cannot convert '{written}' to a shape. Negative dimensions are not allowed"
+                                  if keras_version == 3 else f"Dimension {d} must be >= 0")
+        elif isinstance(d, (float, str)):
+            return ShapeError("invalid", f"Cannot convert '{written}' to a shape. Found invalid dimension '{d}' of type "
+                                         f"'{type(d)}'" if keras_version == 3 else
+                              f"Dimension value must be integer or None or have an __index__ method, got value "
+                              f"'{d}' with type '{type(d)}'")
+    return None
+
+
 class Engine:
     """Shapes one extracted model (and the models nested in it)."""
 
@@ -357,6 +383,7 @@ class Engine:
         # The layer an unknown input's rank was taken from when that layer takes any rank from 2 up
         # (Dense, Embedding): shapes downstream are then one possibility, so Keras' errors are not claimed.
         self.rank_guessed_from: LayerDef | None = None
+        self.input_error: ShapeError | None = None  # a Sequential's declared input that Keras refuses
 
     # -- entry points ------------------------------------------------------
     def run(self, input_override: list | None = None) -> ShapedModel:
@@ -431,6 +458,9 @@ class Engine:
         first = m.layers[0] if m.layers else None
         rank = self._rank_hint(first)
         if m.seq_input is not None:
+            self.input_error = input_shape_error(m.seq_input, self.keras_version)
+            if self.input_error is not None:
+                return None, f"Keras refuses the input's shape at line {m.seq_input.span.line}"
             return _input_shape(m.seq_input, rank), None
         if first is not None and first.submodel is not None and self.depth < MAX_NESTING \
                 and (first.custom_class is None or first.traced_inputs is None):
@@ -449,9 +479,18 @@ class Engine:
                 shp = kw["input_shape"]
                 if isinstance(shp, list):
                     shp = tuple(shp)
+                scalar = None
                 if isinstance(shp, int) and not isinstance(shp, bool):
-                    shp = (shp,)
-                return _input_shape(InputDef(shp, first.span, batch_size=kw.get("batch_size")), rank), None
+                    shp, scalar = (shp,), str(shp)
+                inp = InputDef(shp, first.span, batch_size=kw.get("batch_size"), scalar_shape=scalar)
+                self.input_error = input_shape_error(inp, self.keras_version)
+                if scalar is not None and self.keras_version == 2:
+                    # tf-keras' Input takes one number; a layer's input_shape= is added to a tuple
+                    self.input_error = ShapeError("invalid", f"'int' object is not iterable: `input_shape={scalar}` "
+                                                             f"is one number, not a tuple; write `({scalar},)`")
+                if self.input_error is not None:
+                    return None, f"Keras refuses `{first.cls}`'s input_shape at line {first.span.line}"
+                return _input_shape(inp, rank), None
             if "input_dim" in kw:
                 return (None, _as_dim(kw["input_dim"])), None
         if rank is None:
@@ -494,9 +533,17 @@ class Engine:
             self.namer(None, "InputLayer", key=id(m))
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
-        for ld in m.layers:
+        for i, ld in enumerate(m.layers):
             row = self._row(ld)
             sm.layers.append(row)
+            if i == 0 and self.input_error is not None:
+                # Keras raises making the input the first layer declares (or the Sequential was given)
+                call = ShapedCall(weakref.ref(row), None, [], None, error=self.input_error)
+                row.calls.append(call)
+                row.status, row.error = "error", self.input_error
+                sm.calls.append(call)
+                current = None
+                continue
             call = self._apply(row, ld, [current] if current is not None else None, {}, None, upstream_problem)
             sm.calls.append(call)
             current = call.output
@@ -527,6 +574,13 @@ class Engine:
                 row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
                 rows[id(op)] = row
                 sm.layers.append(row)
+                refused = input_shape_error(op, self.keras_version) if id(op) not in self.tensor_shapes else None
+                if refused is not None:
+                    call = ShapedCall(weakref.ref(row), None, [], None, error=refused)
+                    row.calls.append(call)
+                    row.status, row.error = "error", refused
+                    sm.calls.append(call)
+                    self.tensor_shapes[id(op)] = None
             elif isinstance(op, MaskOp):
                 ld = _mask_op_layer(op)
                 row = ShapedLayer(ld, self.namer(None, op.cls, key=id(op)), op.cls, ld.span)
@@ -569,7 +623,7 @@ class Engine:
                 made_by = maker.name
                 row.notes.append(f"computes the mask `{made_by}` hands on; Keras lists it because a later layer reads that mask")
         for row in sm.layers:
-            if row.is_input:
+            if row.is_input and row.status != "error":
                 # A declared input no layer reads still has its declared shape.
                 row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
                 if row.output is None:
@@ -587,6 +641,8 @@ class Engine:
     def _unknown_reason(self, t: Tensor) -> str:
         p = t.producer
         if isinstance(p, InputDef):
+            if input_shape_error(p, self.keras_version) is not None:
+                return f"Keras refuses the input's shape at line {p.span.line}"
             return p.unknown_reason or "its input shape is not known"
         return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
 

@@ -10,6 +10,8 @@ means two equal formulas compare equal, which the merge-layer checks rely on.
 
 from __future__ import annotations
 
+import re
+
 # A monomial is a sorted tuple of (atom, exponent); the empty tuple is 1.
 Monomial = tuple
 MAX_TERMS = 64  # keeps pathological inputs from growing without bound
@@ -374,6 +376,20 @@ def _format(e: Dim, wrap: bool = False) -> str:
 
 
 # -- helpers for layer code ------------------------------------------------
+
+
+# Source texts that can only stand for one number, never for a whole shape.
+_ONE_NUMBER = re.compile(r"(?:\.shape\[-?\d+\]|^(?:len|int|round)\(.*\))$")
+
+
+def is_one_dim(value: object) -> bool:
+    """Whether an unknown value is certainly one number (``x.shape[0]``, ``len(v)``, or arithmetic on
+    such), where a shape argument could also be an unknown tuple.  Unnamed values are not."""
+    if not isinstance(value, Expr) or not value.terms:
+        return False
+    names = [atom.text for mono in value.terms for atom, _ in mono]
+    return all(atom.op == "sym" for mono in value.terms for atom, _ in mono) and bool(names) \
+        and all(_ONE_NUMBER.search(n) for n in names)
 
 
 def as_int(d: Dim) -> int | None:

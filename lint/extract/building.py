@@ -11,7 +11,7 @@ from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, is_one_dim
 from layerlint.extract.compare import AutoName
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
 from layerlint.extract.keras_names import KerasName, classify, keras_path
@@ -344,13 +344,26 @@ class Building:
             shape, batch = tuple(bs[1:]), bs[0]
         if isinstance(shape, list):
             shape = tuple(shape)
-        if isinstance(shape, int) and not isinstance(shape, bool):
+        scalar = None
+        if isinstance(shape, int) and not isinstance(shape, bool) or is_one_dim(shape):
+            # tf-keras reads one number as a 1-tuple; Keras 3 refuses it (the engine tells which)
+            scalar = self._shape_arg_text(node, "input_shape" if layer and "shape" not in kwargs else "shape")
             shape = (shape,)
         if shape is None:
             shape = Expr.symbol("shape")
         name = kwargs.get("name")
         return InputDef(shape, self.span(node), batch_size=batch, name=name if isinstance(name, str) else None,
-                        dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None)
+                        dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None,
+                        scalar_shape=scalar)
+
+    def _shape_arg_text(self, node: cst.Call, keyword: str) -> str:
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == keyword or a.keyword is None and not a.star:
+                text = self.text(a.value)
+                # `(n)` is n: the parentheses the author wrote are what the message is about
+                parens = len(getattr(a.value, "lpar", ()))
+                return text[parens:len(text) - parens].strip() if parens else text
+        return keyword
 
     def register(self, m: ExtractedModel) -> None:
         self.touch(m)
