@@ -104,3 +104,13 @@ def test_an_unknown_tuple_is_not_taken_for_one_number() -> None:
             "    return keras.Model(inp, layers.Dense(2)(inp))\nmodel = build(None)")
     _, found = ours(body, 3)
     assert not found
+
+
+def test_the_axes_of_an_unknown_slice_are_named_as_the_user_would_write_them() -> None:
+    body = ("import numpy as np\nx_train = np.load('x.npy')\ninp = layers.Input(shape=x_train.shape[1:])\n"
+            "x = layers.Conv1D(64, 3, padding='same')(inp)\nmodel = keras.Model(inp, x)")
+    fa, _ = ours(body, 3)
+    conv = fa.models[0].layers[1]
+    assert [str(d) for d in conv.output] == ["None", "x_train.shape[1]", "64"]
+    # Conv1D's kernel is 3 x channels x 64, its bias 64
+    assert str(conv.params) == "192*x_train.shape[2] + 64"

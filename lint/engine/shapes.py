@@ -320,7 +320,13 @@ def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
     dims are numbered as that attribute numbers them, from 1."""
     name = str(spec_shape)
     first = 1 if name.endswith((".input.shape", ".input_shape")) else 0
+    sliced = _FROM_AXIS.match(name)
+    if sliced is not None:  # `x.shape[1:]`: its dims are x.shape[1], x.shape[2], ... as the user would write them
+        name, first = sliced.group(1), int(sliced.group(2))
     return tuple(Expr.symbol(f"{name}[{i + first}]") for i in range(rank - 1))
+
+
+_FROM_AXIS = re.compile(r"^(.+\.shape)\[(\d+):\]$")
 
 
 def _input_shape(inp: InputDef, rank_hint: int | None) -> Any:
