@@ -376,6 +376,43 @@ def test_a_long_loop_that_builds_layers_is_followed() -> None:
     assert not [n for n in fa.notes if "loop stopped" in n.message]
 
 
+# A training loop: each pass is a long run of statements, and none builds a layer.
+TRAINING_LOOP = """\
+import keras
+from keras import layers
+
+width = 8
+for epoch in range(1000):
+""" + "".join(f"    s{k} = epoch * {k}\n" for k in range(50)) + """\
+    width = 8
+head = keras.Sequential([keras.Input((width,)), layers.Dense(1)])
+"""
+
+
+def test_a_loop_of_long_passes_that_builds_nothing_is_given_up_early() -> None:
+    fa = analyze_text(TRAINING_LOOP, "m.py")
+    assert fa.problems == []
+    assert str(fa.models[0].layers[-1].params) == "width + 1"
+    (note,) = [n for n in fa.notes if n.span.line == 5]
+    done = int(note.message.removeprefix("loop stopped after ").split(" of ")[0])
+    # the first LONG_PASS_STEPS steps: a few dozen passes of the 1,000, not LOOP_STEPS' hundreds
+    assert 0 < done <= interp.LONG_PASS_STEPS // 50 + 1
+    assert note.message.endswith("of 1,000 iterations: it builds no layers, so the rest is not followed; `epoch`, "
+                                 "`s0`, `s1`, `s10`, `s11`, `s12`, ... are unknown after it")
+
+
+def test_a_loop_of_long_passes_that_sets_an_attribute_keeps_the_long_budget() -> None:
+    # Freezing a layer at a late epoch changes the model without building anything.
+    source = ("import keras\nfrom keras import layers\nbase = layers.Dense(4)\n"
+              "model = keras.Sequential([keras.Input((3,)), base, layers.Dense(2)])\n"
+              "for epoch in range(100):\n" + "".join(f"    s{k} = epoch * {k}\n" for k in range(50))
+              + "    if epoch == 90:\n        base.trainable = False\n")
+    fa = analyze_text(source, "m.py")
+    assert not [n for n in fa.notes if "loop stopped" in n.message]
+    (sm,) = fa.models
+    assert (sm.trainable_params, sm.non_trainable_params) == (10, 16)  # Dense(2) on 4: 10; Dense(4) on 3: 16
+
+
 def test_a_note_is_given_once_however_often_its_statement_runs() -> None:
     source = ("import keras\nfrom keras import layers\nfor i in range(50):\n    for x in data:\n        pass\n"
               "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n")

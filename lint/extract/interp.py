@@ -36,6 +36,8 @@ from layerlint.extract.modules import ModuleUnit, ProjectImports
 from layerlint.extract.positions import Positions
 from layerlint.extract.render import node_code
 from layerlint.extract.runtime import (
+    LONG_PASS,
+    LONG_PASS_STEPS,
     LOOP_STEPS,
     MAX_LOOP,
     MAX_SECONDS,
@@ -50,6 +52,7 @@ from layerlint.extract.runtime import (
     assigned_names,
     dotted,
     is_plain_data,
+    sets_attribute,
     strict,
 )
 from layerlint.extract.snippets import FreeNames, describe
@@ -107,6 +110,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.noted: set[tuple[int, str]] = set()
         self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
         self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
+        self.attribute_stores: dict[int, bool] = {}  # id(loop) -> whether it sets an attribute anywhere
         self.undecided: list[str] = []  # conditions of the undecided ifs being followed, innermost last
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
@@ -615,7 +619,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         broke = False
         start = (self.steps, self.model_changes)
         for i, item in enumerate(items):
-            if self.loop_builds_nothing(start):
+            if self.loop_builds_nothing(start, i, stmt):
                 self.give_up_loop(stmt, f"{i:,} of {len(items):,} iterations", frame)
                 return
             self.bind(stmt.target, item, frame)
@@ -632,7 +636,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
     def exec_while(self, stmt: cst.While, frame: Frame) -> None:
         start = (self.steps, self.model_changes)
         for i in range(MAX_LOOP):
-            if self.loop_builds_nothing(start):
+            if self.loop_builds_nothing(start, i, stmt):
                 self.give_up_loop(stmt, f"{i:,} iterations", frame)
                 return
             cond = self.truth(self.eval(stmt.test, frame))
@@ -659,12 +663,24 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         if changed:  # lists and dicts changed in place: whichever names hold them
             self.forget(changed, frame, plain_only=True)
 
-    def loop_builds_nothing(self, start: tuple[int, int]) -> bool:
+    def loop_builds_nothing(self, start: tuple[int, int], passes: int = 0, stmt: cst.CSTNode | None = None) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a
         layer or model is not building one (a training loop, say): following it to the
-        end would only spend the file's budget."""
+        end would only spend the file's budget.  One of ``passes`` long passes (LONG_PASS
+        steps each) is given up after LONG_PASS_STEPS, unless ``stmt`` sets an attribute."""
         steps, changes = start
-        return self.steps - steps > LOOP_STEPS and self.model_changes == changes
+        if self.model_changes != changes:
+            return False
+        ran = self.steps - steps
+        if ran > LOOP_STEPS:
+            return True
+        return ran > LONG_PASS_STEPS and ran >= LONG_PASS * passes and stmt is not None and not self.sets_attribute(stmt)
+
+    def sets_attribute(self, stmt: cst.CSTNode) -> bool:
+        found = self.attribute_stores.get(id(stmt))
+        if found is None:
+            found = self.attribute_stores[id(stmt)] = sets_attribute(stmt)
+        return found
 
     def give_up_loop(self, stmt: cst.For | cst.While, done: str, frame: Frame) -> None:
         # What the rest of the loop would assign is unknown, as after a loop that cannot be followed.

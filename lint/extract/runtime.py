@@ -26,6 +26,13 @@ MAX_CALL_DEPTH = 24
 MAX_LOOP = 10_000
 # Steps a loop may run without building anything before it is no longer followed.
 LOOP_STEPS = 20_000
+# A loop of long passes (LONG_PASS steps or more each on average: a training or sampling step)
+# is given up sooner, after LONG_PASS_STEPS, unless it sets an attribute (``layer.trainable``),
+# which can change a model without building anything.  A loop that builds layers makes its
+# first one within about 1,100 steps over keras-io, tensorflow/docs and the other corpora
+# (a scan of a model's layers, of short passes, keeps LOOP_STEPS).
+LONG_PASS_STEPS = 2_000
+LONG_PASS = 40
 # Values the interpreter folds stay small, so hostile code (``x = x * x`` in a
 # loop, ``s = s + s``, a 5,000-digit literal) cannot exhaust time or memory.
 MAX_INT_BITS = 256
@@ -253,6 +260,43 @@ class _Assigned(cst.CSTVisitor):
             self.target(node.asname.name)
         else:
             self.names.add(dotted(node.name).split(".")[0])
+
+
+class _SetsAttribute(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def _target(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, cst.Attribute):
+            self.found = True
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for el in node.elements:
+                self._target(el.value)
+        elif isinstance(node, cst.StarredElement):
+            self._target(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._target(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "setattr":
+            self.found = True
+
+
+def sets_attribute(stmt: cst.CSTNode) -> bool:
+    """Whether ``stmt`` has an attribute store anywhere in it (``x.trainable = False``, ``setattr``)."""
+    visitor = _SetsAttribute()
+    _visit(stmt, visitor)
+    return visitor.found
 
 
 def assigned_names(stmt: cst.CSTNode) -> set[str]:
