@@ -266,3 +266,57 @@ def test_a_model_called_on_a_numpy_array_is_built_on_its_shape() -> None:
     for arg in ("np.random.uniform(size=(1, 6, 8))", "keras.ops.array(np.random.uniform(size=(1, 6, 8)))"):
         (dense,) = rows(src.replace("{arg}", arg), model=-1)
         assert (dense.output, dense.params) == ((1, 6, 4), 36)
+
+
+def test_fit_does_not_build_a_model_whose_own_train_step_decides_what_is_called() -> None:
+    # Keras' TensorFlow trainer builds the model when it traces train_step(): patch_convnet's
+    # train_step calls an augmentation model and the stem, never call(); run under Keras 3.15.1,
+    # its `preprocessing` model (used only by call()) stayed unbuilt after fit().
+    src = HEAD + """
+    import numpy as np
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.prep = layers.Dense(8)
+            self.head = layers.Dense(2)
+        def call(self, x):
+            return self.head(self.prep(x))
+        def train_step(self, data):
+            x, y = data
+            return {"loss": self.compiled_loss(y, self.head(x))}
+    net = Net()
+    net.compile(optimizer="adam", loss="mse")
+    net.fit(np.zeros((64, 4)), np.zeros((64, 2)))
+    """
+    fa = analyze_text(textwrap.dedent(src), "t.py")
+    net = fa.models[0]
+    assert [r.status for r in net.layers] == ["unbuilt", "unbuilt"]
+    assert not any("first `fit()`" in n.message for n in net.model.notes)
+
+
+def test_fit_builds_a_model_whose_own_train_step_calls_what_call_calls_on_x() -> None:
+    # keras-io's trainer_pattern: train_step calls self.model(x) as call() does, so Keras builds
+    # the wrapped Sequential on batches of x: 28*28*256 + 256 + 256*10 + 10 = 203,530 weights,
+    # the batch axis None as 60000 samples leave a last batch of 32.
+    src = HEAD + """
+    import tensorflow as tf
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    class MyTrainer(keras.Model):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self.model(x, training=True)
+            return {}
+        def call(self, x):
+            x = self.model(x)
+            return x
+    inner = keras.Sequential([layers.Flatten(), layers.Dense(256), layers.Dense(10)])
+    trainer = MyTrainer(inner)
+    trainer.compile(optimizer="sgd")
+    trainer.fit(x_train, y_train, epochs=1, batch_size=64)
+    """
+    (row,) = rows(src, 1)
+    assert (row.output, row.params) == ((None, 10), 203530)

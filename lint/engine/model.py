@@ -192,6 +192,8 @@ class ExtractedModel:
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None
+    # a subclassed model its first fit() builds where we cannot follow: why, naming the user's code
+    unbuilt_why: str | None = None
     # id(node) -> that node's output, already worked out (the interpreter's probes of x.shape
     # declare such nodes as inputs and give their outputs here)
     known_outputs: dict = field(default_factory=dict)

@@ -232,6 +232,29 @@ BUILT_AT_INIT = frozenset({
 })
 
 
+def _unique_weights(rows: list[ShapedLayer]) -> list[Weight]:
+    """The weights of ``rows`` as Keras lists a layer's: each variable once, though a layer is
+    held by several of the models among them (one block's layers in two Sequentials)."""
+    seen: set[int] = set()
+    out: list[Weight] = []
+
+    def visit(row: ShapedLayer) -> None:
+        source, sub = row.source, row.submodel
+        # a model used as a layer whose row shows its layers' weights: those layers, each once
+        if isinstance(source, LayerDef) and source.custom_class is None and sub is not None \
+                and source.submodel is not None and source.submodel.trainable \
+                and row.weights_of is None and len(row.weights) == sum(len(r.weights) for r in sub.layers):
+            for r in sub.layers:
+                visit(r)
+        elif id(source) not in seen:
+            seen.add(id(source))
+            out.extend(row.weights)
+
+    for row in rows:
+        visit(row)
+    return out
+
+
 def _count(weights: list[Weight]) -> Dim:
     return _sum([prod(w.shape) for w in weights])
 
@@ -409,7 +432,8 @@ class Engine:
         output and its weights once built; before any call they are unbuilt ("?", 0)."""
         ld = self.model.subclass_layer
         assert ld is not None
-        sm.name = self.model.name or snake_case(ld.cls)
+        # Model.__init__ names the model from the class, on the counter its layers use: `tower`, `tower_1`
+        sm.name = self.model.name or self.namer(None, ld.cls, key=id(ld))
         built: dict[int, ShapedLayer] = {}
         resolve = self._resolve
         if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:
@@ -441,7 +465,7 @@ class Engine:
                 # model): Keras' summary shows its shape and weights before this model is called
                 row.output = self._nested(row, t, None)
             else:
-                row.status, row.reason = "unbuilt", "Keras builds it on the model's first call"
+                row.status, row.reason = "unbuilt", self.model.unbuilt_why or "Keras builds it on the model's first call"
             if t.kwargs.get("trainable") is False:
                 row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
             if t.cls in BUILT_AT_INIT and t.submodel is None:
@@ -981,7 +1005,7 @@ class Engine:
         resolve = engine._resolve if engine is not None else self._resolve
         own = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
         by_layer = {id(r.source): r for r in row.submodel.layers} if row.submodel is not None else {}
-        held = [w for t in ld.tracked if id(t) in by_layer for w in by_layer[id(t)].weights]
+        held = _unique_weights([by_layer[id(t)] for t in ld.tracked if id(t) in by_layer])
         row.weights = [w for w in own if w.trainable] + [w for w in own if not w.trainable] + held
         if ld.kwargs.get("trainable") is False:
             row.weights = [Weight(w.name, w.shape, False) for w in row.weights]

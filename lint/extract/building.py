@@ -13,7 +13,8 @@ from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Not
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
 from layerlint.extract.compare import AutoName
-from layerlint.extract.data import NOT_DATA, TRAINING_METHODS
+from layerlint.extract.custom_layers import as_made
+from layerlint.extract.data import NOT_DATA, TRAINING_METHODS, is_dim
 from layerlint.extract.keras_names import KerasName, classify, keras_path
 from layerlint.extract.runtime import (
     flatten,
@@ -21,9 +22,12 @@ from layerlint.extract.runtime import (
     short,
 )
 from layerlint.extract.tensor_ops import known_dims
+from layerlint.extract.train_step import builds_like_default
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
+    DatasetVal,
+    FunctionVal,
     InputLayerVal,
     KerasObj,
     LayerObj,
@@ -111,15 +115,59 @@ class Building:
         ins = [TensorVal(t) for t in n.inputs]
         return ins[0] if len(ins) == 1 and not n.list_input else ins
 
-    def build_by_fit(self, ld: LayerDef, x: Any, node: cst.Call) -> None:
-        """A subclassed model first trained by fit() on one array is built by Keras then, by a call
-        on the array's shape with any batch size: follow that call (it makes no InputLayer)."""
-        if not isinstance(x, ArrayVal) or not x.shape or x.sequences:
+    def build_by_fit(self, ld: LayerDef, x: Any, args: list, kwargs: dict, node: cst.Call) -> None:
+        """A subclassed model first trained by fit() is built by Keras then, by a call on the shape
+        of one batch of its data: follow that call (it makes no InputLayer).  The batch axis is
+        the one Keras' data adapter gives every batch: for arrays a fixed size when all batches are
+        full, for a tf.data dataset the size drop_remainder=True fixes, else None."""
+        if isinstance(x, DatasetVal):
+            axis = x.batch_axis() if x.kind == "dataset" and x.batched else None
+            parts, batch = ([x.x], axis[0]) if axis is not None else ([], None)
+        else:
+            parts = list(x) if isinstance(x, (list, tuple)) and x else [x]
+            first = parts[0]
+            batch = self.fit_batch_axis(first.shape[0], args, kwargs) \
+                if isinstance(first, ArrayVal) and first.shape else None
+        if not parts or not all(isinstance(p, ArrayVal) and p.shape and not p.sequences for p in parts):
             return
-        sample = tuple(x.shape[1:])
-        if sample and all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
-            self.trace_custom_layer(ld, TensorVal(Tensor(InputDef(sample, self.span(node)))), [], {}, node)
-            ld.first_call_inputs = []
+        samples = [tuple(p.shape[1:]) for p in parts]
+        if not all(s and all(is_dim(d) for d in s) for s in samples):
+            return
+        tensors = [TensorVal(Tensor(InputDef(s, self.span(node), batch_size=batch))) for s in samples]
+        first_arg: Any = tensors[0] if len(parts) == 1 and not isinstance(x, (list, tuple)) else \
+            (list(tensors) if isinstance(x, list) else tuple(tensors))
+        self.trace_custom_layer(ld, first_arg, [], {}, node)
+        ld.first_call_inputs = []
+
+    def fit_builds(self, m: ExtractedModel, ld: LayerDef, args: list, kwargs: dict, node: cst.Call) -> None:
+        """The first fit() of a subclassed model not called yet: Keras' TensorFlow trainer builds it
+        when it traces train_step(); the default one calls the model on a batch of x, one of the
+        user's own may call anything."""
+        line = self.span(node).line
+        methods = self.custom_instances[id(ld)].cls.methods
+        step, call = methods.get("train_step"), methods.get("call")
+        if step is not None and not (isinstance(step.node, cst.FunctionDef) and isinstance(call, FunctionVal)
+                                     and isinstance(call.node, cst.FunctionDef)
+                                     and builds_like_default(step.node, call.node, self.fit_x_only(args, kwargs))):
+            m.unbuilt_why = (f"Keras builds it when `fit()` at line {line} runs the class's own `train_step()`, "
+                             "which is not followed")
+            return
+        text = self.arg_text(node, 0, "x")
+        self.build_by_fit(ld, kwargs.get("x", args[0] if args else None), args, kwargs, node)
+        if ld.traced_inputs is not None:
+            m.notes.append(Note(self.span(node), f"Keras builds this model at its first `fit()`, calling it "
+                                                 f"on batches of `{text}`"))
+        elif id(ld) in self.custom_instances:
+            m.unbuilt_why = f"Keras builds it at the model's first `fit()`, line {line}, on batches of `{text}`, " \
+                            "whose shape cannot be followed"
+
+    @staticmethod
+    def fit_x_only(args: list, kwargs: dict) -> bool:
+        """fit() given x alone (no y, a dataset of x only): train_step's data is then x itself."""
+        x = kwargs.get("x", args[0] if args else None)
+        if isinstance(x, DatasetVal):
+            return x.y is None
+        return kwargs.get("y", args[1] if len(args) > 1 else None) is None
 
     def first_call_on_data(self, m: ExtractedModel, args: list, kwargs: dict, node: cst.Call) -> None:
         """A Sequential declaring no input, first called on data rather than a Keras tensor: Keras
@@ -152,11 +200,7 @@ class Building:
                 self.build_sequential(m)  # Keras builds it at its first training call
             ld = m.subclass_layer
             if name == "fit" and ld is not None and id(ld) in self.custom_instances:
-                x = kwargs.get("x", args[0] if args else None)
-                self.build_by_fit(ld, x, node)
-                if ld.traced_inputs is not None:
-                    m.notes.append(Note(self.span(node), f"Keras builds this model at its first `fit()`, calling it "
-                                                         f"on batches of `{self.arg_text(node, 0, 'x')}`"))
+                self.fit_builds(m, ld, args, kwargs, node)
             if name in ("fit", "train_on_batch", "fit_generator"):
                 m.trainings += 1  # a compile() after this one no longer replaces an untrained one (LL412)
             first = not m.training
@@ -440,7 +484,11 @@ class Building:
                 else:
                     x = TensorVal(Tensor(InputDef(Expr.symbol("x"), item.layer.span)))
                 if id(item.layer) in self.custom_instances:
+                    made = as_made(self.custom_instances[id(item.layer)])
                     self.trace_custom_layer(item.layer, x, [], {}, node)
+                    if item.layer.traced_inputs is None and item.layer.known:
+                        # followed on symbols: Keras builds it when the Sequential gets its input
+                        self.awaiting_build.setdefault(id(item.layer), made)
                 else:
                     self.trace_lambda(item.layer, x, [], {}, node)
             m.layers.append(item.layer)
