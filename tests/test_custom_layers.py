@@ -320,3 +320,31 @@ def test_fit_builds_a_model_whose_own_train_step_calls_what_call_calls_on_x() ->
     """
     (row,) = rows(src, 1)
     assert (row.output, row.params) == ((None, 10), 203530)
+
+
+def test_fit_on_x_alone_hands_train_step_the_batch_itself() -> None:
+    # Run under Keras 3.15.1: a train_step calling self(data) after fit(x=np.zeros((100, 7)),
+    # batch_size=50) gets a (50, 7) tensor, so the model is built on it (Dense(3): 7*3 + 3).
+    src = HEAD + """
+    import numpy as np
+    class M(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(3)
+        def call(self, x):
+            return self.d(x)
+        def train_step(self, data):
+            out = self(data, training=True)
+            return {"loss": keras.ops.mean(out)}
+    m = M()
+    m.compile(optimizer="adam")
+    m.fit(x=np.zeros((100, 7)), batch_size=50, epochs=1)
+    paired = M()
+    paired.compile(optimizer="adam")
+    paired.fit(np.zeros((100, 7)), np.zeros((100, 3)), batch_size=50, epochs=1)
+    """
+    (alone,) = rows(src, 0)
+    assert (alone.output, alone.params) == ((50, 3), 24)
+    # with a y the data is (x, y): self(data) is not the default call, and is not followed
+    (pair,) = rows(src, 1)
+    assert pair.status == "unbuilt"
