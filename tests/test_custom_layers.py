@@ -348,3 +348,64 @@ def test_fit_on_x_alone_hands_train_step_the_batch_itself() -> None:
     # with a y the data is (x, y): self(data) is not the default call, and is not followed
     (pair,) = rows(src, 1)
     assert pair.status == "unbuilt"
+
+
+def test_arange_to_an_unsized_axis_in_a_traced_call_has_an_unknown_length() -> None:
+    # keras-io's PositionalEmbedding; Keras 3.15 prints (None, None, 16), 1,920 params on
+    # (None, None) and (None, 7, 16) on (None, 7) (run under TensorFlow).
+    src = HEAD + """
+    from keras import ops
+    class PositionalEmbedding(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.tokens = layers.Embedding(input_dim=100, output_dim=16)
+            self.positions = layers.Embedding(input_dim=20, output_dim=16)
+        def call(self, inputs):
+            positions = ops.arange(0, ops.shape(inputs)[-1], 1)
+            return self.tokens(inputs) + self.positions(positions)
+    inp = keras.Input((None,), dtype="int64")
+    model = keras.Model(inp, PositionalEmbedding()(inp))
+    fixed = keras.Input((7,), dtype="int64")
+    model2 = keras.Model(fixed, PositionalEmbedding()(fixed))
+    """
+    (_, row) = rows(src)
+    assert (row.output, row.params) == ((None, None, 16), 1920)
+    (_, row) = rows(src, 1)
+    assert row.output == (None, 7, 16)
+
+
+def test_arange_to_a_literal_none_is_not_an_unknown_length() -> None:
+    # tf.range(0, None) counts to 0, not to an unknown length: not followed here
+    (_, row) = rows(HEAD + """
+    from keras import ops
+    class Odd(layers.Layer):
+        def call(self, inputs):
+            return inputs + ops.cast(ops.arange(0, None), "float32")
+    inp = keras.Input((None,))
+    model = keras.Model(inp, Odd()(inp))
+    """)
+    assert row.output != (None, None)
+
+
+def test_fft2_in_a_traced_call_keeps_the_shape_and_takes_an_unsized_axis() -> None:
+    # keras-io's FNetLayer; Keras 3.15 prints (None, 16, 8) and 160 params on (None, 16, 8),
+    # (None, None, 8) on (None, None, 8), where keras.ops.fft2 on Keras tensors would refuse it.
+    src = HEAD + """
+    class FNetLayer(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.ffn = keras.Sequential([layers.Dense(8, activation="gelu"), layers.Dense(8)])
+            self.norm = layers.LayerNormalization(epsilon=1e-6)
+        def call(self, inputs):
+            x = keras.ops.fft2((inputs, keras.ops.zeros_like(inputs)))[0]
+            x = self.norm(x + inputs)
+            return self.ffn(x) + x
+    inp = keras.Input((16, 8))
+    model = keras.Model(inp, FNetLayer()(inp))
+    free = keras.Input((None, 8))
+    model2 = keras.Model(free, FNetLayer()(free))
+    """
+    (_, row) = rows(src)
+    assert (row.output, row.params) == ((None, 16, 8), 160)
+    (_, row) = rows(src, 1)
+    assert row.output == (None, None, 8)

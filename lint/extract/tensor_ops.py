@@ -52,6 +52,9 @@ def _op_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, bool)
 
 
+# Ops that return two tensors: values and indices, mean and variance, real and imaginary parts.
+_PAIRS = ("top_k", "moments", "fft", "fft2", "ifft2", "rfft", "traced_fft", "traced_fft2", "traced_ifft2")
+
 # Ops that make a tensor of a plain Python number they are given.
 NUMBER_TO_TENSOR = frozenset({"cast", "convert_to_tensor"})
 
@@ -120,9 +123,9 @@ class TensorOps:
     def op_output_count(self, path: str, args: tuple, kwargs: dict) -> int | None:
         """How many tensors an op with several outputs returns, when the arguments tell."""
         spec = lookup_op(path)
-        if spec is None or spec.key not in ("split", "tf_split", "unstack", "top_k", "moments"):
+        if spec is None or spec.key not in ("split", "tf_split", "unstack", *_PAIRS):
             return None
-        if spec.key in ("top_k", "moments"):
+        if spec.key in _PAIRS:
             return 2
         bound = dict(spec.defaults)
         bound.update(zip(spec.params, args))
@@ -168,6 +171,8 @@ class TensorOps:
             args, kwargs = self.objects_by_text(args, kwargs, node)
         if spec.key == "reshape" and self.tracing:
             args, kwargs = self.shape_tensor_as_dims(spec, args, kwargs)
+        if self.tracing and f"traced.ops.{spec.key}" in TABLE:  # Keras' checks of its own tensors do not run
+            path = f"traced.ops.{spec.key}"
         return self.make_op(path, spec.cls or path, tuple(args), kwargs, node)
 
     def shape_tensor_as_dims(self, spec: Any, args: list, kwargs: dict) -> tuple[list, dict]:
@@ -279,7 +284,12 @@ class TensorOps:
         if spec.family != "creation" and not data:
             return None
         try:
-            out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
+            if self.traced_range(spec, args, kwargs, node):
+                # Keras 3's TensorFlow backend runs arange as tf.range, which takes a bound it
+                # cannot read (ops.shape(x)[i] of an unsized axis) as a length of None
+                out = spec.rule({**bind_op(spec, tuple(args), dict(kwargs)), "tf_range": True})
+            else:
+                out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
         except (ShapeError, Unanalysable):
             return None
         if spec.key == "linspace" and not self.tracing:
@@ -287,6 +297,15 @@ class TensorOps:
             if values is not None:
                 return ConstTensor(out, self.text(node), values)
         return self.constant_of(out, spec.key, node)
+
+    def traced_range(self, spec: Any, args: list, kwargs: dict, node: cst.Call) -> bool:
+        """``ops.arange(0, n)`` in a traced call() whose bound is a dim Keras does not know there
+        (None here, a tensor in TensorFlow's graph); a literal None is not one."""
+        if spec.key != "arange" or spec.tf or not self.tracing or self.keras_version == 2:
+            return False
+        if any(isinstance(a.value, cst.Name) and a.value.value == "None" for a in node.args):
+            return False
+        return None in (*args[:2], kwargs.get("start", 0), kwargs.get("stop", 0))
 
     def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:
         if key == "shape":
