@@ -187,3 +187,25 @@ def test_sequential_without_input_takes_the_shapes_of_its_call() -> None:
     """)
     assert [(r.output, r.params) for r in ms[4].layers] == [((None, 7), 70), ((None, 2), 16)]
     assert ms[6].total_params == 86
+
+
+def test_int_of_a_value_that_may_be_a_fraction_is_named_by_the_whole_call() -> None:
+    # Keras sizes the layer by the int() of the square root: the reason must say so,
+    # not name the fraction alone.
+    fa = analyze_text(textwrap.dedent("""
+        import math
+        import keras
+        from keras import layers
+        vocabulary = sorted(set(open("words.txt").read().split()))
+        inp = keras.Input((4,))
+        x = layers.Dense(int(math.sqrt(len(vocabulary))))(inp)
+        y = layers.Dense(int(x.shape[-1] * 2))(x)
+        z = layers.Dense(abs(len(vocabulary) - 10))(inp)
+        model = keras.Model(inp, [y, z])
+    """), "t.py")
+    _, dense, dense_1, dense_2 = fa.models[0].layers
+    assert str(dense.output[1]) == "int(math.sqrt(len(vocabulary)))"
+    # a product of whole numbers stays arithmetic on the symbol
+    assert str(dense_1.output[1]) == "2*int(math.sqrt(len(vocabulary)))"
+    # abs() of a difference may flip its sign: never the difference itself
+    assert str(dense_2.output[1]) == "abs(len(vocabulary) - 10)"

@@ -340,3 +340,22 @@ def test_a_part_of_a_models_weights_is_never_shown_as_its_count() -> None:
     row = next(r for r in outer["layers"] if r["name"] == "block")
     assert row["status"] == "unknown" and row["params"] is None
     assert outer["complete"] is False
+
+
+def test_the_input_of_an_input_layer_found_by_name_is_empty_in_keras_3() -> None:
+    # Keras 3.15: model.get_layer("image").input is [] and keras.Model([], out) raises
+    # "ValueError: `inputs` argument cannot be empty"; its .output is the Input.
+    models = _json("""
+        import keras
+        from keras import layers
+        image = keras.Input(shape=(8,), name="image")
+        trainer = keras.Model(image, layers.Dense(3, name="dense2")(image), name="trainer")
+        by_output = keras.Model(trainer.get_layer(name="image").output, trainer.get_layer("dense2").output,
+                                name="by_output")
+        by_input = keras.Model(trainer.get_layer(name="image").input, trainer.get_layer("dense2").output,
+                               name="by_input")
+    """)
+    assert models["by_output"]["complete"]
+    assert [r["output_shape"] for r in models["by_output"]["layers"]] == [[None, 8], [None, 3]]
+    (row,) = models["by_input"]["layers"]
+    assert row["status"] == "opaque" and "empty, which Keras 3 refuses" in row["reason"]

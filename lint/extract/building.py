@@ -62,6 +62,9 @@ class Building:
                 shapes = [ShapeVal(t, f"{self.text(node)}[{i}]" if len(ts) > 1 else self.text(node))
                           for i, t in enumerate(ts)]
                 return shapes[0] if len(shapes) == 1 else shapes
+        if mv.instance is not None and attr in mv.instance.attrs:
+            # simsiam.encoder: a model or layer the subclass' __init__ set on self
+            return mv.instance.attrs[attr]
         if m.api == "sequential" and attr in ("input", "output", "inputs", "outputs"):
             # Keras 3 answers .inputs/.outputs from the Sequential's own graph of
             # its layers (.input/.output only once it was called; older Keras always).
@@ -233,6 +236,8 @@ class Building:
             for op in ops:
                 if isinstance(wanted, str) and isinstance(op, LayerDef) and op.explicit_name == wanted:
                     return LayerObj(op)
+                if isinstance(wanted, str) and isinstance(op, InputDef) and op.name == wanted:
+                    return InputLayerVal(op)  # keras.Input(..., name="image")
             if isinstance(index, int) and -len(ops) <= index < len(ops):
                 op = ops[index]
                 return LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op)
@@ -531,8 +536,11 @@ class Building:
             # Never an empty model: what cannot be followed is one opaque row named by the user's
             # code.  Without its inputs, where the model starts is unknown, so nothing of it is kept.
             what = " and ".join(f"{k} `{t}`" for k, t in lost)
-            ld = LayerDef(layer_label(lost[-1][1]), (), {}, self.span(node), known=False,
-                          opaque_reason=f"the model's {what} cannot be followed")
+            reason = f"the model's {what} cannot be followed"
+            if isinstance(inputs, (list, tuple)) and not inputs:
+                # an InputLayer's .input in Keras 3 (its .output is the Input)
+                reason = f"the model's inputs `{lost[0][1]}` are empty, which Keras 3 refuses (ValueError)"
+            ld = LayerDef(layer_label(lost[-1][1]), (), {}, self.span(node), known=False, opaque_reason=reason)
             if lost[0][0] == "inputs":
                 m.inputs = []
             cut = Node(ld, list(m.inputs), {}, self.span(node))

@@ -441,7 +441,7 @@ class Calls:
                 if not isinstance(args[0], str):
                     return {"int": int, "float": float, "round": round, "abs": abs, "bool": bool}[name](args[0])
             if name in ("int", "round", "abs") and len(args) == 1 and isinstance(args[0], Expr):
-                return args[0]
+                return args[0] if self.whole_dim(args[0], signed=name != "abs") else self.symbol(node)
             if name in ("min", "max") and args:
                 vals = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
                 if not vals and "default" in kwargs and len(args) == 1:
@@ -624,6 +624,22 @@ class Calls:
         if len(args) == 1 and type(args[0]) is str and not kwargs:
             return TemplateVal(args[0])
         return self.symbol(node)
+
+    def whole_dim(self, v: Expr, signed: bool = True) -> bool:
+        """Whether ``v`` is a whole number whatever its symbols turn out to be, so that int() or
+        round() of it is itself: sums and products of dims and lengths, floor divisions.  A true
+        quotient or a symbol for anything else (``math.sqrt(n)``) may be a fraction; abs() keeps
+        only a dim or length alone, which cannot be negative.  A quotient of whole numbers
+        counts: it becomes a number only where it divides exactly."""
+        def whole_atom(atom: Any) -> bool:
+            if atom.op == "sym":
+                return atom.text in self.shape_refs or atom.text.startswith(("len(", "int("))
+            return atom.op in ("//", "%", "/") and all(not isinstance(a, Expr) or self.whole_dim(a) for a in atom.args)
+
+        if not signed:
+            return len(v.terms) == 1 and all(c == 1 and len(m) == 1 and m[0][1] == 1 and m[0][0].op == "sym"
+                                              and whole_atom(m[0][0]) for m, c in v.terms.items())
+        return all(isinstance(c, int) and all(whole_atom(a) for a, _ in m) for m, c in v.terms.items())
 
     def call_math(self, name: str, args: list, node: cst.Call) -> Any:
         if name == "prod" and args:

@@ -132,7 +132,7 @@ class CustomLayers:
                            layers=list(ld.tracked), subclass_layer=ld)
         self.result.models = [x for x in self.result.models if x is not cls.placeholder]
         self.register(m)
-        return ModelVal(m, as_layer=ld)
+        return ModelVal(m, as_layer=ld, instance=inst)
 
     def subclassed_build(self, m: ExtractedModel, node: cst.Call) -> None:
         """``model.build(shape)``: Keras 3 runs a build() the class defines; without one it marks

@@ -281,6 +281,8 @@ class Expressions:
             return BoundMethod(obj, attr)
         if isinstance(obj, OpaquePart):
             return self.opaque_attribute(obj.owner, attr, node) if attr != "name" else self.symbol(node)
+        if isinstance(obj, InputLayerVal) and attr == "input" and self.keras_version != 2:
+            return []  # Keras 3: an InputLayer's node reads no tensor (its .output is the Input)
         if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
             return TensorVal(Tensor(obj.input))
         if isinstance(obj, InputLayerVal) and attr == "name":  # model.layers[0].name in a freezing loop

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as cstm
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.legacy_backend import tf_keras_activation
 from layerlint.engine.model import LayerDef, Tensor
@@ -284,10 +285,10 @@ class TensorOps:
         if spec.family != "creation" and not data:
             return None
         try:
-            if self.traced_range(spec, args, kwargs, node):
-                # Keras 3's TensorFlow backend runs arange as tf.range, which takes a bound it
-                # cannot read (ops.shape(x)[i] of an unsized axis) as a length of None
-                out = spec.rule({**bind_op(spec, tuple(args), dict(kwargs)), "tf_range": True})
+            if self.traced_unknown_dims(spec, args, kwargs, node):
+                # In a traced call() TensorFlow takes a size it cannot read (ops.shape(x)[i] of an
+                # unsized axis, a tensor there) as a dim of None: arange's length, ones' shape
+                out = spec.rule({**bind_op(spec, tuple(args), dict(kwargs)), "unknown_dims": True})
             else:
                 out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
         except (ShapeError, Unanalysable):
@@ -298,14 +299,18 @@ class TensorOps:
                 return ConstTensor(out, self.text(node), values)
         return self.constant_of(out, spec.key, node)
 
-    def traced_range(self, spec: Any, args: list, kwargs: dict, node: cst.Call) -> bool:
-        """``ops.arange(0, n)`` in a traced call() whose bound is a dim Keras does not know there
-        (None here, a tensor in TensorFlow's graph); a literal None is not one."""
-        if spec.key != "arange" or spec.tf or not self.tracing or self.keras_version == 2:
+    def traced_unknown_dims(self, spec: Any, args: list, kwargs: dict, node: cst.Call) -> bool:
+        """A creation op in a call() Keras 3 traces whose sizes hold a None, which there is a dim
+        read from a tensor (``tf.shape(x)[0]``) and not the literal None the call would refuse."""
+        if spec.family != "creation" or not self.tracing or self.keras_version == 2:
             return False
-        if any(isinstance(a.value, cst.Name) and a.value.value == "None" for a in node.args):
+        if any(cstm.findall(a.value, cstm.Name("None")) for a in node.args):
             return False
-        return None in (*args[:2], kwargs.get("start", 0), kwargs.get("stop", 0))
+
+        def holds_none(v: Any) -> bool:
+            return v is None or isinstance(v, (list, tuple)) and any(holds_none(x) for x in v)
+
+        return holds_none([*args, *kwargs.values()])
 
     def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:
         if key == "shape":

@@ -65,6 +65,7 @@ class ModelVal:
 
     model: ExtractedModel
     as_layer: LayerDef | None = None
+    instance: Any = None  # a subclassed model's InstanceVal: what its __init__ set on self
 
 
 @dataclass(eq=False)

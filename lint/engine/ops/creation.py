@@ -37,7 +37,7 @@ def arange(a: dict) -> tuple:
         start, stop = 0, start
     if stop is None or start is None:
         # TensorFlow's range to a tensor it cannot read has (None,); Keras' arange of None is not followed
-        if a.get("tf_range") and (step is None or _number(step)) and step != 0:
+        if (a.get("tf_range") or a.get("unknown_dims")) and (step is None or _number(step)) and step != 0:
             return (None,)
         raise Unanalysable(f"the length of arange({show(start)}, {show(stop)}, {show(step)}) is not known")
     if step is None:
@@ -52,11 +52,12 @@ def arange(a: dict) -> tuple:
     raise Unanalysable(f"the length of arange({show(start)}, {show(stop)}, {show(step)}) is not known")
 
 
-def _shape_arg(v: Any, what: str) -> tuple:
+def _shape_arg(v: Any, what: str, unknown: bool = False) -> tuple:
+    """``unknown``: a None in the shape stands for a dim the traced call() reads from a tensor."""
     if isinstance(v, (int, Expr)) and not isinstance(v, bool):
         return (v,)
     if isinstance(v, (list, tuple)):
-        dims = tuple(dim_value(d, what) for d in v)
+        dims = tuple(None if d is None and unknown else dim_value(d, what) for d in v)
         for d in dims:
             n = as_int(d)
             if n is not None and n < 0:
@@ -67,17 +68,17 @@ def _shape_arg(v: Any, what: str) -> tuple:
 
 @op("ones", "", "shape", "dtype", dtype=None, tf=(("ones", ("shape", "dtype"), None),))
 def ones(a: dict) -> tuple:
-    return _shape_arg(a["shape"], "shape")
+    return _shape_arg(a["shape"], "shape", a.get("unknown_dims", False))
 
 
 @op("zeros", "", "shape", "dtype", dtype=None, tf=(("zeros", ("shape", "dtype"), None),))
 def zeros(a: dict) -> tuple:
-    return _shape_arg(a["shape"], "shape")
+    return _shape_arg(a["shape"], "shape", a.get("unknown_dims", False))
 
 
 @op("full", "Full", "shape", "fill_value", "dtype", dtype=None, tf=(("fill", ("dims=shape", "value=fill_value"), None),))
 def full(a: dict) -> tuple:
-    return _shape_arg(a["shape"], "shape")
+    return _shape_arg(a["shape"], "shape", a.get("unknown_dims", False))
 
 
 @op("eye", "", "N", "M", "k", "dtype", M=None, k=0, dtype=None,
@@ -86,18 +87,22 @@ def eye(a: dict) -> tuple:
     rows = dim_value(a["N"], "N")
     cols = rows if a["M"] is None else dim_value(a["M"], "M")
     if a.get("batch_shape") is not None:
-        return (*_shape_arg(a["batch_shape"], "batch_shape"), rows, cols)
+        return (*_shape_arg(a["batch_shape"], "batch_shape", a.get("unknown_dims", False)), rows, cols)
     return (rows, cols)
 
 
 @op("empty", "", "shape", "dtype", dtype=None)
 def empty(a: dict) -> tuple:
-    return _shape_arg(a["shape"], "shape")
+    return _shape_arg(a["shape"], "shape", a.get("unknown_dims", False))
 
 
-for _name in ("normal", "uniform", "truncated_normal"):
-    op(f"random_{_name}", "", "shape", paths=(f"random.{_name}",), tf=((f"random.{_name}", ("shape",), None),)
-       )(lambda a: _shape_arg(a["shape"], "shape"))
+# The bounds or moments only fill the tensor (TensorFlow broadcasts tensors of them to ``shape``).
+for _name, _params in (("normal", ("mean", "stddev")), ("uniform", ("minval", "maxval")),
+                       ("truncated_normal", ("mean", "stddev"))):
+    op(f"random_{_name}", "", "shape", *_params, "dtype", "seed", paths=(f"random.{_name}",),
+       tf=((f"random.{_name}", ("shape", *_params, "dtype", "seed"), None),),
+       **dict.fromkeys((*_params, "dtype", "seed"))
+       )(lambda a: _shape_arg(a["shape"], "shape", a.get("unknown_dims", False)))
 
 
 @op("identity", "", "n", "dtype", dtype=None)
