@@ -409,3 +409,38 @@ def test_fft2_in_a_traced_call_keeps_the_shape_and_takes_an_unsized_axis() -> No
     assert (row.output, row.params) == ((None, 16, 8), 160)
     (_, row) = rows(src, 1)
     assert row.output == (None, None, 8)
+
+
+def test_an_activation_looked_up_by_name_in_init_is_applied_in_call() -> None:
+    # keras-io's RelationalGraphConvLayer keeps keras.activations.get(activation); Keras 3.15
+    # prints (None, 5, 8) 24, (None, 5, 4) 32, (None, 5, 2) 8 for these three.
+    layers_ = rows(HEAD + """
+    class GraphConv(layers.Layer):
+        def __init__(self, units=16, activation="relu", **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.activation = keras.activations.get(activation)
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], self.units))
+        def call(self, x):
+            return self.activation(keras.ops.matmul(x, self.kernel))
+    inp = keras.Input((5, 3))
+    x = GraphConv(8)(inp)
+    x = GraphConv(4, activation=None)(x)
+    model = keras.Model(inp, GraphConv(2, activation="gelu")(x))
+    """)
+    assert [(r.output, r.params) for r in layers_[1:]] == [((None, 5, 8), 24), ((None, 5, 4), 32), ((None, 5, 2), 8)]
+
+
+def test_an_activation_name_without_a_rule_stays_unknown() -> None:
+    (_, row) = rows(HEAD + """
+    class Act(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.activation = keras.activations.get("no_such_activation")
+        def call(self, x):
+            return self.activation(x)
+    inp = keras.Input((5,))
+    model = keras.Model(inp, Act()(inp))
+    """)
+    assert row.output is None

@@ -209,3 +209,40 @@ def test_int_of_a_value_that_may_be_a_fraction_is_named_by_the_whole_call() -> N
     assert str(dense_1.output[1]) == "2*int(math.sqrt(len(vocabulary)))"
     # abs() of a difference may flip its sign: never the difference itself
     assert str(dense_2.output[1]) == "abs(len(vocabulary) - 10)"
+
+
+def test_a_list_parsed_from_a_string_literal_has_its_length() -> None:
+    # keras-io's molecule generation writes its charset as a string and parses it
+    fa = analyze_text(textwrap.dedent("""
+        import ast
+        import keras
+        from keras import layers
+        CHARSET = '["C", "B", "F", "Cl", "Br"]'
+        CHARSET = ast.literal_eval(CHARSET)
+        BAD = ast.literal_eval("__import__('os').getcwd()")
+        inp = keras.Input((10, len(CHARSET)))
+        x = layers.Dense(len(BAD))(inp)
+        model = keras.Model(inp, x)
+    """), "t.py")
+    inp, dense = fa.models[0].layers
+    assert inp.output == (None, 10, 5)
+    assert dense.output[:2] == (None, 10) and not isinstance(dense.output[2], int)
+
+
+def test_an_input_of_unknown_shape_names_the_expression() -> None:
+    fa = analyze_text(textwrap.dedent("""
+        import keras
+        import numpy as np
+        def readucr(filename):
+            data = np.loadtxt(filename, delimiter="\\t")
+            return data[:, 1:], data[:, 0].astype(int)
+        x_train, y_train = readucr("FordA_TRAIN.tsv")
+        x_train = x_train.reshape((x_train.shape[0], x_train.shape[1], 1))
+        def build(input_shape):
+            inputs = keras.Input(shape=input_shape)
+            return keras.Model(inputs, keras.layers.LayerNormalization(epsilon=1e-6)(inputs))
+        model = build(x_train.shape[1:])
+    """), "t.py")
+    row = fa.models[0].layers[0]
+    assert row.output is None
+    assert row.reason == "its shape `input_shape` (`x_train.shape[1:]`) is not known"

@@ -107,6 +107,7 @@ class InputDef:
     unknown_reason: str | None = None  # a stand-in for an input we cannot follow: why
     # the shape was written as one number (`shape=(n)`), read as (n,): its source, since Keras 3 refuses it
     scalar_shape: str | None = None
+    shape_reason: str | None = None  # a declared Input whose shape we cannot follow: the user's expression
 
 
 @dataclass(eq=False)

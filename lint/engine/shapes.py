@@ -658,7 +658,7 @@ class Engine:
                 row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
                 if row.output is None:
                     row.status = "unknown"
-                    row.reason = row.source.unknown_reason or "input shape is not known"
+                    row.reason = row.source.unknown_reason or row.source.shape_reason or "input shape is not known"
         sm.outputs = [self._tensor_shape(t, None) for t in m.outputs]
         sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) or (_input_shape(t.producer, None) if isinstance(t.producer, InputDef) else None)
                            for t in m.inputs]
@@ -673,7 +673,7 @@ class Engine:
         if isinstance(p, InputDef):
             if input_shape_error(p, self.keras_version) is not None:
                 return f"Keras refuses the input's shape at line {p.span.line}"
-            return p.unknown_reason or "its input shape is not known"
+            return p.unknown_reason or p.shape_reason or "its input shape is not known"
         return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
 
     def _kwarg_shape(self, v: Any, node: Node) -> Any:

@@ -4,12 +4,14 @@ attributes and methods of models and layers."""
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
+from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
 from layerlint.extract.compare import AutoName
@@ -289,6 +291,12 @@ class Building:
             done = self.call_helper(q, args, kwargs, node)
             if done is not NotImplemented:
                 return done
+        if q == "ast.literal_eval" and len(args) == 1 and not kwargs:
+            return literal_value(args[0]) if isinstance(args[0], str) else self.symbol(node)
+        if keras_path(q) == "activations.get" and len(args) == 1 and not kwargs:
+            got = activation_by_name(q, args[0])
+            if got is not None:
+                return got
         applied = self.call_tensor_function(q, args, kwargs, node)
         if applied is not None:
             return applied
@@ -398,12 +406,19 @@ class Building:
             # tf-keras reads one number as a 1-tuple; Keras 3 refuses it (the engine tells which)
             scalar = self._shape_arg_text(node, "input_shape" if layer and "shape" not in kwargs else "shape")
             shape = (shape,)
+        unknown = None
         if shape is None:
             shape = Expr.symbol("shape")
+        elif not isinstance(shape, tuple):
+            # keras.Input(shape=x_train.shape[1:]) of data we cannot follow: the user's expression says why
+            given = "batch_shape" if bs is not None else "input_shape" if layer and "input_shape" in kwargs else "shape"
+            text = self.argument_text(node, 0, given)
+            origin = str(shape) if isinstance(shape, Expr) else text
+            unknown = f"its shape `{text}`" + (f" (`{origin}`)" if origin != text else "") + " is not known"
         name = kwargs.get("name")
         return InputDef(shape, self.span(node), batch_size=batch, name=name if isinstance(name, str) else None,
                         dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None,
-                        scalar_shape=scalar)
+                        scalar_shape=scalar, shape_reason=unknown)
 
     def _shape_arg_text(self, node: cst.Call, keyword: str) -> str:
         for a in node.args:
@@ -699,3 +714,37 @@ def dict_keys(value: Any, count: int) -> list[str] | None:
         return None
     keys = sorted(value)
     return keys if len(keys) == count else None
+
+
+def activation_by_name(get: str, v: Any) -> Ref | None:
+    """``keras.activations.get(v)``: the activation function Keras looks up by its name (linear
+    for None), one the op table has a rule for; a function is returned as it is."""
+    if isinstance(v, Ref):
+        return v
+    name = "linear" if v is None else v if isinstance(v, str) else None
+    if name is None or lookup_op(f"activations.{name}") is None:
+        return None
+    return Ref(f"{get.rpartition('.')[0]}.{name}")
+
+
+_LITERAL_BUDGET = 20_000  # characters: parsing is linear, but deep nesting is not worth following
+
+
+def literal_value(text: str) -> Any:
+    """``ast.literal_eval`` of a string the file holds (a charset written as a list literal):
+    Python parses it as literals only, nothing runs.  What it gives must be plain values."""
+    if len(text) > _LITERAL_BUDGET:
+        return Expr.symbol("ast.literal_eval(...)")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return Expr.symbol("ast.literal_eval(...)")
+
+    def plain(v: Any) -> bool:
+        if isinstance(v, (list, tuple)):
+            return all(plain(x) for x in v)
+        if isinstance(v, dict):
+            return all(plain(k) and plain(x) for k, x in v.items())
+        return v is None or isinstance(v, (str, int, float, bool))
+
+    return value if plain(value) else Expr.symbol("ast.literal_eval(...)")
