@@ -76,11 +76,14 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
     with the shapes of that call, wherever in the file it is, instead of symbols."""
     first: dict[int, tuple[float, ShapedModel]] = {}  # id(model) -> (when called, as shaped there)
     for sm in models:
-        _first_calls(sm, first)
+        if "as symbols" not in (sm.model.context or ""):  # a builder nobody calls calls nothing
+            _first_calls(sm, first)
     for i, sm in enumerate(models):
         if sm.model.api == "sequential" and _symbolic_input(sm) and id(sm.model) in first:
             called = first[id(sm.model)][1]
-            if not _symbolic_input(called):  # its first call's input is known
+            # its first call's input is known, or of a known rank whose unknown axes the caller's
+            # source names (len(feature_names)) where the Sequential alone could only say it has none
+            if not _symbolic_input(called) or (_rank_known(called) and not _rank_known(sm)):
                 # its layers keep the names they took when Keras made them (a call shapes them again)
                 given = {id(r.source): r.name for r in sm.layers}
                 for r in called.layers:
@@ -118,6 +121,12 @@ def _called(m: ExtractedModel, models: list[ExtractedModel]) -> bool:
 
     return any(n.layer.submodel is m for other in models if other is not m and other.api == "functional"
                for n in model_nodes(other))
+
+
+def _rank_known(sm: ShapedModel) -> bool:
+    """Whether the model's input is a tuple of axes not made up to stand for an unknown input."""
+    shape = sm.input_shapes[0] if sm.input_shapes else None
+    return isinstance(shape, tuple) and not any(isinstance(d, Expr) and "input_shape" in str(d) for d in shape)
 
 
 def _symbolic_input(sm: ShapedModel) -> bool:

@@ -279,6 +279,25 @@ def test_a_sequential_takes_the_shapes_of_its_first_call() -> None:
     assert models["shared"]["layers"][0]["output_shape"] == [None, 62, 62, 4]
 
 
+def test_a_sequential_first_called_on_an_input_of_unknown_size_names_it_as_the_caller_wrote_it() -> None:
+    # keras-io's gnn_citations: Keras builds the block on (None, len(feature_names)); what does
+    # not depend on that size is known (BatchNormalization of 32: 4*32, Dense(32) on 32: 32*32 + 32).
+    models = _json("""
+        import keras
+        from keras import layers
+        feature_names = sorted(set(open("features.txt").read().split()))
+        def create_ffn(name):
+            return keras.Sequential([layers.BatchNormalization(), layers.Dense(32),
+                                     layers.BatchNormalization(), layers.Dense(32)], name=name)
+        inputs = keras.Input(shape=(len(feature_names),))
+        model = keras.Model(inputs, create_ffn("block")(inputs))
+    """)
+    rows = models["block"]["layers"]
+    assert rows[0]["output_shape"] == [None, "len(feature_names)"]
+    assert [(r["output_shape"], r["params"]) for r in rows[1:]][1:] == [([None, 32], 128), ([None, 32], 1056)]
+    assert rows[1]["output_shape"] == [None, 32]
+
+
 def test_an_item_that_is_not_a_layer_is_named_by_its_source() -> None:
     (model,) = _json("""
         import keras
