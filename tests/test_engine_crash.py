@@ -15,7 +15,7 @@ model = keras.Model(inp, keras.layers.Dense(units)(x))
 """
 
 
-def _crash(model):
+def _crash(model, **options):
     raise ZeroDivisionError("engine bug")
 
 
@@ -35,11 +35,11 @@ def test_verbose_prints_an_absorbed_crash(monkeypatch: pytest.MonkeyPatch, capsy
     real = shapes.shape_model
     calls = []
 
-    def crash_while_following(model):
+    def crash_while_following(model, **options):
         calls.append(model)
         if len(calls) == 1:  # the interpreter's question about x.shape[-1]
             raise ZeroDivisionError("engine bug")
-        return real(model)
+        return real(model, **options)
 
     monkeypatch.setattr(shapes, "shape_model", crash_while_following)
     inp = Input("m.py", SOURCE, SOURCE)

@@ -319,6 +319,14 @@ def _mask_op_layer(op: MaskOp) -> LayerDef:
     return LayerDef(op.cls, args, dict(op.kwargs), span, op=f"ops.{op.op}")
 
 
+class _Unnamed(_Namer):
+    """For a run whose only use is its output shapes: rows take no automatic names."""
+
+    def __call__(self, explicit: str | None, cls: str, key: int | None = None, base: str | None = None,
+                 one_based: bool = False) -> str:
+        return explicit or ""
+
+
 class _ScratchNamer(_Namer):
     """Names for what a subclassed model's first call makes.  Keras runs call() in a scratch graph:
     layers built there (a Sequential's InputLayer) are Keras objects numbered from the file's
@@ -401,13 +409,17 @@ class Engine:
     """Shapes one extracted model (and the models nested in it)."""
 
     def __init__(self, model: ExtractedModel, depth: int = 0, keras_version: int = 3,
-                 namer: _Namer | None = None, built_by_fit: bool = False) -> None:
+                 namer: _Namer | None = None, built_by_fit: bool = False, outputs_only: bool = False) -> None:
         self.model = model
+        # Only the output shapes are asked for (the interpreter's probes of ``x.shape``): rows are not
+        # named, and weights that no output depends on (a nested model's whole count, the weights of
+        # a layer whose input is unknown) are not worked out.
+        self.outputs_only = outputs_only
         # a Sequential with no input that fit() built: Keras made its InputLayer then
         self.built_by_fit = built_by_fit
         self.depth = depth
         self.keras_version = keras_version  # 2: tf-keras' names (input_1, ...)
-        self.namer = namer or _Namer()
+        self.namer = namer or (_Unnamed() if outputs_only else _Namer())
         self.tensor_shapes: dict[int, Any] = {}
         # The layer an unknown input's rank was taken from when that layer takes any rank from 2 up
         # (Dense, Embedding): shapes downstream are then one possibility, so Keras' errors are not claimed.
@@ -437,7 +449,8 @@ class Engine:
         built: dict[int, ShapedLayer] = {}
         resolve = self._resolve
         if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:
-            engine = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=_ScratchNamer(self.namer, ld.submodel))
+            engine = Engine(ld.submodel, self.depth + 1, self.keras_version, namer=_ScratchNamer(self.namer, ld.submodel),
+                            outputs_only=self.outputs_only)
             sub = engine.run(input_override=ld.traced_inputs)
             resolve = engine._resolve  # build()'s weights may be sized by the input it was called on
             built = {id(r.source): r for r in sub.layers}
@@ -447,7 +460,8 @@ class Engine:
         # build() may have made layers since the model was made: Keras tracks them in assignment order;
         # the keras.Input it was first called on is an InputLayer Keras made and named
         tracked = list(ld.tracked) if ld.known else list(self.model.layers)
-        self._name_in_creation_order(tracked + list(ld.first_call_inputs))
+        if not self.outputs_only:
+            self._name_in_creation_order(tracked + list(ld.first_call_inputs))
         for t in tracked:
             row = self._row(t)
             done = built.get(id(t))
@@ -497,7 +511,7 @@ class Engine:
             # Keras builds a Sequential whose first layer is a model with a known input; a custom layer
             # followed on a stand-in gives the Sequential that stand-in's input, one built on a known
             # shape was built with the Sequential (its build, first fit() or call) and waits for it.
-            inner = Engine(first.submodel, self.depth + 1, self.keras_version).run().input_shapes
+            inner = Engine(first.submodel, self.depth + 1, self.keras_version, outputs_only=True).run().input_shapes
             if len(inner) == 1 and isinstance(inner[0], tuple):
                 return inner[0], None
         if first is not None:
@@ -597,7 +611,8 @@ class Engine:
         made_inputs = [t.producer for op in ops if isinstance(op, LayerDef) and op.submodel is not None
                        and op.submodel.application is not None for t in op.submodel.inputs
                        if isinstance(t.producer, InputDef) and t.producer not in ops]
-        self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
+        if not self.outputs_only:
+            self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
         mask_rows: list[tuple[MaskOp, ShapedLayer]] = []
         for op in ops:
             if isinstance(op, InputDef):
@@ -808,7 +823,7 @@ class Engine:
             if ld.submodel is not None and first_call:
                 self._nested(row, ld, None)
                 call.submodel = row.submodel
-            elif first_call:
+            elif first_call and not self.outputs_only:
                 self._input_free_weights(row, ld)
             return call
         if ld.op is not None:
@@ -934,7 +949,8 @@ class Engine:
 
     def _own_graph(self, m: ExtractedModel) -> ShapedModel:
         """A model built when made, shaped on its own graph (its names are not used)."""
-        return Engine(m, self.depth + 1, self.keras_version, namer=_Namer()).run()
+        return Engine(m, self.depth + 1, self.keras_version, namer=None if self.outputs_only else _Namer(),
+                      outputs_only=self.outputs_only).run()
 
     def _own_output(self, m: ExtractedModel) -> Any:
         """The output shapes of a model built when made, as its own graph gives them."""
@@ -950,7 +966,7 @@ class Engine:
         # A model used as a layer keeps the names its layers took when Keras made them (one namer per
         # file); what a custom layer's call() builds is named by its own trace.
         engine = Engine(ld.submodel, self.depth + 1, self.keras_version,
-                        namer=self.namer if ld.custom_class is None else None)
+                        namer=self.namer if ld.custom_class is None else None, outputs_only=self.outputs_only)
         engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
         sub = engine.run(input_override=inputs)
         row.submodel = sub
@@ -967,7 +983,7 @@ class Engine:
             declared = self._custom_built(row, ld, engine)
         else:
             row.weights = [w for r in sub.layers for w in r.weights]
-            if any(_weights_unknown(r) for r in sub.layers):
+            if any(_weights_unknown(r) for r in sub.layers) and not self.outputs_only:
                 # the rows this call could follow hold only part of the weights (cait's block called on a
                 # new shape showed 768 of 445,288): a model built when made has them all, whatever it is
                 # called on; otherwise the count is not known, never the part shown as the whole
@@ -1055,11 +1071,13 @@ def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, 
 
 
 def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | None = None,
-                fit_input: tuple | None = None) -> ShapedModel:
+                fit_input: tuple | None = None, outputs_only: bool = False) -> ShapedModel:
     """Shape an extracted model: the engine's public entry point.  ``keras_version`` 2 names rows as tf-keras;
     ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it;
-    ``fit_input`` is the input shape fit() built a Sequential with, when it declares none."""
-    engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None)
+    ``fit_input`` is the input shape fit() built a Sequential with, when it declares none; ``outputs_only``:
+    only the output shapes will be read (rows unnamed, weights no output depends on not worked out)."""
+    engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None,
+                    outputs_only=outputs_only)
     return engine.run(input_override=[fit_input] if fit_input is not None else None)
 
 

@@ -121,7 +121,7 @@ class Applications:
             return (None, *shape) if isinstance(shape, tuple) else None
         m = ExtractedModel(self.path, t.producer.span, "functional",
                            inputs=[Tensor(i) for i in source_inputs(t)], outputs=[t])
-        out = Engine(m).run().outputs
+        out = Engine(m, outputs_only=True).run().outputs
         shape = out[0] if out else None
         if not isinstance(shape, tuple) or any(isinstance(d, Expr) for d in shape):
             return None
