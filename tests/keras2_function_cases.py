@@ -117,17 +117,49 @@ VARIANT_OF: dict[str, str] = {
     "K.relu(K.sum(x, axis=1), 0.1)": "backend.relu|leaky",
 }
 CASES += [(expr, (4, 6)) for expr in VARIANT_OF]
+# Functions whose TensorFlow calls depend on their arguments and shapes (lint/engine/ops/keras2_programs.py):
+# the rows, names and all, are tf-keras' own.
+PROGRAM_CASES: list[tuple[str, tuple]] = [
+    ("K.relu(x, alpha=0.1, max_value=6)", (4, 6)),
+    ("activations.relu(x, alpha=0.1, max_value=2.0)", (4, 6)),
+    ("activations.relu(x, threshold=0.5)", (4, 6)),
+    ("K.relu(x, alpha=0.2, threshold=0.5)", (None, 6)),
+    ("K.relu(x, 0.1, 3.0, 1.0)", (3,)),
+    ("K.relu(x, max_value=6, threshold=1.0)", (None, 5)),
+    ("K.relu(K.relu(x, 0.1, 6), 0.2, 6)", (4, 6)),
+    ("K.elu(x, 0.5)", (4, 6)),
+    ("K.elu(x, alpha=2.0)", (None, 3)),
+    ("K.elu(K.sum(x, axis=1), 0.3)", (None, 6)),
+    ("activations.elu(x, alpha=0.5)", (4, 6)),
+    ("K.repeat_elements(x, 2, axis=1)", (4, 6)),
+    ("K.repeat_elements(x, 3, -1)", (None, 2)),
+    ("K.repeat_elements(x, rep=2, axis=2)", (5, 2, 3)),
+    ("K.batch_flatten(x)", (4, 6)),
+    ("K.batch_flatten(x)", (6,)),
+    ("K.batch_flatten(K.square(x))", (2, 3, 4)),
+    # batch_flatten's first try takes a tf.compat.v1.shape, getitem, reduce_prod and stack name
+    ("K.concatenate([x[:, 0], K.prod(x, axis=1), K.batch_flatten(x)[:, :6], K.stack([x[:, 2], x[:, 3]], 1)[:, 0]])",
+     (4, 6)),
+    ("K.dot(x, K.transpose(x))", (6,)),
+    ("K.dot(K.sum(x, axis=1), K.transpose(K.sum(x, axis=2)))", (6, 6)),
+    ("K.batch_dot(x, x, axes=(2, 2))", (4, 6)),
+    ("K.batch_dot(x, x, axes=1)", (6,)),
+    ("K.batch_dot(x, K.permute_dimensions(x, (0, 2, 1)))", (4, 6)),
+    ("K.batch_dot(x, x, axes=[1, 1])", (None, 5)),
+    ("K.batch_dot(K.sum(x, axis=2), x, axes=(1, 1))", (4, 6)),
+    ("K.batch_dot(x, K.sum(x, axis=2), axes=(1, 1))", (4, 6)),
+    ("K.batch_dot(x, K.sum(x, axis=1), axes=(-1, -1))", (4, 6)),
+    ("K.batch_dot(x, x, axes=(1, 2))", (6, 6)),
+]
 # Calls whose arguments make tf-keras call other TensorFlow functions: not followed (unknown, never a guess).
 UNFOLLOWED: list[tuple[str, tuple]] = [
-    ("activations.relu(x, threshold=0.5)", (4, 6)),
-    ("K.relu(x, alpha=0.1, max_value=6)", (4, 6)),
-    ("K.elu(x, 0.5)", (4, 6)),
-    ("K.batch_dot(x, x, axes=(2, 2))", (4, 6)),
+    ("K.batch_dot(x, x, axes=(3, 3))", (2, 3, 4)),
+    ("K.batch_dot(x, x)", (4, 6)),
+    ("K.batch_dot(x, x, axes=0)", (4, 6)),
     ("K.dot(x, x)", (4, 4)),
-    ("K.repeat_elements(x, 2, axis=1)", (4, 6)),
+    ("K.repeat_elements(x, 2, axis=1)", (None, 6)),
     ("K.switch(K.greater(x, 0.5), x, K.zeros_like(x))", (4, 6)),
-    ("K.batch_flatten(x)", (4, 6)),
-    ("activations.relu(x, alpha=0.1, max_value=2.0)", (4, 6)),
+    ("K.batch_flatten(x)", (None, 6)),
     ("activations.log_softmax(x)", (4, 6)),
 ]
 

@@ -12,7 +12,7 @@ from layerlint.analyze import analyze_text
 from layerlint.report.summary import output_text
 
 from fixtures.regen_tf_keras_functions import TRUTH
-from tests.keras2_function_cases import CASES, UNFOLLOWED, program
+from tests.keras2_function_cases import CASES, PROGRAM_CASES, UNFOLLOWED, program
 
 STORED = json.loads(TRUTH.read_text())
 
@@ -27,6 +27,13 @@ def test_rows_are_tf_keras_rows(expr: str, shape: tuple) -> None:
     rows, complete = ours(expr, shape)
     assert complete
     assert rows == STORED[expr]["rows"]
+
+
+@pytest.mark.parametrize(("expr", "shape"), PROGRAM_CASES, ids=[f"{c[0]} {c[1]}" for c in PROGRAM_CASES])
+def test_programmed_rows_are_tf_keras_rows(expr: str, shape: tuple) -> None:
+    rows, complete = ours(expr, shape)
+    assert complete
+    assert rows == STORED[f"{expr} {shape}"]["rows"]
 
 
 @pytest.mark.parametrize(("expr", "shape"), UNFOLLOWED, ids=[c[0] for c in UNFOLLOWED])

@@ -322,6 +322,9 @@ class Rebuilder:
                 raise NotConfirmable("TensorFlow is not installed") from e
             obj = tf
             parts = path[3:].split(".")
+        elif path.startswith("tf_keras."):  # a tf-keras function met whole by TensorFlow's dispatch
+            obj = self.keras
+            parts = path[len("tf_keras."):].split(".")
         else:
             obj = self.keras
             parts = path.split(".")

@@ -60,6 +60,8 @@ class LayerDef:
     # The base of its automatic name when that is not its class's (tf-keras names the layer wrapping a
     # TensorFlow call by the function: `tf.math.reduce_mean`, then `tf.math.reduce_mean_1`).
     auto_name: str | None = None
+    # Auto names tf-keras uses up while making it (calls of a first try it abandons), taken before its own.
+    consumed: tuple[str, ...] = ()
     created: int = field(default_factory=lambda: next(_creation), repr=False)
 
     @property

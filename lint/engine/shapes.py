@@ -768,6 +768,8 @@ class Engine:
             else:
                 for arg in [*op.args, *op.kwargs.values()]:
                     self._name_nested(arg)
+                for base in op.consumed:
+                    self.namer(None, self._row_cls(op), base=base)
                 self.namer(op.explicit_name, self._row_cls(op), key=id(op), base=op.auto_name)
                 # what a custom layer's __init__ made, named after it; the layers it holds keep the
                 # name given here wherever else they are listed (the subclassed model's own summary)

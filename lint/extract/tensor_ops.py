@@ -10,6 +10,7 @@ the same table shapes TensorFlow's result.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import libcst as cst
@@ -22,6 +23,8 @@ from layerlint.engine.ops import TABLE, keras2_function_names, lookup_op, tf_ker
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.ops.creation import linspace_values
 from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, OUT, VARIANTS, Lowering, Param
+from layerlint.engine.ops.keras2_programs import PROGRAMS, Refused
+from layerlint.engine.ops.keras2_programs import Unfollowed as NotFollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten
@@ -106,14 +109,15 @@ class TensorOps:
         return out
 
     def make_op(self, path: str, cls: str, args: tuple, kwargs: dict, node: cst.CSTNode, error: str | None = None,
-                tf_keras: tuple[str, str] | None = None) -> Any:
+                tf_keras: tuple[str, str] | None = None, consumed: tuple[str, ...] = ()) -> Any:
         """Record one op application reading the tensors among its arguments.  ``tf_keras``: the (name,
         class) of the layer tf-keras 2 wraps it in, with ``keras-version = 2``."""
         tensors = self.tensors_in([list(args), kwargs])
         if tf_keras is not None:
             cls = tf_keras[1]
         ld = LayerDef(cls, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()}, self.span(node),
-                      op=path, op_error=error, auto_name=tf_keras[0] if tf_keras is not None else None)
+                      op=path, op_error=error, auto_name=tf_keras[0] if tf_keras is not None else None,
+                      consumed=consumed)
         inputs = [t.tensor for t in tensors]
         out = self.make_node(ld, inputs, {}, node, list_input=False)
         count = self.op_output_count(path, args, kwargs)
@@ -151,7 +155,7 @@ class TensorOps:
         if not self.tensors_in([list(args), kwargs]):
             return self.constant_op(path, args, kwargs, node) if spec is not None else None
         if self.keras_version == 2 and not self.tracing and (path.startswith(("tf.", "ops.", "activations."))
-                                                              or path in LOWERINGS):
+                                                              or path in LOWERINGS or path in PROGRAMS):
             return self._tf_keras_call(path, spec, args, kwargs, node)
         if path.startswith("tf.") and not self.tracing:
             module = path[3:].rpartition(".")[0]
@@ -210,6 +214,10 @@ class TensorOps:
             made = self._lowered(key, lowering, args, kwargs, node) if lowering is not None else None
             if made is not None:
                 return made
+        if path in PROGRAMS:
+            made = self._programmed(path, args, kwargs, node)
+            if made is not None:
+                return made
         if path.startswith("tf."):
             made = tf_keras_names.FUNCTIONS.get(path)
             if spec is not None and made is not None:
@@ -221,6 +229,22 @@ class TensorOps:
             return self.opaque_call(label, f"tf-keras 2 has no `{path}` (AttributeError)", args, kwargs, node)
         return self.opaque_call(label, f"`{label}` on a tf-keras tensor: layerlint does not follow the layers "
                                        "tf-keras wraps it in", args, kwargs, node)
+
+    def _programmed(self, path: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """The TensorFlow calls tf-keras makes for ``path``, run through its program (keras2_programs.py);
+        an unknown row with the reason where the program does not follow them."""
+        program = PROGRAMS[path]
+        try:
+            bound = inspect.signature(program).bind(None, *args, **kwargs)
+        except TypeError:
+            return None
+        label = self.text(node.func)
+        try:
+            return program(_Calls(self, node), *bound.args[1:], **bound.kwargs)
+        except NotFollowed as exc:
+            return self.opaque_call(label, f"`{label}` in tf-keras 2: {exc}", args, kwargs, node)
+        except Refused as exc:
+            return self.opaque_call(label, f"tf-keras 2 raises ValueError at `{label}`: {exc}", args, kwargs, node)
 
     def _lowered(self, path: str, lowering: Lowering, args: list, kwargs: dict, node: cst.Call) -> Any:
         """The TensorFlow calls tf-keras makes for ``path``; None when the arguments make it call others."""
@@ -360,3 +384,37 @@ class TensorOps:
     def tensor_item(self, v: TensorVal, key: Any, node: cst.CSTNode) -> Any:
         tf_keras = tf_keras_names.GETITEM if self.keras_version == 2 else None
         return self.make_op("ops.get_item", "GetItem", (v, key), {}, node, tf_keras=tf_keras)
+
+
+class _Calls:
+    """keras2_programs' interface: each TensorFlow call or operator a layer tf-keras names as it does."""
+
+    def __init__(self, ops: TensorOps, node: cst.Call) -> None:
+        self.ops, self.node = ops, node
+
+    def __call__(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        if path == "tf.keras.backend.batch_flatten":
+            # its first try's inner calls take their names before the whole function is dispatched
+            return self.ops.make_op("tf_keras.backend.batch_flatten", "TFOpLambda", args, kwargs, self.node,
+                                    tf_keras=(path, "TFOpLambda"), consumed=_BATCH_FLATTEN_TRIED)
+        if lookup_op(path) is None:
+            raise NotFollowed(f"`{path}` is not in layerlint's op table")
+        made = tf_keras_names.FUNCTIONS.get(path) or (path, "TFOpLambda")
+        return self.ops.make_op(path, made[1], args, kwargs, self.node, tf_keras=made)
+
+    def operator(self, op: str, a: Any, b: Any = None) -> Any:
+        if op in UNARY:
+            return self.ops.make_op(f"ops.{UNARY[op]}", "", (a,), {}, self.node, tf_keras=tf_keras_names.UNARY[op])
+        name = OPERATORS.get(op) or COMPARISONS[op]
+        return self.ops.make_op(f"ops.{name}", "", (a, b), {}, self.node, tf_keras=tf_keras_names.BINARY[op])
+
+    def shape(self, x: Any) -> tuple:
+        shape = self.ops.known_shape(x.tensor) if isinstance(x, TensorVal) else None
+        if shape is None:
+            raise NotFollowed("the shape of its tensor is not known")
+        return shape
+
+
+# backend.batch_flatten's inner calls, which fail on tf-keras' Keras tensor before TensorFlow's dispatch
+# hands it the whole function: each takes an auto name (held to tf-keras in tests/keras2_function_cases.py).
+_BATCH_FLATTEN_TRIED = ("tf.compat.v1.shape", "tf.__operators__.getitem", "tf.math.reduce_prod", "tf.stack")

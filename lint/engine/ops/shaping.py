@@ -284,3 +284,10 @@ def moveaxis(a: dict) -> tuple:
 @op("shape", "", "x", paths=("ops.shape", "ops.core.shape"))
 def shape_of(a: dict) -> Any:
     return as_shape(a["x"])
+
+
+# tf-keras 2's backend.batch_flatten met whole by TensorFlow's dispatch (keras-version = 2 only; a path no
+# user spelling resolves to): its reshape to a stacked shape tensor leaves both axes unknown.
+@op("tf_keras_batch_flatten", "", "x", paths=("tf_keras.backend.batch_flatten",))
+def tf_keras_batch_flatten(a: dict) -> tuple:
+    return (None, None)
