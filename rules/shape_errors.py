@@ -279,7 +279,14 @@ Finds TensorFlow functions called on the symbolic tensors of a functional model:
 `tf.concat([a, b], -1)`, `tf.reduce_mean(x, axis=1)`, `tf.nn.relu(x)`,
 `tf.image.resize(x, ...)`. Keras 3 raises a ValueError at that line: a
 KerasTensor is a placeholder, not a TensorFlow tensor. (Keras 2 wrapped such
-calls in a `TFOpLambda` layer; Keras 3 does not.)
+calls in a `TFOpLambda` layer; Keras 3 does not.) The same holds for the
+Keras 2 functions Keras 3 keeps in `tf.keras.backend` (`from tensorflow.keras
+import backend as K`, then `K.sum(x)`, `K.concatenate([a, b])`): they are
+written with TensorFlow and raise a ValueError or an AttributeError on a
+KerasTensor (which ones is generated from TensorFlow and Keras); the message
+gives the Keras 3 code for the call (`keras.ops.sum(x)`). `K.int_shape(x)`,
+`K.is_keras_tensor(x)` and the functions inside a `Lambda` or a custom layer's
+`call()` are fine.
 """
     why = """
 The model cannot be built. Inside a custom layer's `call()` the tensors are
@@ -293,17 +300,35 @@ inp = keras.Input((8, 16))
 x = keras.layers.Dense(16)(inp)
 x = tf.reduce_mean(x, axis=1)
 model = keras.Model(inp, x)
-""",)
+""", """
+import keras
+from tensorflow.keras import backend as K
+inp = keras.Input((8, 16))
+x = keras.layers.Dense(16)(inp)
+x = K.sum(x, axis=1)
+model = keras.Model(inp, x)
+""")
     valid = ("""
 import keras
 inp = keras.Input((8, 16))
 x = keras.layers.Dense(16)(inp)
 x = keras.ops.mean(x, axis=1)
 model = keras.Model(inp, x)
-""",)
+""", """
+import keras
+from tensorflow.keras import backend as K
+inp = keras.Input((8, 16))
+x = keras.layers.Dense(K.int_shape(inp)[-1])(inp)
+x = keras.layers.Lambda(lambda t: K.sum(t, axis=1))(x)
+model = keras.Model(inp, x)
+""")
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in failed_calls(model, ("tf-function",)):
+            advice = getattr(call.row.source, "op_advice", None)
+            if advice is not None:  # a tf.keras.backend function: the message names the call, the fix its spelling
+                yield Finding(call_span(call), f"{call.error.message} when the model is built; {advice}", fix=advice)
+                continue
             yield Finding(call_span(call), f"`{call.row.cls}` is given a Keras tensor: Keras 3 refuses it when "
                           "the model is built", "use the keras.ops function of the same name (or a layer) between "
                           "layers; TensorFlow functions belong inside a custom layer's call()")

@@ -50,6 +50,7 @@ class LayerDef:
     # op table (lint/engine/ops), with args/kwargs holding the Tensors it reads in place.
     op: str | None = None
     op_error: str | None = None  # why Keras refuses the call outright (a TensorFlow function on a Keras tensor)
+    op_advice: str | None = None  # what to write instead, where the call's own spelling is known (tf.keras.backend)
     # What Keras raises while tracing a custom layer's first call: (message, Span of the user's
     # expression that raises, what was done to it: "len" or "iterate").
     trace_error: tuple | None = None

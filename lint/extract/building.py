@@ -263,6 +263,10 @@ class Building:
             made = self.keras2_backend_call(ref, args, kwargs, node)
             if made is not None:
                 return made
+        if q.startswith("tensorflow.keras.backend."):
+            made = self.tf_backend_call(q[len("tensorflow.keras.backend."):], args, kwargs, node)
+            if made is not None:
+                return made
         # tf.shape on a Keras tensor between layers is Keras 3's refusal (tensor_ops); in a traced
         # call() the tensors are TensorFlow's and it gives the shape.
         if (q == "tensorflow.shape" and self.tracing or keras_path(q) in ("ops.shape", "backend.shape")) and args \

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.legacy_backend import keras3_call, keras3_has
+from layerlint.engine.legacy_backend import keras3_call, keras3_has, spelling
 from layerlint.engine.model import BackendUse
+from layerlint.engine.tf_backend import raises_on_keras_tensor
 from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.values import ClassVal, InstanceVal, PartialVal, Ref
 
@@ -135,6 +136,29 @@ class Helpers:
             return None
         func, args3, kwargs3 = made
         return self.call_tensor_function(func, args3, kwargs3, node)
+
+    def tf_backend_call(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """With keras-version = 3, Keras 3's ``tf.keras.backend.<name>`` given a Keras tensor between layers: the
+        TensorFlow it is written with raises there (lint/engine/tf_backend.py), an error row LL106 reports with
+        the Keras 3 spelling of the call.  None: not such a call (in a traced call() the tensors are
+        TensorFlow's, and the function works)."""
+        if self.keras_version != 3 or self.tracing or "." in name:
+            return None
+        raised = raises_on_keras_tensor(name)
+        if raised is None or not self.tensors_in([list(args), kwargs]):
+            return None
+        texts = [self.text(a.value) for a in node.args]
+        modern = None
+        if not any(a.star for a in node.args) and not any("#" in t or "\n" in t for t in texts):
+            modern = spelling(name, tuple(t for a, t in zip(node.args, texts) if a.keyword is None),
+                              {a.keyword.value: t for a, t in zip(node.args, texts) if a.keyword is not None})
+        call = self.text(node)
+        written = call if len(call) <= 60 and "\n" not in call else f"{self.text(node.func)}(...)"
+        error = f"`{written}`: Keras 3's `tf.keras.backend.{name}` runs TensorFlow on a Keras tensor ({raised})"
+        advice = (f"write `{modern}`" if modern is not None else
+                  "call it inside a custom layer's call(), where the tensors are TensorFlow's")
+        return self.make_op(f"tf.keras.backend.{name}", self.text(node.func), tuple(args), kwargs, node, error=error,
+                            advice=advice)
 
     def new_record(self, cls: ClassVal, args: list, kwargs: dict, node: cst.Call) -> Any:
         """An instance of a ``namedtuple`` class: its fields by name (defaults are not modelled)."""

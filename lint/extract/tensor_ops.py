@@ -109,7 +109,7 @@ class TensorOps:
         return out
 
     def make_op(self, path: str, cls: str, args: tuple, kwargs: dict, node: cst.CSTNode, error: str | None = None,
-                tf_keras: tuple[str, str] | None = None, consumed: tuple[str, ...] = ()) -> Any:
+                tf_keras: tuple[str, str] | None = None, consumed: tuple[str, ...] = (), advice: str | None = None) -> Any:
         """Record one op application reading the tensors among its arguments.  ``tf_keras``: the (name,
         class) of the layer tf-keras 2 wraps it in, with ``keras-version = 2``."""
         tensors = self.tensors_in([list(args), kwargs])
@@ -117,7 +117,7 @@ class TensorOps:
             cls = tf_keras[1]
         ld = LayerDef(cls, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()}, self.span(node),
                       op=path, op_error=error, auto_name=tf_keras[0] if tf_keras is not None else None,
-                      consumed=consumed)
+                      consumed=consumed, op_advice=advice)
         inputs = [t.tensor for t in tensors]
         out = self.make_node(ld, inputs, {}, node, list_input=False)
         count = self.op_output_count(path, args, kwargs)
