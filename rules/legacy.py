@@ -270,8 +270,13 @@ concatenates on axis 0 unless told), or says that Keras 3 has no equivalent.
 The model is still shaped with the Keras 2 meaning: a call on tensors is
 followed as its Keras 3 spelling builds it (`K.sum(x, axis=1)` is the row
 `sum (Sum)` of `keras.ops.sum(x, axis=1)`), `K.int_shape(x)` is the shape.
-`tf.keras.backend` and tf-keras' backend keep these functions and are not
-reported; nor is anything with `keras-version = 2`, nor a backend bound under
+A loss or metric function given to `compile()` is read even when the file
+never calls it (Keras 3 calls it when `fit()` or `evaluate()` first runs, and
+raises there), and so is the top level of a project module the file imports
+(reported at the import). `tf.keras.backend` and tf-keras' backend keep these
+functions and are not reported (LL106 reports those `tf.keras.backend`
+functions Keras 3 cannot run on a functional model's tensors); nor is anything
+with `keras-version = 2`, nor a backend bound under
 a condition layerlint cannot decide (`if TF: from tensorflow.keras import
 backend as K`, `else: from keras import backend as K`).
 """
@@ -295,6 +300,14 @@ from keras.models import Model
 a = Input((8,))
 b = Input((8,))
 model = Model([a, b], Dense(1)(Lambda(lambda t: K.concatenate(t))([a, b])))
+""", """
+import keras
+from keras import backend as K
+def dice_loss(y_true, y_pred):
+    inter = K.sum(y_true * y_pred)
+    return 1 - (2 * inter + 1) / (keras.ops.sum(y_true + y_pred) + 1)
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss=dice_loss)
 """)
     valid = ("""
 import keras

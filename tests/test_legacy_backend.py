@@ -245,3 +245,74 @@ def test_keras3_mode_follows_the_spelling(expr: str, inputs: dict, how: str) -> 
         assert ours == theirs
     else:
         assert [r for r in ours if r not in theirs] == []
+
+
+# Keras 3 calls a loss or metric given to compile() when fit() or evaluate() first traces the training step
+# (AttributeError there: checked by running such a script in Keras 3), so its backend names are reported.
+def test_an_uncalled_loss_or_metric_given_to_compile_is_read() -> None:
+    found = _findings("""
+        import keras
+        from keras import backend as K
+
+        def dice_loss(y_true, y_pred):
+            inter = K.sum(y_true * y_pred)
+            return 1 - 2 * inter / (K.sum(y_true) + K.sum(y_pred) + K.epsilon())
+
+        def iou(y_true, y_pred):
+            return K.mean(K.round(y_pred) * y_true)
+
+        def unused(t):
+            return K.max(t)
+
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss=dice_loss, metrics=["accuracy", iou])
+        """)
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (6, "`K.sum(y_true * y_pred)`"), (7, "`K.sum(y_true)`"), (7, "`K.sum(y_pred)`"),
+        (10, "`K.mean(K.round(y_pred) * y_true)`"), (10, "`K.round(y_pred)`")]
+    assert found[0].message.endswith("write `keras.ops.sum(y_true * y_pred)`")
+
+
+def test_a_loss_with_keras3_names_and_keras2_mode_are_silent() -> None:
+    source = """
+        import keras
+        from keras import backend as K
+        from keras import ops
+
+        def loss(y_true, y_pred):
+            return ops.mean(ops.square(y_true - y_pred)) + K.epsilon()
+
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss=loss)
+        """
+    assert _findings(source) == []
+    assert _findings(source.replace("ops.mean", "K.mean"), version=2) == []
+
+
+def test_a_helper_modules_backend_names_are_reported_via_the_importing_line(tmp_path, monkeypatch) -> None:
+    from layerlint.extract.modules import clear_registry
+    from layerlint.runner.config import SettingsResolver
+    from layerlint.runner.pipeline import check_paths
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "losses.py").write_text(textwrap.dedent("""
+        from keras import backend as K
+        from keras.backend import int_shape
+
+        def dice(y_true, y_pred):
+            return 1 - 2 * K.sum(y_true * y_pred) / (K.sum(y_true + y_pred) + 1.0)
+        """).lstrip())
+    (tmp_path / "train.py").write_text(textwrap.dedent("""
+        import keras
+        from losses import dice
+
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss=dice)
+        """).lstrip())
+    monkeypatch.chdir(tmp_path)
+    clear_registry()
+    run = check_paths(["train.py"], SettingsResolver(), show_progress=False)
+    found = [(d.line, d.message) for d in run.diagnostics if d.code == "LL504"]
+    assert [line for line, _ in found] == [2, 5, 5]
+    assert found[0][1].endswith("(ImportError); in Keras 3 write `x.shape` (in losses.py:2, via train.py:2)")
+    assert found[1][1].endswith("(in losses.py:5, via train.py:5)")

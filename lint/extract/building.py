@@ -232,6 +232,10 @@ class Building:
             m.compile.update(kwargs)
             m.compile_span = self.span(node)
             m.compile_calls.append((m.compile, m.compile_span, m.trainings))
+            if self.keras_version == 3:
+                for f in flatten([m.compile.get("loss"), m.compile.get("metrics")]):
+                    if isinstance(f, FunctionVal):
+                        self.compiled_functions.setdefault(f, (self.unit, node))
         elif name == "get_layer":
             wanted, index = kwargs.get("name", args[0] if args else None), kwargs.get("index")
             ops = model_layers(m)

@@ -4,6 +4,7 @@ their values bound, as Python's import would bind them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from layerlint.extract.modules import ModuleUnit, ProjectImports, load, loading
 from layerlint.extract.runtime import Frame, dotted
 from layerlint.extract.values import LazyImport, ModuleVal, Ref
 from layerlint.sources.project import is_project_candidate, resolve
+from layerlint.sources.span import Span
 
 
 class Importing:
@@ -155,7 +157,20 @@ class Importing:
         if unit.state == "failed":
             self.import_note(node, f"module `{shown}` ({unit.shown}) cannot be analysed: {unit.reason}")
         project.reach(unit)
+        self.import_backend_uses(unit, node)
         return ModuleVal(unit)
+
+    def import_backend_uses(self, unit: ModuleUnit, node: cst.CSTNode) -> None:
+        """The Keras 2 backend names a project module's top level reads (``from keras.backend import
+        int_shape``): Keras 3 raises there when this import runs it, so LL504 reports them via this import."""
+        if not unit.backend_uses:
+            return
+        sp = self.span_in(self.unit, node)
+        here = (self.unit.shown if self.unit is not None else None, sp.line, sp.col)
+        for use in unit.backend_uses:
+            s = use.span
+            span = Span(s.line, s.col, s.end_line, s.end_col, s.path, self.call_chain() + (here,) + tuple(s.via))
+            self.result.legacy_backend.setdefault((span.path, span.line, span.col), replace(use, span=span))
 
     def known_unit(self, path: Path, project: ProjectImports) -> ModuleUnit | None:
         from layerlint.extract.modules import _REGISTRY, registry_key

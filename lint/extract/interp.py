@@ -130,6 +130,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.name_uids: dict[str, int] = {}
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
         self.functions_made: list[FunctionVal] = []  # every function value made here, for release()
+        # loss and metric functions given to compile(), each with the compile() call's (unit, node)
+        self.compiled_functions: dict[FunctionVal, tuple] = {}
 
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
@@ -153,6 +155,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
                         pass
                     finally:
                         self.context.pop()
+            self.trace_compiled_functions()
         except BudgetExceeded:
             pass  # result.stopped says where
         self.keep(list(self.globals.vars.values()))
@@ -166,6 +169,22 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             self.result.assumed_imports = (describe(self.free_names.assumed),
                                            Span(first.line, first.col, first.line, first.col + len(first.name)))
         return self.result
+
+    def trace_compiled_functions(self) -> None:
+        """Loss and metric functions given to compile() and never called here: Keras 3 calls them when fit()
+        or evaluate() first traces the training step, so the Keras 2 backend names they read fail then (LL504).
+        Run with their parameters as symbols, for those names only."""
+        for fn, site in self.compiled_functions.items():
+            if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef):
+                self.context.append(f"{fn.name}() analysed with its parameters as symbols")
+                self.sites.append(site)  # a helper module's function: reported via the compile() call
+                try:
+                    self.within_budget(fn.node, lambda f=fn: self.call_function(f, [], {}, f.node, symbolic=True))
+                except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+                    pass
+                finally:
+                    self.sites.pop()
+                    self.context.pop()
 
     def run_module(self) -> None:
         """A module's top level, as an import runs it; its globals are what importers get."""

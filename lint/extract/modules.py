@@ -51,6 +51,8 @@ class ModuleUnit:
     reached: dict[str, str] = field(default_factory=dict)
     cut: list[str] = field(default_factory=list)
     notes: list = field(default_factory=list)  # what its imports could not follow (cycles, missing modules)
+    # Keras 2 backend names its top level read (BackendUse): each import of the module runs them (LL504)
+    backend_uses: list = field(default_factory=list)
     snapshot: dict[str, Any] = field(default_factory=dict)
 
 
@@ -190,6 +192,7 @@ def _run(unit: ModuleUnit, text: str, imports: ProjectImports) -> None:
     unit.reached = dict(imports.reached)
     unit.cut.extend(c for c in imports.cut if c not in unit.cut)
     unit.notes = list(imports.notes)
+    unit.backend_uses = list(interp.result.legacy_backend.values())
     unit.snapshot = dict(unit.globals.vars)
     unit.state = "done"
 
