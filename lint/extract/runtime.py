@@ -292,6 +292,24 @@ class _SetsAttribute(cst.CSTVisitor):
             self.found = True
 
 
+class _Names(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found = True
+
+
+def names_in(node: cst.CSTNode, name: str) -> bool:
+    """Whether the name ``name`` is written anywhere in ``node`` (what libcst.matchers.findall
+    would find, without importing libcst's matchers, which take a fifth of a second to import)."""
+    visitor = _Names(name)
+    _visit(node, visitor)
+    return visitor.found
+
+
 def sets_attribute(stmt: cst.CSTNode) -> bool:
     """Whether ``stmt`` has an attribute store anywhere in it (``x.trainable = False``, ``setattr``)."""
     visitor = _SetsAttribute()

@@ -14,7 +14,6 @@ import inspect
 from typing import Any
 
 import libcst as cst
-import libcst.matchers as cstm
 from layerlint.engine.layers.base import ShapeError, Unanalysable
 from layerlint.engine.legacy_backend import tf_keras_activation
 from layerlint.engine.model import LayerDef, Tensor
@@ -27,7 +26,7 @@ from layerlint.engine.ops.keras2_programs import PROGRAMS, Refused
 from layerlint.engine.ops.keras2_programs import Unfollowed as NotFollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
-from layerlint.extract.runtime import MAX_LOOP, flatten
+from layerlint.extract.runtime import MAX_LOOP, flatten, names_in
 from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal, is_object
 
 # Python operators and the keras.ops function KerasTensor's dunder method calls.
@@ -328,7 +327,7 @@ class TensorOps:
         read from a tensor (``tf.shape(x)[0]``) and not the literal None the call would refuse."""
         if spec.family != "creation" or not self.tracing or self.keras_version == 2:
             return False
-        if any(cstm.findall(a.value, cstm.Name("None")) for a in node.args):
+        if any(names_in(a.value, "None") for a in node.args):
             return False
 
         def holds_none(v: Any) -> bool:
