@@ -224,3 +224,26 @@ def test_linspace_of_numbers_decides_conditions_as_tensorflow_does() -> None:
     got = {sm.model.name: [r.cls for r in sm.layers] for sm in fa.models}
     assert got == {"b0": ["InputLayer", "Dense"], "b1": ["InputLayer", "GaussianNoise", "Dense"],
                    "b2": ["InputLayer", "GaussianNoise", "Dense"]}
+
+
+def test_an_undecided_or_and_not_are_named_by_their_source_as_values() -> None:
+    # `a or b` (or `not a`) whose left side cannot be decided is an unknown value, shown as the
+    # user's expression: never an interpreter placeholder in a shape, a count or a note
+    fa, found = _models("""
+        import keras
+        from keras import layers
+
+        def head(x, n, m):
+            units = n or m
+            gate = not n
+            return layers.Dense(units)(layers.Dense(gate)(x))
+
+        inp = keras.Input((4,))
+        model = keras.Model(inp, head(inp, width, 8))
+    """)
+    dense, outer = found["model"].layers[1:3]
+    assert str(dense.output[-1]) == "(not n)"
+    assert str(outer.output[-1]) == "(n or m)"
+    assert str(outer.params) == "(n or m)*(not n) + (n or m)"
+    texts = [str(r.output) + str(r.params) + str(r.reason) for r in found["model"].layers] + [n.message for n in fa.notes]
+    assert not any("object at" in t for t in texts)

@@ -122,7 +122,8 @@ class Expressions:
             op = type(node.operator).__name__
             if op == "Not":
                 t = self.truth(v)
-                return UNDECIDED if t is UNDECIDED else (not t)
+                # an undecided value is named by its source: it may end up as an argument, shown to the user
+                return self.compound_symbol(node) if t is UNDECIDED else (not t)
             if isinstance(v, TensorVal):
                 out = self.tensor_unary(op, v, node)
                 return out if out is not None else self.unfollowed_tensor(node, [v])
@@ -140,7 +141,7 @@ class Expressions:
             left = self.eval(node.left, frame)
             t = self.truth(left)
             if t is UNDECIDED:
-                return UNDECIDED
+                return self.compound_symbol(node)
             if isinstance(node.operator, cst.And):
                 return self.eval(node.right, frame) if t else left
             return left if t else self.eval(node.right, frame)

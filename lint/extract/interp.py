@@ -349,6 +349,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             t = t[:77] + "..."
         return Expr.symbol(t)
 
+    def compound_symbol(self, node: cst.CSTNode) -> Expr:
+        """An unknown named by an expression that binds more loosely than arithmetic (``a or b``),
+        in parentheses so that a sum or product of it reads as Python would."""
+        t = self.text(node)
+        return Expr.symbol("(" + (t[:77] + "..." if len(t) > 80 else t) + ")")
+
     # -- statements --------------------------------------------------------
     def exec_block(self, stmts: Any, frame: Frame) -> None:
         executing = self.positions.stack  # spans are computed for the statements on it
