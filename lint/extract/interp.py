@@ -148,13 +148,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             # analysed so may call them on an object it makes.
             for fn in sorted(self.functions, key=lambda f: f.owner is not None):
                 if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef) and self.may_build(fn):
-                    self.context.append(f"{fn.name}() analysed with its parameters as symbols")
-                    try:
-                        self.within_budget(fn.node, lambda f=fn: self.call_function(f, [], {}, f.node, symbolic=True))
-                    except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
-                        pass
-                    finally:
-                        self.context.pop()
+                    self.call_with_symbols(fn)
             self.trace_compiled_functions()
         except BudgetExceeded:
             pass  # result.stopped says where
@@ -176,15 +170,21 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         Run with their parameters as symbols, for those names only."""
         for fn, site in self.compiled_functions.items():
             if fn.calls == 0 and isinstance(fn.node, cst.FunctionDef):
-                self.context.append(f"{fn.name}() analysed with its parameters as symbols")
                 self.sites.append(site)  # a helper module's function: reported via the compile() call
                 try:
-                    self.within_budget(fn.node, lambda f=fn: self.call_function(f, [], {}, f.node, symbolic=True))
-                except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
-                    pass
+                    self.call_with_symbols(fn)
                 finally:
                     self.sites.pop()
-                    self.context.pop()
+
+    def call_with_symbols(self, fn: FunctionVal) -> None:
+        """A function nothing here calls, run once with its parameters as symbols (defaults where given)."""
+        self.context.append(f"{fn.name}() analysed with its parameters as symbols")
+        try:
+            self.within_budget(fn.node, lambda: self.call_function(fn, [], {}, fn.node, symbolic=True))
+        except (ReturnSignal, BreakSignal, ContinueSignal, StopSignal):
+            pass
+        finally:
+            self.context.pop()
 
     def run_module(self) -> None:
         """A module's top level, as an import runs it; its globals are what importers get."""
