@@ -379,12 +379,16 @@ def _as_dim(d: Any) -> Dim:
     return Expr.symbol(str(d))
 
 
-def input_shape_error(inp: InputDef, keras_version: int) -> ShapeError | None:
-    """What Keras raises making this input: one number for a shape (Keras 3 only; tf-keras reads it
-    as a 1-tuple), a negative dimension, a dimension that is not an integer."""
+def input_shape_error(inp: InputDef, keras_version: int, layer_argument: bool = False) -> ShapeError | None:
+    """What Keras raises making this input: one number for a shape (tf-keras' Input reads it as a
+    1-tuple, but adds a layer's ``input_shape=`` to a tuple), a negative dimension, a dimension that
+    is not an integer."""
     shape = inp.shape
     if not isinstance(shape, tuple):
         return None
+    if inp.scalar_shape is not None and keras_version == 2 and layer_argument:
+        return ShapeError("invalid", f"'int' object is not iterable: `input_shape={inp.scalar_shape}` is one number, "
+                                     f"not a tuple; write `({inp.scalar_shape},)`")
     if inp.scalar_shape is not None and keras_version == 3:
         value = shape[0]  # the number, or the source it comes from
         return ShapeError("invalid", f"Cannot convert '{value}' to a shape: `{inp.scalar_shape}` is one number, not a "
@@ -527,11 +531,7 @@ class Engine:
                 if isinstance(shp, int) and not isinstance(shp, bool):
                     shp, scalar = (shp,), str(shp)
                 inp = InputDef(shp, first.span, batch_size=kw.get("batch_size"), scalar_shape=scalar)
-                self.input_error = input_shape_error(inp, self.keras_version)
-                if scalar is not None and self.keras_version == 2:
-                    # tf-keras' Input takes one number; a layer's input_shape= is added to a tuple
-                    self.input_error = ShapeError("invalid", f"'int' object is not iterable: `input_shape={scalar}` "
-                                                             f"is one number, not a tuple; write `({scalar},)`")
+                self.input_error = input_shape_error(inp, self.keras_version, layer_argument=True)
                 if self.input_error is not None:
                     return None, f"Keras refuses `{first.cls}`'s input_shape at line {first.span.line}"
                 return _input_shape(inp, rank), None
