@@ -444,3 +444,100 @@ def test_an_activation_name_without_a_rule_stays_unknown() -> None:
     model = keras.Model(inp, Act()(inp))
     """)
     assert row.output is None
+
+
+def test_a_list_returned_by_a_custom_layer_is_iterated_and_measured_as_a_list() -> None:
+    fa = analyze_text(textwrap.dedent(HEAD + """
+    class Levels(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.down = layers.Conv2D(4, 3, strides=2, padding="same")
+        def call(self, x):
+            return x, self.down(x), self.down(self.down(x))
+    inp = keras.Input((16, 16, 4))
+    levels = Levels()(inp)
+    pooled = [layers.GlobalAveragePooling2D()(f) for f in levels]
+    model = keras.Model(inp, layers.Dense(len(levels))(layers.concatenate(pooled)))
+    """), "t.py")
+    rows_ = {r.name: r for r in fa.models[0].layers}
+    assert [rows_[n].output for n in ("global_average_pooling2d", "global_average_pooling2d_2")] == [(None, 4), (None, 4)]
+    assert rows_["dense"].output == (None, 3)
+
+
+def test_a_custom_layer_called_with_a_dict_gets_its_tensors_by_key() -> None:
+    (_, _, fuse, dense) = rows(HEAD + """
+    class Fuse(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape["a"][-1], input_shape["b"][-1]))
+        def call(self, inputs):
+            return keras.ops.matmul(inputs["a"], self.w) + inputs["b"]
+    inputs = {"b": keras.Input((3,)), "a": keras.Input((5,))}
+    model = keras.Model(inputs, layers.Dense(1)(Fuse()(inputs)))
+    """)
+    assert (fuse.output, fuse.params, dense.params) == ((None, 3), 15, 4)
+
+
+def test_a_subclassed_models_summary_shows_no_shape_for_a_custom_layer_and_its_models_own() -> None:
+    # Keras 3 runs the subclass' call() on a scratch graph: no node for its layers; a custom layer
+    # has no compute_output_shape() to ask ("?"), a Sequential keeps its own graph's shape.
+    fa = analyze_text(textwrap.dedent(HEAD + """
+    class Block(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(name="MyBlock", **kwargs)
+            self.conv = layers.Conv2D(4, 3)
+        def call(self, x):
+            return self.conv(x)
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.block = Block()
+            self.head = keras.Sequential([keras.Input((None, None, 4)), layers.Conv2D(2, 1)])
+        def call(self, x):
+            return self.head(self.block(x))
+    net = Net()
+    inp = keras.Input((8, 8, 3))
+    model = keras.Model(inp, net(inp))
+    """), "t.py")
+    net = next(m for m in fa.models if m.name == "net")
+    assert [(r.name, r.output, r.params) for r in net.layers] == [("MyBlock", None, 112),
+                                                                   ("sequential", (None, None, None, 2), 10)]
+
+
+def test_a_model_built_when_made_keeps_its_row_when_the_subclass_is_called_on_unknown_data() -> None:
+    fa = analyze_text(textwrap.dedent(HEAD + """
+    import numpy as np
+    def build_net():
+        inp = keras.Input(shape=[None, None, 3])
+        return keras.Model(inp, layers.Conv2D(8, 3, padding="same")(inp))
+    class Enhancer(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.net = build_net()
+        def call(self, data):
+            return data + self.net(data)[:, :, :, :3]
+    model = Enhancer()
+    image = np.expand_dims(np.load(path), axis=0)
+    model(image)
+    """), "t.py")
+    enhancer = next(m for m in fa.models if m.name == "enhancer")
+    (row,) = enhancer.layers
+    assert (row.status, row.output, row.params) == ("ok", (None, None, None, 8), 224)
+
+
+def test_a_subclass_run_on_data_with_training_false_past_a_random_crop_is_not_followed() -> None:
+    # Keras 3.15's RandomCrop returns its input uncropped when not training (checked on keras-io's
+    # ShiftViT: the 52x52 images reach the patch convolution and a later concat raises).
+    fa = analyze_text(textwrap.dedent(HEAD + """
+    import numpy as np
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.aug = keras.Sequential([layers.Resizing(40, 40), layers.RandomCrop(32, 32)])
+            self.head = layers.Dense(2)
+        def call(self, images):
+            return self.head(self.aug(images))
+    net = Net()
+    net(np.zeros((4, 32, 32, 3)), training=False)
+    """), "t.py")
+    net = next(m for m in fa.models if m.name == "net")
+    assert all(r.status == "unknown" and "RandomCrop returns its input uncropped" in r.reason for r in net.layers)

@@ -131,3 +131,47 @@ def test_what_map_hands_its_function_from_a_directory(args, image_dir):
 def test_a_batch_size_that_cannot_be_decided_is_not_followed():
     got = ours("x = np.zeros((40, 3))\nds = tf.data.Dataset.from_tensor_slices(x).batch(8, drop_remainder=keep)")
     assert got.batch_axis() is None and got.element(got.x) is None
+
+
+def _first_element(src: str):
+    interp = Interpreter(cst.parse_module("import numpy as np\nimport tensorflow as tf\n" + src), "t.py")
+    interp.run()
+    return interp.globals.vars["first"]
+
+
+@pytest.mark.parametrize("src", [
+    "ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10).batch(16).prefetch(2)",
+    "ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(64)",
+    "ds = tf.data.Dataset.from_tensor_slices(x).batch(8).cache()",
+    "ds = tf.data.Dataset.from_tensor_slices((x, y))",
+])
+def test_the_first_element_next_iter_gives(src):
+    """next(iter(ds)): eager tensors of a whole batch, or of all samples when there are fewer."""
+    tf = _tf()
+    env = {"np": np, "tf": tf, "x": np.zeros((40, 28, 28, 1), "float32"), "y": np.zeros((40,), "int64")}
+    exec(src + "\nfirst = next(iter(ds))", env)
+    real = env["first"] if isinstance(env["first"], tuple) else (env["first"],)
+    prelude = "x = np.zeros((40, 28, 28, 1), dtype='float32')\ny = np.zeros((40,), dtype='int64')\n"
+    got = _first_element(prelude + src + "\nfirst = next(iter(ds))")
+    got = got if isinstance(got, tuple) else (got,)
+    assert [g.shape for g in got] == [tuple(t.shape) for t in real]
+
+
+@pytest.mark.parametrize("src", ["ds = tf.data.Dataset.from_tensor_slices(x).take(3).batch(16)",
+                                 "ds = tf.data.Dataset.from_tensor_slices(x).batch(4).batch(2)"])
+def test_a_first_batch_of_a_resized_dataset_is_not_followed(src):
+    got = _first_element("x = np.zeros((40, 3))\n" + src + "\nfirst = next(iter(ds))")
+    assert not hasattr(got, "shape")
+
+
+def test_numpy_concatenate_and_linspace_as_numpy_computes_them():
+    from layerlint.extract.data import concatenated, numpy_linspace
+    from layerlint.extract.values import ArrayVal
+
+    for args in [(0, 0.1, 4), (0.0, 0.2, 7), (1, 3, 1), (0, 0, 3), (0.1, 0.9, 13)]:
+        assert numpy_linspace(list(args), {}) == tuple(np.linspace(*args).tolist())
+    a, b = ArrayVal((5, 2, 2, 3), "uint8"), ArrayVal((1, 2, 2, 3), "uint8")
+    assert concatenated([a, b], 0).shape == np.concatenate([np.zeros((5, 2, 2, 3)), np.zeros((1, 2, 2, 3))]).shape
+    assert concatenated([a, ArrayVal((1, 2, 2, 1), "uint8")], 0) is None  # NumPy raises: other dims differ
+    assert concatenated([ArrayVal((4, 2), "uint8"), ArrayVal((4, 3), "uint8")], 1).shape == \
+        np.concatenate([np.zeros((4, 2)), np.zeros((4, 3))], 1).shape

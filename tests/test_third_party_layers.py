@@ -100,3 +100,22 @@ def test_a_plugin_declares_a_layer_as_data() -> None:
     assert (row.cls, row.output, row.params) == ("Doubler", (None, 15), 3)
     with pytest.raises(TypeError):
         declared([object()])
+
+
+def test_a_decoder_called_by_keyword_builds_as_keras_hub_did_called_positionally() -> None:
+    # keras-hub's TransformerDecoder.call(decoder_sequence, encoder_sequence=None, ...): the keywords
+    # bind as the positions do; the truth was recorded for the positional call.
+    truth = STORED[case_id(("TransformerDecoder", (), {"intermediate_dim": 48, "num_heads": 3},
+                            [(None, None, 12), (None, 5, 12)]))]
+    fa = analyze_text(textwrap.dedent("""
+        import keras
+        import keras_nlp
+        tokens = keras.Input(shape=(None, 12))
+        encoded = keras.Input(shape=(5, 12))
+        x = keras_nlp.layers.TransformerDecoder(intermediate_dim=48, num_heads=3)(
+            decoder_sequence=tokens, encoder_sequence=encoded)
+        model = keras.Model([tokens, encoded], x)
+    """), "t.py")
+    row = next(r for r in fa.models[0].layers if r.name == "transformer_decoder")
+    assert list(row.output) == truth["output"]
+    assert [list(w.shape) for w in row.weights] == truth["weights"]

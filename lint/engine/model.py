@@ -41,6 +41,9 @@ class LayerDef:
     # Its compute_output_shape() on the first call's shapes, and those shapes when
     # they were known while tracing (what it computed holds for those shapes only).
     declared_output: Any = None
+    # It defines no compute_output_shape(), and Layer's raises: a subclassed model's summary, which
+    # shapes its rows by that method, shows "?" for it.
+    no_output_shape: bool = False
     traced_inputs: list | None = None
     first_call_inputs: list = field(default_factory=list)  # the keras.Input()s its first call was given
     first_call_eager: bool = False  # its first call was on data (arrays), not Keras tensors

@@ -472,10 +472,16 @@ class Engine:
             if done is not None:
                 for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel", "weights_of"):
                     setattr(row, attr, getattr(done, attr))
-                if ld.first_call_eager and t.submodel is not None and _built_when_made(t.submodel) and row.status == "ok":
-                    # a call on data adds no node to a model built when made: its summary row keeps the
-                    # shapes of the graph it was made with
-                    row.output = self._own_output(t.submodel)
+                if (ld.first_call_eager or self.keras_version == 3) and t.submodel is not None \
+                        and _built_when_made(t.submodel) and row.status in ("ok", "unknown"):
+                    # a call on data adds no node to a model built when made, nor does Keras 3's symbolic
+                    # call (call() runs on a scratch graph): its summary row keeps the shapes of the graph
+                    # it was made with, whatever that call gave
+                    if row.status == "ok":
+                        row.output = self._own_output(t.submodel)
+                    else:
+                        row.status, row.reason = "ok", None
+                        row.output = self._nested(row, t, None)
             elif not ld.known:
                 row.status, row.reason = "unknown", ld.opaque_reason
             elif t.submodel is not None and _built_when_made(t.submodel):
@@ -486,8 +492,10 @@ class Engine:
                 row.status, row.reason = "unbuilt", self.model.unbuilt_why or "Keras builds it on the model's first call"
             if t.kwargs.get("trainable") is False:
                 row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
-            if t.cls in BUILT_AT_INIT and t.submodel is None:
-                row.output = None  # built before any call, so Keras keeps no shape to show
+            if t.cls in BUILT_AT_INIT and t.submodel is None or t.no_output_shape:
+                # built before any call, or a custom layer without compute_output_shape(): Keras has no
+                # node of it here (call() runs on a scratch graph) and no shape to show
+                row.output = None
             sm.layers.append(row)
         if not sm.layers:
             # No layer we can list: what it computes and the weights it makes itself (add_weight) are

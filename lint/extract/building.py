@@ -586,6 +586,8 @@ class Building:
     def call_layer(self, layer: LayerDef, args: list, kwargs: dict, node: cst.Call) -> Any:
         if not args:
             x = kwargs.pop("inputs", None)
+            if x is None and layer.cls == "keras_nlp.TransformerDecoder" and "decoder_sequence" in kwargs:
+                x = kwargs.pop("decoder_sequence")  # its call()'s first parameter
             if x is None:
                 x = kwargs.pop("query", None)
                 if x is not None:
@@ -595,11 +597,15 @@ class Building:
         if not args:
             return self.symbol(node)
         first = args[0]
+        # A custom layer or a model called with a dict of tensors gets them in Keras' flattening
+        # order, by key, as with a list.
+        keyed = isinstance(first, dict) and (layer.submodel is not None or id(layer) in self.custom_instances) \
+            and dict_keys(first, len(first)) is not None
         if id(layer) in self.custom_instances:
             self.trace_custom_layer(layer, first, list(args[1:]), kwargs, node)
         elif id(layer) in self.pending_lambdas:
             self.trace_lambda(layer, first, list(args[1:]), kwargs, node)
-        list_input = isinstance(first, (list, tuple))
+        list_input = isinstance(first, (list, tuple)) or keyed
         tensors = [a for a in flatten(first)] if list_input else [first]
         extra = [a for a in args[1:] if isinstance(a, TensorVal)]
         inputs = []
@@ -612,7 +618,8 @@ class Building:
                 data = isinstance(t, ConstTensor) or (self.tracing and isinstance(t, ArrayVal) and known_dims(t.shape))
                 shape = t.shape if data else None
                 stand_in = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0]) if shape \
-                    else InputDef(Expr.symbol(short(t)), self.span(node))
+                    else InputDef(Expr.symbol(short(t)), self.span(node),
+                                  unknown_reason=f"`{clipped(short(t))}` is not a tensor layerlint can follow")
                 self.data_producers.add(id(stand_in))
                 inputs.append(Tensor(stand_in))
         call_kwargs = {k: tensors_to_refs(v) if k not in TENSOR_KWARGS or tensor_like(v) else Unfollowed(self.kwarg_text(node, k))

@@ -44,6 +44,7 @@ from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
     ClassVal,
+    DatasetIterVal,
     DatasetVal,
     FunctionVal,
     GeneratorVal,
@@ -419,11 +420,18 @@ class Calls:
                     return len(args[0])
                 if isinstance(args[0], ArrayVal) and args[0].shape:
                     return args[0].shape[0]
+                outputs = self.output_list(args[0]) if isinstance(args[0], TensorVal) else None
+                if outputs is not None:
+                    return len(outputs)
                 if isinstance(args[0], ShapeVal) and not args[0].graph:  # the rank, static even where dims are not
                     shape = self.known_shape(args[0].tensor)
                     if shape is not None:
                         return len(shape)
                 return self.symbol(node)
+            if name == "iter" and len(args) == 1 and isinstance(args[0], DatasetVal):
+                return DatasetIterVal(args[0])
+            if name == "next" and len(args) == 1 and isinstance(args[0], DatasetIterVal):
+                return self.dataset_first(args[0].dataset, node)
             if name == "range":
                 if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
                     r = range(*args)

@@ -107,7 +107,10 @@ class CustomLayers:
             return self.keras_subclass_layer(cls, inst, kwargs, node)
         # Layer.__init__ takes these through **kwargs; the rest configure the class itself.
         own = {k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype") and cls.kind == "layer"}
-        ld = LayerDef(cls.name, (), own, self.span(node), custom_class=cls.name)
+        if cls.kind == "layer" and inst.base_call is not None:  # super().__init__(name="FeaturePyramid", **kwargs)
+            own.update((k, v) for k, v in inst.base_call[1].items() if k in ("name", "trainable", "dtype"))
+        ld = LayerDef(cls.name, (), own, self.span(node), custom_class=cls.name,
+                      no_output_shape="compute_output_shape" not in cls.methods)
         ld.tracked = self.tracked_layers(list(inst.attrs.values()))
         ld.made = [(cls_name, name) for _, cls_name, name in sorted(self.made_by(list(inst.attrs.values())), key=lambda e: e[0])]
         ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
@@ -237,7 +240,7 @@ class CustomLayers:
         ld.first_call_eager = eager
         if eager:
             first = data_stand_in(first, ld)
-        if not isinstance(first, (list, tuple, TensorVal)):
+        if not isinstance(first, (list, tuple, TensorVal)) and not _tensor_dict(first):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         ld.first_call_inputs = [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
@@ -266,6 +269,10 @@ class CustomLayers:
             if "compute_output_shape" not in methods or ("build" not in methods and ld.tracked):
                 out = self.call_function(methods["call"], [inst, arg0, *others], dict(kwargs), node)
                 ld.submodel = self.traced_model(ld, ld.cls, out, followed_outputs(out, "call()"), stand_ins)
+                if eager and kwargs.get("training") is False and _crops(ld.submodel):
+                    ld.submodel = None
+                    raise Untraceable("called on data with training=False, where Keras 3's RandomCrop returns its "
+                                      "input uncropped: what follows it is not followed")
             if "compute_mask" in methods and not eager and not self.mask_followable(methods["compute_mask"], inst,
                                                                                      arg0, others, node):
                 ld.submodel = None  # what call() computes is moot: Keras stops at the mask
@@ -348,7 +355,7 @@ class CustomLayers:
         (one per tensor, in the order the call's node lists them): of the shapes the graph gives
         them now, or symbolic when those are not all known.  Returns the first argument and the
         others with tensors replaced, the stand-ins, and the shapes found."""
-        if not isinstance(first, (list, tuple, TensorVal)):
+        if not isinstance(first, (list, tuple, TensorVal)) and not _tensor_dict(first):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
         shapes = [self.known_shape(t.tensor) for t in real]
@@ -385,6 +392,8 @@ class CustomLayers:
             return ShapeVal(v.tensor, "input_shape")
         if isinstance(v, (list, tuple)):
             return [self.shape_of(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self.shape_of(x) for k, x in v.items()}
         return None
 
     def declared_shape(self, v: Any, concrete: bool) -> Any:
@@ -421,7 +430,24 @@ def _stand_in(v: Any, ld: LayerDef, shapes: list | None, made: list[TensorVal]) 
         return t
     if isinstance(v, (list, tuple)):
         return type(v)(_stand_in(x, ld, shapes, made) for x in v)
+    if _tensor_dict(v):  # made in Keras' flattening order, by key
+        return {k: _stand_in(v[k], ld, shapes, made) for k in sorted(v)}
     return v
+
+
+def _crops(m: ExtractedModel, depth: int = 0) -> bool:
+    """Whether a RandomCrop runs in ``m`` or a model or traced layer it calls."""
+    from layerlint.engine.graph import model_nodes
+
+    if depth > 8:
+        return True  # too deep to tell: taken as cropping, which leaves the call unknown
+    layers = list(m.layers) if m.api == "sequential" else [n.layer for n in model_nodes(m)]
+    return any(ld.cls == "RandomCrop" or ld.submodel is not None and _crops(ld.submodel, depth + 1) for ld in layers)
+
+
+def _tensor_dict(v: Any) -> bool:
+    """A dict of tensors by name, as a layer or model may be called with."""
+    return isinstance(v, dict) and bool(v) and all(isinstance(k, str) and isinstance(x, TensorVal) for k, x in v.items())
 
 
 # What makes a layer's weights out of reach: the method's code is searched for these.

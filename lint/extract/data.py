@@ -19,6 +19,7 @@ from layerlint.engine.symbolic import Expr
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
+from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, GeneratorVal, ModelVal, PartialVal, Ref
 
 NOT_DATA = object()  # the call is not one this module models
@@ -30,8 +31,48 @@ _XY = {"predict": ("x", None), "predict_on_batch": ("x", None), "predict_generat
        "fit_generator": ("generator", None), "evaluate_generator": ("generator", None)}
 _SAME_SHAPE = ("astype", "copy", "clip", "round")
 _DATASET_KEEPS = ("shuffle", "prefetch", "cache", "repeat", "take", "skip", "with_options", "filter")
+_DATASET_RESIZES = ("repeat", "take", "skip", "filter")
 _CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
 _FLOAT_OPS = ("Divide",)
+
+
+def concatenated(parts: Any, axis: Any) -> ArrayVal | None:
+    """``np.concatenate(parts, axis)`` of arrays of one rank and dtype whose other dims agree: the
+    first array with the axis' sizes summed; None where that does not hold (NumPy raises, or a
+    dim is not known)."""
+    if not isinstance(parts, (list, tuple)) or not parts or not is_int(axis) \
+            or not all(isinstance(p, ArrayVal) and p.shape and not p.sequences for p in parts):
+        return None
+    first = parts[0]
+    rank = len(first.shape)
+    if not -rank <= axis < rank or any(len(p.shape) != rank or p.dtype != first.dtype for p in parts):
+        return None
+    axis %= rank
+    if not all(is_int(d) for p in parts for d in p.shape):
+        return None
+    if any(p.shape[:axis] + p.shape[axis + 1:] != first.shape[:axis] + first.shape[axis + 1:] for p in parts):
+        return None
+    total = sum(p.shape[axis] for p in parts)
+    return first.with_shape(first.shape[:axis] + (total,) + first.shape[axis + 1:])
+
+
+def numpy_linspace(args: list, kwargs: dict) -> tuple | None:
+    """``np.linspace(start, stop, num)`` of plain numbers, element by element as NumPy computes it
+    in float64 (``i * step + start``, the last one ``stop``); None for anything else."""
+    names = ("start", "stop", "num")
+    if len(args) > 3 or set(kwargs) - set(names):
+        return None
+    given = dict(zip(names, args)) | kwargs
+    start, stop, num = given.get("start"), given.get("stop"), given.get("num", 50)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, stop)) \
+            or not is_int(num) or not 0 < num <= MAX_LOOP:
+        return None
+    if num == 1:
+        return (float(start),)
+    step = (stop - start) / (num - 1)
+    if step == 0:
+        return tuple(float(start) for _ in range(num))
+    return tuple(i * step + start for i in range(num - 1)) + (float(stop),)
 
 
 def is_int(v: Any) -> bool:
@@ -198,6 +239,14 @@ class Data:
         made = self.numpy_from_numbers(name, args, kwargs, node)
         if made is not None:
             return made
+        if name == "concatenate" and args:
+            joined = concatenated(args[0], kwargs.get("axis", args[1] if len(args) > 1 else 0))
+            if joined is not None:
+                return joined.derived(self.text(node), labels=None)
+        if name == "linspace":
+            values = numpy_linspace(args, kwargs)
+            if values is not None:
+                return ArrayVal((len(values),), "float64", None, self.text(node), values=values)
         if name in ("zeros", "ones", "empty", "full", "random.random", "random.rand", "random.randn",
                     "random.normal", "random.uniform", "random.randint", "random.random_sample"):
             return self.numpy_maker(name, args, kwargs, node)
@@ -519,15 +568,32 @@ class Data:
         if name == "batch":
             size = kwargs.get("batch_size", args[0] if args else None)
             drop = kwargs.get("drop_remainder", args[1] if len(args) > 1 else False)
-            return d.derived(self.text(node), batched=True, batch=(size, drop))
+            # batches of batches: the batch axis no longer counts samples
+            return d.derived(self.text(node), batched=True, batch=(size, drop), resized=d.batched)
         if name == "map" and d.kind == "dataset":
             self.map_function(d, kwargs.get("map_func", args[0] if args else None), node)
             return self.symbol(node)
         if name == "unbatch" and d.batched and not d.per_batch:
             return d.derived(self.text(node), batched=False)
         if name in _DATASET_KEEPS:
-            return d.derived(self.text(node))
+            return d.derived(self.text(node), resized=name in _DATASET_RESIZES)
         return self.symbol(node)
+
+    def dataset_first(self, d: DatasetVal, node: cst.Call) -> Any:
+        """``next(iter(ds))``: the first element, eager tensors of data.  Batched, its batch axis
+        holds batch_size samples, or all of them when there are fewer."""
+        parts = [d.x] if d.y is None else [d.x, d.y]
+        text = self.text(node)
+        if d.kind != "dataset" or not all(p.shape for p in parts):
+            return self.symbol(node)
+        if d.batched:
+            n, size = d.x.shape[0], d.batch_size
+            if d.per_batch or d.resized or not (is_int(n) and is_int(size) and size > 0):
+                return self.symbol(node)
+            first = [p.derived(text, shape=(min(n, size), *p.shape[1:])) for p in parts]
+        else:
+            first = [p.derived(text, shape=tuple(p.shape[1:])) for p in parts]
+        return first[0] if d.y is None else tuple(first)
 
     def map_function(self, d: DatasetVal, fn: Any, node: cst.Call) -> None:
         """``ds.map(fn)``: tf.data traces ``fn`` once, when map() is called, on one element (x, or

@@ -711,7 +711,23 @@ class Expressions:
             return list(v) if len(v) <= MAX_LOOP else None
         if isinstance(v, ConstTensor) and not self.tracing:
             return const_rows(v)
+        if isinstance(v, ArrayVal) and v.values is not None:
+            return list(v.values)
+        if isinstance(v, TensorVal):
+            return self.output_list(v)
         return None
+
+    def output_list(self, v: TensorVal) -> list[TensorVal] | None:
+        """A layer's result that is a list of tensors (a custom layer whose call() returns a
+        list, a model of several outputs): Python iterates and measures that list itself.
+        None for one tensor, or where the outputs are not known yet."""
+        p = v.tensor.producer
+        if v.tensor.index is not None or not isinstance(p, Node):
+            return None
+        out = self.probe_output(v.tensor)
+        if not isinstance(out, list) or len(out) > MAX_LOOP:
+            return None
+        return [TensorVal(Tensor(p, i)) for i in range(len(out))]
 
 
 

@@ -117,7 +117,7 @@ STAR_KWARGS = "**"  # key in a call's keywords: `**cfg` that cannot be followed 
 
 BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "list", "tuple", "enumerate",
                  "zip", "round", "str", "bool", "print", "reversed", "sorted", "isinstance", "dict", "divmod", "pow",
-                 "callable", "getattr", "hasattr", "format", "type"}
+                 "callable", "getattr", "hasattr", "format", "type", "iter", "next"}
 
 
 def is_plain_data(v: Any, depth: int = 0) -> bool:

@@ -194,12 +194,16 @@ class ArrayVal:
     labels: Labels | None = None
     text: str = ""
     sequences: bool = False  # an object array of variable-length lists (imdb, reuters)
+    # The elements of a 1-D array NumPy computed from plain numbers (np.linspace(0, 0.1, 4)), which
+    # code iterates to configure layers; None for data.
+    values: tuple | None = None
 
     def __repr__(self) -> str:  # a stand-in input is named by its value's repr: show the user's expression
         return self.text
 
     def derived(self, text: str, **changes: Any) -> ArrayVal:
-        out = replace(self, text=text, **changes)  # changes name fields of this class, never the file's words
+        # changes name fields of this class, never the file's words; a new array's values are not these
+        out = replace(self, text=text, **{"values": None, **changes})
         if "shape" in changes:
             out.sequences = False
         return out
@@ -237,11 +241,15 @@ class DatasetVal:
     def __repr__(self) -> str:
         return self.text
 
-    def derived(self, text: str, batched: bool | None = None, batch: tuple | None = None) -> DatasetVal:
+    # take/skip/filter/repeat ran: how many samples it holds is no longer the data's
+    resized: bool = False
+
+    def derived(self, text: str, batched: bool | None = None, batch: tuple | None = None,
+                resized: bool = False) -> DatasetVal:
         """A dataset made from this one; ``batch``: (batch_size, drop_remainder) of a batch() call."""
         size, drop = batch if batch is not None else (self.batch_size, self.drop_remainder)
         return DatasetVal(self.x, self.y, self.batched if batched is None else batched, self.kind, text, self.per_batch,
-                          size, drop)
+                          size, drop, self.resized or resized)
 
     def batch_axis(self) -> tuple | None:
         """(the batch axis of each batch,): None (any size) unless drop_remainder=True fixes it to
@@ -261,6 +269,13 @@ class DatasetVal:
         if not self.batched:
             return part.with_shape(tuple(part.shape[1:]))
         return part if self.per_batch else part.with_shape((axis[0], *part.shape[1:]))
+
+
+@dataclass(eq=False)
+class DatasetIterVal:
+    """``iter(ds)`` of a tf.data dataset: ``next()`` of it gives the dataset's first element."""
+
+    dataset: DatasetVal
 
 
 @dataclass(eq=False, repr=False)
