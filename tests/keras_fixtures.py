@@ -54,6 +54,8 @@ def _summary_output(layer: Any) -> Any:
         out = layer.output_shape if hasattr(layer, "output_shape") else layer.compute_output_shape(**shapes)
     except NotImplementedError:
         return None
+    if out and all(isinstance(o, (tuple, list)) for o in out):
+        return [_shape(o) for o in out]  # a model of several outputs
     return _shape(out)
 
 

@@ -46,6 +46,9 @@ class LayerDef:
     no_output_shape: bool = False
     traced_inputs: list | None = None
     first_call_inputs: list = field(default_factory=list)  # the keras.Input()s its first call was given
+    # What call() computes when called again on other input shapes (Keras runs call() at every
+    # call; its weights stay the first call's): input shapes -> its graph, None where not followed.
+    retraced: dict[tuple, ExtractedModel | None] = field(default_factory=dict)
     first_call_eager: bool = False  # its first call was on data (arrays), not Keras tensors
     # A layer of a keras.applications backbone (or of preprocess_input): shaped from the table.
     recorded: RecordedLayer | None = None

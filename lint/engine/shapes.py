@@ -47,6 +47,10 @@ class ShapedCall:
     notes: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     submodel: ShapedModel | None = None  # a model used as a layer: how this call shaped it
+    # a custom layer called on shapes its call() was not followed on: those shapes; when it was
+    # (LayerDef.retraced), how that trace shaped
+    untraced: tuple | None = None
+    retraced: ShapedModel | None = None
 
     @property
     def row(self) -> ShapedLayer:
@@ -841,6 +845,11 @@ class Engine:
         if ld.custom_class is not None and ld.traced_inputs is not None:
             given = [tuple(s) if isinstance(s, list) else s for s in inputs]
             if given != ld.traced_inputs:
+                again = ld.retraced.get(tuple(given))
+                if again is not None and self._retraced(row, ld, call, again, first_call):
+                    return call
+                if again is None and all(isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s) for s in given):
+                    call.untraced = tuple(given)
                 if row.status == "ok":
                     traced = ", ".join(shape_str(s) for s in ld.traced_inputs)
                     what = "the function of this Lambda" if ld.custom_class == "Lambda" else f"custom layer `{ld.cls}`"
@@ -883,6 +892,24 @@ class Engine:
                 weights = [Weight(w.name, w.shape, False) for w in weights]
             row.weights, row.notes, row.facts = weights, built.notes, built.facts
         return call
+
+    def _retraced(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, again: ExtractedModel,
+                  first_call: bool) -> bool:
+        """A custom layer called on other shapes than its first call's: built as Keras built it
+        then (its weights), with the output its call() computes on these.  False when that
+        output is not known in full (what stops it is then not claimed)."""
+        if self.depth >= MAX_NESTING:
+            return False
+        sub = Engine(again, self.depth + 1, self.keras_version, outputs_only=True).run()
+        call.retraced = sub
+        outs = sub.outputs
+        out = outs[0] if not again.outputs_nested and len(outs) == 1 else outs if all(o is not None for o in outs) else None
+        if out is None or any(r.status != "ok" for r in sub.layers):
+            return False
+        if first_call:
+            self._nested(row, ld, list(ld.traced_inputs or []))
+        call.output = row.output = out  # like Keras' summary: a shared layer shows its last call's output
+        return True
 
     def _apply_op(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, node: Node | None) -> ShapedCall:
         """A Keras operation: its table rule on the shapes of the tensors it reads; no weights."""
@@ -1089,6 +1116,26 @@ def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | N
     engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None,
                     outputs_only=outputs_only)
     return engine.run(input_override=[fit_input] if fit_input is not None else None)
+
+
+def untraced_calls(sm: ShapedModel) -> list[tuple[LayerDef, tuple]]:
+    """The custom layers ``sm`` calls, at any depth, on input shapes their call() was not
+    followed on, with those shapes."""
+    out: list[tuple[LayerDef, tuple]] = []
+    seen: set[int] = set()
+    stack: list[ShapedModel | None] = [sm]
+    while stack:
+        m = stack.pop()
+        if m is None or id(m) in seen:
+            continue
+        seen.add(id(m))
+        for row in m.layers:
+            for c in row.calls:
+                if c.untraced is not None and isinstance(row.source, LayerDef):
+                    out.append((row.source, c.untraced))
+                stack.extend((c.submodel, c.retraced))
+            stack.append(row.submodel)
+    return out
 
 
 def file_names() -> _Namer:

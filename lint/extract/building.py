@@ -625,6 +625,9 @@ class Building:
         call_kwargs = {k: tensors_to_refs(v) if k not in TENSOR_KWARGS or tensor_like(v) else Unfollowed(self.kwarg_text(node, k))
                        for k, v in kwargs.items()}
         out = self.make_node(layer, inputs, call_kwargs, node, list_input)
+        if self.retrace_sources and (id(layer) in self.retrace_sources
+                                     or layer.submodel is not None and layer.custom_class is None):
+            self.follow_new_shapes(out.tensor)
         if not self.tracing and layer.submodel is None and layer.known \
                 and all(isinstance(t, ConstTensor) and t.shape for t in tensors + extra):
             # Between layers, a layer run on constants runs eagerly: its result is data, no row.

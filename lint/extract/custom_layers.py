@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.graph import model_nodes
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor, creation_mark
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.runtime import flatten
@@ -34,6 +35,8 @@ from layerlint.extract.values import (
     WeightVal,
 )
 
+# Custom layers followed again on new shapes after one call of a model: one per layer of a chain.
+_MAX_RETRACES = 64
 # Methods whose override changes what a Keras layer subclass computes or makes.
 _SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spec", "__call__")
 
@@ -243,7 +246,8 @@ class CustomLayers:
         if not isinstance(first, (list, tuple, TensorVal)) and not _tensor_dict(first):
             first = TensorVal(Tensor(InputDef(Expr.symbol(f"{ld.cls}.input.shape"), ld.span)))
         real = [v for v in flatten([first, *rest]) if isinstance(v, TensorVal)]
-        ld.first_call_inputs = [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
+        # the keras.Input()s it is called on; a call on data makes no InputLayer (nor takes a name)
+        ld.first_call_inputs = [] if eager else [t.tensor.producer for t in real if isinstance(t.tensor.producer, InputDef)]
         arg0, others, stand_ins, shapes = self.stand_ins(ld, first, rest)
         concrete = all(isinstance(s, tuple) for s in shapes)
         if concrete:
@@ -278,6 +282,55 @@ class CustomLayers:
                 ld.submodel = None  # what call() computes is moot: Keras stops at the mask
                 raise Untraceable("its compute_mask() gives a TensorFlow function a Keras tensor, which Keras 3 "
                                   "refuses")
+        if concrete and ld.known and ld.submodel is not None and "compute_output_shape" not in methods \
+                and "compute_mask" not in methods:
+            self.retrace_sources[id(ld)] = (inst, first, rest, dict(kwargs), node)
+
+    def follow_new_shapes(self, tensor: Tensor) -> None:
+        """Keras runs a custom layer's call() at every call: where ``tensor``'s call reaches custom
+        layers (itself, or inside a model) on input shapes other than their first call's, what
+        their call() computes on those is followed too, one layer after another along the graph."""
+        from layerlint.engine.shapes import untraced_calls
+
+        for _ in range(_MAX_RETRACES):
+            shaped = self.probe(tensor)
+            if shaped is None:
+                return
+            todo = [(ld, shapes) for ld, shapes in untraced_calls(shaped)
+                    if id(ld) in self.retrace_sources and shapes not in ld.retraced]
+            if not todo:
+                self.keep_probed(shaped)
+                return
+            for ld, shapes in todo:
+                self.retrace(ld, shapes)
+
+    def retrace(self, ld: LayerDef, shapes: tuple) -> None:
+        """Follow the custom layer's call() again, on inputs of ``shapes`` (its weights, made at
+        the first call, do not change)."""
+        inst, first, rest, kwargs, node = self.retrace_sources[id(ld)]
+        ld.retraced[shapes] = None  # tried once: what cannot be followed stays unknown
+        made: list[TensorVal] = []
+        arg0 = _stand_in(first, ld, list(shapes), made)
+        others = [_stand_in(a, ld, list(shapes), made) if isinstance(a, TensorVal) else a for a in rest]
+        if len(made) != len(shapes):
+            return
+        self.context.append(f"call of custom layer `{ld.cls}` on other shapes")
+        self.tracing += 1
+        registered = len(self.result.models)
+        before = creation_mark()
+        try:
+            out = self.call_function(inst.cls.methods["call"], [inst, arg0, *others], dict(kwargs), node)
+            traced = self.traced_model(ld, ld.cls, out, followed_outputs(out, "call()"), made)
+            # a call() that makes layers makes new ones at each call in Keras, each taking a name
+            # from the file's counters: not followed
+            if not any(n.layer.created > before and n.layer.op is None for n in model_nodes(traced)):
+                ld.retraced[shapes] = traced
+        except Untraceable:
+            pass
+        finally:
+            self.tracing -= 1
+            self.context.pop()
+            del self.result.models[registered:]
 
     @contextlib.contextmanager
     def first_call(self, ld: LayerDef, doing: str, refused: str, eager: bool = False,

@@ -565,7 +565,6 @@ class Expressions:
         output is kept: a later probe starts from the nodes already shaped (declared as
         the probe's inputs) instead of reshaping the whole graph at every ``x.shape`` read.
         """
-        from layerlint.engine.shapes import shape_model  # the engine only reads the graph; no cycle at import
 
         cache = self.probe_cache
         p = tensor.producer
@@ -574,19 +573,34 @@ class Expressions:
             if tensor.index is None:
                 return out
             return out[tensor.index] if isinstance(out, list) and -len(out) <= tensor.index < len(out) else None
+        shaped = self.probe(tensor, report)
+        if shaped is None:
+            return None
+        self.keep_probed(shaped)
+        return shaped.outputs[0]
+
+    def keep_probed(self, shaped: Any) -> None:
+        """Keep the output of each node a probe shaped, for the probes after it."""
+        cache = self.probe_cache
+        for call in shaped.calls:
+            if call.node is not None and id(call.node) not in cache:
+                cache[id(call.node)] = (call.node, call.output)
+
+    def probe(self, tensor: Tensor, report: bool = False) -> Any:
+        """The sub-graph producing ``tensor``, shaped from the nodes already shaped (None: the
+        engine crashed, reported when ``report``)."""
+        from layerlint.engine.shapes import shape_model
+
+        cache = self.probe_cache
         known = self._probe_boundary(tensor)
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", inputs=[Tensor(n) for n in known],
                                outputs=[tensor], known_outputs={id(n): cache[id(n)][1] for n in known})
         try:
-            shaped = shape_model(probe, outputs_only=True)
+            return shape_model(probe, outputs_only=True)
         except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
             if report:
                 self.engine_crash(e)
             return None
-        for call in shaped.calls:
-            if call.node is not None and id(call.node) not in cache:
-                cache[id(call.node)] = (call.node, call.output)
-        return shaped.outputs[0]
 
     def _probe_boundary(self, tensor: Tensor) -> list[Node]:
         """The shaped nodes the sub-graph producing ``tensor`` starts from: what a probe

@@ -120,6 +120,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
+        # id(LayerDef) -> (instance, first call's arguments and node) of a custom layer followed on known
+        # shapes, to follow its call() again where it is called on others
+        self.retrace_sources: dict[int, tuple] = {}
         # id(LayerDef) -> the instance as __init__ left it, for a custom layer of a Sequential whose build()
         # sized weights by an input shape not known when it was added: traced again when Keras builds the Sequential
         self.awaiting_build: dict[int, InstanceVal] = {}
@@ -208,6 +211,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             if fn.closure is not None and fn.closure.globals.unit is None:
                 fn.closure = fn.owner = None
         self.functions_made.clear()
+        self.retrace_sources.clear()
 
     def may_build(self, fn: FunctionVal) -> bool:
         """Cheap check that a never-called function constructs a model at all: its code mentions one.
