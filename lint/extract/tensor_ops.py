@@ -413,6 +413,28 @@ class _Calls:
             raise NotFollowed("the shape of its tensor is not known")
         return shape
 
+    def shape_tensor(self, x: Any) -> Any:
+        return self.ops.make_op("tf_keras.backend.shape", "TFOpLambda", (x,), {}, self.node,
+                                tf_keras=("tf.compat.v1.shape", "TFOpLambda"))
+
+    def item(self, x: Any, key: Any) -> Any:
+        key = (key,) if isinstance(key, slice) else key  # as the interpreter hands a slice on
+        return self.ops.make_op("ops.get_item", "GetItem", (x, key), {}, self.node, tf_keras=tf_keras_names.GETITEM)
+
+    def stated(self, path: str, shape: tuple, *args: Any) -> Any:
+        return self.ops.make_op("tf_keras.stated", "TFOpLambda", (shape, list(args)), {}, self.node,
+                                tf_keras=(path, "TFOpLambda"))
+
+    def is_bool(self, x: Any) -> bool:
+        layer = getattr(x.tensor.producer, "layer", None) if isinstance(x, TensorVal) else None
+        return getattr(layer, "op", None) in _BOOLEAN_OPS
+
+
+# Ops whose result is boolean (comparisons and logic), by their path in the op table.
+_BOOLEAN_OPS = frozenset(path for path, spec in TABLE.items() if spec.key in (
+    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and", "logical_or",
+    "logical_not", "logical_xor", "isnan", "isinf", "isfinite"))
+
 
 # backend.batch_flatten's inner calls, which fail on tf-keras' Keras tensor before TensorFlow's dispatch
 # hands it the whole function: each takes an auto name (held to tf-keras in tests/keras2_function_cases.py).

@@ -2,8 +2,11 @@
 of their tensors (``K.batch_dot``'s transposes, ``K.repeat_elements``' splits): each is written here as the
 sequence of TensorFlow calls tf-keras 2.21's backend.py makes, in its order, against a small interface
 that makes one TFOpLambda layer per call.  Where tf-keras goes through shape tensors (``tf.shape``,
-``tf.unstack`` of it) layerlint does not follow, the program gives up (``Unfollowed``) and the call
-stays unknown.  Whole models' rows are held to tf-keras in tests/test_keras2_functions.py.
+``tf.unstack`` of it), each of those calls is a row too; a reshape to such a tensor gets the shape
+TensorFlow's static inference reads from it (known entries where the value is known, None elsewhere),
+which the program works out from the static shapes it started from.  Where that is not plain, the
+program gives up (``Unfollowed``) and the call stays unknown.  Whole models' rows are held to tf-keras in
+tests/test_keras2_functions.py.
 """
 
 from __future__ import annotations
@@ -29,6 +32,19 @@ class TF(Protocol):
 
     def shape(self, x: Any) -> tuple:
         """The static shape of a Keras tensor (raises Unfollowed when it is not known)."""
+
+    def shape_tensor(self, x: Any) -> Any:
+        """``tf.shape(x)`` on a Keras tensor: a layer whose output is a vector of x's rank."""
+
+    def item(self, x: Any, key: Any) -> Any:
+        """``x[key]`` on a Keras tensor (a SlicingOpLambda layer)."""
+
+    def stated(self, path: str, shape: tuple, *args: Any) -> Any:
+        """A TensorFlow call whose output shape TensorFlow infers from a shape tensor's value: the
+        program gives that shape (``shape``), worked out as TensorFlow's static inference does."""
+
+    def is_bool(self, x: Any) -> bool:
+        """Whether a Keras tensor is known to be boolean (a comparison's result)."""
 
 
 def _number(v: Any, name: str) -> float:
@@ -70,6 +86,14 @@ def elu(tf: TF, x: Any, alpha: Any = 1.0) -> Any:
     return tf("tf.where", tf.operator("GreaterThan", x, 0), res, tf.operator("Multiply", res, alpha))
 
 
+def _plain(tf: TF, x: Any) -> tuple:
+    """x's static shape when each dim is a number or None (the only dims TensorFlow's inference has)."""
+    shape = tf.shape(x)
+    if not all(d is None or isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        raise Unfollowed("its tensor's shape holds a size layerlint knows only by name")
+    return shape
+
+
 def repeat_elements(tf: TF, x: Any, rep: Any, axis: Any) -> Any:
     shape = tf.shape(x)
     if not isinstance(axis, int) or isinstance(axis, bool) or not -len(shape) <= axis < len(shape):
@@ -77,10 +101,87 @@ def repeat_elements(tf: TF, x: Any, rep: Any, axis: Any) -> Any:
     if not isinstance(rep, int) or isinstance(rep, bool):
         raise Unfollowed("`rep` is not a number layerlint knows")
     size = shape[axis]
-    if not isinstance(size, int):
-        raise Unfollowed("tf-keras repeats an axis of unknown size through tf.shape, which layerlint does not follow")
-    splits = tf("tf.split", value=x, num_or_size_splits=size, axis=axis)
-    return tf("tf.concat", [s for s in splits for _ in range(rep)], axis)
+    if isinstance(size, int):
+        splits = tf("tf.split", value=x, num_or_size_splits=size, axis=axis)
+        return tf("tf.concat", [s for s in splits for _ in range(rep)], axis)
+    if size is not None:
+        raise Unfollowed("the size of the repeated axis is known only by name")
+    shape = _plain(tf, x)
+    x_shape = tf.shape_tensor(x)
+    # tf-keras' auxiliary axis is axis + 1 and its reps are indexed numpy's way, negative axes included
+    tiled = tf("tf.expand_dims", x, axis=axis + 1)
+    reps = [1] * (len(shape) + 1)
+    reps[axis + 1] = rep
+    tiled = tf("tf.tile", tiled, reps)
+    # x_shape *= reps (a constant tensor): a multiply layer; the reshape's static shape is then set to x's own
+    # (tf-keras calls set_shape), which is right since the repeated axis is unknown either way.
+    del reps[axis + 1]
+    reps[axis] = rep
+    x_shape = tf.operator("Multiply", x_shape, reps)
+    return tf.stated("tf.reshape", shape, tiled, x_shape)
+
+
+def _tf_broadcast(a: tuple, b: tuple) -> tuple:
+    """TensorFlow's static broadcast of two shapes: an unknown dim takes a known side above 1."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    out: list = []
+    for i, j in zip(a, b):
+        if i is None:
+            out.append(j if j is not None and j > 1 else None)
+        elif j is None:
+            out.append(i if i > 1 else None)
+        elif i == 1 or j == 1 or i == j:
+            out.append(j if i == 1 else i)
+        else:
+            raise Unfollowed(f"tf-keras cannot broadcast {a} and {b}")
+    return tuple(out)
+
+
+def switch(tf: TF, condition: Any, then_expression: Any, else_expression: Any) -> Any:
+    if not tf.is_bool(condition):
+        raise Unfollowed("whether its condition is boolean (else tf-keras casts it first) is not known")
+    if callable(then_expression) or callable(else_expression):
+        raise Unfollowed("a callable branch is not followed")
+    cond = _plain(tf, condition)
+    if not cond:
+        # tf.compat.v1.cond refuses the Keras tensor, and TensorFlow's dispatch then takes the whole function
+        # as one layer; its shape is the branches' common shape
+        if not _tensor_like(tf, then_expression) or not _tensor_like(tf, else_expression) \
+                or _plain(tf, then_expression) != _plain(tf, else_expression):
+            raise Unfollowed("its branches are not two tensors of one shape")
+        return tf.stated("tf.keras.backend.switch", _plain(tf, then_expression), condition, then_expression,
+                         else_expression)
+    if not _tensor_like(tf, then_expression):
+        raise Unfollowed("its first branch is not a Keras tensor")
+    expr = _plain(tf, then_expression)
+    if len(cond) > len(expr):
+        raise Refused(f"Rank of `condition` should be less than or equal to rank of `then_expression` and "
+                      f"`else_expression`. ndim(condition)={len(cond)}, ndim(then_expression)={len(expr)}")
+    other = _plain(tf, else_expression) if _tensor_like(tf, else_expression) else ()
+    if not _tensor_like(tf, else_expression) and not isinstance(else_expression, (int, float)):
+        raise Unfollowed("its second branch is neither a Keras tensor nor a number")
+    if len(cond) > 1:
+        diff = len(expr) - len(cond)
+        # a shape tensor and a list of ones: a vector of the branch's rank
+        cond_shape = tf.stated("tf.concat", (len(expr),), tf.shape_tensor(condition), [1] * diff)
+        condition = tf.stated("tf.reshape", cond + (1,) * diff, condition, cond_shape)
+        expr_shape = tf.shape_tensor(then_expression)
+        shape_diff = tf.operator("Subtract", expr_shape, cond_shape)
+        tile_shape = tf("tf.where", tf.operator("GreaterThan", shape_diff, 0), expr_shape, tf("tf.ones_like", expr_shape))
+        # the multiples are a tf.where's result, whose value TensorFlow's inference does not read
+        condition = tf.stated("tf.tile", (None,) * len(expr), condition, tile_shape)
+        cond = (None,) * len(expr)
+    out = _tf_broadcast(cond, _tf_broadcast(expr, other))
+    return tf.stated("tf.where", out, condition, then_expression, else_expression)
+
+
+def _tensor_like(tf: TF, v: Any) -> bool:
+    try:
+        tf.shape(v)
+    except Unfollowed:
+        return False
+    return True
 
 
 def batch_flatten(tf: TF, x: Any) -> Any:
@@ -94,9 +195,41 @@ def batch_flatten(tf: TF, x: Any) -> Any:
 
 
 def dot(tf: TF, x: Any, y: Any) -> Any:
-    if len(tf.shape(x)) > 2 or len(tf.shape(y)) > 2:
-        raise Unfollowed("tf-keras reshapes through tf.shape and tf.unstack, which layerlint does not follow")
-    return tf("tf.matmul", x, y)
+    if len(tf.shape(x)) <= 2 and len(tf.shape(y)) <= 2:
+        return tf("tf.matmul", x, y)
+    xs, ys = _plain(tf, x), _plain(tf, y)
+    if len(xs) < 2 or len(ys) < 2:
+        raise Unfollowed("an operand of rank below 2 is not followed")
+    if xs[-1] is not None and ys[-2] is not None and xs[-1] != ys[-2]:
+        raise Refused(f"Dimensions must be equal, but are {xs[-1]} and {ys[-2]}")
+    # each operand's shape: its static dims, and an unstacked tf.shape entry where a dim is unknown
+    x_shape = [d if d is not None else s for d, s in zip(xs, tf("tf.unstack", tf.shape_tensor(x)))]
+    y_shape = [d if d is not None else s for d, s in zip(ys, tf("tf.unstack", tf.shape_tensor(y)))]
+    perm = list(range(len(ys)))
+    perm = [perm.pop(-2), *perm]
+    xt = tf.stated("tf.reshape", _reshaped(xs, [-1, xs[-1]]), x, [-1, x_shape[-1]])
+    yt_in = tf("tf.transpose", y, perm=perm)
+    yt = tf.stated("tf.reshape", _reshaped(tuple(ys[i] for i in perm), [ys[-2], -1]), yt_in, [y_shape[-2], -1])
+    out = tf("tf.matmul", xt, yt)
+    # the final shape is a packed list: its numbers are known to TensorFlow, its tensors (unknown dims) not
+    return tf.stated("tf.reshape", xs[:-1] + ys[:-2] + ys[-1:], out, x_shape[:-1] + y_shape[:-2] + y_shape[-1:])
+
+
+def _reshaped(shape: tuple, target: list) -> tuple:
+    """TensorFlow's static reshape to a target of numbers, -1 and unknowns (None): -1 is solved only when
+    every size is known."""
+    if -1 not in target:
+        return tuple(target)
+    known = [d for d in target if d != -1]
+    if all(d is not None for d in shape) and all(d is not None for d in known):
+        total, rest = 1, 1
+        for d in shape:
+            total *= d
+        for d in known:
+            rest *= d
+        if rest and total % rest == 0:
+            return tuple(total // rest if d == -1 else d for d in target)
+    return tuple(None if d == -1 else d for d in target)
 
 
 def batch_dot(tf: TF, x: Any, y: Any, axes: Any = None) -> Any:
@@ -134,8 +267,6 @@ def batch_dot(tf: TF, x: Any, y: Any, axes: Any = None) -> Any:
         x, a0, x_ndim = tf("tf.expand_dims", x, 1), a0 + 1, 3
     if y_ndim == 2:
         y, y_ndim = tf("tf.expand_dims", y, 2), 3
-    if x_ndim > 3 or y_ndim > 3:
-        raise Unfollowed("tf-keras reshapes inputs of rank above 3 through tf.shape, which layerlint does not follow")
     if a0 != x_ndim - 1:
         pattern = list(range(x_ndim))
         pattern[a0:-1] = pattern[a0 + 1:]
@@ -146,7 +277,34 @@ def batch_dot(tf: TF, x: Any, y: Any, axes: Any = None) -> Any:
         pattern[2:a1 + 1] = pattern[1:a1]
         pattern[1] = a1
         y = tf("tf.transpose", y, pattern)
+    x_mid = y_trail = None
+    if x_ndim > 3:
+        # squash x's middle axes: a stacked shape tensor of (batch, -1, last)
+        xs = _plain(tf, x)
+        x_shape = tf.shape_tensor(x)
+        x_mid = tf.item(x_shape, slice(1, -1)), xs[1:-1]
+        stacked = tf("tf.stack", [tf.item(x_shape, 0), -1, tf.item(x_shape, -1)])
+        x = tf.stated("tf.reshape", _reshaped(xs, [xs[0], -1, xs[-1]]), x, stacked)
+    if y_ndim > 3:
+        # squash y's trailing axes: (batch, axis 1, -1)
+        ys = _plain(tf, y)
+        y_shape = tf.shape_tensor(y)
+        y_trail = tf.item(y_shape, slice(2, None)), ys[2:]
+        stacked = tf("tf.stack", [tf.item(y_shape, 0), tf.item(y_shape, 1), -1])
+        y = tf.stated("tf.reshape", _reshaped(ys, [ys[0], ys[1], -1]), y, stacked)
     result = tf("tf.matmul", x, y)
+    # tf-keras takes the result's shape tensor whether it reshapes or not (a row only when it does)
+    output_shape = tf.shape_tensor(result)
+    if x_mid is not None or y_trail is not None:
+        value = _plain(tf, result)
+        if x_mid is not None:
+            output_shape = tf("tf.concat", [tf.item(output_shape, slice(None, 1)), x_mid[0],
+                                            tf.item(output_shape, slice(-1, None))], 0)
+            value = value[:1] + x_mid[1] + value[-1:]
+        if y_trail is not None:
+            output_shape = tf("tf.concat", [tf.item(output_shape, slice(None, -1)), y_trail[0]], 0)
+            value = value[:-1] + y_trail[1]
+        result = tf.stated("tf.reshape", value, result, output_shape)
     if orig_x_ndim == 2:
         return tf("tf.squeeze", result, 1)
     if orig_y_ndim == 2:
@@ -163,4 +321,5 @@ PROGRAMS: dict[str, Callable[..., Any]] = {
     "backend.batch_flatten": batch_flatten,
     "backend.dot": dot,
     "backend.batch_dot": batch_dot,
+    "backend.switch": switch,
 }

@@ -291,3 +291,17 @@ def shape_of(a: dict) -> Any:
 @op("tf_keras_batch_flatten", "", "x", paths=("tf_keras.backend.batch_flatten",))
 def tf_keras_batch_flatten(a: dict) -> tuple:
     return (None, None)
+
+
+# tf-keras 2's backend.shape (tf.shape) of a Keras tensor: a vector of its rank (keras-version = 2 only).
+@op("tf_keras_shape", "", "x", paths=("tf_keras.backend.shape",))
+def tf_keras_shape(a: dict) -> tuple:
+    return (len(tensor_shape(a["x"])),)
+
+
+# A TensorFlow call in a tf-keras 2 backend function whose static shape TensorFlow reads from a shape
+# tensor's value (a reshape to it): keras2_programs works that shape out and states it here, with the
+# call's inputs alongside so the row reads them (keras-version = 2 only; no user spelling resolves to it).
+@op("tf_keras_stated", "", "shape", "inputs", paths=("tf_keras.stated",))
+def tf_keras_stated(a: dict) -> tuple:
+    return tuple(a["shape"])
