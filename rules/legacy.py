@@ -272,8 +272,11 @@ followed as its Keras 3 spelling builds it (`K.sum(x, axis=1)` is the row
 `sum (Sum)` of `keras.ops.sum(x, axis=1)`), `K.int_shape(x)` is the shape.
 A loss or metric function given to `compile()` is read even when the file
 never calls it (Keras 3 calls it when `fit()` or `evaluate()` first runs, and
-raises there), and so is the top level of a project module the file imports
-(reported at the import). `tf.keras.backend` and tf-keras' backend keep these
+raises there): a function, a `functools.partial` of one, or the `call()` of a
+`keras.losses.Loss` subclass. So are the functions and `Loss` subclasses given
+to `load_model(..., custom_objects=...)`, which the loaded model's `fit()` or
+`evaluate()` calls. The top level of a project module the file imports is
+read too (reported at the import). `tf.keras.backend` and tf-keras' backend keep these
 functions and are not reported (LL106 reports those `tf.keras.backend`
 functions Keras 3 cannot run on a functional model's tensors); nor is anything
 with `keras-version = 2`, nor a backend bound under
@@ -308,6 +311,29 @@ def dice_loss(y_true, y_pred):
     return 1 - (2 * inter + 1) / (keras.ops.sum(y_true + y_pred) + 1)
 model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss=dice_loss)
+""", """
+import keras
+from keras import backend as K
+class DiceLoss(keras.losses.Loss):
+    def call(self, y_true, y_pred):
+        inter = K.sum(y_true * y_pred)
+        return 1 - (2 * inter + 1) / (keras.ops.sum(y_true + y_pred) + 1)
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss=DiceLoss())
+""", """
+import functools
+import keras
+from keras import backend as K
+def weighted_mse(y_true, y_pred, weight):
+    return K.mean(weight * keras.ops.square(y_true - y_pred))
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss=functools.partial(weighted_mse, weight=2.0))
+""", """
+import keras
+from keras import backend as K
+def dice_loss(y_true, y_pred):
+    return 1 - 2 * K.sum(y_true * y_pred) / (keras.ops.sum(y_true + y_pred) + 1)
+model = keras.models.load_model("unet.keras", custom_objects={"dice_loss": dice_loss})
 """)
     valid = ("""
 import keras
@@ -325,6 +351,18 @@ from keras.models import Model
 a = Input((8,), dtype=K.floatx())
 b = Input((8,))
 model = Model([a, b], Dense(1)(Lambda(lambda t: ops.concatenate(t, axis=-1))([a, b])))
+""", """
+import functools
+import keras
+from keras import ops
+class DiceLoss(keras.losses.Loss):
+    def call(self, y_true, y_pred):
+        inter = ops.sum(y_true * y_pred)
+        return 1 - (2 * inter + 1) / (ops.sum(y_true + y_pred) + 1)
+def weighted_mse(y_true, y_pred, weight):
+    return ops.mean(weight * ops.square(y_true - y_pred))
+model = keras.models.load_model("unet.keras", custom_objects={"DiceLoss": DiceLoss})
+model.compile(optimizer="adam", loss=functools.partial(weighted_mse, weight=2.0))
 """)
 
     def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:

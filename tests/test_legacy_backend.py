@@ -316,3 +316,85 @@ def test_a_helper_modules_backend_names_are_reported_via_the_importing_line(tmp_
     assert [line for line, _ in found] == [2, 5, 5]
     assert found[0][1].endswith("(ImportError); in Keras 3 write `x.shape` (in losses.py:2, via train.py:2)")
     assert found[1][1].endswith("(in losses.py:5, via train.py:5)")
+
+
+# The other ways a loss reaches Keras 3 without the file calling it: a keras.losses.Loss subclass (its call()),
+# a functools.partial of a function, and the custom objects of load_model (which the loaded model's fit() and
+# evaluate() call).  test_keras3_raises_for_each_way runs each in Keras 3.
+LOSS_WAYS = """
+    import functools
+    import keras
+    from keras import backend as K
+
+    class DiceLoss(keras.losses.Loss):
+        def __init__(self, smooth=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.smooth = smooth
+
+        def call(self, y_true, y_pred):
+            return 1 - (2 * K.sum(y_true * y_pred) + self.smooth) / (keras.ops.sum(y_true + y_pred) + self.smooth)
+
+    class FocalLoss(DiceLoss):
+        def call(self, y_true, y_pred):
+            return K.mean(keras.ops.square(y_true - y_pred))
+
+    def weighted_mse(y_true, y_pred, weight):
+        return K.mean(weight * keras.ops.square(y_true - y_pred))
+
+    def dice(y_true, y_pred):
+        return 1 - 2 * K.sum(y_true * y_pred) / (keras.ops.sum(y_true + y_pred) + 1)
+
+    def make():
+        return keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+
+    a = make()
+    a.compile(optimizer="adam", loss=DiceLoss(), metrics=[FocalLoss()])
+    b = make()
+    b.compile(optimizer="adam", loss=functools.partial(weighted_mse, weight=2.0))
+    c = keras.models.load_model(PATH, custom_objects={"dice": dice})
+    """
+
+
+def test_loss_subclasses_partials_and_custom_objects_are_read() -> None:
+    found = _findings(LOSS_WAYS.replace("PATH", "'m.keras'"))
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (12, "`K.sum(y_true * y_pred)`"), (16, "`K.mean(keras.ops.square(y_true - y_pred))`"),
+        (19, "`K.mean(weight * keras.ops.square(y_true - y_pred))`"), (22, "`K.sum(y_true * y_pred)`")]
+
+
+def test_a_loss_class_that_is_not_a_keras_loss_is_not_traced() -> None:
+    # Keras calls a plain object's __call__, not its call(): nothing here runs the K.sum
+    assert _findings("""
+        import keras
+        from keras import backend as K
+
+        class Plain:
+            def call(self, y_true, y_pred):
+                return K.sum(y_true)
+
+            def __call__(self, y_true, y_pred):
+                return keras.ops.mean(y_pred)
+
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss=Plain())
+        """) == []
+
+
+def test_keras3_raises_for_each_way(tmp_path) -> None:
+    keras = _package("keras")
+    saved = tmp_path / "m.keras"
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+
+    def dice(y_true, y_pred):
+        return keras.ops.mean(y_pred)
+
+    model.compile(optimizer="adam", loss=dice)
+    model.save(saved)  # a model whose saved loss load_model looks up by its name: LOSS_WAYS' `dice`
+    source = textwrap.dedent(LOSS_WAYS).replace("PATH", repr(str(saved)))
+    namespace: dict = {}
+    exec(compile(source, "ways.py", "exec"), namespace)  # our own test source
+    x, y = np.zeros((4, 8), "float32"), np.ones((4, 1), "float32")
+    for name in ("a", "b", "c"):
+        with warnings.catch_warnings(), pytest.raises(AttributeError, match="keras.backend' has no attribute"):
+            warnings.simplefilter("ignore")
+            namespace[name].evaluate(x, y, verbose=0)

@@ -28,13 +28,16 @@ from layerlint.extract.train_step import builds_like_default
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
+    ClassVal,
     DatasetVal,
     FunctionVal,
     InputLayerVal,
+    InstanceVal,
     KerasObj,
     LayerObj,
     ModelVal,
     OpaqueModelVal,
+    PartialVal,
     Ref,
     ShapeVal,
     TensorVal,
@@ -232,10 +235,7 @@ class Building:
             m.compile.update(kwargs)
             m.compile_span = self.span(node)
             m.compile_calls.append((m.compile, m.compile_span, m.trainings))
-            if self.keras_version == 3:
-                for f in flatten([m.compile.get("loss"), m.compile.get("metrics")]):
-                    if isinstance(f, FunctionVal):
-                        self.compiled_functions.setdefault(f, (self.unit, node))
+            self.called_by_keras([m.compile.get("loss"), m.compile.get("metrics")], node)
         elif name == "get_layer":
             wanted, index = kwargs.get("name", args[0] if args else None), kwargs.get("index")
             ops = model_layers(m)
@@ -367,6 +367,9 @@ class Building:
                 return ShapeVal(args[0].tensor, self.text(node))
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         if k.kind == "module" and k.name == "load_model":
+            # its custom objects are the losses and metrics the saved model was compiled with, among others
+            objects = kwargs.get("custom_objects", args[1] if len(args) > 1 else None)
+            self.called_by_keras(list(objects.values()) if isinstance(objects, dict) else [], node)
             callee = self.text(node.func)
             ld = LayerDef(callee, (), {}, self.span(node), known=False,
                           opaque_reason=f"loaded by `{callee}(...)` from a file layerlint does not read")
@@ -374,6 +377,22 @@ class Building:
         if k.kind == "module" and any(isinstance(a, TensorVal) for a in flatten(list(args) + list(kwargs.values()))):
             return self.opaque_call(self.text(node.func), None, args, kwargs, node)
         return KerasObj(q, tuple(args), kwargs, self.span(node))
+
+    def called_by_keras(self, values: list, node: cst.Call) -> None:
+        """Functions Keras 3 calls later (the losses and metrics of compile(), load_model's custom objects: when
+        fit() or evaluate() first traces them), a ``functools.partial``'s function and a ``keras.losses.Loss``
+        subclass's ``call()`` included: their Keras 2 backend names are read then (LL504)."""
+        if self.keras_version != 3:
+            return
+        for f in flatten(values):
+            while isinstance(f, PartialVal):
+                f = f.func
+            if isinstance(f, InstanceVal) and f.cls.loss:
+                f = f.cls.methods.get("call")
+            elif isinstance(f, ClassVal) and f.loss:  # a custom object given as its class
+                f = f.methods.get("call")
+            if isinstance(f, FunctionVal):
+                self.compiled_functions.setdefault(f, (self.unit, node))
 
     def new_layer(self, cls: str, args: list, kwargs: dict, node: cst.Call, written: str | None = None) -> LayerObj:
         args = [self.layer_arg(a) for a in args]

@@ -30,7 +30,7 @@ from layerlint.extract.data import Data
 from layerlint.extract.expressions import Expressions
 from layerlint.extract.helpers import Helpers
 from layerlint.extract.importing import Importing
-from layerlint.extract.keras_names import classify
+from layerlint.extract.keras_names import classify, is_loss_base
 from layerlint.extract.lambdas import Lambdas
 from layerlint.extract.modules import ModuleUnit, ProjectImports
 from layerlint.extract.positions import Positions
@@ -480,10 +480,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         keras_base: str | None = None
         inherited: dict = {}
         attrs: dict = {}
+        loss = False
         for base in reversed(stmt.bases):  # the first base wins, as in Python's method order
             v = self.eval(base.value, frame)
             if isinstance(v, Ref):
                 k = classify(v.qualname)
+                loss = loss or is_loss_base(v.qualname)
                 if k is not None and k.kind in ("model", "sequential"):
                     kind = "model"
                 elif k is not None and k.kind in ("base", "layer", "opaque-layer"):
@@ -492,9 +494,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             elif isinstance(v, ClassVal):
                 inherited.update(v.methods)
                 attrs.update(v.attrs)
+                loss = loss or v.loss
                 if v.kind != "other":
                     kind, keras_base = v.kind, v.keras_base
-        cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited)
+        cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited, loss=loss)
         cls.attrs.update(attrs)
         body = Frame(frame, frame.globals)  # the class body's names; methods do not see them
         for item in stmt.body.body:

@@ -106,3 +106,9 @@ def classify(qualname: str) -> KerasName | None:
         if parts[0] == "applications":
             return KerasName("opaque-layer", last)
     return KerasName("module", last) if last[:1].islower() else None
+
+
+def is_loss_base(qualname: str) -> bool:
+    """``keras.losses.Loss`` under any Keras root (Keras 3 also exports it as ``keras.Loss``): Keras
+    calls a subclass's ``call()`` as the loss."""
+    return keras_path(qualname) in ("Loss", "losses.Loss", "losses.loss.Loss")

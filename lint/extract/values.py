@@ -111,6 +111,7 @@ class ClassVal:
     attrs: dict = field(default_factory=dict)  # class attributes, the bases' first
     record: tuple | None = None  # a namedtuple class: its field names
     placeholder: Any = None  # a Model subclass: its "not analysed" entry, until an instance is made
+    loss: bool = False  # it extends keras.losses.Loss: Keras calls its call() as the loss
 
 
 @dataclass(eq=False)
