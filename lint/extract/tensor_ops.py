@@ -422,7 +422,7 @@ class _Calls:
         return self.ops.make_op("ops.get_item", "GetItem", (x, key), {}, self.node, tf_keras=tf_keras_names.GETITEM)
 
     def stated(self, path: str, shape: tuple, *args: Any) -> Any:
-        return self.ops.make_op("tf_keras.stated", "TFOpLambda", (shape, list(args)), {}, self.node,
+        return self.ops.make_op("tf_keras.stated", "TFOpLambda", args, {"tf_static_shape": shape}, self.node,
                                 tf_keras=(path, "TFOpLambda"))
 
     def is_bool(self, x: Any) -> bool:
