@@ -196,10 +196,11 @@ class UnflattenedOutput(Rule):
     what = """
 Finds models whose output is still rank 3 or more although the last layer looks
 like a classifier or regressor head: `Dense(1)` on data that no layer relates
-across positions, or a `Dense(1)` / softmax / sigmoid head after pooling or
-strided layers have downsampled the positions. `Dense` acts on the last axis only, so on `(None, 100, 1)` data it
-predicts once per position, and the output is `(None, 100, 1)` rather than
-`(None, 1)`.
+across positions, a `Dense(1)` / softmax / sigmoid head after pooling or
+strided layers have downsampled the positions, or a softmax / sigmoid head
+right on a convolution's feature map (Flatten or pooling forgotten). `Dense`
+acts on the last axis only, so on `(None, 100, 1)` data it predicts once per
+position, and the output is `(None, 100, 1)` rather than `(None, 1)`.
 """
     why = """
 The labels are one value per sample, so the loss is computed against a
@@ -220,6 +221,12 @@ model = Sequential([
     layers.Conv1D(16, 5, activation="relu"),
     layers.MaxPooling1D(2),
     layers.Dense(1, activation="sigmoid"),
+])
+""", IMPORTS + """
+model = Sequential([
+    Input((28, 28, 1)),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.Dense(10, activation="softmax"),
 ])
 """)
     valid = (IMPORTS + """
