@@ -319,8 +319,8 @@ def test_a_helper_modules_backend_names_are_reported_via_the_importing_line(tmp_
 
 
 # The other ways a loss reaches Keras 3 without the file calling it: a keras.losses.Loss subclass (its call()),
-# a functools.partial of a function, and the custom objects of load_model (which the loaded model's fit() and
-# evaluate() call).  test_keras3_raises_for_each_way runs each in Keras 3.
+# a functools.partial of a function, the custom objects of load_model (which the loaded model's fit() and
+# evaluate() call), and compile() on a model layerlint cannot build (here, loaded from a file).  test_keras3_raises_for_each_way runs each in Keras 3.
 LOSS_WAYS = """
     import functools
     import keras
@@ -344,6 +344,9 @@ LOSS_WAYS = """
     def dice(y_true, y_pred):
         return 1 - 2 * K.sum(y_true * y_pred) / (keras.ops.sum(y_true + y_pred) + 1)
 
+    def iou_loss(y_true, y_pred):
+        return 1 - K.mean(y_true * y_pred)
+
     def make():
         return keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
 
@@ -352,6 +355,8 @@ LOSS_WAYS = """
     b = make()
     b.compile(optimizer="adam", loss=functools.partial(weighted_mse, weight=2.0))
     c = keras.models.load_model(PATH, custom_objects={"dice": dice})
+    d = keras.models.load_model(PATH, compile=False)
+    d.compile(optimizer="adam", loss=iou_loss)
     """
 
 
@@ -359,7 +364,8 @@ def test_loss_subclasses_partials_and_custom_objects_are_read() -> None:
     found = _findings(LOSS_WAYS.replace("PATH", "'m.keras'"))
     assert [(f.line, f.message.split(":")[0]) for f in found] == [
         (12, "`K.sum(y_true * y_pred)`"), (16, "`K.mean(keras.ops.square(y_true - y_pred))`"),
-        (19, "`K.mean(weight * keras.ops.square(y_true - y_pred))`"), (22, "`K.sum(y_true * y_pred)`")]
+        (19, "`K.mean(weight * keras.ops.square(y_true - y_pred))`"), (22, "`K.sum(y_true * y_pred)`"),
+        (25, "`K.mean(y_true * y_pred)`")]
 
 
 def test_a_loss_class_that_is_not_a_keras_loss_is_not_traced() -> None:
@@ -394,7 +400,7 @@ def test_keras3_raises_for_each_way(tmp_path) -> None:
     namespace: dict = {}
     exec(compile(source, "ways.py", "exec"), namespace)  # our own test source
     x, y = np.zeros((4, 8), "float32"), np.ones((4, 1), "float32")
-    for name in ("a", "b", "c"):
+    for name in ("a", "b", "c", "d"):
         with warnings.catch_warnings(), pytest.raises(AttributeError, match="keras.backend' has no attribute"):
             warnings.simplefilter("ignore")
             namespace[name].evaluate(x, y, verbose=0)

@@ -374,6 +374,10 @@ class Calls:
             return OpaquePart(obj, self.text(node))
         if isinstance(obj, LayerObj) and name == "__call__":
             return self.call_layer(obj.layer, args, kwargs, node)
+        if name == "compile" and (isinstance(obj, OpaqueModelVal) or isinstance(obj, LayerObj) and not obj.layer.known):
+            # a model layerlint cannot build (loaded from a file, ...): its loss and metrics still run at fit()
+            bound = dict(zip(("optimizer", "loss", "loss_weights", "metrics"), args)) | kwargs
+            self.called_by_keras([bound.get("loss"), bound.get("metrics")], node)
         return self.symbol(node)
 
     def str_method(self, obj: str, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
