@@ -291,7 +291,8 @@ class Rebuilder:
         """A Keras operation, called as the user's code called it, on the rebuilt tensors."""
         fn = self._op_function(ld)
         args = [self._op_value(a) for a in ld.args]
-        kwargs = {k: self._op_value(v) for k, v in ld.kwargs.items()}
+        # (tf_static_shape: what keras2_programs worked out, not an argument of the call)
+        kwargs = {k: self._op_value(v) for k, v in ld.kwargs.items() if k != "tf_static_shape"}
         try:
             out = fn(*args, **kwargs)
         except Exception as e:
@@ -307,7 +308,17 @@ class Rebuilder:
         from layerlint.engine.ops import lookup_op
 
         path = ld.op or ""
-        if lookup_op(path) is None and not path.startswith("ops.get_item"):
+        if path == "tf_keras.stated":
+            # a call whose shape keras2_programs worked out from a shape tensor's value: the call itself, by the
+            # name tf-keras gives its layer (`tf.reshape`, or the whole `tf.keras.backend.switch`)
+            name = ld.auto_name or ""
+            if "tf_set_shape" in ld.kwargs:
+                raise NotConfirmable(f"tf-keras sets the shape of `{name}`'s result itself (set_shape), which a "
+                                     "rebuild of the call alone does not")
+            if name == "tf.keras.backend.switch" and is_tf_keras(self.keras):
+                return self.keras.backend.switch
+            path = name
+        elif lookup_op(path) is None and not path.startswith("ops.get_item"):
             raise NotConfirmable(f"`{path}` is not in layerlint's op table")
         if is_tf_keras(self.keras) and path.startswith("ops."):
             # tf-keras' rows for Python operators: the operator itself on the rebuilt tensors.

@@ -421,8 +421,9 @@ class _Calls:
         key = (key,) if isinstance(key, slice) else key  # as the interpreter hands a slice on
         return self.ops.make_op("ops.get_item", "GetItem", (x, key), {}, self.node, tf_keras=tf_keras_names.GETITEM)
 
-    def stated(self, path: str, shape: tuple, *args: Any) -> Any:
-        return self.ops.make_op("tf_keras.stated", "TFOpLambda", args, {"tf_static_shape": shape}, self.node,
+    def stated(self, path: str, shape: tuple, *args: Any, set_after: bool = False) -> Any:
+        key = "tf_set_shape" if set_after else "tf_static_shape"
+        return self.ops.make_op("tf_keras.stated", "TFOpLambda", args, {key: shape}, self.node,
                                 tf_keras=(path, "TFOpLambda"))
 
     def is_bool(self, x: Any) -> bool:

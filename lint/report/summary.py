@@ -174,9 +174,9 @@ def _explain_lines(row: ShapedLayer) -> list[str]:
     return lines
 
 
-# (tf_static_shape: the shape keras2_programs works out for a tf-keras call, not an argument of the call)
+# (tf_static_shape, tf_set_shape: the shape keras2_programs works out for a tf-keras call, not its argument)
 _QUIET_KWARGS = {"name", "dtype", "trainable", "input_shape", "batch_input_shape", "input_dim", "batch_size", "activation",
-                 "tf_static_shape"}
+                 "tf_static_shape", "tf_set_shape"}
 
 
 def _arg_text(v: Any) -> str:

@@ -39,9 +39,10 @@ class TF(Protocol):
     def item(self, x: Any, key: Any) -> Any:
         """``x[key]`` on a Keras tensor (a SlicingOpLambda layer)."""
 
-    def stated(self, path: str, shape: tuple, *args: Any) -> Any:
+    def stated(self, path: str, shape: tuple, *args: Any, set_after: bool = False) -> Any:
         """A TensorFlow call whose output shape TensorFlow infers from a shape tensor's value: the
-        program gives that shape (``shape``), worked out as TensorFlow's static inference does."""
+        program gives that shape (``shape``), worked out as TensorFlow's static inference does, or
+        (``set_after``) the one tf-keras sets on the result itself (``set_shape``)."""
 
     def is_bool(self, x: Any) -> bool:
         """Whether a Keras tensor is known to be boolean (a comparison's result)."""
@@ -118,7 +119,7 @@ def repeat_elements(tf: TF, x: Any, rep: Any, axis: Any) -> Any:
     del reps[axis + 1]
     reps[axis] = rep
     x_shape = tf.operator("Multiply", x_shape, reps)
-    return tf.stated("tf.reshape", shape, tiled, x_shape)
+    return tf.stated("tf.reshape", shape, tiled, x_shape, set_after=True)
 
 
 def _tf_broadcast(a: tuple, b: tuple) -> tuple:
@@ -164,7 +165,7 @@ def switch(tf: TF, condition: Any, then_expression: Any, else_expression: Any) -
     if len(cond) > 1:
         diff = len(expr) - len(cond)
         # a shape tensor and a list of ones: a vector of the branch's rank
-        cond_shape = tf.stated("tf.concat", (len(expr),), tf.shape_tensor(condition), [1] * diff)
+        cond_shape = tf.stated("tf.concat", (len(expr),), [tf.shape_tensor(condition), [1] * diff], 0)
         condition = tf.stated("tf.reshape", cond + (1,) * diff, condition, cond_shape)
         expr_shape = tf.shape_tensor(then_expression)
         shape_diff = tf.operator("Subtract", expr_shape, cond_shape)

@@ -301,9 +301,9 @@ def tf_keras_shape(a: dict) -> tuple:
 
 # A TensorFlow call in a tf-keras 2 backend function whose static shape TensorFlow reads from a shape
 # tensor's value (a reshape to it): keras2_programs works that shape out and states it (``tf_static_shape``,
-# which summaries do not show: the call's own arguments are the others) (keras-version = 2 only; no user
-# spelling resolves to it).
-@op("tf_keras_stated", "", "x", "y", "z", "tf_static_shape", paths=("tf_keras.stated",), y=None, z=None,
-    tf_static_shape=None)
+# or ``tf_set_shape`` where tf-keras sets it on the result itself; summaries do not show either: the call's
+# own arguments are the others) (keras-version = 2 only; no user spelling resolves to it).
+@op("tf_keras_stated", "", "x", "y", "z", "tf_static_shape", "tf_set_shape", paths=("tf_keras.stated",), y=None,
+    z=None, tf_static_shape=None, tf_set_shape=None)
 def tf_keras_stated(a: dict) -> tuple:
-    return tuple(a["tf_static_shape"])
+    return tuple(a["tf_static_shape"] if a["tf_set_shape"] is None else a["tf_set_shape"])
