@@ -127,6 +127,34 @@ def test_random_statement_orders_keep_exact_spans() -> None:
         compare("".join(pieces))
 
 
+def test_lazy_spans_read_later_are_the_spans_of_their_moment() -> None:
+    """A lazy span keeps the statements being executed when it was asked for: read after the
+    interpreter moved on (or never), it is exactly the span, and equal to it as a value."""
+    import pickle
+
+    from layerlint.extract.positions import LazySpan
+    from layerlint.sources.span import Span
+
+    text = "".join(t if t.endswith("\n") else t + "\n" for k, t in TRICKY.items() if k not in ("crlf", "tabs"))
+    module = cst.parse_module(text)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    visitor = _Collect()
+    module.visit(visitor)
+    positions = Positions(module, text)
+    asked = []
+    for node, stack in visitor.found:
+        if isinstance(node, _ASKED) and node in expected and not isinstance(node, cst.Module):
+            positions.stack = list(stack)
+            asked.append((node, positions.lazy_span(node)))
+    positions.stack = []
+    assert sum(isinstance(sp, LazySpan) for _, sp in asked) > 50
+    for node, sp in asked[::-1]:  # read in another order than asked
+        r = expected[node]
+        plain = Span(r.start.line, r.start.column, r.end.line, r.end.column)
+        assert sp == plain and plain == sp and hash(sp) == hash(plain) and repr(sp) == repr(plain)
+        assert type(pickle.loads(pickle.dumps(sp))) is Span and pickle.loads(pickle.dumps(sp)) == plain
+
+
 def _function_defs(module: cst.Module) -> list[cst.FunctionDef]:
     found: list[cst.FunctionDef] = []
 

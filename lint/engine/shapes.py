@@ -133,7 +133,9 @@ ARGUMENT_ERRORS = (TypeError, ValueError, ZeroDivisionError, AttributeError, Ind
 def _failed(row: ShapedLayer, call: ShapedCall, e: Exception) -> ShapedCall:
     """Record why one application failed: Keras' error, or an unknown with its reason (the row's first cause wins)."""
     if isinstance(e, ShapeError):
-        call.error = e
+        # Kept without its traceback: the frames it holds reach the whole analysis (the interpreter,
+        # both parse trees), a cycle only the cyclic collector could free, at a cost per file.
+        call.error = e.with_traceback(None)
         if row.error is None:
             row.status, row.error = "error", e
     elif row.status == "ok":

@@ -252,10 +252,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
 
     # -- helpers -----------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
-        sp = self.positions.span(node)
         unit = self.unit
         if unit is None:
-            return sp
+            return self.positions.lazy_span(node)
+        sp = self.positions.span(node)
         return Span(sp.line, sp.col, sp.end_line, sp.end_col, unit.shown, self.call_chain())
 
     def span_in(self, unit: ModuleUnit | None, node: cst.CSTNode) -> Span:

@@ -104,6 +104,17 @@ class Positions:
                 return _NOWHERE
         return Span(r.start.line, r.start.column, r.end.line, r.end.column)
 
+    def lazy_span(self, node: cst.CSTNode) -> Span:
+        """``span(node)``, worked out only when one of its numbers is read: most layers and calls
+        of a file are never reported by line, and locating a statement's nodes is most of a span's
+        cost.  The statements being executed now are kept with it, so it is found as ``span`` would."""
+        r = self._ranges._computed.get(node)
+        if r is not None:
+            return Span(r.start.line, r.start.column, r.end.line, r.end.column)
+        if self.full_pass:  # every node of the module has its range already
+            return _NOWHERE
+        return LazySpan(self, node, tuple(self.stack))
+
     def statement_lines(self, stmt: cst.CSTNode) -> tuple[str, str] | None:
         """The source lines of a statement as Python's parse places it (from its first decorator
         to its last line), and those with the blank and comment lines just above and below them;
@@ -313,6 +324,45 @@ class Positions:
         if text.isascii():
             return byte_col
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+
+class LazySpan(Span):
+    """A Span whose numbers are computed from its node at the first read (see Positions.lazy_span);
+    equal to, hashed and pickled as the plain Span it stands for."""
+
+    def __init__(self, positions: Positions, node: cst.CSTNode, stack: tuple) -> None:
+        object.__setattr__(self, "_where", (positions, node, stack))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("line", "col", "end_line", "end_col"):
+            raise AttributeError(name)
+        positions, node, stack = self.__dict__["_where"]
+        saved = positions.stack
+        positions.stack = list(stack)
+        try:
+            sp = positions.span(node)
+        finally:
+            positions.stack = saved
+        for field in ("line", "col", "end_line", "end_col"):
+            object.__setattr__(self, field, getattr(sp, field))
+        return self.__dict__[name]
+
+    def _fields(self) -> tuple:
+        return (self.line, self.col, self.end_line, self.end_col, self.path, self.via)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Span):
+            return self._fields() == (other.line, other.col, other.end_line, other.end_col, other.path, other.via)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return repr(self.__reduce__()[0](*self.__reduce__()[1]))
+
+    def __reduce__(self) -> tuple:
+        return (Span, self._fields())
 
 
 def _header_only(stmt: Any) -> cst.CSTNode | None:
