@@ -238,8 +238,7 @@ class Expressions:
                 return Ref(f"{mod}.{name}")
         if name in BUILTIN_NAMES:
             return Ref(f"builtins.{name}")
-        span = self.span(node)
-        qualname = self.free_names.assume(name, span.line, span.col)
+        qualname = self.free_names.assume(name, self.span(node))
         if qualname is not None:  # a pasted snippet's Keras name; bound once, so later lookups are plain
             self.globals.assign(name, Ref(qualname))
             return Ref(qualname)

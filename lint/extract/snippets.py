@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from layerlint.engine.layers import lookup
 from layerlint.engine.legacy import KERAS1_CLASSES
 from layerlint.extract.keras_names import MERGE_FUNCTIONS
+from layerlint.sources.span import Span
 
 # Prefixes written without an import: ``keras.layers.Dense``, ``K.int_shape``, ``tf.keras...``.
 MODULE_PREFIXES = {"keras": "keras", "K": "keras.backend"}
@@ -90,7 +91,8 @@ class FreeNames:
         self._bound: set[str] | None = None
         self.assumed: list[Assumed] = []
 
-    def assume(self, name: str, line: int, col: int) -> str | None:
+    def assume(self, name: str, span: Span) -> str | None:
+        """The Keras name ``name`` (unbound where ``span`` uses it) is read as, or None."""
         qualname = keras_meaning(name)
         if qualname is None or self._tree is None:
             return None
@@ -101,7 +103,7 @@ class FreeNames:
                 return None
         if name in self._bound:
             return None
-        self.assumed.append(Assumed(name, qualname, line, col))
+        self.assumed.append(Assumed(name, qualname, span.line, span.col))
         return qualname
 
 
