@@ -112,6 +112,7 @@ class Target:
     head: Any  # structure.Head, or None when the output layer is not found
     loss: Any  # losses.Loss, or None when not known
     label: str  # how messages name the output: "" for a model of one output
+    output: Any = None  # the output's shape, batch axis first
 
 
 def _output_names(model: ShapedModel, ctx: Context) -> tuple[list[str | None], bool]:
@@ -146,7 +147,7 @@ def targets(model: ShapedModel, ctx: Context, y: DataSpec | DataParts | None) ->
         head = find_head(ctx.flow, calls[i]) if ctx.flow is not None and i < len(calls) else None
         label = "" if len(model.outputs) == 1 else f" for output `{names[i]}`" if names[i] else f" for output {i}"
         out.append(Target(spec, last_dim(shape) if isinstance(shape, tuple) else None, head,
-                          _output_loss(model, i, names[i]), label))
+                          _output_loss(model, i, names[i]), label, shape))
     return out
 
 
@@ -470,6 +471,124 @@ model.fit(x[:800], y[:800])
                     msg = f"{_where(call)}{where}: `{counted[0][0]}` has {counted[0][1]:,} samples but `{other[0]}` has {other[1]:,}"
                     yield Finding(call.span, msg, "split or filter x and y together")
 
+
+
+# The losses whose TensorFlow kernels check the ranks of labels and predictions (Keras 3:
+# backend/tensorflow/nn.py); others broadcast, which is not an error.
+_RANK_CHECKED = frozenset({"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"})
+
+
+def _wrapped(y: tuple, out: tuple) -> tuple[tuple, tuple] | None:
+    """Labels and predictions as Keras 3's loss wrapper hands them to the loss: a trailing axis
+    of 1 is squeezed (or the other side expanded) when the ranks differ by one
+    (losses/loss.py squeeze_or_expand_to_same_rank); None when a dim it reads is not known."""
+    if len(y) == len(out) + 1:
+        last = as_int(y[-1])
+        if last is None:
+            return None
+        if last == 1:
+            return (y, out + (1,)) if len(out) == 1 else (y[:-1], out)
+    elif len(out) == len(y) + 1:
+        last = as_int(out[-1])
+        if last is None:
+            return None
+        if last == 1:
+            return (y + (1,), out) if len(y) == 1 else (y, out[:-1])
+    return y, out
+
+
+def rank_error(loss: str, y: tuple, out: tuple) -> str | None:
+    """Keras 3's error for labels of shape ``y`` against predictions of shape ``out`` (both with
+    the batch axis) under ``loss`` when the predictions have more axes than the labels allow;
+    None when Keras accepts the ranks, a dim it reads is not known, or the labels have too many
+    axes (an encoding mistake: LL603)."""
+    pair = _wrapped(y, out)
+    if pair is None:
+        return None
+    y, out = pair
+    if loss in SPARSE:
+        if len(y) == len(out):
+            last = as_int(y[-1])
+            if last is None:
+                return None
+            if last == 1:
+                y = y[:-1]
+        if len(out) - 1 > len(y):
+            return "Argument `output` must have rank (ndim) `target.ndim - 1`"
+        return None
+    if len(out) > len(y):
+        return "Arguments `target` and `output` must have the same rank (ndim)"
+    return None
+
+
+@register
+class LabelRankMismatch(Rule):
+    code = "LL608"
+    name = "label-rank-mismatch"
+    severity = "error"
+    summary = "The labels have a rank the cross-entropy loss cannot pair with the model's output"
+    what = """
+Finds an output that keeps a time or spatial axis trained against labels with fewer axes
+than `binary_crossentropy`, `categorical_crossentropy` or `sparse_categorical_crossentropy`
+needs for it, after the one adjustment Keras 3 makes (a trailing axis of 1 squeezed or added
+when the ranks differ by one). The usual case: one label per sample,
+`(60000,)`, for a model whose output still has a time or spatial axis, `(None, 200, 1)`, because
+the last recurrent layer keeps `return_sequences=True` or a convolution's feature map reaches
+the head without pooling or `Flatten`. Keras 3 only; tf-keras pairs these ranks differently.
+"""
+    why = """
+Keras 3 raises when `fit` runs its first batch (`Arguments target and output must have the
+same rank`, or for the sparse loss `output must have rank target.ndim - 1`), after the data
+is loaded and the model built. The model computes one prediction per position where the
+labels hold one per sample.
+"""
+    invalid = (DATA + """
+x = np.zeros((256, 20), "int32")
+y = np.random.randint(0, 2, size=(256,))
+model = Sequential([Input((20,)), layers.Embedding(100, 8), layers.LSTM(16, return_sequences=True),
+                    layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y)
+""",)
+    valid = (DATA + """
+x = np.zeros((256, 20), "int32")
+y = np.random.randint(0, 2, size=(256,))
+model = Sequential([Input((20,)), layers.Embedding(100, 8), layers.LSTM(16),
+                    layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y)
+""", DATA + """
+x = np.zeros((256, 20), "int32")
+tags = np.random.randint(0, 5, size=(256, 20))
+model = Sequential([Input((20,)), layers.Embedding(100, 8), layers.LSTM(16, return_sequences=True),
+                    layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, tags)
+""")
+
+    def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
+        if ctx.keras_version != 3:
+            return
+        for call in training_calls(model, ctx):
+            if call.method.startswith("predict"):
+                continue
+            for _, y, where in _fed(call):
+                for t in targets(model, ctx, y):
+                    out, labels = t.output, t.y.shape
+                    # An output of one prediction per sample with labels of the wrong rank is an encoding
+                    # mistake (LL603); this rule is about outputs that kept a time or spatial axis.
+                    if t.loss is None or t.loss.name not in _RANK_CHECKED or not isinstance(out, tuple) \
+                            or len(out) < 3 or not isinstance(labels, tuple) or not labels:
+                        continue
+                    error = rank_error(t.loss.name, tuple(labels), out)
+                    if error is None:
+                        continue
+                    msg = (f"{_where(call)}{where}: labels `{t.y.text}`{t.label} of shape {shape_str(tuple(labels))} "
+                           f"cannot be paired with the output {shape_str(out)} by {t.loss.name}: "
+                           f"Keras 3 raises \"{error}\"")
+                    fix = ("give one prediction per sample (return_sequences=False on the last recurrent layer, "
+                           "pooling or Flatten before the head), or labels for every position")
+                    yield Finding(call.span, msg, fix)
 
 
 # -- rules that need no data ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ("LL601", "LL602", "LL603", "LL604", "LL605")
+FIXTURES = ("LL601", "LL602", "LL603", "LL604", "LL605", "LL608")
 
 
 def _keras():
