@@ -239,6 +239,10 @@ class CustomLayers:
         inst = self.custom_instances.pop(id(ld), None)
         if inst is None:
             return
+        if "call" not in inst.cls.methods:
+            ld.known, ld.opaque_reason = False, f"`{ld.cls}` defines no call(): Keras raises NotImplementedError " \
+                                                "when it is called"
+            return
         eager = not self.tensors_in([first, *rest])  # called on data, Keras runs call() eagerly
         ld.first_call_eager = eager
         if eager:
@@ -516,7 +520,9 @@ def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str
         changed = [m for m in _SHAPING_METHODS if m in cls.methods]
         if changed:
             return f"it overrides {changed[0]}() of Keras' {cls.keras_base}"
-    elif "call" not in cls.methods:
+    elif "call" not in cls.methods and cls.kind != "model":
+        # a Model subclass may leave call() out (a trainer wrapping models in its train_step):
+        # its layers are still its summary's rows; calling it is what Keras refuses
         return "it defines no call() of its own"
     if "compute_output_spec" in cls.methods:
         return "it declares its output spec itself"
