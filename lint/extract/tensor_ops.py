@@ -158,6 +158,8 @@ class TensorOps:
             return self._tf_keras_call(path, spec, args, kwargs, node)
         if path.startswith("tf.") and not self.tracing:
             module = path[3:].rpartition(".")[0]
+            if all(id(t.tensor.producer) in self.data_producers for t in self.tensors_in([list(args), kwargs])):
+                return None  # results of layers run on data are eager tensors, which TensorFlow takes
             if module in _TF_CONVERTING:
                 self.refused_tf_calls += 1
                 return self.make_op(path, self.text(node.func), tuple(args), kwargs, node, error=KERAS_TENSOR_REFUSED)
