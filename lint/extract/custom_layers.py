@@ -520,9 +520,9 @@ def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str
         changed = [m for m in _SHAPING_METHODS if m in cls.methods]
         if changed:
             return f"it overrides {changed[0]}() of Keras' {cls.keras_base}"
-    elif "call" not in cls.methods and cls.kind != "model":
-        # a Model subclass may leave call() out (a trainer wrapping models in its train_step):
-        # its layers are still its summary's rows; calling it is what Keras refuses
+    elif "call" not in cls.methods and not (cls.kind == "model" and "__init__" in cls.methods):
+        # a Model subclass may leave call() out (a trainer wrapping the models its __init__ makes in its
+        # train_step): its layers are still its summary's rows; calling it is what Keras refuses
         return "it defines no call() of its own"
     if "compute_output_spec" in cls.methods:
         return "it declares its output spec itself"
