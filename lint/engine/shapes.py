@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from layerlint.engine.applications.layers import compute_recorded
@@ -176,6 +176,13 @@ class ShapedModel:
         if total is None or trainable is None:
             return _sum([r.non_trainable_params for r in self.layers]) if self.model.trainable else total
         return total - trainable
+
+    @property
+    def wide_bytes(self) -> int:
+        """Bytes Keras counts beyond 4 per parameter: the few weights of a wider dtype (all of
+        them non-trainable, so they add to the total and the non-trainable size only)."""
+        weights = [w for r in self.layers for w in r.weights] + self.own_weights
+        return sum((w.itemsize - 4) * n for w in weights if w.itemsize != 4 and isinstance(n := prod(w.shape), int))
 
     @property
     def complete(self) -> bool:
@@ -497,7 +504,7 @@ class Engine:
             else:
                 row.status, row.reason = "unbuilt", self.model.unbuilt_why or "Keras builds it on the model's first call"
             if t.kwargs.get("trainable") is False:
-                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+                row.weights = [replace(w, trainable=False) for w in row.weights]
             if t.cls in BUILT_AT_INIT and t.submodel is None or t.no_output_shape:
                 # built before any call, or a custom layer without compute_output_shape(): Keras has no
                 # node of it here (call() runs on a scratch graph) and no shape to show
@@ -891,7 +898,7 @@ class Engine:
         if first_call:
             weights = built.weights
             if ld.kwargs.get("trainable") is False:  # Layer(trainable=False): every weight is frozen
-                weights = [Weight(w.name, w.shape, False) for w in weights]
+                weights = [replace(w, trainable=False) for w in weights]
             row.weights, row.notes, row.facts = weights, built.notes, built.facts
         return call
 
@@ -943,7 +950,7 @@ class Engine:
                 _FREE_WEIGHTS[ld] = found
         if found is not None:
             if ld.kwargs.get("trainable") is False:
-                found = [Weight(w.name, w.shape, False) for w in found]
+                found = [replace(w, trainable=False) for w in found]
             row.weights, row.params_known = found, True
 
     def _probe_free_weights(self, spec: Any, ld: LayerDef) -> list[Weight] | None:
@@ -1032,7 +1039,7 @@ class Engine:
                 else:
                     row.weights = []
             if not ld.submodel.trainable:
-                row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+                row.weights = [replace(w, trainable=False) for w in row.weights]
         bad = next((r for r in sub.layers if r.status != "ok"), None)
         if bad is not None and row.status == "ok":
             # A model holding what we cannot see into is itself opaque; a traced custom layer's
@@ -1063,7 +1070,7 @@ class Engine:
         held = _unique_weights([by_layer[id(t)] for t in ld.tracked if id(t) in by_layer])
         row.weights = [w for w in own if w.trainable] + [w for w in own if not w.trainable] + held
         if ld.kwargs.get("trainable") is False:
-            row.weights = [Weight(w.name, w.shape, False) for w in row.weights]
+            row.weights = [replace(w, trainable=False) for w in row.weights]
         problem = _weights_problem(row, row.weights, True, [])
         if problem is not None and row.status == "ok":
             row.status, row.error = "error", problem

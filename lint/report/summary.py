@@ -53,9 +53,10 @@ def readable_size(n_bytes: float) -> str:
     return f"{n_bytes:.2f} PB"
 
 
-def count_line(label: str, d: Dim, bytes_per_param: int = 4) -> str:
+def count_line(label: str, d: Dim, wide_bytes: int = 0) -> str:
+    """``wide_bytes``: what weights wider than float32 add to 4 bytes per parameter."""
     if isinstance(d, int):
-        return f"{label}: {d:,} ({readable_size(d * bytes_per_param)})"
+        return f"{label}: {d:,} ({readable_size(d * 4 + wide_bytes)})"
     return f"{label}: {fmt_count(d)}"
 
 
@@ -141,9 +142,9 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
             for note in _explain_lines(row):
                 out.append(f"    {note}")
     out.append("=" * len(sep))
-    out.append(count_line("Total params", sm.total_params))
+    out.append(count_line("Total params", sm.total_params, sm.wide_bytes))
     out.append(count_line("Trainable params", sm.trainable_params))
-    out.append(count_line("Non-trainable params", sm.non_trainable_params))
+    out.append(count_line("Non-trainable params", sm.non_trainable_params, sm.wide_bytes))
     if sm.own_weights:
         # Keras counts them in the totals above but shows them in no row
         own = ", ".join(f"{w.name} {shape_str(w.shape)}" + ("" if w.trainable else " non-trainable") for w in sm.own_weights)

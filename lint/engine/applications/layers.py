@@ -30,6 +30,9 @@ def compute_recorded(rec: RecordedLayer, inputs: list[tuple]) -> Built:
     except SpatialError as e:
         raise Unanalysable(f"Keras cannot build {rec.application.ctor} at this input size: {e.message}") from e
     flat = inputs[0][-1] if inputs else None
-    weights = [Weight(f"weight_{i}", tuple(flat if d == "flat" else d for d in w[:-1]), bool(w[-1]))
+    # Normalization's scalar weight is its adapt() count, which Keras makes int64: 8 bytes in the sizes.
+    wide = rec.row[1] == "Normalization"
+    weights = [Weight(f"weight_{i}", tuple(flat if d == "flat" else d for d in w[:-1]), bool(w[-1]),
+                      itemsize=8 if wide and len(w) == 1 else 4)
                for i, w in enumerate(rec.weights)]
     return Built(out, weights)

@@ -55,6 +55,7 @@ class Weight:
     name: str
     shape: tuple
     trainable: bool = True
+    itemsize: int = 4  # bytes per value, for the summary's sizes: float32, or int64 for Normalization's count
 
 
 @dataclass

@@ -234,7 +234,7 @@ def normalization(cfg: Config, inputs: list) -> Built:
     weights = [
         Weight("mean", sizes, trainable=False),
         Weight("variance", sizes, trainable=False),
-        Weight("count", (), trainable=False),
+        Weight("count", (), trainable=False, itemsize=8),  # Keras makes it dtype "int": int64
     ]
     return Built(shape, weights, ["mean and variance are set by adapt(); they are not trained"])
 
