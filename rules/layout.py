@@ -52,10 +52,29 @@ model = Sequential([Input((3, 32, 32)), layers.Conv2D(16, 3, padding="same"), la
 model = Sequential([Input((32, 32, 3)), layers.Conv2D(16, 3, padding="same"), layers.Flatten(), layers.Dense(10)])
 """, IMPORTS + """
 model = Sequential([Input((3, 32, 32)), layers.Conv2D(16, 3, padding="same", data_format="channels_first")])
+""", IMPORTS + """from keras import Model
+
+
+def downsample(filters):
+    block = Sequential()  # no input: Keras builds it on the first tensor it is called on
+    block.add(layers.Conv2D(filters, 4, strides=2, padding="same"))
+    block.add(layers.LeakyReLU())
+    return block
+
+
+inp = Input((16, 16, 3))
+x = downsample(64)(inp)
+x = downsample(512)(x)
+x = downsample(512)(x)  # reads (None, 4, 4, 512): a feature map, not channels-first data
+model = Model(inp, x)
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
-        if ctx.flow is None:
+        m = model.model
+        if ctx.flow is None or m.api == "sequential" and m.seq_input is None and m.built_on_data is None \
+                and not m.training:
+            # a Sequential built on the first tensor it is called on: its input is another layer's
+            # output, whose layout Keras chose, not data
             return
         for call in model.calls:
             if call.row.cls not in CONV or _data_format(call) != "channels_last" or len(call.inputs) != 1:
