@@ -494,8 +494,6 @@ def _stand_in(v: Any, ld: LayerDef, shapes: list | None, made: list[TensorVal]) 
 
 def _crops(m: ExtractedModel, depth: int = 0) -> bool:
     """Whether a RandomCrop runs in ``m`` or a model or traced layer it calls."""
-    from layerlint.engine.graph import model_nodes
-
     if depth > 8:
         return True  # too deep to tell: taken as cropping, which leaves the call unknown
     layers = list(m.layers) if m.api == "sequential" else [n.layer for n in model_nodes(m)]

@@ -142,9 +142,10 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
             for note in _explain_lines(row):
                 out.append(f"    {note}")
     out.append("=" * len(sep))
-    out.append(count_line("Total params", sm.total_params, sm.wide_bytes))
+    wide = sm.wide_bytes
+    out.append(count_line("Total params", sm.total_params, wide))
     out.append(count_line("Trainable params", sm.trainable_params))
-    out.append(count_line("Non-trainable params", sm.non_trainable_params, sm.wide_bytes))
+    out.append(count_line("Non-trainable params", sm.non_trainable_params, wide))
     if sm.own_weights:
         # Keras counts them in the totals above but shows them in no row
         own = ", ".join(f"{w.name} {shape_str(w.shape)}" + ("" if w.trainable else " non-trainable") for w in sm.own_weights)
