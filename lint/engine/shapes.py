@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -293,6 +294,16 @@ class _Namer:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.given: dict[int, str] = {}  # id(definition) -> the name it was given
+        self.made_named: set[Hashable] = set()  # calls and layers whose helper layers have taken their names
+
+    def first_making(self, key: Hashable) -> bool:
+        """Whether what ``key`` (a call or a custom layer) made still has to take its names: Keras
+        makes it once, however many models list the graph it is in (a Sequential on its own and
+        nested in a functional model)."""
+        if key in self.made_named:
+            return False
+        self.made_named.add(key)
+        return True
 
     def __call__(self, explicit: str | None, cls: str, key: int | None = None, base: str | None = None,
                  one_based: bool = False) -> str:
@@ -332,6 +343,38 @@ def _mask_op_layer(op: MaskOp) -> LayerDef:
     return LayerDef(op.cls, args, dict(op.kwargs), span, op=f"ops.{op.op}")
 
 
+def _naming_point(op: Any) -> int:
+    """Where ``op`` takes its place in the order Keras named things.  A model used as a layer was made,
+    and its layers named, when it was constructed, not where it is first used: just after the last
+    thing it holds."""
+    sub = op.submodel if isinstance(op, LayerDef) and op.custom_class is None else None
+    if sub is None:
+        return op.created
+    made = [ld.created for ld in sub.layers]
+    made += [t.producer.created for t in sub.inputs if hasattr(t.producer, "created")]
+    if sub.seq_input is not None:
+        made.append(sub.seq_input.created)
+    if sub.api == "functional":
+        made += [n.created for n in graph_nodes(sub)]
+    return min(op.created, max(made)) if made else op.created
+
+
+def _build_helpers(ld: LayerDef, depth: int) -> list:
+    """What Keras makes when it builds ``ld`` at its first call: helper layers (a custom layer: those
+    of the layers it holds), the InputLayer of a Sequential with no declared input, and what such a
+    Sequential's own layers make as it builds them."""
+    held = [ld, *ld.tracked]
+    helpers: list = [h for t in held for h in _BUILD_SUBLAYERS.get(t.cls, ())]
+    for t in held:
+        sub = t.submodel
+        if sub is not None and sub.api == "sequential" and sub.seq_input is None:
+            helpers.append("InputLayer")
+            if depth < MAX_NESTING:
+                helpers += [h for inner in sub.layers for h in _build_helpers(inner, depth + 1)]
+    helpers += ld.built_made  # what a custom layer's build() made, named then
+    return helpers
+
+
 class _Unnamed(_Namer):
     """For a run whose only use is its output shapes: rows take no automatic names."""
 
@@ -356,6 +399,9 @@ class _ScratchNamer(_Namer):
         if key is not None and key in self.private:
             return super().__call__(explicit, cls, key, base, one_based)
         return self.shared(explicit, cls, key, base, one_based)
+
+    def first_making(self, key: Hashable) -> bool:
+        return self.shared.first_making(key)
 
 
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
@@ -763,21 +809,19 @@ class Engine:
         made_during: dict[int, list[str]] = dict(mask_ops) if mask_ops else {}
         seen_layers: set[int] = set()
         for n in sorted(nodes, key=lambda n: n.created):
-            if id(n.layer) not in seen_layers:
-                # Layers whose first call builds helpers (a custom layer: those of the layers it holds).
-                helpers: list = [h for ld in [n.layer, *n.layer.tracked] for h in _BUILD_SUBLAYERS.get(ld.cls, ())]
-                # a Sequential with no declared input makes its InputLayer when first called
-                helpers += ["InputLayer" for ld in [n.layer, *n.layer.tracked]
-                            if ld.submodel is not None and ld.submodel.api == "sequential" and ld.submodel.seq_input is None]
-                helpers += n.layer.built_made  # what a custom layer's build() made, named then
+            # a layer is built once, at its first call in any model
+            if id(n.layer) not in seen_layers and self.namer.first_making(("built", id(n.layer))):
+                helpers = _build_helpers(n.layer, 0)
                 if helpers:
                     made_during[id(n)] = helpers + made_during.get(id(n), [])
             seen_layers.add(id(n.layer))
         calls = [n for n in nodes if id(n) in made_during]
         # mask ops are named by the call that made them
-        events = [(op.created, op) for op in ops if not isinstance(op, MaskOp)] + [(n.created, n) for n in calls]
+        events = [(_naming_point(op), op) for op in ops if not isinstance(op, MaskOp)] + [(n.created, n) for n in calls]
         for _, op in sorted(events, key=lambda e: e[0]):
             if isinstance(op, Node):
+                if not self.namer.first_making(id(op)):
+                    continue
                 for made in made_during[id(op)]:
                     if isinstance(made, MaskOp):
                         self.namer(None, made.cls, key=id(made))
@@ -789,9 +833,15 @@ class Engine:
             else:
                 for arg in [*op.args, *op.kwargs.values()]:
                     self._name_nested(arg)
-                for base in op.consumed:
+                first = self.namer.first_making(id(op))
+                if first and op.submodel is not None and op.custom_class is None:
+                    # a model used as a layer was made, with its layers, before the layers made after it
+                    self._name_submodel(op.submodel)
+                for base in op.consumed if first else ():
                     self.namer(None, self._row_cls(op), base=base)
                 self.namer(op.explicit_name, self._row_cls(op), key=id(op), base=op.auto_name)
+                if not first:
+                    continue
                 # what a custom layer's __init__ made, named after it; the layers it holds keep the
                 # name given here wherever else they are listed (the subclassed model's own summary)
                 held = list(op.tracked)
@@ -802,6 +852,17 @@ class Engine:
                         continue
                     held.remove(match)
                     self.namer(name, cls, key=id(match), base=match.auto_name)
+
+    def _name_submodel(self, sub: ExtractedModel) -> None:
+        """The names of a nested model's layers, taken where Keras made them: before the layers made
+        after that model (its own run names them again, keyed, and takes nothing twice)."""
+        if self.outputs_only or self.depth >= MAX_NESTING:
+            return
+        if sub.api == "sequential":
+            self._name_in_creation_order([sub.seq_input, *sub.layers] if sub.seq_input is not None else list(sub.layers))
+        elif sub.api == "functional":
+            ops, nodes, mask_ops = graph_view(sub, with_masks=self.keras_version == 3)
+            self._name_in_creation_order(list(ops), nodes, mask_ops)
 
     def _input_name(self, inp: InputDef) -> str:
         if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
