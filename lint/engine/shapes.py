@@ -468,12 +468,34 @@ def input_shape_error(inp: InputDef, keras_version: int, layer_argument: bool = 
     return None
 
 
+class NestedMemo:
+    """Models nested in others (a model used as a layer, a custom layer's traced call()), as
+    probes shaped them on given input shapes: the interpreter probes ``x.shape`` after nearly
+    every call, and a model called again on the same shapes would otherwise be shaped again,
+    with all it nests.  Only stateless runs are kept (outputs only, no names), and the owner
+    clears it whenever an extracted model or layer changes (see Interpreter.layers_changed)."""
+
+    # Tests set it: each hit is shaped again and compared, and a kept run that differs is listed
+    # in ``stale`` (a change that did not clear the memo); probes absorb exceptions, so no raise.
+    verify = False
+    stale: list[str] = []
+    checked = 0
+
+    def __init__(self) -> None:
+        self.runs: dict[tuple, tuple] = {}
+
+    def clear(self) -> None:
+        self.runs.clear()
+
+
 class Engine:
     """Shapes one extracted model (and the models nested in it)."""
 
     def __init__(self, model: ExtractedModel, depth: int = 0, keras_version: int = 3,
-                 namer: _Namer | None = None, built_by_fit: bool = False, outputs_only: bool = False) -> None:
+                 namer: _Namer | None = None, built_by_fit: bool = False, outputs_only: bool = False,
+                 memo: NestedMemo | None = None) -> None:
         self.model = model
+        self.memo = memo if outputs_only else None
         # Only the output shapes are asked for (the interpreter's probes of ``x.shape``): rows are not
         # named, and weights that no output depends on (a nested model's whole count, the weights of
         # a layer whose input is unknown) are not worked out.
@@ -1070,12 +1092,7 @@ class Engine:
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
-        # A model used as a layer keeps the names its layers took when Keras made them (one namer per
-        # file); what a custom layer's call() builds is named by its own trace.
-        engine = Engine(ld.submodel, self.depth + 1, self.keras_version,
-                        namer=self.namer if ld.custom_class is None else None, outputs_only=self.outputs_only)
-        engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
-        sub = engine.run(input_override=inputs)
+        engine, sub = self._run_nested(ld, inputs)
         row.submodel = sub
         guess = engine.rank_guessed_from
         if ld.custom_class is not None and guess is not None and self.rank_guessed_from is None and inputs is None:
@@ -1119,6 +1136,32 @@ class Engine:
         return outs if all(o is not None for o in outs) else None
 
 
+    def _run_nested(self, ld: LayerDef, inputs: list | None) -> tuple[Engine, ShapedModel]:
+        """Shape the model ``ld`` nests on ``inputs`` (None: its own); the engine is returned for
+        what is read from it after the run (the guessed rank, dims resolved on its shapes)."""
+        assert ld.submodel is not None
+        key = None
+        if self.memo is not None and type(self.namer) is _Unnamed:
+            key = (id(ld.submodel), _shapes_key(inputs), self.depth, id(self.rank_guessed_from), self.keras_version)
+            kept = self.memo.runs.get(key)
+            if kept is not None and not NestedMemo.verify:
+                return kept[2], kept[3]
+        # A model used as a layer keeps the names its layers took when Keras made them (one namer per
+        # file); what a custom layer's call() builds is named by its own trace.
+        engine = Engine(ld.submodel, self.depth + 1, self.keras_version,
+                        namer=self.namer if ld.custom_class is None else None, outputs_only=self.outputs_only,
+                        memo=self.memo)
+        engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
+        sub = engine.run(input_override=inputs)
+        if key is not None:
+            kept = self.memo.runs.get(key)
+            if kept is not None:
+                NestedMemo.checked += 1
+                _same_run(kept[2], kept[3], engine, sub)
+            else:  # the model and the guess are held, so that the ids in the key stay theirs
+                self.memo.runs[key] = (ld.submodel, self.rank_guessed_from, engine, sub)
+        return engine, sub
+
     def _custom_built(self, row: ShapedLayer, ld: LayerDef, engine: Engine | None) -> Any:
         """A custom layer's weights as Keras' Layer.weights lists them (its own trainable, its
         own non-trainable, then each tracked layer's in tracking order: a layer call() makes
@@ -1137,6 +1180,24 @@ class Engine:
             row.status, row.error = "error", problem
             return None
         return ld.declared_output
+
+
+def _shapes_key(inputs: list | None) -> Any:
+    """Input shapes as a dict key: lists (a layer's several outputs) as tuples, marked apart."""
+    if inputs is None:
+        return None
+    return tuple(("list", _shapes_key(s)) if isinstance(s, list) else s for s in inputs)
+
+
+def _same_run(kept: Engine, kept_sub: ShapedModel, engine: Engine, sub: ShapedModel) -> None:
+    """NestedMemo.verify: a kept run must be what shaping the model now gives."""
+    def seen(m: ShapedModel) -> list:
+        return [(r.name, r.status, r.reason, r.output, [(c.output, c.untraced, c.error and c.error.message)
+                                                       for c in r.calls]) for r in m.layers]
+    now = (sub.outputs, sub.input_shapes, seen(sub), untraced_calls(sub), engine.rank_guessed_from)
+    was = (kept_sub.outputs, kept_sub.input_shapes, seen(kept_sub), untraced_calls(kept_sub), kept.rank_guessed_from)
+    if repr(now) != repr(was):
+        NestedMemo.stale.append(f"{sub.model.path}:{sub.model.span.line} {sub.name}: {was!r} != {now!r}")
 
 
 # Helper layers Keras creates, with automatic names, when these layers are first called.
@@ -1178,13 +1239,14 @@ def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, 
 
 
 def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | None = None,
-                fit_input: tuple | None = None, outputs_only: bool = False) -> ShapedModel:
+                fit_input: tuple | None = None, outputs_only: bool = False, memo: NestedMemo | None = None) -> ShapedModel:
     """Shape an extracted model: the engine's public entry point.  ``keras_version`` 2 names rows as tf-keras;
     ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it;
     ``fit_input`` is the input shape fit() built a Sequential with, when it declares none; ``outputs_only``:
-    only the output shapes will be read (rows unnamed, weights no output depends on not worked out)."""
+    only the output shapes will be read (rows unnamed, weights no output depends on not worked out); ``memo``
+    (with ``outputs_only``) keeps nested models shaped, for the next run (see NestedMemo)."""
     engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None,
-                    outputs_only=outputs_only)
+                    outputs_only=outputs_only, memo=memo)
     return engine.run(input_override=[fit_input] if fit_input is not None else None)
 
 

@@ -300,8 +300,12 @@ class CustomLayers:
             shaped = self.probe(tensor)
             if shaped is None:
                 return
-            todo = [(ld, shapes) for ld, shapes in untraced_calls(shaped)
-                    if id(ld) in self.retrace_sources and shapes not in ld.retraced]
+            todo: list[tuple[LayerDef, tuple]] = []
+            for ld, shapes in untraced_calls(shaped):
+                # a layer called twice on the same new shapes (shared in a model) is followed once
+                if id(ld) in self.retrace_sources and shapes not in ld.retraced \
+                        and not any(ld is d and shapes == s for d, s in todo):
+                    todo.append((ld, shapes))
             if not todo:
                 self.keep_probed(shaped)
                 return
@@ -313,6 +317,7 @@ class CustomLayers:
         the first call, do not change)."""
         inst, first, rest, kwargs, node = self.retrace_sources[id(ld)]
         ld.retraced[shapes] = None  # tried once: what cannot be followed stays unknown
+        self.layers_changed()
         made: list[TensorVal] = []
         arg0 = _stand_in(first, ld, list(shapes), made)
         others = [_stand_in(a, ld, list(shapes), made) if isinstance(a, TensorVal) else a for a in rest]
@@ -329,6 +334,7 @@ class CustomLayers:
             # from the file's counters: not followed
             if not any(n.layer.created > before and n.layer.op is None for n in model_nodes(traced)):
                 ld.retraced[shapes] = traced
+                self.layers_changed()
         except Untraceable:
             pass
         finally:
@@ -347,6 +353,7 @@ class CustomLayers:
         self.tracing += 1
         self.eager_calls += eager
         registered = len(self.result.models)
+        self.layers_changed()  # the layer takes what its first call gives it (weights, the graph it computes)
         try:
             yield
         except TraceRaises as e:
@@ -361,6 +368,7 @@ class CustomLayers:
             self.eager_calls -= eager
             self.context.pop()
             del self.result.models[registered:]
+            self.layers_changed()
 
     def mask_followable(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, node: cst.CSTNode) -> bool:
         """Keras 3 calls an overridden compute_mask() on the Keras tensors themselves, outside the
@@ -391,6 +399,7 @@ class CustomLayers:
         if not any(id(ld) in self.awaiting_build for ld in layers):
             return
         x = TensorVal(Tensor(InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])))
+        self.layers_changed()
         for ld in layers:
             inst = self.awaiting_build.pop(id(ld), None)
             if inst is not None:

@@ -595,7 +595,7 @@ class Expressions:
         probe = ExtractedModel(self.path, Span(0, 0, 0, 0), "functional", inputs=[Tensor(n) for n in known],
                                outputs=[tensor], known_outputs={id(n): cache[id(n)][1] for n in known})
         try:
-            return shape_model(probe, outputs_only=True)
+            return shape_model(probe, outputs_only=True, memo=self.nested_memo)
         except Exception as e:  # the engine reports what it cannot shape as unknown: this is a crash of ours
             if report:
                 self.engine_crash(e)

@@ -21,6 +21,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, FileResult, LayerDef, Node, Note, Span, Tensor, creation_mark
+from layerlint.engine.shapes import NestedMemo
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.applications import Applications
 from layerlint.extract.building import Building, held_layers
@@ -119,6 +120,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
+        self.nested_memo = NestedMemo()  # models nested in others as probes shaped them; see layers_changed()
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
         # id(LayerDef) -> (instance, first call's arguments and node) of a custom layer followed on known
         # shapes, to follow its call() again where it is called on others
@@ -244,6 +246,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         """Record a change to a model or layer (see within_budget)."""
         self.touched.add(id(obj))
         self.model_changes += 1
+        self.layers_changed()
+
+    def layers_changed(self) -> None:
+        """A model or layer made before was changed (not just a new one made, or a new call):
+        nested models shaped by earlier probes may shape otherwise now."""
+        self.nested_memo.clear()
 
     def was_touched(self, m: ExtractedModel) -> bool:
         return id(m) in self.touched or any(
@@ -625,6 +633,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
             node = stack.pop().producer
             if isinstance(node, Node) and node.created > start and node.condition is None:
                 node.condition = text
+                self.layers_changed()
                 stack.extend(t for t in node.inputs if isinstance(t, Tensor))
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
