@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import random
 from pathlib import Path
 
@@ -189,3 +190,21 @@ def test_statement_lines_bound_a_definitions_own_code() -> None:
             assert own in code and code in around, (fn.name.value, own, code, around)
             checked += 1
     assert checked > 100
+
+
+def test_a_raise_caught_after_its_statements_unwound_is_placed_without_the_whole_module() -> None:
+    """A ``raise`` that ends the file (or a builder) is reported once the statements around it
+    have left the stack: it is placed by the statements it was raised in, as exactly as before,
+    and the module's positions are not regenerated whole for it."""
+    from layerlint.extract.interp import Interpreter
+
+    text = ("import sys\n\ndef build(kind):\n    if kind != 'mlp':\n        raise ValueError(kind)\n    return 1\n\n"
+            "m = build('cnn')\n\nif __name__ == '__main__':\n    raise SystemExit(main())\n")
+    module = cst.parse_module(text)
+    interp = Interpreter(module, "f.py", text, ast.parse(text))
+    result = interp.run()
+    said = {n.message: (n.span.line, n.span.col) for n in result.notes}
+    assert said["`raise ValueError(kind)` at line 5 is reached: `build()` does not return, so what it builds "
+                "is not followed"] == (8, 4)
+    assert said["`raise SystemExit(main())` at line 11 is reached: the rest of the file is not analysed"] == (11, 4)
+    assert not interp.positions.full_pass

@@ -298,10 +298,16 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         """Say that a ``raise`` was reached (so a builder did not run to its end), and where."""
         if not isinstance(stop.node, cst.Raise):
             return
-        sp = self.span(stop.node)
-        at = f"line {sp.line}" if sp.path is None else sp.where()
-        self.note(where if where is not None else stop.node,
-                  f"`{self.text(stop.node)}` at {at} is reached: {consequence}")
+        positions, saved = self.positions, self.positions.stack
+        if stop.positions is positions:
+            positions.stack = list(stop.stack)
+        try:
+            sp = self.span(stop.node)
+            at = f"line {sp.line}" if sp.path is None else sp.where()
+            self.note(where if where is not None else stop.node,
+                      f"`{self.text(stop.node)}` at {at} is reached: {consequence}")
+        finally:
+            positions.stack = saved
 
     def enter_unit(self, unit: ModuleUnit | None) -> tuple:
         """Run code of ``unit`` next (a function it defines was called); returns what to restore."""
@@ -447,7 +453,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         elif kind is cst.Continue:
             raise ContinueSignal
         elif kind is cst.Raise:
-            raise StopSignal(small)
+            raise StopSignal(small, self.positions, tuple(self.positions.stack))
         elif kind is cst.Global:
             for n in small.names:
                 frame.global_names.add(n.name.value)

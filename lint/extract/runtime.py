@@ -68,9 +68,13 @@ class ContinueSignal(Exception):
 class StopSignal(Exception):
     """A ``raise`` statement: the rest of this path does not run."""
 
-    def __init__(self, node: Any = None) -> None:
+    def __init__(self, node: Any = None, positions: Any = None, stack: tuple = ()) -> None:
         super().__init__()
         self.node = node  # the raise statement, when one was reached
+        # The statements being executed where it was raised (Positions.stack), unwound by the time
+        # it is caught: they place the raise without regenerating the whole module's positions.
+        self.positions = positions
+        self.stack = stack
 
 
 class Frame:
