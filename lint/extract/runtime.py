@@ -344,6 +344,23 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                     _visit(item, visitor)
 
 
+def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node`` and every node under it that holds code (not whitespace or punctuation), in no
+    particular order; libcst's ``children`` runs a visitor over each node it is asked about."""
+    out: list[cst.CSTNode] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        for name in _node_fields(type(n)):
+            value = getattr(n, name)
+            if is_node(value):
+                stack.append(value)
+            elif isinstance(value, (tuple, list)):
+                stack.extend(item for item in value if is_node(item))
+    return out
+
+
 _NODE_TYPES: dict[type, bool] = {}
 
 

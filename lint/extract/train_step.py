@@ -11,6 +11,7 @@ that call() hands its input to, on the x it unpacked from its data argument.
 from __future__ import annotations
 
 import libcst as cst
+from layerlint.extract.runtime import walk
 
 
 def builds_like_default(train_step: cst.FunctionDef, call: cst.FunctionDef, x_only: bool) -> bool:
@@ -50,7 +51,7 @@ def _self_attr(node: cst.BaseExpression) -> str | None:
 def _x_names(fn: cst.FunctionDef, data: str) -> set[str]:
     """Names the step binds to the x of ``data``: ``x, y = data``, ``x = data[0]``."""
     names: set[str] = set()
-    for node in _walk(fn):
+    for node in walk(fn):
         if not isinstance(node, cst.Assign) or len(node.targets) != 1:
             continue
         target, value = node.targets[0].target, node.value
@@ -82,23 +83,13 @@ def _forwarding_attrs(call: cst.FunctionDef, inp: str) -> set[str]:
 
 
 def _rebinds(stmt: cst.CSTNode, name: str) -> bool:
-    for node in _walk(stmt):
+    for node in walk(stmt):
         targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else \
             [node.target] if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)) else []
-        if any(isinstance(n, cst.Name) and n.value == name for t in targets for n in _walk(t)):
+        if any(isinstance(n, cst.Name) and n.value == name for t in targets for n in walk(t)):
             return True
     return False
 
 
 def _calls(fn: cst.CSTNode) -> list[cst.Call]:
-    return [n for n in _walk(fn) if isinstance(n, cst.Call)]
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out: list[cst.CSTNode] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        stack.extend(n.children)
-    return out
+    return [n for n in walk(fn) if isinstance(n, cst.Call)]
