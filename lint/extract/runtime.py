@@ -162,15 +162,28 @@ def over_budget(v: Any) -> str:
 
 
 def flatten(v: Any) -> list:
+    """The leaves of nested lists, tuples and dicts (dicts in key order, as Keras flattens
+    inputs and outputs), without the Nones."""
+    out: list = []
+    _flatten_into(v, out)
+    return out
+
+
+def _flatten_into(v: Any, out: list) -> None:
+    # Recursing only into containers: argument lists and data are mostly flat, and a call
+    # and a list per leaf made this the interpreter's busiest helper.
     if isinstance(v, (list, tuple)):
-        out = []
         for x in v:
-            out.extend(flatten(x))
-        return out
-    if isinstance(v, dict):  # Keras flattens dicts of inputs/outputs in key order
+            if isinstance(x, (list, tuple, dict)):
+                _flatten_into(x, out)
+            elif x is not None:
+                out.append(x)
+    elif isinstance(v, dict):
         keys = sorted(v) if all(isinstance(k, str) for k in v) else list(v)
-        return flatten([v[k] for k in keys])
-    return [] if v is None else [v]
+        for k in keys:
+            _flatten_into(v[k], out)
+    elif v is not None:
+        out.append(v)
 
 
 _CALL_TEXT = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
