@@ -127,3 +127,13 @@ model = build(units=8, **config)
 """)
     assert rows[0][0][1] == (None, 8)
     assert isinstance(rows[0][1][1][1], Expr)  # classes may come from config
+
+
+@pytest.mark.parametrize("literal", ["1.5", "0.1", "1.", ".5", "00.5", "1e5", "1E-7", "2.5e+3", "1_000.25", "1e1_0",
+                                     "3.141_592_653_589_793", "1e400", "4.9e-324", "0.30000000000000004",
+                                     "123456789012345678901234567890.5"])
+def test_float_literals_are_pythons(literal):
+    import ast
+
+    value = interp_value(f"out = {literal}")
+    assert type(value) is float and value == ast.literal_eval(literal)

@@ -80,7 +80,7 @@ class Expressions:
                 return self.too_big(node, f"an integer of {value.bit_length():,} bits is over the budget of {MAX_INT_BITS}")
             return value
         if kind is cst.Float:
-            return node.evaluated_value
+            return float(node.value)  # what literal_eval gives, without compiling
         if kind is cst.SimpleString:
             try:
                 return node.evaluated_value
