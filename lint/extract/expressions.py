@@ -18,6 +18,7 @@ from layerlint.extract.runtime import (
     BUILTIN_NAMES,
     MAX_INT_BITS,
     MAX_LOOP,
+    MAX_STEPS,
     UNDECIDED,
     Frame,
     StopSignal,
@@ -56,7 +57,9 @@ class Expressions:
 
     # -- expressions -------------------------------------------------------
     def eval(self, node: cst.BaseExpression, frame: Frame) -> Any:
-        self.tick()
+        steps = self.steps = self.steps + 1  # Interpreter.tick(), inline: this runs for every expression
+        if steps > MAX_STEPS or steps % 1000 == 0:
+            self.check_budget()
         # The commonest nodes first, by exact type: isinstance() against libcst's classes goes
         # through ABCMeta, and this is the interpreter's hottest function.
         kind = type(node)

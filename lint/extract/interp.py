@@ -342,7 +342,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps > MAX_STEPS or (self.steps % 1000 == 0 and time.process_time() > self.deadline):
+        if self.steps > MAX_STEPS or self.steps % 1000 == 0:
+            self.check_budget()
+
+    def check_budget(self) -> None:
+        """Called at every thousandth step (Expressions.eval counts its own, inline)."""
+        if self.steps > MAX_STEPS or time.process_time() > self.deadline:
             raise BudgetExceeded("analysis budget exceeded")
 
     def engine_crash(self, e: Exception) -> None:
