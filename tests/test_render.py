@@ -29,6 +29,13 @@ LAYOUTS = {
     "parentheses": "a = ((x)); b = ( x . y ) ( z ); c = (-(1)) + ( 2 )\n",
     "numbers and strings": "a = 0x1F + 1_000 + 1.5e-3 + 2j; b = 'a' r'\\d' \"q\"; bb = b'x'; c = '''t\nu'''\n",
     "other expressions": "a = lambda q: q; b = {k: v for k, v in d}; c = x if y else z; d = f'{x!r:>3}'; e = {1, 2}\n",
+    "comprehensions": "a = [x for x in y if x if z for w in x]; b = (i for i in r); c = { k : v for k , v in d . items ( ) }\n"
+                      "d = {i for i in r}; e = [ x  for x in y ]; f = sum(i for i in r)\n"
+                      "async def g():\n    return [x async for x in y], {k: v async  for k, v in z}\n",
+    "strings and f-strings": "a = f'{x}{y!r}{z:>{w}}{q=}' f\"t\" 'u'; b = f'{ x + 1 }'; c = ('a'\n     'b'); d = rf'\\d{x}'\n",
+    "dicts, sets, lambdas, conditionals": "a = {'k': 1, **d, 'j' : 2,}; b = { 1 , 2 , *s }; c = lambda: 0; d = lambda x, *a, y=1, **k: x\n"
+                                          "e = lambda *, k: k; f = a or b and not c; g = x if y else ...; h = {}; i = lambda x, /, y: y\n"
+                                          "j = (lambda  q : q); k = {\n    'a': 1,  # one\n}\n",
 }
 
 

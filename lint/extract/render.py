@@ -215,6 +215,187 @@ def _list(w: _Writer, node: cst.List) -> None:
     w.rpar(node)
 
 
+def _bool_op(w: _Writer, node: cst.BooleanOperation) -> None:
+    w.lpar(node)
+    w.write(node.left)
+    w.one_token(node.operator)
+    w.write(node.right)
+    w.rpar(node)
+
+
+def _if_exp(w: _Writer, node: cst.IfExp) -> None:
+    w.lpar(node)
+    w.write(node.body)
+    w.write(node.whitespace_before_if)
+    w.out.append("if")
+    w.write(node.whitespace_after_if)
+    w.write(node.test)
+    w.write(node.whitespace_before_else)
+    w.out.append("else")
+    w.write(node.whitespace_after_else)
+    w.write(node.orelse)
+    w.rpar(node)
+
+
+def _ellipsis(w: _Writer, node: cst.Ellipsis) -> None:
+    w.lpar(node)
+    w.out.append("...")
+    w.rpar(node)
+
+
+def _lambda(w: _Writer, node: cst.Lambda) -> None:
+    w.lpar(node)
+    w.out.append("lambda")
+    space = node.whitespace_after_lambda
+    params = node.params
+    if space is _DEFAULT:
+        if params.posonly_params or params.params or isinstance(params.star_arg, cst.Param) \
+                or params.kwonly_params or params.star_kwarg is not None:
+            w.out.append(" ")
+    else:
+        w.write(space)
+    w.libcst(params)  # defaults, stars and slashes: libcst's own rules
+    w.one_token(node.colon)
+    w.write(node.body)
+    w.rpar(node)
+
+
+def _concatenated(w: _Writer, node: cst.ConcatenatedString) -> None:
+    w.lpar(node)
+    w.write(node.left)
+    w.write(node.whitespace_between)
+    w.write(node.right)
+    w.rpar(node)
+
+
+def _fstring(w: _Writer, node: cst.FormattedString) -> None:
+    w.lpar(node)
+    w.out.append(node.start)
+    for part in node.parts:
+        w.write(part)
+    w.out.append(node.end)
+    w.rpar(node)
+
+
+def _fstring_text(w: _Writer, node: cst.FormattedStringText) -> None:
+    w.out.append(node.value)
+
+
+def _fstring_expression(w: _Writer, node: cst.FormattedStringExpression) -> None:
+    w.out.append("{")
+    w.write(node.whitespace_before_expression)
+    w.write(node.expression)
+    if node.equal is not None:
+        w.one_token(node.equal)
+    w.write(node.whitespace_after_expression)
+    if node.conversion is not None:
+        w.out.append("!")
+        w.out.append(node.conversion)
+    if node.format_spec is not None:
+        w.out.append(":")
+        for spec in node.format_spec:
+            w.write(spec)
+    w.out.append("}")
+
+
+def _comp_for(w: _Writer, node: cst.CompFor) -> None:
+    w.write(node.whitespace_before)
+    if node.asynchronous is not None:
+        w.out.append("async")
+        w.write(node.asynchronous.whitespace_after)
+    w.out.append("for")
+    w.write(node.whitespace_after_for)
+    w.write(node.target)
+    w.write(node.whitespace_before_in)
+    w.out.append("in")
+    w.write(node.whitespace_after_in)
+    w.write(node.iter)
+    for clause in node.ifs:
+        w.write(clause.whitespace_before)
+        w.out.append("if")
+        w.write(clause.whitespace_before_test)
+        w.write(clause.test)
+    if node.inner_for_in is not None:
+        _comp_for(w, node.inner_for_in)
+
+
+def _generator(w: _Writer, node: cst.GeneratorExp) -> None:
+    w.lpar(node)
+    w.write(node.elt)
+    _comp_for(w, node.for_in)
+    w.rpar(node)
+
+
+def _list_comp(w: _Writer, node: cst.ListComp) -> None:
+    w.lpar(node)
+    w.out.append("[")
+    w.write(node.lbracket.whitespace_after)
+    w.write(node.elt)
+    _comp_for(w, node.for_in)
+    w.write(node.rbracket.whitespace_before)
+    w.out.append("]")
+    w.rpar(node)
+
+
+def _set_comp(w: _Writer, node: cst.SetComp) -> None:
+    w.lpar(node)
+    w.out.append("{")
+    w.write(node.lbrace.whitespace_after)
+    w.write(node.elt)
+    _comp_for(w, node.for_in)
+    w.write(node.rbrace.whitespace_before)
+    w.out.append("}")
+    w.rpar(node)
+
+
+def _dict_comp(w: _Writer, node: cst.DictComp) -> None:
+    w.lpar(node)
+    w.out.append("{")
+    w.write(node.lbrace.whitespace_after)
+    w.write(node.key)
+    w.write(node.whitespace_before_colon)
+    w.out.append(":")
+    w.write(node.whitespace_after_colon)
+    w.write(node.value)
+    _comp_for(w, node.for_in)
+    w.write(node.rbrace.whitespace_before)
+    w.out.append("}")
+    w.rpar(node)
+
+
+def _dict(w: _Writer, node: cst.Dict) -> None:
+    w.lpar(node)
+    w.out.append("{")
+    w.write(node.lbrace.whitespace_after)
+    last = len(node.elements) - 1
+    for i, el in enumerate(node.elements):
+        if type(el) is cst.DictElement:
+            w.write(el.key)
+            w.write(el.whitespace_before_colon)
+            w.out.append(":")
+            w.write(el.whitespace_after_colon)
+        else:  # **mapping
+            w.out.append("**")
+            w.write(el.whitespace_before_value)
+        w.write(el.value)
+        w.comma(el.comma, i < last, ", ")
+    w.write(node.rbrace.whitespace_before)
+    w.out.append("}")
+    w.rpar(node)
+
+
+def _set(w: _Writer, node: cst.Set) -> None:
+    w.lpar(node)
+    w.out.append("{")
+    w.write(node.lbrace.whitespace_after)
+    last = len(node.elements) - 1
+    for i, el in enumerate(node.elements):
+        w.element(el, i < last, True)
+    w.write(node.rbrace.whitespace_before)
+    w.out.append("}")
+    w.rpar(node)
+
+
 def _simple_whitespace(w: _Writer, node: cst.SimpleWhitespace) -> None:
     if node.value:
         w.out.append(node.value)
@@ -252,6 +433,20 @@ _WRITERS: dict[type, Callable[[_Writer, Any], None]] = {
     cst.Comparison: _comparison,
     cst.Tuple: _tuple,
     cst.List: _list,
+    cst.BooleanOperation: _bool_op,
+    cst.IfExp: _if_exp,
+    cst.Ellipsis: _ellipsis,
+    cst.Lambda: _lambda,
+    cst.ConcatenatedString: _concatenated,
+    cst.FormattedString: _fstring,
+    cst.FormattedStringText: _fstring_text,
+    cst.FormattedStringExpression: _fstring_expression,
+    cst.GeneratorExp: _generator,
+    cst.ListComp: _list_comp,
+    cst.SetComp: _set_comp,
+    cst.DictComp: _dict_comp,
+    cst.Dict: _dict,
+    cst.Set: _set,
     cst.SimpleWhitespace: _simple_whitespace,
     cst.ParenthesizedWhitespace: _parenthesized_whitespace,
 }
