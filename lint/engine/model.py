@@ -204,6 +204,9 @@ class ExtractedModel:
     subclass_layer: LayerDef | None = None
     # a subclassed model its first fit() builds where we cannot follow: why, naming the user's code
     unbuilt_why: str | None = None
+    # a subclassed model whose first fit() runs its own train_step(): what the step's calls of the
+    # layers it tracks compute, from stand-ins of one batch (its rows are read from this graph)
+    step_model: ExtractedModel | None = None
     # id(node) -> that node's output, already worked out (the interpreter's probes of x.shape
     # declare such nodes as inputs and give their outputs here)
     known_outputs: dict = field(default_factory=dict)

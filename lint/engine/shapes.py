@@ -321,7 +321,7 @@ class _Namer:
         return name
 
 
-def _built_when_made(m: ExtractedModel) -> bool:
+def built_when_made(m: ExtractedModel) -> bool:
     """Whether Keras builds this model when it is constructed, before any call."""
     if m.api == "functional":
         return True
@@ -388,11 +388,14 @@ class _ScratchNamer(_Namer):
     layers built there (a Sequential's InputLayer) are Keras objects numbered from the file's
     counter, but its ops and the stand-ins for its inputs make none, so they take private names."""
 
-    def __init__(self, shared: _Namer, traced: ExtractedModel) -> None:
+    def __init__(self, shared: _Namer, traced: ExtractedModel, data: bool = False) -> None:
         super().__init__()
         self.shared = shared
         self.private = {id(t.producer) for t in traced.inputs}
         self.private.update(id(n.layer) for n in graph_nodes(traced) if n.layer.op is not None)
+        if data:  # a train_step's graph: every input it reads is data, never an InputLayer
+            self.private.update(id(t.producer) for n in graph_nodes(traced) for t in n.inputs
+                                if isinstance(t.producer, InputDef))
 
     def __call__(self, explicit: str | None, cls: str, key: int | None = None, base: str | None = None,
                  one_based: bool = False) -> str:
@@ -540,6 +543,22 @@ class Engine:
             resolve = engine._resolve  # build()'s weights may be sized by the input it was called on
             built = {id(r.source): r for r in sub.layers}
             sm.input_shapes, sm.outputs = sub.input_shapes, sub.outputs
+        step = self.model.step_model
+        if step is not None and ld.known and self.depth < MAX_NESTING:
+            if not self.outputs_only:
+                # the layers it holds, and those of the models among them, were named when made, before
+                # fit() ran the step (what the step builds, an InputLayer, a build()'s layers, is named then)
+                held = sorted(ld.tracked, key=lambda t: t.created)
+                self._name_in_creation_order(held)
+                for t in held:
+                    if t.submodel is not None and t.custom_class is None:
+                        Engine(t.submodel, self.depth + 1, self.keras_version, namer=self.namer).run()
+            # its own train_step() built the layers it calls first: their rows are those calls', and
+            # what the step computes is neither the model's input nor its output
+            engine = Engine(step, self.depth + 1, self.keras_version, namer=_ScratchNamer(self.namer, step, data=True),
+                            outputs_only=self.outputs_only)
+            built = {id(r.source): r for r in engine.run().layers}
+            resolve = engine._resolve
         if ld.known:
             sm.own_weights = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
         # build() may have made layers since the model was made: Keras tracks them in assignment order;
@@ -554,7 +573,7 @@ class Engine:
                 for attr in ("output", "weights", "status", "reason", "error", "notes", "facts", "calls", "submodel", "weights_of"):
                     setattr(row, attr, getattr(done, attr))
                 if (ld.first_call_eager or self.keras_version == 3) and t.submodel is not None \
-                        and _built_when_made(t.submodel) and row.status in ("ok", "unknown"):
+                        and built_when_made(t.submodel) and row.status in ("ok", "unknown"):
                     # a call on data adds no node to a model built when made, nor does Keras 3's symbolic
                     # call (call() runs on a scratch graph): its summary row keeps the shapes of the graph
                     # it was made with, whatever that call gave
@@ -565,7 +584,7 @@ class Engine:
                         row.output = self._nested(row, t, None)
             elif not ld.known:
                 row.status, row.reason = "unknown", ld.opaque_reason
-            elif t.submodel is not None and _built_when_made(t.submodel):
+            elif t.submodel is not None and built_when_made(t.submodel):
                 # a model given to this one already built (a Sequential with an input, a functional
                 # model): Keras' summary shows its shape and weights before this model is called
                 row.output = self._nested(row, t, None)
@@ -1111,7 +1130,7 @@ class Engine:
                 # the rows this call could follow hold only part of the weights (cait's block called on a
                 # new shape showed 768 of 445,288): a model built when made has them all, whatever it is
                 # called on; otherwise the count is not known, never the part shown as the whole
-                own = self._own_graph(ld.submodel) if _built_when_made(ld.submodel) else None
+                own = self._own_graph(ld.submodel) if built_when_made(ld.submodel) else None
                 if own is not None and not any(_weights_unknown(r) for r in own.layers):
                     row.weights, row.weights_of = [w for r in own.layers for w in r.weights], own
                 else:

@@ -157,8 +157,7 @@ class Building:
         if step is not None and not (isinstance(step.node, cst.FunctionDef) and isinstance(call, FunctionVal)
                                      and isinstance(call.node, cst.FunctionDef)
                                      and builds_like_default(step.node, call.node, self.fit_x_only(args, kwargs))):
-            m.unbuilt_why = (f"Keras builds it when `fit()` at line {line} runs the class's own `train_step()`, "
-                             "which is not followed")
+            self.own_step_builds(m, ld, args, kwargs, node)
             return
         text = self.arg_text(node, 0, "x")
         self.build_by_fit(ld, kwargs.get("x", args[0] if args else None), args, kwargs, node)

@@ -309,6 +309,7 @@ class Calls:
         except ReturnSignal as r:
             return r.value
         except StopSignal as stop:
+            self.raised_in_calls += 1
             if is_call:
                 self.note_raise(stop, f"`{fn.name}()` does not return, so what it builds is not followed", node)
             return None

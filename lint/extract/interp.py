@@ -29,6 +29,7 @@ from layerlint.extract.calls import Calls
 from layerlint.extract.custom_layers import CustomLayers
 from layerlint.extract.data import Data
 from layerlint.extract.expressions import Expressions
+from layerlint.extract.fit_steps import FitSteps
 from layerlint.extract.helpers import Helpers
 from layerlint.extract.importing import Importing
 from layerlint.extract.keras_names import classify, is_loss_base
@@ -69,7 +70,8 @@ from layerlint.extract.values import (
 )
 
 
-class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applications, Data, TensorOps, Importing, Helpers):
+class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas, Applications, Data, TensorOps, Importing,
+                  Helpers):
     def __init__(self, module: cst.Module, path: str, text: str | None = None, tree: ast.Module | None = None,
                  project: ProjectImports | None = None, unit: ModuleUnit | None = None) -> None:
         self.module = module
@@ -119,6 +121,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, Lambdas, Applicati
         self.guarded = 0  # depth of try blocks being followed
         self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
+        self.raised_in_calls = 0  # functions that stopped at a raise so far (their callers went on with None)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.nested_memo = NestedMemo()  # models nested in others as probes shaped them; see layers_changed()
         self.custom_instances: dict[int, InstanceVal] = {}  # id(LayerDef) -> the custom layer's instance, until traced
