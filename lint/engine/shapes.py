@@ -548,11 +548,7 @@ class Engine:
             if not self.outputs_only:
                 # the layers it holds, and those of the models among them, were named when made, before
                 # fit() ran the step (what the step builds, an InputLayer, a build()'s layers, is named then)
-                held = sorted(ld.tracked, key=lambda t: t.created)
-                self._name_in_creation_order(held)
-                for t in held:
-                    if t.submodel is not None and t.custom_class is None:
-                        Engine(t.submodel, self.depth + 1, self.keras_version, namer=self.namer).run()
+                self._name_in_creation_order(list(ld.tracked))
             # its own train_step() built the layers it calls first: their rows are those calls', and
             # what the step computes is neither the model's input nor its output
             engine = Engine(step, self.depth + 1, self.keras_version, namer=_ScratchNamer(self.namer, step, data=True),
