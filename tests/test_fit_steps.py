@@ -163,3 +163,13 @@ def test_test_step_builds_on_the_validation_batches_after_the_train_step() -> No
     assert with_val["probe_aug"].layers[0].output == (None, 12, 12, 3)
     without = by_name(analyse(src.replace("{VAL}", "")))
     assert [r.status for r in without["t"].layers] == ["unbuilt", "ok"]
+
+
+def test_a_second_fit_builds_nothing_again() -> None:
+    # Keras builds the layers at the first fit(): a later fit() on other shapes changes no row
+    src = TRAINER.replace("{DATA}", "x, y, batch_size=32").replace(
+        "m.fit(x, y, batch_size=32, epochs=1)",
+        "m.fit(x, y, batch_size=32, epochs=1)\nm.fit(np.zeros((64, 40, 40, 3)), y, batch_size=16)")
+    trainer = by_name(analyse(src))["trainer"]
+    assert [r.output for r in trainer.layers] == [(32, 20, 20, 3), (32, 16), (32, 10)]
+    assert len(trainer.model.notes) == 1

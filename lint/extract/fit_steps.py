@@ -30,6 +30,8 @@ class FitSteps:
         """fit() of a subclassed model whose own train_step() does not build it as the default one
         does: follow that step (then test_step() on validation data) where the batches' shapes are
         known, else say why its layers stay unbuilt."""
+        if m.step_model is not None or m.unbuilt_why is not None:
+            return  # an earlier fit() ran the steps: Keras built the layers then
         line = self.span(node).line
         methods = self.custom_instances[id(ld)].cls.methods
         step, test = _method(methods, "train_step"), _method(methods, "test_step")
