@@ -202,6 +202,8 @@ class ExtractedModel:
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None
+    # a Model subclass whose __init__ hands Keras inputs and outputs: a functional model of that class
+    class_name: str | None = None
     # a subclassed model its first fit() builds where we cannot follow: why, naming the user's code
     unbuilt_why: str | None = None
     # a subclassed model whose first fit() runs its own train_step(): what the step's calls of the

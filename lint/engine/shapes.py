@@ -832,7 +832,7 @@ class Engine:
         if ld.custom_class is not None:
             return ld.custom_class
         if ld.submodel is not None:
-            return "Sequential" if ld.submodel.api == "sequential" else "Functional"
+            return ld.submodel.class_name or ("Sequential" if ld.submodel.api == "sequential" else "Functional")
         return class_name(ld.cls)
 
     def _name_in_creation_order(self, ops: list, nodes: list | tuple = (), mask_ops: dict | None = None) -> None:

@@ -130,6 +130,9 @@ class CustomLayers:
         if not ld.known:
             return OpaqueModelVal(cls, self.span(node))
         inst = self.custom_instances[id(ld)]
+        functional = self.functional_subclass(cls, inst, ld, node)
+        if functional is not None:
+            return functional
         given = dict(inst.base_call[1]) if inst.base_call is not None else {}
         name = given.get("name", kwargs.get("name"))
         if isinstance(name, str):
@@ -139,6 +142,30 @@ class CustomLayers:
         self.result.models = [x for x in self.result.models if x is not cls.placeholder]
         self.register(m)
         return ModelVal(m, as_layer=ld, instance=inst)
+
+    def functional_subclass(self, cls: ClassVal, inst: InstanceVal, ld: LayerDef, node: cst.Call) -> ModelVal | None:
+        """``super().__init__(inputs=..., outputs=...)`` in a Model subclass's __init__: Keras makes
+        the instance a functional model of that graph (its class joins Functional), named after the
+        class. Followed only when the class changes nothing a functional model computes or holds."""
+        if inst.base_call is None:
+            return None
+        args, kwargs = inst.base_call
+        # Keras' own test for functional arguments (functional_init_arguments)
+        if not (len(args) == 2 or len(args) == 1 and "outputs" in kwargs or "inputs" in kwargs and "outputs" in kwargs):
+            return None
+        if any(m in cls.methods for m in _SHAPING_METHODS) or inst.weights or ld.tracked:
+            return None
+        from layerlint.engine.shapes import snake_case  # Keras' naming rule lives with the engine
+
+        kwargs = dict(kwargs)
+        if not isinstance(kwargs.get("name"), str):
+            kwargs["name"] = self.auto_name(snake_case(cls.name))
+        mv = self.new_functional(list(args), kwargs, node)
+        mv.model.named = isinstance(inst.base_call[1].get("name"), str)
+        mv.model.class_name = cls.name
+        self.custom_instances.pop(id(ld), None)
+        self.result.models = [x for x in self.result.models if x is not cls.placeholder]
+        return mv
 
     def subclassed_build(self, m: ExtractedModel, node: cst.Call) -> None:
         """``model.build(shape)``: Keras 3 runs a build() the class defines; without one it marks
