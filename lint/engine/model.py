@@ -177,6 +177,7 @@ class ExtractedModel:
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     outputs_nested: bool = False  # outputs given as a list (even of one)
+    outputs_list: bool = False  # outputs given as a Python list: a call returns a list the caller may change
     # inputs or outputs given as a dict: its keys, in the order of ``inputs``/``outputs`` (Keras' names for them)
     input_keys: list[str] | None = None
     output_keys: list[str] | None = None

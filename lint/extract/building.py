@@ -570,6 +570,7 @@ class Building:
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))
+        m.outputs_list = isinstance(outputs, list)
         m.input_keys, m.output_keys = dict_keys(inputs, len(m.inputs)), dict_keys(outputs, len(m.outputs))
         lost = [(k, self.argument_text(node, i, k)) for i, (k, v) in enumerate((("inputs", inputs), ("outputs", outputs)))
                 if not followed(v)]

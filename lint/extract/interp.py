@@ -781,10 +781,13 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         store leaves the container unknown, as a wrong guess (an empty dict of inputs, say)
         would give wrong shapes."""
         obj = self.eval(target.value, frame)
-        if not isinstance(obj, (dict, list)):
-            return
         sl = target.slice[0].slice if len(target.slice) == 1 else None
         key = self.eval(sl.value, frame) if isinstance(sl, cst.Index) else None
+        if isinstance(obj, TensorVal):
+            self.store_in_outputs(target, obj, key, value, frame)
+            return
+        if not isinstance(obj, (dict, list)):
+            return
         if isinstance(sl, cst.Index) and isinstance(obj, dict) and is_plain_data(key) and not isinstance(key, Expr):
             try:
                 obj[key] = value
@@ -793,6 +796,22 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 pass
         elif isinstance(obj, list) and isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
             obj[key] = value
+            return
+        if self.mutated:
+            self.mutated[-1].add(id(obj))
+        self.forget({id(obj)}, frame)
+
+    def store_in_outputs(self, target: cst.Subscript, obj: TensorVal, key: Any, value: Any, frame: Frame) -> None:
+        """``y[-1] = block(y[-1])`` on what a model of several outputs returned: Keras gave a Python
+        list (outputs given as a list), so the name now holds that list with the item replaced.
+        Anything else stored into a tensor's result leaves the names holding it unknown."""
+        p = obj.tensor.producer
+        sub = p.layer.submodel if isinstance(p, Node) else None
+        outs = self.output_list(obj) if sub is not None and sub.api == "functional" and sub.outputs_list else None
+        if outs is not None and isinstance(target.value, cst.Name) and isinstance(key, int) \
+                and not isinstance(key, bool) and -len(outs) <= key < len(outs):
+            outs[key] = value
+            self.bind(target.value, outs, frame)
             return
         if self.mutated:
             self.mutated[-1].add(id(obj))
