@@ -39,9 +39,19 @@ def apply_layer(cls: str, args: tuple, kwargs: dict[str, Any], inputs: list, cal
     if spec is None:
         raise KeyError(cls)
     cfg = bind(spec, args, kwargs)
+    if keras_version == 3 and (refused := name_error(kwargs.get("name"))) is not None:
+        raise refused
     cfg.values["__call__"] = call_kwargs or {}
     if built_directly:
         cfg.values[BUILT_DIRECTLY] = True
     if keras_version == 2:
         cfg.values[KERAS_VERSION] = 2
     return spec.compute(cfg, list(inputs))
+
+
+def name_error(name: Any) -> ShapeError | None:
+    """What Keras 3 raises for a layer or model name with a `/` (Operation.__init__); tf-keras took it."""
+    if isinstance(name, str) and "/" in name:
+        return ShapeError("invalid", f"Argument `name` must be a string and cannot contain character `/`. "
+                                     f"Received: name={name} (of type <class 'str'>)")
+    return None

@@ -19,7 +19,7 @@ from typing import Any
 from layerlint.engine.applications.layers import compute_recorded
 from layerlint.engine.graph import graph_view
 from layerlint.engine.graph import model_nodes as graph_nodes
-from layerlint.engine.layer_apply import bind
+from layerlint.engine.layer_apply import bind, name_error
 from layerlint.engine.layers import lookup
 from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysable, Weight
 from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
@@ -672,6 +672,9 @@ class Engine:
     def _run_sequential(self, sm: ShapedModel, input_override: list | None) -> None:
         m = self.model
         shape, why_symbolic = self._sequential_input(input_override)
+        if self.keras_version == 3 and m.named and self.input_error is None:
+            # Keras raises making the Sequential, before any of its layers is built
+            self.input_error = name_error(m.name)
         sm.input_shapes = [shape]
         if m.seq_input is not None and input_override is None:
             sm.input_shapes = [shape]
@@ -977,6 +980,8 @@ class Engine:
                 spec = lookup(ld.cls)
                 assert spec is not None
                 cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                if self.keras_version == 3 and (refused := name_error(ld.explicit_name)) is not None:
+                    raise refused
                 cfg.values["__call__"] = call_kwargs
                 if not first_call:
                     cfg.values[ALREADY_BUILT] = True

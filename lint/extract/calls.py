@@ -11,7 +11,7 @@ from layerlint.engine.model import LayerDef
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
-from layerlint.extract.custom_layers import custom_layer_refusal
+from layerlint.extract.custom_layers import custom_layer_refusal, functional_arguments, keeps_functional_graph
 from layerlint.extract.formatting import (
     OverBudget,
     Unformattable,
@@ -222,6 +222,8 @@ class Calls:
             self.model_changes += 1
             return LayerObj(ld)
         if cls.kind == "model":
+            if "__init__" not in cls.methods and functional_arguments(args, kwargs) and keeps_functional_graph(cls):
+                return self.new_subclassed_model(cls, args, kwargs, node)  # Keras' own __init__: a functional model
             if id(cls) not in self.refusals:
                 self.refusals[id(cls)] = (cls, custom_layer_refusal(cls, self.method_sources(cls)))
             if self.refusals[id(cls)][1] is not None:

@@ -130,7 +130,7 @@ class CustomLayers:
         if not ld.known:
             return OpaqueModelVal(cls, self.span(node))
         inst = self.custom_instances[id(ld)]
-        functional = self.functional_subclass(cls, inst, ld, node)
+        functional = self.functional_subclass(cls, inst, ld, args, kwargs, node)
         if functional is not None:
             return functional
         given = dict(inst.base_call[1]) if inst.base_call is not None else {}
@@ -143,25 +143,28 @@ class CustomLayers:
         self.register(m)
         return ModelVal(m, as_layer=ld, instance=inst)
 
-    def functional_subclass(self, cls: ClassVal, inst: InstanceVal, ld: LayerDef, node: cst.Call) -> ModelVal | None:
-        """``super().__init__(inputs=..., outputs=...)`` in a Model subclass's __init__: Keras makes
-        the instance a functional model of that graph (its class joins Functional), named after the
-        class. Followed only when the class changes nothing a functional model computes or holds."""
-        if inst.base_call is None:
+    def functional_subclass(self, cls: ClassVal, inst: InstanceVal, ld: LayerDef, given: list, given_kwargs: dict,
+                            node: cst.Call) -> ModelVal | None:
+        """``super().__init__(inputs=..., outputs=...)`` in a Model subclass's __init__, or a subclass
+        without __init__ made with them (``MaskedLM(inputs, outputs)``): Keras makes the instance a
+        functional model of that graph (its class joins Functional), named after the class.
+        Followed only when the class changes nothing a functional model computes or holds."""
+        if inst.base_call is not None:
+            args, kwargs = inst.base_call
+        elif "__init__" not in cls.methods and "__init__" not in cls.inherited:
+            args, kwargs = given, given_kwargs
+        else:
             return None
-        args, kwargs = inst.base_call
-        # Keras' own test for functional arguments (functional_init_arguments)
-        if not (len(args) == 2 or len(args) == 1 and "outputs" in kwargs or "inputs" in kwargs and "outputs" in kwargs):
-            return None
-        if any(m in cls.methods for m in _SHAPING_METHODS) or inst.weights or ld.tracked:
+        if not functional_arguments(args, kwargs) or not keeps_functional_graph(cls) or inst.weights or ld.tracked:
             return None
         from layerlint.engine.shapes import snake_case  # Keras' naming rule lives with the engine
 
         kwargs = dict(kwargs)
+        auto = None
         if not isinstance(kwargs.get("name"), str):
-            kwargs["name"] = self.auto_name(snake_case(cls.name))
+            kwargs["name"] = auto = self.auto_name(snake_case(cls.name))
         mv = self.new_functional(list(args), kwargs, node)
-        mv.model.named = isinstance(inst.base_call[1].get("name"), str)
+        mv.model.named = auto is None
         mv.model.class_name = cls.name
         self.custom_instances.pop(id(ld), None)
         self.result.models = [x for x in self.result.models if x is not cls.placeholder]
@@ -543,6 +546,17 @@ def _tensor_dict(v: Any) -> bool:
 
 # What makes a layer's weights out of reach: the method's code is searched for these.
 _VARIABLE_MAKERS = ("keras.Variable", "add_variable")
+
+
+def functional_arguments(args: list, kwargs: dict) -> bool:
+    """Keras' own test (functional_init_arguments) for a Model made of an input and output graph."""
+    return len(args) == 2 or len(args) == 1 and "outputs" in kwargs or "inputs" in kwargs and "outputs" in kwargs
+
+
+def keeps_functional_graph(cls: ClassVal) -> bool:
+    """A Model subclass that changes nothing its functional graph computes (a train_step of its
+    own only changes fit())."""
+    return not any(m in cls.methods for m in _SHAPING_METHODS)
 
 
 def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str | None:
