@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 from layerlint.engine.data import TrainingCall
 from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, Note, Span
-from layerlint.engine.shapes import ShapedModel, file_names, shape_model
+from layerlint.engine.shapes import NestedMemo, ShapedModel, file_names, shape_model
 from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
@@ -230,6 +230,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         resets = sorted(result.name_resets)
         namers: dict[int, Any] = {}  # one per clear_session() epoch
         shaped: dict[int, ShapedModel] = {}
+        memo = NestedMemo()  # extraction is done: what a nested model's graph is does not change now
         # Named in the order Keras made their layers, which a model built in a class's __init__ (made
         # when the class is instantiated, lines later) or a builder called further down does not share
         # with its line; listed by line.
@@ -244,11 +245,11 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             symbolic = "as symbols" in (m.context or "")
             # the clear_session() calls before its first layer was made (a builder's models are made where it is called)
             names = None if symbolic else namers.setdefault(sum(r < _made_first(m)[0] for r in resets), file_names())
-            sm = shape_model(m, fa.keras_version, names)
+            sm = shape_model(m, fa.keras_version, names, memo=memo)
             first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
             if first is not None and not _called(m, result.models):
                 shape, note = first
-                sm = shape_model(m, fa.keras_version, names, shape)
+                sm = shape_model(m, fa.keras_version, names, shape, memo=memo)
                 m.notes.append(note)
             shaped[id(m)] = sm
         for m in models:

@@ -475,8 +475,10 @@ class NestedMemo:
     """Models nested in others (a model used as a layer, a custom layer's traced call()), as
     probes shaped them on given input shapes: the interpreter probes ``x.shape`` after nearly
     every call, and a model called again on the same shapes would otherwise be shaped again,
-    with all it nests.  Only stateless runs are kept (outputs only, no names), and the owner
-    clears it whenever an extracted model or layer changes (see Interpreter.layers_changed)."""
+    with all it nests.  Only stateless runs are kept (outputs only, no names).  Also each nested
+    model's graph order (graph_view), which every run of it walks again otherwise.  The owner
+    clears it whenever an extracted model or layer changes (see Interpreter.layers_changed);
+    once extraction is done nothing changes, and a file's models share one."""
 
     # Tests set it: each hit is shaped again and compared, and a kept run that differs is listed
     # in ``stale`` (a change that did not clear the memo); probes absorb exceptions, so no raise.
@@ -486,9 +488,11 @@ class NestedMemo:
 
     def __init__(self) -> None:
         self.runs: dict[tuple, tuple] = {}
+        self.views: dict[tuple, tuple] = {}  # (id(model), with masks) -> (model, its graph_view)
 
     def clear(self) -> None:
         self.runs.clear()
+        self.views.clear()
 
 
 class Engine:
@@ -498,7 +502,7 @@ class Engine:
                  namer: _Namer | None = None, built_by_fit: bool = False, outputs_only: bool = False,
                  memo: NestedMemo | None = None) -> None:
         self.model = model
-        self.memo = memo if outputs_only else None
+        self.memo = memo
         # Only the output shapes are asked for (the interpreter's probes of ``x.shape``): rows are not
         # named, and weights that no output depends on (a nested model's whole count, the weights of
         # a layer whose input is unknown) are not worked out.
@@ -713,7 +717,7 @@ class Engine:
         self.tensor_shapes.update(m.known_outputs)
         rows: dict[int, ShapedLayer] = {}
         # Keras 3 lists the ops computing masks among model.operations; tf-keras builds them out of sight.
-        ops, nodes, mask_ops = graph_view(m, with_masks=self.keras_version == 3)
+        ops, nodes, mask_ops = self._graph_view(m, self.keras_version == 3)
         # A keras.applications backbone makes its own InputLayer when constructed: it takes a name then.
         made_inputs = [t.producer for op in ops if isinstance(op, LayerDef) and op.submodel is not None
                        and op.submodel.application is not None for t in op.submodel.inputs
@@ -790,6 +794,20 @@ class Engine:
             if len(done) > 1:
                 row.output = max(done, key=lambda c: c.node.created).output
 
+    def _graph_view(self, m: ExtractedModel, with_masks: bool) -> tuple:
+        # a probe's own model is new at each probe: only nested models are kept
+        if self.memo is None or self.depth == 0:
+            return graph_view(m, with_masks)
+        key = (id(m), with_masks)
+        kept = self.memo.views.get(key)
+        if kept is None:
+            kept = self.memo.views[key] = (m, graph_view(m, with_masks))
+        elif NestedMemo.verify:
+            NestedMemo.checked += 1
+            if _view_key(kept[1]) != _view_key(graph_view(m, with_masks)):
+                NestedMemo.stale.append(f"{m.path}:{m.span.line} {m.name}: graph order")
+        return kept[1]
+
     def _unknown_reason(self, t: Tensor) -> str:
         p = t.producer
         if isinstance(p, InputDef):
@@ -828,8 +846,8 @@ class Engine:
 
     # -- one layer -------------------------------------------------------------
     def _row(self, ld: LayerDef) -> ShapedLayer:
-        return ShapedLayer(ld, self.namer(ld.explicit_name, self._row_cls(ld), key=id(ld), base=ld.auto_name),
-                           self._row_cls(ld), ld.span)
+        cls = self._row_cls(ld)
+        return ShapedLayer(ld, self.namer(ld.explicit_name, cls, key=id(ld), base=ld.auto_name), cls, ld.span)
 
     def _row_cls(self, ld: LayerDef) -> str:
         if ld.custom_class is not None:
@@ -1161,7 +1179,7 @@ class Engine:
         what is read from it after the run (the guessed rank, dims resolved on its shapes)."""
         assert ld.submodel is not None
         key = None
-        if self.memo is not None and type(self.namer) is _Unnamed:
+        if self.memo is not None and self.outputs_only and type(self.namer) is _Unnamed:
             key = (id(ld.submodel), _shapes_key(inputs), self.depth, id(self.rank_guessed_from), self.keras_version)
             kept = self.memo.runs.get(key)
             if kept is not None and not NestedMemo.verify:
@@ -1207,6 +1225,16 @@ def _shapes_key(inputs: list | None) -> Any:
     if inputs is None:
         return None
     return tuple(("list", _shapes_key(s)) if isinstance(s, list) else s for s in inputs)
+
+
+def _view_key(view: tuple) -> tuple:
+    """A graph_view as NestedMemo.verify compares it: the mask ops are made anew at each walk."""
+    def one(o: Any) -> Any:
+        if not isinstance(o, MaskOp):
+            return id(o)
+        return (o.op, repr(o.kwargs), id(o.made_by), [(one(t.producer), t.index) for t in o.inputs])
+    ops, nodes, made = view
+    return ([one(o) for o in ops], [id(n) for n in nodes], {k: [one(o) for o in v] for k, v in made.items()})
 
 
 def _same_run(kept: Engine, kept_sub: ShapedModel, engine: Engine, sub: ShapedModel) -> None:
@@ -1264,7 +1292,7 @@ def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | N
     ``names`` (from ``file_names()``), shared by the models of a file, numbers their layers across it;
     ``fit_input`` is the input shape fit() built a Sequential with, when it declares none; ``outputs_only``:
     only the output shapes will be read (rows unnamed, weights no output depends on not worked out); ``memo``
-    (with ``outputs_only``) keeps nested models shaped, for the next run (see NestedMemo)."""
+    keeps what shaping nested models gives, for the next run (see NestedMemo)."""
     engine = Engine(model, keras_version=keras_version, namer=names, built_by_fit=fit_input is not None,
                     outputs_only=outputs_only, memo=memo)
     return engine.run(input_override=[fit_input] if fit_input is not None else None)

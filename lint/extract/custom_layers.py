@@ -346,8 +346,8 @@ class CustomLayers:
         """Follow the custom layer's call() again, on inputs of ``shapes`` (its weights, made at
         the first call, do not change)."""
         inst, first, rest, kwargs, node = self.retrace_sources[id(ld)]
-        ld.retraced[shapes] = None  # tried once: what cannot be followed stays unknown
-        self.layers_changed()
+        # tried once: what cannot be followed stays unknown (shaped as before, so kept runs stand)
+        ld.retraced[shapes] = None
         made: list[TensorVal] = []
         arg0 = _stand_in(first, ld, list(shapes), made)
         others = [_stand_in(a, ld, list(shapes), made) if isinstance(a, TensorVal) else a for a in rest]
@@ -383,22 +383,26 @@ class CustomLayers:
         self.tracing += 1
         self.eager_calls += eager
         registered = len(self.result.models)
-        self.layers_changed()  # the layer takes what its first call gives it (weights, the graph it computes)
+        # The layer takes what its first call gives it (weights, the graph it computes): runs kept
+        # before may hold it as it was.  No model made while tracing holds it, so those kept
+        # during the trace stand, unless the trace fails and the layer turns opaque.
+        self.layers_changed()
         try:
             yield
         except TraceRaises as e:
             ld.known, ld.opaque_reason = False, f"{refused}: {e}"
             ld.trace_error = (f"`{e.text}` while Keras traces the first call of `{ld.cls}`: {e.message}", e.span, e.use)
+            self.layers_changed()
         except Untraceable as e:
             ld.known, ld.opaque_reason = False, f"{refused}: {e}"
             if isinstance(e, SizedByUnknownInput) and unbuilt is not None:
                 self.awaiting_build[id(ld)] = unbuilt
+            self.layers_changed()
         finally:
             self.tracing -= 1
             self.eager_calls -= eager
             self.context.pop()
             del self.result.models[registered:]
-            self.layers_changed()
 
     def mask_followable(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, node: cst.CSTNode) -> bool:
         """Keras 3 calls an overridden compute_mask() on the Keras tensors themselves, outside the
