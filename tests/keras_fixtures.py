@@ -133,6 +133,55 @@ def offline_datasets(samples: int | None = None) -> Any:
 
 
 @contextlib.contextmanager
+def offline_tfds(examples: int = 64) -> Any:
+    """A stand-in ``tensorflow_datasets`` module whose ``load`` gives tf.data datasets of the
+    element spec in layerlint's tfds table (held to the installed tfds by tests/test_tfds.py):
+    zeros, ``examples`` of them, with the table's static shapes (None where the images vary in
+    size).  Nothing is downloaded and tensorflow_datasets need not be installed."""
+    import types
+
+    import numpy as np
+    import tensorflow as tf
+    from layerlint.extract.tfds_table import TFDS
+
+    def split_of(name: str, supervised: bool) -> Any:
+        entry = TFDS[name]
+        keys = entry["supervised"] if supervised else tuple(k for k, v in entry["features"].items() if v is not None)
+        specs = {k: tf.TensorSpec(entry["features"][k][0], entry["features"][k][1]) for k in keys}
+
+        def example(k: str) -> Any:
+            shape, dtype = entry["features"][k]
+            if dtype == "string":
+                return b""
+            return np.zeros(tuple(8 if d is None else d for d in shape), dtype)
+
+        def gen() -> Any:
+            for _ in range(examples):
+                yield tuple(example(k) for k in keys) if supervised else {k: example(k) for k in keys}
+
+        signature = tuple(specs.values()) if supervised else specs
+        return tf.data.Dataset.from_generator(gen, output_signature=signature)
+
+    def load(name: str, split: Any = None, as_supervised: bool = False, with_info: bool = False,
+             **kwargs: Any) -> Any:
+        out = [split_of(name, as_supervised) for _ in split] if isinstance(split, (list, tuple)) \
+            else split_of(name, as_supervised)
+        return (out, None) if with_info else out
+
+    module = types.ModuleType("tensorflow_datasets")
+    module.load = load
+    saved = sys.modules.get("tensorflow_datasets")
+    sys.modules["tensorflow_datasets"] = module
+    try:
+        yield
+    finally:
+        if saved is None:
+            del sys.modules["tensorflow_datasets"]
+        else:
+            sys.modules["tensorflow_datasets"] = saved
+
+
+@contextlib.contextmanager
 def image_data_generator() -> Any:
     """Keras 3 dropped ImageDataGenerator; fixtures written in its style run on tf-keras' one (it
     needs scipy and Pillow, in the test extra).  Its flows yield the batches tf-keras makes, as a
@@ -178,7 +227,8 @@ def fit_outcomes(path: str, workdir: str) -> dict[str, dict]:
             for i in range(4):
                 (d / f"{i}.png").write_bytes(tf.io.encode_png(np.zeros((20, 20, 3), "uint8")).numpy())
         out: dict[str, dict] = {}
-        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(samples=64), image_data_generator():
+        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(samples=64), image_data_generator(), \
+                offline_tfds():
             namespace = runpy.run_path(str(Path(cwd) / path), run_name="__fixture__")
             for name, fn in namespace.items():
                 if not (name.startswith(("ok_", "bad_")) and callable(fn)):
@@ -254,7 +304,7 @@ def record_models(path: str) -> list[dict]:
         Sequential.__init__ = wrap(Sequential)
         Functional.__init__ = wrap(Functional)
         keras.Model.__init__ = subclass_init
-        with contextlib.redirect_stdout(io.StringIO()), offline_datasets():
+        with contextlib.redirect_stdout(io.StringIO()), offline_datasets(), offline_tfds():
             runpy.run_path(path, run_name="__fixture__")
     finally:
         Sequential.__init__, Functional.__init__ = originals[Sequential], originals[Functional]

@@ -80,7 +80,8 @@ class TrainingCall:
         if self.method != "fit" or not isinstance(self.x, DataSpec) or not self.x.shape:
             return None
         sample = self.x.sample_shape
-        if not sample or not all(isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
+        # None: a size that varies from sample to sample (tfds images), which Keras builds on as None
+        if not sample or not all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in sample):
             return None
         # batches of a dataset carry their batch axis; arrays are batched by fit() itself
         return (self.batch_axis if self.source == "arrays" else self.x.shape[0], *sample)

@@ -20,6 +20,7 @@ from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
 from layerlint.extract.runtime import MAX_LOOP
+from layerlint.extract.tfds_table import TFDS
 from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, GeneratorVal, ModelVal, PartialVal, Ref
 
 NOT_DATA = object()  # the call is not one this module models
@@ -128,6 +129,8 @@ class Data:
             return self.numpy_call(q[6:], args, kwargs, node)
         if q in ("tensorflow.data.Dataset.from_tensor_slices", "tensorflow.data.Dataset.from_tensors"):
             return self.from_tensor_slices(args, node) if q.endswith("slices") else NOT_DATA
+        if q == "tensorflow_datasets.load":
+            return self.tfds_load(args, kwargs, node)
         if q in ("sklearn.model_selection.train_test_split",):
             return self.train_test_split(args, kwargs, node)
         if q in ("tensorflow.expand_dims", "tensorflow.reshape", "tensorflow.cast") and args and isinstance(args[0], ArrayVal):
@@ -188,6 +191,38 @@ class Data:
                             f"{key} of {text}", sequences=seq and not is_y)
 
         return (arr("x_train"), arr("y_train")), (arr("x_test"), arr("y_test"))
+
+    def tfds_load(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``tfds.load(name, split=..., as_supervised=True)``: a tf.data dataset of (input, target)
+        examples of the builder's feature spec, its number of examples unknown (splits are only
+        known once downloaded); a list of splits gives a list of them.  A dict of features
+        (as_supervised=False), a versioned name, batch_size= and nested features are not followed."""
+        name = kwargs.get("name", args[0] if args else None)
+        split = kwargs.get("split", args[1] if len(args) > 1 else None)
+        entry = TFDS.get(name) if isinstance(name, str) else None
+        if entry is None or kwargs.get("as_supervised") is not True or kwargs.get("batch_size") is not None \
+                or entry["supervised"] is None:
+            return self.symbol(node)
+        xkey, ykey = entry["supervised"]
+        x_spec, y_spec = entry["features"].get(xkey), entry["features"].get(ykey)
+        if x_spec is None or y_spec is None:
+            return self.symbol(node)
+        text = self.text(node)
+        classes = entry["classes"].get(ykey)
+        labels = Labels(INT, classes, text) if classes is not None else None
+
+        def dataset() -> DatasetVal:
+            x = ArrayVal((None, *x_spec[0]), x_spec[1], None, text)
+            y = ArrayVal((None, *y_spec[0]), y_spec[1], labels, text)
+            return DatasetVal(x, y, batched=False, kind="dataset", text=text)
+
+        if isinstance(split, str):
+            out: Any = dataset()
+        elif isinstance(split, (list, tuple)) and split and all(isinstance(s, str) for s in split):
+            out = [dataset() for _ in split]
+        else:
+            return self.symbol(node)
+        return (out, self.symbol(node)) if kwargs.get("with_info") is True else out
 
     def to_categorical(self, args: list, kwargs: dict, node: cst.Call) -> Any:
         y = kwargs.get("x", kwargs.get("y", args[0] if args else None))

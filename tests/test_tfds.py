@@ -1,0 +1,64 @@
+"""tensorflow_datasets: the table against the installed tfds' builder metadata (skipped when
+tfds is not installed: it is no dependency of layerlint), and tfds.load() followed as a
+tf.data dataset of the table's element spec."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+from layerlint.extract.interp import Interpreter
+from layerlint.extract.tfds_table import TFDS
+from layerlint.extract.values import DatasetVal
+
+from fixtures import regen_tfds
+
+
+def run(body: str) -> dict:
+    src = "import tensorflow_datasets as tfds\nimport tensorflow_datasets\n" + body
+    interp = Interpreter(cst.parse_module(src), "t.py")
+    interp.run()
+    return interp.globals.vars
+
+
+def test_table_is_what_the_generator_reads_from_tfds():
+    pytest.importorskip("tensorflow_datasets")
+    assert regen_tfds.TABLE.read_text() == regen_tfds.render()
+
+
+def test_table_holds_the_supervised_pairs_keras_io_trains_on():
+    # facts from the builders' documentation: STL-10 is 96x96 RGB in 10 classes; tf_flowers varies in size
+    assert TFDS["stl10"]["features"]["image"] == ((96, 96, 3), "uint8")
+    assert TFDS["stl10"]["supervised"] == ("image", "label") and TFDS["stl10"]["classes"]["label"] == 10
+    assert TFDS["tf_flowers"]["features"]["image"] == ((None, None, 3), "uint8")
+    assert TFDS["coco/2017"]["features"]["objects"] is None  # nested: not followed
+
+
+def test_as_supervised_load_is_a_dataset_of_image_and_label():
+    ds = run('ds = tfds.load("stl10", split="unlabelled", as_supervised=True, shuffle_files=True)\n')["ds"]
+    assert isinstance(ds, DatasetVal) and not ds.batched
+    assert ds.x.shape == (None, 96, 96, 3) and ds.x.dtype == "uint8"
+    assert ds.y.shape == (None,) and ds.y.dtype == "int64" and ds.y.labels.classes == 10
+
+
+def test_a_list_of_splits_gives_a_list_and_with_info_a_pair():
+    got = run('(a, b), info = tensorflow_datasets.load("mnist", split=["train", "test[:10%]"], '
+              'as_supervised=True, with_info=True)\n')
+    assert all(isinstance(got[k], DatasetVal) and got[k].x.shape == (None, 28, 28, 1) for k in ("a", "b"))
+    assert not isinstance(got["info"], DatasetVal)
+
+
+def test_batched_with_drop_remainder_fixes_the_batch_axis():
+    ds = run('ds = tfds.load("stl10", split="train", as_supervised=True).shuffle(10).batch(32, drop_remainder=True)\n')["ds"]
+    assert ds.batched and ds.batch_axis() == (32,)
+
+
+@pytest.mark.parametrize("call", [
+    'tfds.load("stl10", split="train")',  # a dict of features: not followed
+    'tfds.load("oxford_iiit_pet:3.*.*", split="train", as_supervised=True)',  # another version's features
+    'tfds.load("bair_robot_pushing_small", split="train", as_supervised=True)',  # no supervised keys
+    'tfds.load("stl10", split="train", as_supervised=True, batch_size=-1)',  # whole tensors
+    'tfds.load("stl10", as_supervised=True)',  # a dict of all splits
+    'tfds.load("no_such_dataset", split="train", as_supervised=True)',
+])
+def test_what_is_not_followed_stays_unknown(call):
+    assert not isinstance(run(f"ds = {call}\n")["ds"], DatasetVal)
