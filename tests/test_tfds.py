@@ -62,3 +62,9 @@ def test_batched_with_drop_remainder_fixes_the_batch_axis():
 ])
 def test_what_is_not_followed_stays_unknown(call):
     assert not isinstance(run(f"ds = {call}\n")["ds"], DatasetVal)
+
+
+def test_an_eager_example_of_varying_size_has_the_first_images_size_not_none():
+    # Keras builds a Sequential called on it on that image's own height and width
+    image = run('image, label = next(iter(tfds.load("tf_flowers", split="train", as_supervised=True)))\n')["image"]
+    assert image.shape[2] == 3 and all(d is not None and not isinstance(d, int) for d in image.shape[:2])

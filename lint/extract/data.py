@@ -621,6 +621,10 @@ class Data:
         text = self.text(node)
         if d.kind != "dataset" or not all(p.shape for p in parts):
             return self.symbol(node)
+        # a size that varies from example to example (tfds images) is the first one's, not None
+        parts = [p.derived(p.text, shape=(p.shape[0], *(Expr.symbol(f"{text}.shape[{i}]") if dim is None else dim
+                                                        for i, dim in enumerate(p.shape[1:], start=int(d.batched)))))
+                 for p in parts]
         if d.batched:
             n, size = d.x.shape[0], d.batch_size
             if d.per_batch or d.resized or not (is_int(n) and is_int(size) and size > 0):
