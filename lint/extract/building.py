@@ -458,8 +458,16 @@ class Building:
     def register(self, m: ExtractedModel) -> None:
         self.touch(m)
         if self.context:
-            m.context = self.context[-1]
+            m.context = self.context_text(self.context[-1])
         self.result.models.append(m)
+
+    def context_text(self, entry: str | tuple) -> str:
+        """What is being analysed, in words: a call of a function is kept as (name, unit, call node)."""
+        if isinstance(entry, str):
+            return entry
+        name, unit, node = entry
+        line = self.span_in(unit, node).line
+        return f"{name}() called at line {line}" if unit is None else f"{name}() called at {unit.shown}:{line}"
 
     def new_sequential(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
         m = ExtractedModel(self.path, self.span(node), "sequential")

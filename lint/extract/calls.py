@@ -297,10 +297,9 @@ class Calls:
         if fn.owner is not None and args:
             local.vars["__self__"] = (args[0], fn.owner)  # what super() refers to in this method
         if is_call:
-            site = self.sites[-1]
-            where = f"line {self.span_in(site[0], node).line}" if site[0] is None else \
-                f"{site[0].shown}:{self.span_in(site[0], node).line}"
-            self.context.append(f"{fn.name}() called at {where}")
+            # Worked out into words only for a model made under this call (Building.register):
+            # the call's line costs locating its statement, for each of thousands of calls.
+            self.context.append((fn.name, self.sites[-1][0], node))
         self.depth += 1
         try:
             if isinstance(fn.node, cst.Lambda):

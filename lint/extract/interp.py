@@ -99,7 +99,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.steps = 0
         self.deadline = time.process_time() + MAX_SECONDS  # CPU time: a loaded machine must not change results
         self.depth = 0
-        self.context: list[str] = []
+        self.context: list[str | tuple] = []  # what is being analysed, innermost last (Building.context_text)
         self.functions: list[FunctionVal] = []
         self.shape_refs: dict[str, tuple] = {}
         self.node_counter = 0
