@@ -436,6 +436,35 @@ def test_parse_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == "LL004" and "parse work" in message
 
 
+def test_parse_work_counts_every_node_at_its_depth() -> None:
+    """Preflight's level-by-level count is the sum of all node depths and the deepest depth, as a
+    plain recursive walk gives them, on every fixture and on deep and wide generated code."""
+    import ast
+
+    from layerlint.sources.preflight import _work
+
+    def reference(node: ast.AST, depth: int = 0) -> tuple[int, int]:
+        work, deepest = depth, depth
+        for child in ast.iter_child_nodes(node):
+            w, d = reference(child, depth + 1)
+            work, deepest = work + w, max(deepest, d)
+        return work, deepest
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "fixtures").rglob("*.py"))]
+    texts += ["x = " + "-" * 150 + "1\n", "y = " + "[" * 90 + "]" * 90 + "\n", "z = [" + "1, " * 3000 + "]\n"]
+    checked = 0
+    for text in texts:
+        try:
+            tree = ast.parse(text)
+            expected = reference(tree)
+        except (SyntaxError, ValueError, RecursionError):  # not Python, or deeper than the reference can walk
+            continue
+        assert _work(tree) == expected
+        checked += 1
+    assert checked > 100
+
+
 NESTED = {
     "call": lambda n: "f(" * n + "1" + ")" * n,
     "list": lambda n: "[" * n + "1" + "]" * n,

@@ -66,6 +66,36 @@ def syntax_problem(e: SyntaxError) -> Problem:
 
 
 def _work_problem(tree: ast.AST, text: str) -> Problem | None:
+    work, deepest = _work(tree)
+    if deepest <= MAX_NESTING and work <= MAX_PARSE_WORK:
+        return None
+    return _placed_work_problem(tree, text)
+
+
+def _work(tree: ast.AST) -> tuple[int, int]:
+    """(sum of all node depths, deepest depth), level by level: no tuple per node, as the
+    walk that also says where the deepest node is needs (it runs only for a file over budget)."""
+    level, depth, work = [tree], 0, 0
+    node_type = ast.AST
+    while level:
+        work += depth * len(level)
+        below: list[ast.AST] = []
+        push = below.append
+        for node in level:
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, node_type):
+                    push(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, node_type):
+                            push(item)
+        level = below
+        depth += 1
+    return work, depth - 1
+
+
+def _placed_work_problem(tree: ast.AST, text: str) -> Problem | None:
     deepest, deepest_at, work = 0, tree, 0
     # (node, depth, nearest node with a position): contexts like ast.Load have none
     stack: list[tuple[ast.AST, int, ast.AST]] = [(tree, 0, tree)]
