@@ -494,6 +494,13 @@ class NestedMemo:
         self.runs.clear()
         self.views.clear()
 
+    def retraced(self, ld: LayerDef, shapes: tuple) -> None:
+        """``ld``'s call() is now followed on ``shapes``: the runs that reached it there (the only
+        ones its new entry in ``retraced`` changes, as untraced calls) shape otherwise now."""
+        for key, kept in list(self.runs.items()):
+            if any(d is ld and s == shapes for d, s in untraced_calls(kept[3])):
+                del self.runs[key]
+
 
 class Engine:
     """Shapes one extracted model (and the models nested in it)."""

@@ -364,7 +364,7 @@ class CustomLayers:
             # from the file's counters: not followed
             if not any(n.layer.created > before and n.layer.op is None for n in model_nodes(traced)):
                 ld.retraced[shapes] = traced
-                self.layers_changed()
+                self.nested_memo.retraced(ld, shapes)
         except Untraceable:
             pass
         finally:
