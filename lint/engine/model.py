@@ -193,6 +193,9 @@ class ExtractedModel:
     trainable: bool = True
     # value symbols that stand for tensor dims (x.shape[-1]): name -> (Tensor, axis)
     shape_refs: dict[str, tuple] = field(default_factory=dict)
+    # those read with tf.shape(x) / ops.shape(x): in a traced call() a dim Keras leaves None (the
+    # batch) is None there, where x.shape[i] would be Python's None
+    dynamic_refs: set = field(default_factory=set)
     application: Application | None = None  # the model a keras.applications constructor returns
     # model.fit(x, y) and its kin, with what is known of the data (engine/data.py)
     training: list = field(default_factory=list)

@@ -27,7 +27,7 @@ from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.masks import MaskOp
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.op_apply import apply_op, substitute
-from layerlint.engine.ops.base import Unfollowed
+from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
 
 MAX_NESTING = 8
@@ -1101,6 +1101,11 @@ class Engine:
 
     def _resolve(self, v: Any) -> Any:
         """Replace x.shape[i] symbols by the now-known dims of x."""
+        if isinstance(v, ConstTensor) and any(isinstance(d, Expr) for d in v.shape):
+            # made in a traced call() from tf.shape(x)[i] of an x not shaped then: a dim Keras
+            # leaves None there is None (the batch of tf.random.uniform((tf.shape(x)[0], 1)))
+            dims = tuple(self._dynamic_dim(d) for d in v.shape)
+            return ConstTensor(dims, v.text, v.values) if dims != v.shape else v
         if isinstance(v, Expr):
             refs = self.model.shape_refs
             names = v.symbols() & refs.keys()
@@ -1120,6 +1125,17 @@ class Engine:
         if isinstance(v, dict):
             return {k: self._resolve(x) for k, x in v.items()}
         return v
+
+    def _dynamic_dim(self, d: Any) -> Any:
+        """A dim read with tf.shape(x)[i]: x's dim, None included; else as it is."""
+        if not isinstance(d, Expr) or len(d.symbols()) != 1:
+            return d
+        name = next(iter(d.symbols()))
+        if name not in self.model.dynamic_refs or d != Expr.symbol(name) or name not in self.model.shape_refs:
+            return self._resolve(d)
+        tensor, axis = self.model.shape_refs[name]
+        shape = self._tensor_shape(tensor, None)
+        return shape[axis] if isinstance(shape, tuple) and -len(shape) <= axis < len(shape) else d
 
     def _own_graph(self, m: ExtractedModel) -> ShapedModel:
         """A model built when made, shaped on its own graph (its names are not used)."""

@@ -448,7 +448,8 @@ class CustomLayers:
                      stand_ins: list[TensorVal]) -> ExtractedModel:
         """What a traced first call computes, as a functional model from its stand-in inputs."""
         return ExtractedModel(self.path, ld.span, "functional", name=name, inputs=[t.tensor for t in stand_ins],
-                              outputs=[o.tensor for o in outs], outputs_nested=isinstance(out, (list, tuple)))
+                              outputs=[o.tensor for o in outs], outputs_nested=isinstance(out, (list, tuple)),
+                              shape_refs=self.shape_refs, dynamic_refs=self.dynamic_refs)
 
     def stand_ins(self, ld: LayerDef, first: Any, rest: list) -> tuple[Any, list, list[TensorVal], list]:
         """Stand-ins for the tensors a layer is first called with, as Keras makes them to trace it

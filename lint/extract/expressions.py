@@ -402,6 +402,8 @@ class Expressions:
             k += 1
             name = f"{base}'{k}"
         self.shape_refs[name] = (sv.tensor, axis)
+        if sv.dynamic and sv.graph:
+            self.dynamic_refs.add(name)
         return Expr.symbol(name)
 
     def none_dim_test(self, op: str, left: Any, right: Any) -> bool | None:

@@ -102,6 +102,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.context: list[str | tuple] = []  # what is being analysed, innermost last (Building.context_text)
         self.functions: list[FunctionVal] = []
         self.shape_refs: dict[str, tuple] = {}
+        self.dynamic_refs: set[str] = set()
         self.node_counter = 0
         self.layer_calls: dict[int, list[Node]] = {}  # id(LayerDef) -> its nodes, first first
         self.seq_owner: dict[int, ExtractedModel] = {}  # id(LayerDef) -> the Sequential holding it
@@ -166,6 +167,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.result.models = [m for m in self.result.models if m.span.path is None or id(m) in self.kept]
         for m in self.result.models:
             m.shape_refs = self.shape_refs
+            m.dynamic_refs = self.dynamic_refs
         if self.free_names.assumed:
             first = min(self.free_names.assumed, key=lambda a: (a.line, a.col))
             self.result.assumed_imports = (describe(self.free_names.assumed),
