@@ -327,24 +327,22 @@ def _generator(w: _Writer, node: cst.GeneratorExp) -> None:
 
 
 def _list_comp(w: _Writer, node: cst.ListComp) -> None:
-    w.lpar(node)
-    w.out.append("[")
-    w.write(node.lbracket.whitespace_after)
-    w.write(node.elt)
-    _comp_for(w, node.for_in)
-    w.write(node.rbracket.whitespace_before)
-    w.out.append("]")
-    w.rpar(node)
+    _bracketed_comp(w, node, "[", node.lbracket, node.rbracket, "]")
 
 
 def _set_comp(w: _Writer, node: cst.SetComp) -> None:
+    _bracketed_comp(w, node, "{", node.lbrace, node.rbrace, "}")
+
+
+def _bracketed_comp(w: _Writer, node: cst.ListComp | cst.SetComp, opening: str, left: Any, right: Any,
+                    closing: str) -> None:
     w.lpar(node)
-    w.out.append("{")
-    w.write(node.lbrace.whitespace_after)
+    w.out.append(opening)
+    w.write(left.whitespace_after)
     w.write(node.elt)
     _comp_for(w, node.for_in)
-    w.write(node.rbrace.whitespace_before)
-    w.out.append("}")
+    w.write(right.whitespace_before)
+    w.out.append(closing)
     w.rpar(node)
 
 
