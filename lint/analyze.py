@@ -276,14 +276,9 @@ def _resolved(path: str) -> Path:
 
 def _made_first(m: ExtractedModel) -> tuple[int, int, int]:
     """When Keras made the first layer of the model (the creation counter the extractor stamps)."""
-    from layerlint.engine.graph import model_nodes
+    from layerlint.engine.graph import creation_marks
 
-    made = [ld.created for ld in m.layers]
-    made += [t.producer.created for t in m.inputs if hasattr(t.producer, "created")]
-    if m.seq_input is not None:
-        made.append(m.seq_input.created)
-    if m.api == "functional":
-        made += [n.layer.created for n in model_nodes(m)]
+    made = creation_marks(m)
     if m.subclass_layer is not None:
         made += [m.subclass_layer.created, *(ld.created for ld in m.subclass_layer.tracked)]
     return (min(made) if made else sys.maxsize, m.span.line, m.span.col)

@@ -25,6 +25,20 @@ def model_nodes(m: ExtractedModel) -> list[Node]:
     return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
 
 
+def creation_marks(m: ExtractedModel) -> list[int]:
+    """When what a model holds was made: its layers, its inputs and (a functional model) its
+    calls.  The least is when its first layer was made, the greatest just before the model
+    itself was constructed."""
+    made = [ld.created for ld in m.layers]
+    made += [t.producer.created for t in m.inputs if hasattr(t.producer, "created")]
+    if m.seq_input is not None:
+        made.append(m.seq_input.created)
+    if m.api == "functional":
+        for n in model_nodes(m):
+            made += (n.layer.created, n.created)
+    return made
+
+
 def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
     """id(node) -> the mask ops Keras creates during that call."""
     return _walk(m)[2].ops_made

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from layerlint.engine.applications.layers import compute_recorded
-from layerlint.engine.graph import graph_view
+from layerlint.engine.graph import creation_marks, graph_view
 from layerlint.engine.graph import model_nodes as graph_nodes
 from layerlint.engine.layer_apply import bind, name_error
 from layerlint.engine.layers import lookup
@@ -350,12 +350,7 @@ def _naming_point(op: Any) -> int:
     sub = op.submodel if isinstance(op, LayerDef) and op.custom_class is None else None
     if sub is None:
         return op.created
-    made = [ld.created for ld in sub.layers]
-    made += [t.producer.created for t in sub.inputs if hasattr(t.producer, "created")]
-    if sub.seq_input is not None:
-        made.append(sub.seq_input.created)
-    if sub.api == "functional":
-        made += [n.created for n in graph_nodes(sub)]
+    made = creation_marks(sub)
     return min(op.created, max(made)) if made else op.created
 
 

@@ -162,7 +162,7 @@ def _slice(w: _Writer, node: cst.Slice) -> None:
         w.write(node.step)
 
 
-def _binary(w: _Writer, node: cst.BinaryOperation) -> None:
+def _binary(w: _Writer, node: cst.BinaryOperation | cst.BooleanOperation) -> None:
     w.lpar(node)
     w.write(node.left)
     w.one_token(node.operator)
@@ -212,14 +212,6 @@ def _list(w: _Writer, node: cst.List) -> None:
         w.element(el, i < last, True)
     w.write(node.rbracket.whitespace_before)
     w.out.append("]")
-    w.rpar(node)
-
-
-def _bool_op(w: _Writer, node: cst.BooleanOperation) -> None:
-    w.lpar(node)
-    w.write(node.left)
-    w.one_token(node.operator)
-    w.write(node.right)
     w.rpar(node)
 
 
@@ -431,7 +423,7 @@ _WRITERS: dict[type, Callable[[_Writer, Any], None]] = {
     cst.Comparison: _comparison,
     cst.Tuple: _tuple,
     cst.List: _list,
-    cst.BooleanOperation: _bool_op,
+    cst.BooleanOperation: _binary,
     cst.IfExp: _if_exp,
     cst.Ellipsis: _ellipsis,
     cst.Lambda: _lambda,
