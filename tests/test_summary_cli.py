@@ -63,3 +63,30 @@ def test_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     assert "a_bad.py:" in r.stderr and "LL001" in r.stderr
     assert "Total params: 8 (32.00 B)" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_each_file_is_dropped_once_summarised(tmp_path: Path) -> None:
+    """summary hands each file's analysis on, with the cyclic collector paused, and keeps nothing of it:
+    no pass of the collector scans a finished file's parse tree, and a large run's memory stays flat."""
+    import gc
+    import weakref
+
+    from layerlint.runner.config import SettingsResolver
+    from layerlint.runner.pipeline import summarize_paths
+
+    (tmp_path / "two.py").write_text(
+        "import keras\nx = keras.Input((8, 4))\ny = keras.layers.Reshape((32,))(x)\n"
+        "model = keras.Model(x, keras.layers.Dense(2)(y))\nseq = keras.Sequential([keras.layers.Dense(3)])\n")
+    paths = [str(tmp_path / "two.py"), str(SEEDS / "seed000_dense_before_flatten.py")]
+    alive: list[weakref.ref] = []
+    collecting: list[bool] = []
+
+    def each(fa: object) -> int:
+        collecting.append(gc.isenabled())
+        alive.extend(weakref.ref(x) for x in (fa, *(sm.model for sm in fa.models)))  # type: ignore[attr-defined]
+        return len(fa.models)  # type: ignore[attr-defined]
+
+    assert gc.isenabled()
+    assert summarize_paths(paths, SettingsResolver(None, {}), each) == [2, 2]
+    assert collecting == [False, False] and gc.isenabled()
+    assert len(alive) == 6 and not [r for r in alive if r() is not None]

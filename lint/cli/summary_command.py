@@ -61,42 +61,47 @@ def add_summary_command(sub: argparse._SubParsersAction, add: Any) -> argparse.A
 
 
 def summary_command(args: argparse.Namespace) -> int:
-    from layerlint.report.summary import problem_line, render_file, summary_document
+    from layerlint.report.summary import file_json, join_documents, problem_line, render_file
     from layerlint.runner.pipeline import summarize_paths
 
     if not prepare_confirm(args):
         return EXIT_ERROR
+    fmt = args.output_format or "text"
+    color = fmt != "json" and use_color(args, fmt, sys.stdout)
+    err_color = fmt != "json" and not args.silent and should_color(args.color, sys.stderr)
+
+    def each(fa: Any) -> tuple[Any, list[str], bool, bool]:
+        """What the output needs of one file: its share of the JSON document or its text tables, its
+        problem lines (stderr, text only), whether it has problems and whether --confirm disagreed."""
+        disagrees = any(r.status == "disagrees" for r in getattr(fa, "confirmations", None) or [])
+        if fmt == "json":
+            return file_json(fa), [], bool(fa.problems), disagrees
+        problems = [problem_line(fa, code, msg, span, color=err_color) for code, msg, span in fa.problems]
+        return render_file(fa, args.explain, color=color), problems, bool(fa.problems), disagrees
+
     try:
         resolver = make_resolver(args)
-        results = summarize_paths(input_paths(args), resolver, stdin_filename=args.stdin_filename,
-                                  force_exclude=bool(args.force_exclude), verbose=args.verbose)
+        results = summarize_paths(input_paths(args), resolver, each, stdin_filename=args.stdin_filename,
+                                  force_exclude=bool(args.force_exclude), verbose=args.verbose,
+                                  confirm=args.assume_values if args.confirm else None)
     except (ConfigError, PathError) as e:
         return error(str(e))
-    disagreements = False
-    if args.confirm:
-        from layerlint.confirm.compare import confirm_file
-
-        for fa in results:
-            disagreements |= any(r.status == "disagrees" for r in confirm_file(fa, args.assume_values))
     warn_unmatched_assumptions(args)
-    fmt = args.output_format or "text"
     if fmt == "json":
-        text = json.dumps(summary_document(results), indent=1) + "\n"
+        text = json.dumps(join_documents([part for part, _, _, _ in results]), indent=1) + "\n"
     else:
-        color = use_color(args, fmt, sys.stdout)
-        chunks = [chunk for fa in results if (chunk := render_file(fa, args.explain, color=color))]
+        chunks = [chunk for chunk, _, _, _ in results if chunk]
         text = "\n\n".join(chunks) + "\n" if chunks else ""
         if not args.silent:
-            err_color = should_color(args.color, sys.stderr)
-            for fa in results:
-                for code, msg, span in fa.problems:
-                    print(problem_line(fa, code, msg, span, color=err_color), file=sys.stderr)
+            for _, problems, _, _ in results:
+                for line in problems:
+                    print(line, file=sys.stderr)
         if not chunks:
             log("No Keras models found.", args)
     try:
         write_output(text, args)
     except OSError as e:
         return error(f"cannot write {args.output_file}: {e.strerror or e}")
-    if any(fa.problems for fa in results):
+    if any(has_problems for _, _, has_problems, _ in results):
         return EXIT_ERROR
-    return EXIT_DISAGREES if disagreements else EXIT_OK
+    return EXIT_DISAGREES if any(disagrees for *_, disagrees in results) else EXIT_OK

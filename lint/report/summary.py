@@ -299,17 +299,26 @@ def _with_confirmation(doc: dict, fa: FileAnalysis, index: int) -> dict:
 
 
 def summary_document(files: list[FileAnalysis]) -> dict:
+    return join_documents([file_json(fa) for fa in files])
+
+
+def file_json(fa: FileAnalysis) -> dict[str, list]:
+    """One file's share of the summary document: its entries under each key."""
     return {
-        "version": JSON_VERSION,
-        "models": [_with_confirmation(model_json(sm, fa.path, fa.notebook), fa, i)
-                   for fa in files for i, sm in enumerate(fa.models)],
+        "models": [_with_confirmation(model_json(sm, fa.path, fa.notebook), fa, i) for i, sm in enumerate(fa.models)],
         "not_analysed": [
             {"path": fa.path, **json_place(fa.notebook, m.span.line), "name": m.name, "api": m.api,
              "reason": "subclassed model: layers built in call() are not followed"}
-            for fa in files for m in fa.subclassed
+            for m in fa.subclassed
         ],
         "problems": [
             {"path": fa.path, "code": code, "message": msg, **json_place(fa.notebook, span.line), "column": span.col + 1}
-            for fa in files for code, msg, span in fa.problems
+            for code, msg, span in fa.problems
         ],
     }
+
+
+def join_documents(parts: list[dict[str, list]]) -> dict:
+    """The summary document of files whose shares (file_json) are ``parts``, in file order."""
+    return {"version": JSON_VERSION,
+            **{key: [entry for part in parts for entry in part[key]] for key in ("models", "not_analysed", "problems")}}

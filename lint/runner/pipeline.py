@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from layerlint.diagnostics import Diagnostic
 from layerlint.report.coverage import Checked, ModelCoverage, model_coverage
@@ -25,6 +26,8 @@ from layerlint.sources.inputs import Input, load_input
 if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs analysing
     from layerlint.analyze import FileAnalysis
     from layerlint.runner.cache import Cache
+
+T = TypeVar("T")
 
 
 def analyze_input(inp: Input, verbose: bool = False, settings: Settings | None = None) -> FileAnalysis:
@@ -109,13 +112,35 @@ def read_stdin(stdin_filename: str | None) -> Input:
     return inp
 
 
-def summarize_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
-                    force_exclude: bool = False, verbose: bool = False) -> list[FileAnalysis]:
-    """Every file ``summary`` reads, analysed; found exactly as ``check`` finds them."""
+def summarize_paths(paths: list[str], resolver: SettingsResolver, each: Callable[[FileAnalysis], T], *,
+                    stdin_filename: str | None = None, force_exclude: bool = False, verbose: bool = False,
+                    confirm: dict | None = None) -> list[T]:
+    """Every file ``summary`` reads (found exactly as ``check`` finds them), analysed and handed to
+    ``each``: what it returns, in file order.  ``confirm``: with --confirm, the --assume values; each
+    file's models are rebuilt in Keras before ``each`` sees them.  A file's analysis is dropped once
+    ``each`` is done with it, so ``each`` keeps what it needs (the rendered text), not the analysis."""
     files = select_files(paths, resolver, stdin_filename=stdin_filename, force_exclude=force_exclude)
-    return [analyze_input(read_stdin(stdin_filename) if path == STDIN else load_input(path), verbose,
-                          resolver.for_path(Path(stdin_filename or "stdin.py") if path == STDIN else Path(path)))
-            for path in files]
+    out = []
+    for path in files:
+        inp = read_stdin(stdin_filename) if path == STDIN else load_input(path)
+        settings = resolver.for_path(Path(stdin_filename or "stdin.py") if path == STDIN else Path(path))
+        # As in _check_one: the collector stays off while the file's parse tree and models live.
+        paused = confirm is None and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            fa = analyze_input(inp, verbose, settings)
+            if confirm is not None:
+                from layerlint.confirm.compare import confirm_file
+
+                confirm_file(fa, confirm)
+            out.append(each(fa))
+            release(fa)
+            del fa
+        finally:
+            if paused:
+                gc.enable()
+    return out
 
 
 def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename: str | None = None,
@@ -209,16 +234,22 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
             diagnostics = inp.notebook.remap_all(diagnostics)
         checked = Checked([d for d in diagnostics if not settings.is_ignored_for(d.code, d.path)], model_coverage(fa),
                           fa.reached)
-        # The symbols read from shapes (one dict per file) lead, through the graph, to sub-models
-        # naming the dict again: emptied, the file's models are freed without the collector.
-        for m in [*(sm.model for sm in fa.models), *fa.subclassed]:
-            m.shape_refs.clear()
-        _release_applications(fa)
+        release(fa)
         del fa
         return checked
     finally:
         if paused:
             gc.enable()
+
+
+def release(fa: FileAnalysis) -> None:
+    """Break the cycles that would keep a finished file's parse tree and models alive until the
+    cyclic collector's next pass: dropped, they are freed at once."""
+    # The symbols read from shapes (one dict per file) lead, through the graph, to sub-models
+    # naming the dict again: emptied, the file's models are freed without the collector.
+    for m in [*(sm.model for sm in fa.models), *fa.subclassed]:
+        m.shape_refs.clear()
+    _release_applications(fa)
 
 
 def _release_applications(fa: FileAnalysis) -> None:
