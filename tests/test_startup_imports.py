@@ -63,6 +63,15 @@ def test_summary_imports_no_rules_or_formatters(project: Path) -> None:
     assert not mods & (NEVER | {"layerlint.rules._builtin", "layerlint.rules.structure", "layerlint.report.formats.text"})
 
 
+def test_summary_imports_none_of_checks_machinery(project: Path) -> None:
+    """Nor what only `check` (its cache, workers, coverage lines, formatters) or a table never read needs."""
+    mods = imported(["summary", "model.py"], project)
+    assert "layerlint.runner.cache" in mods  # the command line names the cache directory in check's help
+    assert not mods & {"layerlint.runner.check", "layerlint.runner.parallel", "layerlint.runner.progress",
+                       "layerlint.report.coverage", "layerlint.report.formats",
+                       "importlib.resources", "tempfile", "hashlib"}
+
+
 def test_a_configuration_file_brings_the_toml_parser(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.layerlint]\nignore = ['LL201']\n", encoding="utf-8")
     mods = imported(["check", "--no-cache", "model.py"], project)

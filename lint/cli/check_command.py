@@ -22,13 +22,9 @@ from layerlint.cli.options import (
     use_color,
     write_output,
 )
-from layerlint.report.coverage import coverage_lines, coverage_sentence, training_sentence
-from layerlint.report.formats import render
-from layerlint.runner.cache import CACHE_DIR_ENV, CACHE_DIR_NAME, Cache, cache_dir
-from layerlint.runner.check import EXIT_ERROR, count_line, exit_status, statistics, statistics_rows
+from layerlint.runner.cache import CACHE_DIR_ENV, CACHE_DIR_NAME
 from layerlint.runner.config import OUTPUT_FORMATS, ConfigError
 from layerlint.runner.files import PathError
-from layerlint.runner.parallel import default_jobs
 
 EXIT_STATUS = "exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error"
 
@@ -85,6 +81,8 @@ def add_check_command(sub: argparse._SubParsersAction, add: Any) -> argparse.Arg
 
 
 def _statistics_text(diagnostics: list, fmt: str) -> str:
+    from layerlint.runner.check import statistics, statistics_rows
+
     if fmt == "json":
         rows = [{"code": code, "name": name, "count": n} for n, code, name in statistics_rows(diagnostics)]
         return json.dumps(rows, indent=2) + "\n"
@@ -95,7 +93,13 @@ def _statistics_text(diagnostics: list, fmt: str) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    # here, not at the top: `summary`, `rule` and `config` need none of them
+    from layerlint.report.coverage import coverage_lines, coverage_sentence, training_sentence
+    from layerlint.report.formats import render
     from layerlint.rules.base import LOAD_ERRORS
+    from layerlint.runner.cache import Cache, cache_dir
+    from layerlint.runner.check import EXIT_ERROR, count_line, exit_status
+    from layerlint.runner.parallel import default_jobs
     from layerlint.runner.pipeline import check_paths
 
     if not prepare_confirm(args):

@@ -15,13 +15,15 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from layerlint.diagnostics import DOCS_URL
 from layerlint.report.color import COLOR_MODES, should_color
-from layerlint.report.formats import RuleDescriptor
 from layerlint.runner.config import OUTPUT_FORMATS, ConfigError, Settings, SettingsResolver
 from layerlint.runner.files import STDIN, WalkPolicy
+
+if TYPE_CHECKING:  # the formats package is imported by `check` when it prints
+    from layerlint.report.formats import RuleDescriptor
 
 OUTPUT_FORMAT_ENV = "LAYERLINT_OUTPUT_FORMAT"
 TEXT_FORMATS = ("concise", "full", "text")  # the formats for people, which may be coloured
@@ -183,6 +185,8 @@ def error(message: str) -> int:
 
 
 def rule_descriptors() -> list[RuleDescriptor]:
+    from layerlint.report.formats import RuleDescriptor
+
     """Every registered rule as the formatters describe it (SARIF lists them all)."""
     try:
         from layerlint.rules.base import all_rules

@@ -15,12 +15,13 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 
 @functools.cache
 def _names() -> dict:
+    from importlib import resources  # here, as in engine/applications/table.py
+
     return json.loads(resources.files(__package__).joinpath("keras_backend_names.json").read_text())
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 
 
 @functools.cache
 def _table() -> dict:
+    from importlib import resources  # here, as in engine/applications/table.py
+
     return json.loads(resources.files(__package__).joinpath("tf_backend_on_keras_tensors.json").read_text())["calls"]
 
 

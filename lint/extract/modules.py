@@ -16,7 +16,6 @@ files are analysed in, nor on how they are spread over ``--jobs`` workers.
 from __future__ import annotations
 
 import copy
-import hashlib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +156,8 @@ def load(path: Path, name: str, importer: ProjectImports) -> ModuleUnit:
     except SourceError as e:
         unit.state, unit.reason = "failed", e.message
         return unit
+    import hashlib  # here: OpenSSL's module costs every run, and most files import no project module
+
     unit.digest = hashlib.sha256(data).hexdigest()
     unit.size = len(data)
     _run(unit, text, importer.for_module(unit))

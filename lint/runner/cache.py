@@ -17,13 +17,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from layerlint import __version__
-from layerlint.diagnostics import Diagnostic
-from layerlint.report.coverage import Checked, ModelCoverage
+
+if TYPE_CHECKING:  # a run's command line names the cache before any file is checked: imported where entries are read
+    from layerlint.diagnostics import Diagnostic
+    from layerlint.report.coverage import Checked
 
 CACHE_DIR_NAME = ".layerlint_cache"
 CACHE_DIR_ENV = "LAYERLINT_CACHE_DIR"
@@ -184,6 +185,8 @@ def clear(directory: Path) -> bool:
         return False
     if not tag.is_file() or "layerlint" not in tag.read_text(encoding="utf-8", errors="replace"):
         raise OSError(f"{directory} does not look like a layerlint cache (no CACHEDIR.TAG); not removed")
+    import shutil
+
     shutil.rmtree(directory)
     return True
 
@@ -220,6 +223,9 @@ def _encode_diagnostic(d: Diagnostic) -> dict:
 
 
 def _decode_entry(doc: Any, key: str) -> Checked | None:
+    from layerlint.diagnostics import Diagnostic
+    from layerlint.report.coverage import Checked, ModelCoverage
+
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("key") != key:
         return None
     out = []

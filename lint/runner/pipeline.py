@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from layerlint.diagnostics import Diagnostic
-from layerlint.report.coverage import Checked, ModelCoverage, model_coverage
 from layerlint.runner.config import Settings, SettingsResolver
 from layerlint.runner.files import STDIN, discover, shown_path
-from layerlint.runner.parallel import FileTask, run_tasks
-from layerlint.runner.progress import Progress
 from layerlint.sources.inputs import Input, load_input
 
-if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs analysing
+if TYPE_CHECKING:  # the analyser (libcst) is imported only when a file needs analysing; `check`'s machinery only by check
     from layerlint.analyze import FileAnalysis
+    from layerlint.diagnostics import Diagnostic
+    from layerlint.report.coverage import Checked, ModelCoverage
     from layerlint.runner.cache import Cache
 
 T = TypeVar("T")
@@ -148,6 +146,10 @@ def check_paths(paths: list[str], resolver: SettingsResolver, *, stdin_filename:
                 confirm: dict | None = None, jobs: int = 1, cache: Cache | None = None) -> CheckRun:
     """``confirm``: with --confirm, the --assume values; every model is then rebuilt in Keras (LL950).
     Raises files.PathError for a missing path and config.ConfigError for a bad configuration."""
+    from layerlint.diagnostics import Diagnostic
+    from layerlint.runner.parallel import FileTask, run_tasks
+    from layerlint.runner.progress import Progress
+
     files = select_files(paths, resolver, stdin_filename=stdin_filename, force_exclude=force_exclude)
     run = CheckRun(files=len(files))
     prepared: dict[int, tuple] = {}
@@ -211,6 +213,7 @@ def _real(path: str) -> str:
 
 def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, confirm: dict | None = None) -> Checked:
     """The file's diagnostics, its models' coverage, and the project modules it read (path -> sha256)."""
+    from layerlint.report.coverage import Checked, model_coverage
     from layerlint.runner.check import check_analysis, enabled_rules
 
     if id(settings) not in prepared:

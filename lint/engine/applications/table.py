@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from typing import Any
 
 # Keyword arguments that pick a recorded variant, with Keras' defaults.
@@ -17,6 +16,8 @@ VARIANT_DEFAULTS = {"alpha": 1.0, "minimalistic": False}
 
 @functools.cache
 def _table() -> dict:
+    from importlib import resources  # here: its imports (tempfile, ...) cost a run that never reads a table
+
     return json.loads(resources.files(__package__).joinpath("table.json").read_text())
 
 
