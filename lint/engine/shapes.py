@@ -26,6 +26,7 @@ from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.masks import MaskOp
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.model_input_spec import input_spec_error
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
@@ -986,6 +987,10 @@ class Engine:
                     row.status, row.reason = "unknown", (f"{what} was followed on {traced}; "
                                                          f"a call on {', '.join(shape_str(s) for s in given)} is not")
                 return call
+        if ld.submodel is not None and ld.custom_class is None and self.keras_version == 3:
+            refused = self._model_input_error(row, ld.submodel, inputs)
+            if refused is not None:
+                return self._failed(row, call, refused)
         if ld.submodel is not None or (ld.custom_class is not None and lookup(ld.cls) is None):
             out = self._nested(row, ld, inputs) if ld.submodel is not None else self._custom_built(row, ld, None)
             call.output = out
@@ -1024,6 +1029,23 @@ class Engine:
                 weights = [replace(w, trainable=False) for w in weights]
             row.weights, row.notes, row.facts = weights, built.notes, built.facts
         return call
+
+    def _model_input_error(self, row: ShapedLayer, sub: ExtractedModel, inputs: list) -> ShapeError | None:
+        """What Keras 3 raises calling a built model (functional, or a Sequential with a declared
+        input) on tensors its inputs' shapes refuse."""
+        if not built_when_made(sub):
+            return None
+        if sub.api == "functional":
+            producers = [t.producer for t in sub.inputs]
+            if not all(isinstance(p, InputDef) for p in producers):
+                return None
+            declared = [_input_shape(p, None) for p in producers]
+            names = [self.namer.given.get(id(p)) or p.name for p in producers]
+        else:
+            declared = [Engine(sub, self.depth + 1, self.keras_version, outputs_only=True)._sequential_input(None)[0]]
+            names = [None]  # the InputLayer of the functional model the Sequential built, not the user's
+        given = [tuple(s) if isinstance(s, list) else s for s in inputs]
+        return input_spec_error(declared, given, names, row.name)
 
     def _retraced(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, again: ExtractedModel,
                   first_call: bool) -> bool:
