@@ -101,3 +101,39 @@ def test_a_dim_we_cannot_number_is_not_claimed_to_differ() -> None:
     source = FUNCTIONAL.format(declared=(8,), given="(n,)").replace("x_in =", "n = int(input())\nx_in =")
     row, _, diags = ours(source)
     assert row.status != "error" and not diags
+
+
+UNBUILT = """
+import keras
+import numpy as np
+from keras import layers
+
+inner = keras.Sequential([layers.{body}], name="inner")
+first = {first}
+x_in = keras.Input({given})
+out = inner(x_in)
+model = keras.Model(x_in, out)
+"""
+
+# A Sequential declaring no input is built by its first call, on that call's shape: (body, the first
+# call, the shape of the tensor of the call that follows)
+REBUILT = [
+    ("Activation('relu')", "inner(keras.Input((8,)))", (8,)), ("Activation('relu')", "inner(keras.Input((8,)))", (9,)),
+    ("Dense(3)", "inner(keras.Input((8,)))", (9,)), ("Dense(3)", "inner(keras.Input((8,)))", (4, 8)),
+    ("Activation('relu')", "inner(keras.Input((4, 1)))", (4,)), ("Activation('relu')", "inner(keras.Input((8,)))", (8, 2)),
+    ("Activation('relu')", "inner(keras.Input((None,)))", (8,)), ("Activation('relu')", "inner(keras.Input((4, 5)))", (4, 6)),
+    ("Activation('relu')", "inner(np.zeros((7, 8)))", (8,)), ("Activation('relu')", "inner(np.zeros((7, 8)))", (9,)),
+]
+
+
+@pytest.mark.parametrize(("body", "first", "given"), REBUILT, ids=[f"{b}-{f}-{g}" for b, f, g in REBUILT])
+def test_a_sequential_built_by_its_first_call_refuses_what_keras_refuses(body, first, given) -> None:
+    source = UNBUILT.format(body=body, first=first, given=given)
+    outcome = keras_outcome(source)
+    row, model, diags = ours(source)
+    if isinstance(outcome, tuple):
+        assert row.status == "ok" and not diags
+        assert model.outputs[0] == outcome
+        return
+    assert row.status == "error" and len(diags) == 1
+    assert _incompatibility(diags[0].message) == _incompatibility(outcome)

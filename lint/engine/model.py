@@ -203,6 +203,9 @@ class ExtractedModel:
     # hands its function): (the shape Keras builds it on, batch axis included, the call's span, what
     # it was called on, as the note names it)
     built_on_data: tuple | None = None
+    # A Sequential declaring no input, built by its first call (on data or a Keras tensor): the shape,
+    # batch axis included, Keras built it on, when known; later calls are checked against it
+    built_on: tuple | None = None
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None

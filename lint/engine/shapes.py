@@ -1033,6 +1033,11 @@ class Engine:
     def _model_input_error(self, row: ShapedLayer, sub: ExtractedModel, inputs: list) -> ShapeError | None:
         """What Keras 3 raises calling a built model (functional, or a Sequential with a declared
         input) on tensors its inputs' shapes refuse."""
+        if sub.api == "sequential" and not built_when_made(sub):
+            if sub.built_on is None:
+                return None
+            # built by its first call: Keras checks every later call against the shape it was built on
+            return input_spec_error([sub.built_on], [tuple(s) if isinstance(s, list) else s for s in inputs], [None], row.name)
         if not built_when_made(sub):
             return None
         if sub.api == "functional":
