@@ -139,6 +139,9 @@ class Node:
     created: int = field(default_factory=lambda: next(_creation), repr=False)
     # the source of an `if` condition with no static value this call was made under (Keras may never make it)
     condition: str | None = None
+    # a call of a Sequential: how many layers it had then (add() later builds more into the model,
+    # but the tensor this call returned stays the output of these)
+    layers_then: int | None = None
 
 
 @dataclass

@@ -992,7 +992,7 @@ class Engine:
             if refused is not None:
                 return self._failed(row, call, refused)
         if ld.submodel is not None or (ld.custom_class is not None and lookup(ld.cls) is None):
-            out = self._nested(row, ld, inputs) if ld.submodel is not None else self._custom_built(row, ld, None)
+            out = self._nested(row, ld, inputs, node) if ld.submodel is not None else self._custom_built(row, ld, None)
             call.output = out
             if ld.submodel is not None:
                 call.submodel = row.submodel
@@ -1171,7 +1171,7 @@ class Engine:
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
 
-    def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None) -> Any:
+    def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, node: Node | None = None) -> Any:
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
@@ -1215,9 +1215,17 @@ class Engine:
         if ld.submodel.api == "functional" and not ld.submodel.outputs_nested and len(outs) == 1:
             return outs[0]
         if ld.submodel.api == "sequential":
+            then = node.layers_then if node is not None else None
+            if then is not None and 0 < then < len(sub.calls):
+                # called before add() gave it more layers: this call's tensor is what its layers gave then
+                # (its weights are all its layers', as Keras counts them once it rebuilds)
+                out = sub.calls[then - 1].output
+                return (out[0] if out else None) if isinstance(out, list) else out
+            if then is not None and then > len(sub.calls) and row.status == "ok":
+                row.status, row.reason = "unknown", "called before pop() removed a layer it then had"
+                return None
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
-
 
     def _run_nested(self, ld: LayerDef, inputs: list | None) -> tuple[Engine, ShapedModel]:
         """Shape the model ``ld`` nests on ``inputs`` (None: its own); the engine is returned for

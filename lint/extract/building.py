@@ -512,14 +512,16 @@ class Building:
         """Sequential's _maybe_rebuild: with an input and more than one layer it builds."""
         first = m.layers[0] if m.layers else None
         legacy = first is not None and any(k in first.kwargs for k in ("input_shape", "input_dim", "batch_input_shape"))
-        has_input = m.seq_input is not None or legacy or (
+        input_layer = m.seq_input is not None or legacy or id(m) in self.input_layered
+        has_input = input_layer or (
             first is not None and first.submodel is not None
             and (first.submodel.api == "functional" or id(first.submodel) in self.built_sequentials))
-        if has_input and len(m.layers) + (m.seq_input is not None or legacy) > 1:
+        if has_input and len(m.layers) + input_layer > 1:
             self.build_sequential(m)
 
     def build_sequential(self, m: ExtractedModel) -> None:
         self.built_sequentials.add(id(m))
+        self.input_layered.add(id(m))
         for ld in m.layers:  # building calls each layer: a Sequential among them builds first
             sub = ld.submodel
             if sub is not None and sub.api == "sequential" and id(sub) not in self.built_sequentials and sub.layers:

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from layerlint.engine.model import LayerDef
+from layerlint.engine.model import LayerDef, Node
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
@@ -144,7 +144,10 @@ class Calls:
                 self.first_call_on_data(m, args, kwargs, node)
                 self.first_call_on_tensor(m, args, kwargs, node)
                 self.build_sequential(m)  # Keras builds it at its first call
-            return self.call_layer(self.model_as_layer(func), args, kwargs, node)
+            out = self.call_layer(self.model_as_layer(func), args, kwargs, node)
+            if m.api == "sequential" and isinstance(out, TensorVal) and isinstance(out.tensor.producer, Node):
+                out.tensor.producer.layers_then = len(m.layers)
+            return out
         if isinstance(func, FunctionVal):
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, BoundMethod):

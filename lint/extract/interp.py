@@ -138,6 +138,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
         self.name_uids: dict[str, int] = {}
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
+        # ids of Sequentials a build gave an InputLayer: it stays their first layer (pop() keeps it),
+        # so each add() or pop() after that builds them again
+        self.input_layered: set[int] = set()
         self.functions_made: list[FunctionVal] = []  # every function value made here, for release()
         # loss and metric functions given to compile(), each with the compile() call's (unit, node)
         self.compiled_functions: dict[FunctionVal, tuple] = {}
