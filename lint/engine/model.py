@@ -209,6 +209,10 @@ class ExtractedModel:
     # A Sequential declaring no input, built by its first call (on data or a Keras tensor): the shape,
     # batch axis included, Keras built it on, when known; later calls are checked against it
     built_on: tuple | None = None
+    # A Sequential declaring no input that Keras built outside any model's graph: at a first call on
+    # data (not Keras tensors), or when made (or given a layer) with a model as its first layer.  Its
+    # InputLayer was made and named then, not at a later call in a model.
+    input_made_alone: bool = False
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None

@@ -363,7 +363,7 @@ def _build_helpers(ld: LayerDef, depth: int) -> list:
     helpers: list = [h for t in held for h in _BUILD_SUBLAYERS.get(t.cls, ())]
     for t in held:
         sub = t.submodel
-        if sub is not None and sub.api == "sequential" and sub.seq_input is None:
+        if sub is not None and sub.api == "sequential" and sub.seq_input is None and not sub.input_made_alone:
             helpers.append("InputLayer")
             if depth < MAX_NESTING:
                 helpers += [h for inner in sub.layers for h in _build_helpers(inner, depth + 1)]
@@ -687,7 +687,7 @@ class Engine:
             sm.input_shapes = [shape]
         # Keras makes the InputLayer of a Sequential given keras.Input: no row, but it takes a name.
         self._name_in_creation_order([m.seq_input, *m.layers] if m.seq_input is not None else list(m.layers))
-        if self.built_by_fit:
+        if self.built_by_fit or m.input_made_alone:
             self.namer(None, "InputLayer", key=id(m))
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
@@ -921,6 +921,8 @@ class Engine:
             return
         if sub.api == "sequential":
             self._name_in_creation_order([sub.seq_input, *sub.layers] if sub.seq_input is not None else list(sub.layers))
+            if sub.input_made_alone:  # built, its InputLayer made, before this model was
+                self.namer(None, "InputLayer", key=id(sub))
         elif sub.api == "functional":
             ops, nodes, mask_ops = graph_view(sub, with_masks=self.keras_version == 3)
             self._name_in_creation_order(list(ops), nodes, mask_ops)

@@ -513,10 +513,13 @@ class Building:
         first = m.layers[0] if m.layers else None
         legacy = first is not None and any(k in first.kwargs for k in ("input_shape", "input_dim", "batch_input_shape"))
         input_layer = m.seq_input is not None or legacy or id(m) in self.input_layered
+        # a model as its first layer has an input_shape to build on (a custom layer has none)
         has_input = input_layer or (
-            first is not None and first.submodel is not None
+            first is not None and first.submodel is not None and first.custom_class is None
             and (first.submodel.api == "functional" or id(first.submodel) in self.built_sequentials))
         if has_input and len(m.layers) + input_layer > 1:
+            if not input_layer:  # built on its first layer's input: Keras makes an InputLayer for it now
+                m.input_made_alone = True
             self.build_sequential(m)
 
     def build_sequential(self, m: ExtractedModel) -> None:

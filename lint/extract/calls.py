@@ -141,6 +141,8 @@ class Calls:
         if isinstance(func, ModelVal):
             m = func.model
             if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
+                m.input_made_alone = m.seq_input is None and all(
+                    id(t.tensor.producer) in self.data_producers for t in self.tensors_in([args, kwargs]))
                 self.first_call_on_data(m, args, kwargs, node)
                 self.first_call_on_tensor(m, args, kwargs, node)
                 self.build_sequential(m)  # Keras builds it at its first call
