@@ -245,7 +245,8 @@ channels not divisible by `groups`, a `Dense` or convolution whose last axis is
 undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
-which tf-keras read as `(n,)` and Keras 3 refuses).
+which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,
+an input or a model; and a model called on a tensor whose shape its inputs refuse.
 """
     why = "The model cannot be built; Keras stops with a ValueError at this layer."
     invalid = (IMPORTS + """
@@ -253,6 +254,9 @@ model = Sequential([Input((32, 32, 6)), layers.Conv2D(10, 3, groups=4)])
 """, IMPORTS + """
 num_features = 20
 inputs = Input(shape=(num_features))
+model = Model(inputs, layers.Dense(1)(inputs))
+""", IMPORTS + """
+inputs = Input((64,), name="features/raw")
 model = Model(inputs, layers.Dense(1)(inputs))
 """)
     valid = (IMPORTS + """
@@ -265,6 +269,10 @@ model = Model(inputs, layers.Dense(1)(inputs))
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in failed_calls(model, ("invalid", "groups")):
+            where = call.error.facts.get("span")
+            if where is not None:  # the model itself is refused (its name): Keras' message names it
+                yield Finding(where, call.error.message)
+                continue
             yield Finding(call_span(call), error_text(call))
 
 

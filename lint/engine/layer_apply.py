@@ -53,5 +53,5 @@ def name_error(name: Any) -> ShapeError | None:
     """What Keras 3 raises for a layer or model name with a `/` (Operation.__init__); tf-keras took it."""
     if isinstance(name, str) and "/" in name:
         return ShapeError("invalid", f"Argument `name` must be a string and cannot contain character `/`. "
-                                     f"Received: name={name}")
+                                     f"Received: name={name} (of type {type(name)})")
     return None

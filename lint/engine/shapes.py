@@ -617,7 +617,7 @@ class Engine:
         first = m.layers[0] if m.layers else None
         rank = self._rank_hint(first)
         if m.seq_input is not None:
-            self.input_error = input_shape_error(m.seq_input, self.keras_version)
+            self.input_error = input_shape_error(m.seq_input, self.keras_version) or self._input_name_error(m.seq_input)
             if self.input_error is not None:
                 return None, f"Keras refuses the input's shape at line {m.seq_input.span.line}"
             return _input_shape(m.seq_input, rank), None
@@ -728,12 +728,18 @@ class Engine:
         if not self.outputs_only:
             self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
         mask_rows: list[tuple[MaskOp, ShapedLayer]] = []
+        # Keras raises making the model itself (its name), after its layers were made
+        model_refused = name_error(m.name) if self.keras_version == 3 and m.named and input_override is None else None
+        if model_refused is not None:
+            model_refused.facts["span"] = m.span
         for op in ops:
             if isinstance(op, InputDef):
                 row = ShapedLayer(op, self._input_name(op), "InputLayer", op.span)
                 rows[id(op)] = row
                 sm.layers.append(row)
-                refused = input_shape_error(op, self.keras_version) if id(op) not in self.tensor_shapes else None
+                refused = None if id(op) in self.tensor_shapes else \
+                    input_shape_error(op, self.keras_version) or self._input_name_error(op) or model_refused
+                model_refused = None  # the first input's row carries the model's own refusal
                 if refused is not None:
                     call = ShapedCall(weakref.ref(row), None, [], None, error=refused)
                     row.calls.append(call)
@@ -926,6 +932,10 @@ class Engine:
         elif sub.api == "functional":
             ops, nodes, mask_ops = graph_view(sub, with_masks=self.keras_version == 3)
             self._name_in_creation_order(list(ops), nodes, mask_ops)
+
+    def _input_name_error(self, inp: InputDef) -> ShapeError | None:
+        """Keras 3 refuses a `/` in an input's name as in any layer's."""
+        return name_error(inp.name) if self.keras_version == 3 else None
 
     def _input_name(self, inp: InputDef) -> str:
         if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
