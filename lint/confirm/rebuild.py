@@ -138,10 +138,16 @@ class Rebuilder:
         self.pending: set[int] = set()  # nodes being rebuilt, to refuse cycles through x.shape[i]
         self.op_outputs: dict[int, Any] = {}  # id(LayerDef of a preprocess_input op) -> its Keras output
         self.named: set[str] = set()  # strings among the arguments: no file by these names is opened
+        # Sequentials called before add() gave them more layers: id(model) -> (the model, how many
+        # of its layers the Keras object holds so far, the Keras object)
+        self.staged: dict[int, tuple] = {}
+        self.limit: dict[int, int] = {}  # id(model) -> the layers it had at the call being rebuilt
 
     def run(self, model: ExtractedModel) -> KerasBuild:
         try:
             self.build.model = self._model(model)
+            for m, _, _ in list(self.staged.values()):
+                self._grow(m, len(m.layers))  # the layers added after its calls, as the source ends
         except _Refused as r:
             self.build.failure = KerasFailure(r.layer, r.message)
         return self.build
@@ -172,7 +178,15 @@ class Rebuilder:
             except _Refused as r:
                 # layerlint shows a Sequential's refused input at its first layer, which has a row
                 raise _Refused(m.layers[0] if m.layers else None, r.message) from r
-        for ld in m.layers:
+        upto = self.limit.get(id(m), len(m.layers))
+        self.staged[id(m)] = (m, 0, model)
+        self._grow(m, upto)
+        return model
+
+    def _grow(self, m: ExtractedModel, upto: int) -> None:
+        """Add the Sequential's layers up to the first ``upto``, where the source had added them."""
+        _, added, model = self.staged[id(m)]
+        for ld in m.layers[added:upto]:
             layer = self._layer(ld)
             # Sequential.add rebuilds the model once its input is known, so a
             # layer Keras cannot build fails right here, as in the user's code.
@@ -180,7 +194,7 @@ class Rebuilder:
                 model.add(layer)
             except Exception as e:
                 raise _Refused(ld, e) from e
-        return model
+        self.staged[id(m)] = (m, max(added, upto), model)
 
     def _functional(self, m: ExtractedModel) -> Any:
         k = self.keras
@@ -278,7 +292,13 @@ class Rebuilder:
         if node.layer.op is not None:
             self.build.node_outputs[id(node)] = self._op(node.layer)
             return
+        sub = node.layer.submodel
+        if node.layers_then is not None and sub is not None:
+            # called when it had only these layers: the call's tensor is theirs
+            self.limit[id(sub)] = node.layers_then
         layer = self._layer(node.layer)
+        if node.layers_then is not None and sub is not None and id(sub) in self.staged:
+            self._grow(sub, node.layers_then)
         args = [self._tensor(t) for t in node.inputs]
         kwargs = {k: self._call_value(v) for k, v in node.call_kwargs.items()}
         try:
