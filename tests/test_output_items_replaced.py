@@ -55,3 +55,19 @@ def test_an_index_past_the_end_leaves_the_result_unknown() -> None:
     m = keras.Model(x, layers.Dense(2)(y[1]))
     """)
     assert not m.complete
+
+
+def test_a_name_bound_to_the_same_list_sees_the_replaced_item() -> None:
+    # Python: `z = y` binds the same list, so the store through `y` is seen through `z`
+    # (Keras truth of these numbers: fixtures/models/multi_output_items_replaced.py's pattern;
+    # Dense(7) on (None, 5) has 42 params, Dense(2) on its (None, 7) has 16)
+    m = last_model("""
+    two = keras.Model(i, [layers.Dense(3)(i), layers.Dense(5)(i)])
+    x = keras.Input((8,))
+    y = two(x)
+    z = y
+    y[-1] = layers.Dense(7)(y[-1])
+    m = keras.Model(x, layers.Dense(2)(z[-1]))
+    """)
+    assert [(r.cls, r.output, r.params) for r in m.layers[2:]] == [
+        ("Dense", (None, 7), 5 * 7 + 7), ("Dense", (None, 2), 7 * 2 + 2)]

@@ -816,6 +816,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         if outs is not None and isinstance(target.value, cst.Name) and isinstance(key, int) \
                 and not isinstance(key, bool) and -len(outs) <= key < len(outs):
             outs[key] = value
+            # the list Keras returned is one object: every name bound to it sees the new item
+            for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+                for name in [n for n, v in scope.vars.items() if v is obj]:
+                    scope.vars[name] = outs
             self.bind(target.value, outs, frame)
             return
         if self.mutated:
