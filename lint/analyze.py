@@ -18,6 +18,7 @@ from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
 from layerlint.extract.parse import parse_module
 from layerlint.extract.snippets import PREFILTER_WORDS as SNIPPET_WORDS
+from layerlint.sources.paths import real_path
 from layerlint.sources.preflight import preflight
 from layerlint.sources.project import Layout, imported_names, layout_for, resolve
 
@@ -269,7 +270,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
 
 def _resolved(path: str) -> Path:
     try:
-        return Path(path).resolve()
+        return real_path(path)
     except (OSError, RuntimeError):
         return Path(path)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from layerlint.runner.files import DEFAULT_EXCLUDES, WalkPolicy
+from layerlint.sources.paths import real_path
 
 TABLE = "tool.layerlint"
 CLI_SOURCE = "command line"
@@ -440,7 +441,7 @@ def read_config_file(path: Path, require_table: bool = True) -> dict[str, Any] |
 def find_config_file(start: Path) -> Path | None:
     """Nearest pyproject.toml with a [tool.layerlint] table at or above ``start``."""
     directory = start if start.is_dir() else start.parent
-    directory = directory.resolve()
+    directory = real_path(directory)
     for d in (directory, *directory.parents):
         candidate = d / "pyproject.toml"
         if candidate.is_file():
@@ -474,7 +475,7 @@ class SettingsResolver:
         if self.override is not None:
             return self._for_config(self.override.resolve())
         directory = path if path.is_dir() else path.parent
-        key = directory.resolve()
+        key = real_path(directory)
         if key not in self._by_dir:
             self._by_dir[key] = self._for_config(find_config_file(key))
         return self._by_dir[key]

@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlint.sources.paths import real_path
+
 DEFAULT_SRC = (".", "src")
 
 # Installed packages the engine models by its own tables: never read from the project.
@@ -51,13 +53,13 @@ def layout_for(path: str | Path, src: tuple[str, ...] | None = None, root: Path 
     """The search roots for imports made by the file at ``path``.  ``root`` is the
     directory ``src`` is relative to (the configuration file's), else the project root."""
     try:
-        here = Path(path).resolve().parent
+        here = real_path(path).parent
     except (OSError, RuntimeError):
         here = Path.cwd()
-    base = root.resolve() if root is not None else project_root(here)
+    base = real_path(root) if root is not None else project_root(here)
     roots = [here]
     for s in src if src is not None else DEFAULT_SRC:
-        r = (base / s).resolve()
+        r = real_path(base / s)
         if r not in roots and r.is_dir():
             roots.append(r)
     return Layout(tuple(roots))
