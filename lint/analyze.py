@@ -203,6 +203,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         return
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))
+    memo = NestedMemo()  # extraction is done when it is used: what a nested model's graph is does not change then
     try:
         project = ProjectImports(_resolved(path), layout, keras_defaults, fa.keras_version) \
             if layout is not None else None
@@ -231,7 +232,6 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         resets = sorted(result.name_resets)
         namers: dict[int, Any] = {}  # one per clear_session() epoch
         shaped: dict[int, ShapedModel] = {}
-        memo = NestedMemo()  # extraction is done: what a nested model's graph is does not change now
         # Named in the order Keras made their layers, which a model built in a class's __init__ (made
         # when the class is instantiated, lines later) or a builder called further down does not share
         # with its line; listed by line.
@@ -265,6 +265,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
     except RecursionError:
         fa.problems.append(("LL004", "expressions nested too deeply to analyse", Span(1, 0, 1, 0)))
     finally:
+        memo.clear()  # a kept run's engine holds the memo: a cycle, with all it shaped
         sys.setrecursionlimit(old_limit)
 
 

@@ -252,22 +252,23 @@ def _unique_weights(rows: list[ShapedLayer]) -> list[Weight]:
     held by several of the models among them (one block's layers in two Sequentials)."""
     seen: set[int] = set()
     out: list[Weight] = []
-
-    def visit(row: ShapedLayer) -> None:
-        source, sub = row.source, row.submodel
-        # a model used as a layer whose row shows its layers' weights: those layers, each once
-        if isinstance(source, LayerDef) and source.custom_class is None and sub is not None \
-                and source.submodel is not None and source.submodel.trainable \
-                and row.weights_of is None and len(row.weights) == sum(len(r.weights) for r in sub.layers):
-            for r in sub.layers:
-                visit(r)
-        elif id(source) not in seen:
-            seen.add(id(source))
-            out.extend(row.weights)
-
     for row in rows:
-        visit(row)
+        _visit_weights(row, seen, out)
     return out
+
+
+def _visit_weights(row: ShapedLayer, seen: set[int], out: list[Weight]) -> None:
+    # a function of the module, not a closure naming itself: that is a cycle only the collector frees
+    source, sub = row.source, row.submodel
+    # a model used as a layer whose row shows its layers' weights: those layers, each once
+    if isinstance(source, LayerDef) and source.custom_class is None and sub is not None \
+            and source.submodel is not None and source.submodel.trainable \
+            and row.weights_of is None and len(row.weights) == sum(len(r.weights) for r in sub.layers):
+        for r in sub.layers:
+            _visit_weights(r, seen, out)
+    elif id(source) not in seen:
+        seen.add(id(source))
+        out.extend(row.weights)
 
 
 def _count(weights: list[Weight]) -> Dim:

@@ -222,6 +222,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 fn.closure = fn.owner = None
         self.functions_made.clear()
         self.retrace_sources.clear()
+        self.nested_memo.clear()  # a kept run's engine holds the memo: a cycle, with all it shaped
 
     def may_build(self, fn: FunctionVal) -> bool:
         """Cheap check that a never-called function constructs a model at all: its code mentions one.

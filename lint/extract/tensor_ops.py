@@ -331,11 +331,7 @@ class TensorOps:
             return False
         if any(names_in(a.value, "None") for a in node.args):
             return False
-
-        def holds_none(v: Any) -> bool:
-            return v is None or isinstance(v, (list, tuple)) and any(holds_none(x) for x in v)
-
-        return holds_none([*args, *kwargs.values()])
+        return _holds_none([*args, *kwargs.values()])
 
     def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:
         if key == "shape":
@@ -442,3 +438,8 @@ _BOOLEAN_OPS = frozenset(path for path, spec in TABLE.items() if spec.key in (
 # backend.batch_flatten's inner calls, which fail on tf-keras' Keras tensor before TensorFlow's dispatch
 # hands it the whole function: each takes an auto name (held to tf-keras in tests/keras2_function_cases.py).
 _BATCH_FLATTEN_TRIED = ("tf.compat.v1.shape", "tf.__operators__.getitem", "tf.math.reduce_prod", "tf.stack")
+
+
+def _holds_none(v: Any) -> bool:
+    # a function of the module: a closure naming itself would be a cycle left to the collector
+    return v is None or isinstance(v, (list, tuple)) and any(_holds_none(x) for x in v)
