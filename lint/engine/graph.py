@@ -21,7 +21,7 @@ def model_nodes(m: ExtractedModel) -> list[Node]:
     one Keras builds in: a shared layer creates its weights at its first call
     in source order, and later calls are checked against those weights.
     """
-    order, _, _ = _walk(m)
+    order = _walk(m)[0]
     return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
 
 
@@ -44,19 +44,19 @@ def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
     return _walk(m)[2].ops_made
 
 
-def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow]:
+def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow, dict]:
     """Keras' depth-first walk from the outputs, with the edges masks add.
 
     Returns the post-order (nodes and mask ops), where the walk first met
-    each layer or input, and what the masks add.
+    each layer or input, what the masks add, and each producer's parents.
     """
-    order, first_seen = _dfs(m, {})
+    order, first_seen, parents = _dfs(m, {})
     nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
     if not has_mask_sources(nodes):
-        return order, first_seen, MaskFlow()
+        return order, first_seen, MaskFlow(), parents
     flow = compute_masks(nodes)
-    order, first_seen = _dfs(m, flow.recorded)
-    return order, first_seen, flow
+    order, first_seen, parents = _dfs(m, flow.recorded)
+    return order, first_seen, flow, parents
 
 
 def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
@@ -67,16 +67,17 @@ def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
     return []
 
 
-def _dfs(m: ExtractedModel, masks: dict[int, dict]) -> tuple[list, dict]:
+def _dfs(m: ExtractedModel, masks: dict[int, dict]) -> tuple[list, dict, dict]:
     walk = _Walk(masks, {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)})
     for out in m.outputs:
         walk.visit(out)
-    return walk.order, walk.first_seen
+    return walk.order, walk.first_seen, walk.parents
 
 
 class _Walk:
-    """Producers in depth-first post-order.  A class rather than a recursive closure: a
-    closure naming itself is a reference cycle, which only the cyclic collector frees."""
+    """Producers in depth-first post-order, with each one's parents (the tensors it reads) as the
+    walk found them.  Iterative, with a stack of the producers being walked: a graph may be
+    deeper than Python's recursion, and a recursive closure would be a reference cycle."""
 
     def __init__(self, masks: dict[int, dict], declared: set[int]) -> None:
         self.masks = masks
@@ -85,24 +86,47 @@ class _Walk:
         self.order: list = []
         self.first_seen: dict[int, int] = {}
         self.stack_guard: set[int] = set()
+        self.parents: dict[int, list[Tensor]] = {}  # id(producer) -> _parents(producer, masks)
+
+    def _enter(self, p: object) -> list[Tensor] | None:
+        """Start walking ``p``: its parents, or None when it is done, declared or being walked."""
+        k = id(p)
+        if k in self.finished:
+            return None
+        if k in self.declared:  # an intermediate tensor declared as input: stop here
+            self.finished.add(k)
+            return None
+        if k in self.stack_guard:
+            return None
+        first_seen = self.first_seen
+        key = id(p.layer) if isinstance(p, Node) else k
+        if key not in first_seen:
+            first_seen[key] = len(first_seen)
+        self.stack_guard.add(k)
+        parents = self.parents[k] = _parents(p, self.masks)
+        return parents
 
     def visit(self, t: Tensor) -> None:
-        p = t.producer
-        if id(p) in self.finished:
+        parents = self._enter(t.producer)
+        if parents is None:
             return
-        if id(p) in self.declared:  # an intermediate tensor declared as input: stop here
-            self.finished.add(id(p))
-            return
-        if id(p) in self.stack_guard:
-            return
-        key = id(p.layer) if isinstance(p, Node) else id(p)
-        self.first_seen.setdefault(key, len(self.first_seen))
-        self.stack_guard.add(id(p))
-        for inp in _parents(p, self.masks):
-            self.visit(inp)
-        self.stack_guard.discard(id(p))
-        self.finished.add(id(p))
-        self.order.append(p)
+        stack: list[tuple[object, list[Tensor], int]] = [(t.producer, parents, 0)]
+        enter, order, guard, finished = self._enter, self.order, self.stack_guard, self.finished
+        while stack:
+            p, ins, i = stack[-1]
+            while i < len(ins):
+                q = ins[i].producer
+                i += 1
+                below = enter(q)
+                if below is not None:
+                    stack[-1] = (p, ins, i)
+                    stack.append((q, below, 0))
+                    break
+            else:
+                stack.pop()
+                guard.discard(id(p))
+                finished.add(id(p))
+                order.append(p)
 
 
 def _node_input_tensors(n: Node, masks: dict | None = None) -> list[Tensor]:
@@ -141,10 +165,9 @@ def ordered_operations(m: ExtractedModel) -> list:
     return _ordered(m, _walk(m))
 
 
-def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow], with_masks: bool = False) -> list:
-    order, first_seen, flow = walk
+def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow, dict], with_masks: bool = False) -> list:
+    order, first_seen, _, parents = walk
     first_seen = dict(first_seen)
-    masks = flow.recorded
     depth: dict[int, int] = {}
     op_depth: dict[int, int] = {}
     ops: dict[int, object] = {}
@@ -156,7 +179,7 @@ def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow], with_masks: b
         d = max(d, op_depth.get(key, 0))
         op_depth[key] = d
         depth[id(p)] = d
-        for t in _parents(p, masks):
+        for t in parents[id(p)]:
             depth[id(t.producer)] = max(depth.get(id(t.producer), 0), d + 1)
     for t in m.inputs:  # declared inputs that no output depends on still count
         if isinstance(t.producer, InputDef) and id(t.producer) not in ops:

@@ -486,17 +486,24 @@ class NestedMemo:
     def __init__(self) -> None:
         self.runs: dict[tuple, tuple] = {}
         self.views: dict[tuple, tuple] = {}  # (id(model), with masks) -> (model, its graph_view)
+        # key of a kept run -> its untraced calls (a kept run is never shaped again, so they stay its own)
+        self.untraced: dict[tuple, list[tuple[LayerDef, tuple]]] = {}
 
     def clear(self) -> None:
         self.runs.clear()
         self.views.clear()
+        self.untraced.clear()
 
     def retraced(self, ld: LayerDef, shapes: tuple) -> None:
         """``ld``'s call() is now followed on ``shapes``: the runs that reached it there (the only
         ones its new entry in ``retraced`` changes, as untraced calls) shape otherwise now."""
         for key, kept in list(self.runs.items()):
-            if any(d is ld and s == shapes for d, s in untraced_calls(kept[3])):
+            calls = self.untraced.get(key)
+            if calls is None:
+                calls = self.untraced[key] = untraced_calls(kept[3])
+            if any(d is ld and s == shapes for d, s in calls):
                 del self.runs[key]
+                del self.untraced[key]
 
 
 class Engine:
@@ -770,8 +777,11 @@ class Engine:
                     input_shapes.extend(s)
                 else:
                     input_shapes.append(s)
-            call_kwargs = {k: self._kwarg_shape(v, node) for k, v in node.call_kwargs.items()}
-            unfollowed = next((k for k in sorted(node.call_kwargs) if isinstance(node.call_kwargs[k], Unfollowed)), None)
+            call_kwargs: dict = {}
+            unfollowed = None
+            if node.call_kwargs:
+                call_kwargs = {k: self._kwarg_shape(v, node) for k, v in node.call_kwargs.items()}
+                unfollowed = next((k for k in sorted(node.call_kwargs) if isinstance(node.call_kwargs[k], Unfollowed)), None)
             if unfollowed is not None and problem is None:
                 # A tensor argument we could not follow: Keras runs the layer on it, or fails on it.
                 input_shapes, problem = None, f"`{unfollowed}={node.call_kwargs[unfollowed]}` cannot be followed"
@@ -799,6 +809,8 @@ class Engine:
         sm.input_shapes = [self.tensor_shapes.get(id(t.producer)) or (_input_shape(t.producer, None) if isinstance(t.producer, InputDef) else None)
                            for t in m.inputs]
         for row in sm.layers:
+            if len(row.calls) < 2:
+                continue
             # Keras' summary shows a shared layer's latest call, in the order the calls were made.
             done = [c for c in row.calls if c.node is not None and c.error is None and c.output is not None]
             if len(done) > 1:
@@ -1136,6 +1148,9 @@ class Engine:
 
     def _resolve(self, v: Any) -> Any:
         """Replace x.shape[i] symbols by the now-known dims of x."""
+        kind = type(v)
+        if v is None or kind is int or kind is str or kind is bool or kind is float:  # most arguments
+            return v
         if isinstance(v, ConstTensor) and any(isinstance(d, Expr) for d in v.shape):
             # made in a traced call() from tf.shape(x)[i] of an x not shaped then: a dim Keras
             # leaves None there is None (the batch of tf.random.uniform((tf.shape(x)[0], 1)))

@@ -281,14 +281,16 @@ def check_analysis(fa: FileAnalysis, settings: CheckSettings, rules: list | None
     rules = enabled_rules(settings) if rules is None else rules
     lines = fa.text.splitlines()
     found: list[Diagnostic] = []
+    # One context per model, read by every rule (rules never change it).
+    file_ctx = Context(fa.path, settings.options, analysis=fa)
     models = list(_models(fa))
     flows = {id(sm): Flow(sm) for sm, _ in models}
+    contexts = [(sm, Context(fa.path, settings.options, flow=flows[id(sm)], top_level=top, analysis=fa))
+                for sm, top in models]
     for rule in rules:
         try:
-            ctx = Context(fa.path, settings.options, analysis=fa)
-            found += [_diagnostic(rule, f, fa, lines) for f in rule.check_file(fa, ctx)]
-            for sm, top in models:
-                ctx = Context(fa.path, settings.options, flow=flows[id(sm)], top_level=top, analysis=fa)
+            found += [_diagnostic(rule, f, fa, lines) for f in rule.check_file(fa, file_ctx)]
+            for sm, ctx in contexts:
                 found += [_diagnostic(rule, f, fa, lines) for f in rule.check_model(sm, ctx)]
         except Exception as e:  # one rule's bug must not hide the other rules' findings
             found.append(_rule_crash(rule, e, fa, settings))
