@@ -94,3 +94,27 @@ def test_a_layer_reached_twice_on_the_same_new_shapes_is_followed_once(monkeypat
         model = keras.Model(x, block(x))
     """) == [("input_layer_1", (None, 3), 0), ("functional", (None, 6), 0)]
     assert followed == [("Double", ((None, 3),))]
+
+
+DEEP = """
+import keras
+from keras import layers
+blocks = [keras.Sequential([keras.Input((4,)), layers.Dense(2)])]
+for _ in range(8):
+    blocks.append(keras.Sequential([keras.Input((4,)), blocks[-1]]))
+x = keras.Input((4,))
+near = blocks[1](x).shape[-1]
+far = blocks[8](x).shape[-1]
+model = keras.Model(x, layers.Dense(3 * far + near)(x))
+"""
+
+
+def test_a_kept_run_is_not_used_where_it_would_reach_the_nesting_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # blocks[1] (a block holding a block) is kept from the first probe, one model deep; eight deep in
+    # the second, its inner block is past MAX_NESTING, so the run kept then does not hold there: the
+    # far probe is what shaping gives without the memo (verify shapes every hit again and uses that).
+    kept = rows(DEEP)
+    monkeypatch.setattr(NestedMemo, "verify", True)
+    monkeypatch.setattr(NestedMemo, "stale", [])
+    assert rows(DEEP) == kept
+    assert NestedMemo.stale == []

@@ -33,6 +33,10 @@ from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
 
 MAX_NESTING = 8
 
+# The deepest engine made since the innermost kept run began (see Engine._run_nested): a run that
+# made none as deep as MAX_NESTING shapes alike at any depth that keeps it so.
+_deepest = [0]
+
 
 @dataclass(eq=False)
 class ShapedCall:
@@ -521,6 +525,8 @@ class Engine:
         # a Sequential with no input that fit() built: Keras made its InputLayer then
         self.built_by_fit = built_by_fit
         self.depth = depth
+        if depth > _deepest[0]:
+            _deepest[0] = depth
         self.keras_version = keras_version  # 2: tf-keras' names (input_1, ...)
         self.namer = namer or (_Unnamed() if outputs_only else _Namer())
         self.tensor_shapes: dict[int, Any] = {}
@@ -1261,9 +1267,12 @@ class Engine:
         assert ld.submodel is not None
         key = None
         if self.memo is not None and self.outputs_only and type(self.namer) is _Unnamed:
-            key = (id(ld.submodel), _shapes_key(inputs), self.depth, id(self.rank_guessed_from), self.keras_version)
+            # No depth in the key: a run shapes alike at any depth where no engine under it reaches
+            # MAX_NESTING (the only use of depth), which its ``reach`` (below the nested model) tells.
+            key = (id(ld.submodel), _shapes_key(inputs), id(self.rank_guessed_from), self.keras_version)
             kept = self.memo.runs.get(key)
-            if kept is not None and not NestedMemo.verify:
+            if kept is not None and not NestedMemo.verify and _same_depths(kept, self.depth + 1):
+                _deepest[0] = max(_deepest[0], self.depth + 1 + kept[5])
                 return kept[2], kept[3]
         # A model used as a layer keeps the names its layers took when Keras made them (one namer per
         # file); what a custom layer's call() builds is named by its own trace.
@@ -1271,14 +1280,20 @@ class Engine:
                         namer=self.namer if ld.custom_class is None else None, outputs_only=self.outputs_only,
                         memo=self.memo)
         engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
-        sub = engine.run(input_override=inputs)
+        outer, _deepest[0] = _deepest[0], engine.depth
+        try:
+            sub = engine.run(input_override=inputs)
+        finally:
+            reach = _deepest[0] - engine.depth
+            _deepest[0] = max(outer, _deepest[0])
         if key is not None:
             kept = self.memo.runs.get(key)
             if kept is not None:
-                NestedMemo.checked += 1
-                _same_run(kept[2], kept[3], engine, sub)
+                if _same_depths(kept, engine.depth):
+                    NestedMemo.checked += 1
+                    _same_run(kept[2], kept[3], engine, sub)
             else:  # the model and the guess are held, so that the ids in the key stay theirs
-                self.memo.runs[key] = (ld.submodel, self.rank_guessed_from, engine, sub)
+                self.memo.runs[key] = (ld.submodel, self.rank_guessed_from, engine, sub, engine.depth, reach)
         return engine, sub
 
     def _custom_built(self, row: ShapedLayer, ld: LayerDef, engine: Engine | None) -> Any:
@@ -1299,6 +1314,13 @@ class Engine:
             row.status, row.error = "error", problem
             return None
         return ld.declared_output
+
+
+def _same_depths(kept: tuple, depth: int) -> bool:
+    """Whether a kept run (made at depth ``kept[4]``, reaching ``kept[5]`` below) shapes as a run at
+    ``depth`` would: the same depth, or two where no engine under it reaches MAX_NESTING."""
+    made, reach = kept[4], kept[5]
+    return made == depth or (made + reach < MAX_NESTING and depth + reach < MAX_NESTING)
 
 
 def _shapes_key(inputs: list | None) -> Any:
