@@ -92,6 +92,24 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
                 models[i] = called
 
 
+def _build_on_first_call(models: list[ShapedModel], keras_version: int, namings: dict[int, Any],
+                         memo: NestedMemo) -> None:
+    """A Sequential declaring no input whose first call, on a tensor of known shape, is in a graph
+    not kept (a custom layer's call() followed on data up to a point past that call): Keras built
+    it there all the same, on that tensor's shape."""
+    for i, sm in enumerate(models):
+        m = sm.model
+        if m.api != "sequential" or m.built_on_call is None or not _symbolic_input(sm) or id(m) not in namings:
+            continue
+        shape, span, text = m.built_on_call
+        built = shape_model(m, keras_version, namings[id(m)], shape, memo=memo)
+        if _symbolic_input(built):
+            continue
+        m.notes.append(Note(span, f"Keras builds this Sequential at its first call, on `{text}`: input "
+                                  f"{shape_str(shape)}"))
+        models[i] = built
+
+
 def _first_build(m: ExtractedModel) -> tuple[tuple, Note] | None:
     """The input shape a Sequential declaring none is built with by its first call on data or its
     first training call, and the note saying so."""
@@ -232,6 +250,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         resets = sorted(result.name_resets)
         namers: dict[int, Any] = {}  # one per clear_session() epoch
         shaped: dict[int, ShapedModel] = {}
+        namings: dict[int, Any] = {}  # id(model) -> the namer its layers took their names from
         # Named in the order Keras made their layers, which a model built in a class's __init__ (made
         # when the class is instantiated, lines later) or a builder called further down does not share
         # with its line; listed by line.
@@ -253,6 +272,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 sm = shape_model(m, fa.keras_version, names, shape, memo=memo)
                 m.notes.append(note)
             shaped[id(m)] = sm
+            namings[id(m)] = names
         for m in models:
             if m.api == "subclassed" and m.subclass_layer is None:
                 fa.notes.extend(m.notes)
@@ -260,6 +280,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             elif id(m) in shaped:
                 fa.models.append(shaped[id(m)])
         _adopt_called_sequentials(fa.models)
+        _build_on_first_call(fa.models, fa.keras_version, namings, memo)
     except BudgetExceeded as e:
         fa.problems.append(("LL004", f"{e}: the file is too large or complex to analyse in budget", Span(1, 0, 1, 0)))
     except RecursionError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from layerlint.analyze import analyze_text
+from layerlint.engine.symbolic import Expr
 
 
 def models(src: str) -> dict:
@@ -189,6 +190,36 @@ def test_sequential_without_input_takes_the_shapes_of_its_call() -> None:
     assert ms[6].total_params == 86
 
 
+def test_sequential_first_called_where_the_rest_is_not_followed_takes_that_call() -> None:
+    # The model's call on data with training=False is not followed past the RandomCrop, but the
+    # Sequential it calls first is built there all the same: Keras 3.15 lists (16, 40, 40, 3),
+    # (16, 36, 36, 3), (16, 36, 36, 3) for it.
+    ms = models("""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        augment = keras.Sequential([layers.Resizing(40, 40), layers.RandomCrop(36, 36), layers.Rescaling(1 / 255)])
+
+        class Classifier(keras.Model):
+            def __init__(self, augment):
+                super().__init__()
+                self.augment = augment
+                self.stem = layers.Conv2D(8, 3, strides=2)
+                self.head = layers.Dense(10)
+
+            def call(self, images):
+                return self.head(self.stem(self.augment(images)))
+
+        model = Classifier(augment)
+        model(np.zeros((16, 32, 32, 3), "uint8"), training=False)
+    """)
+    assert [r.output for r in ms[5].layers] == [(16, 40, 40, 3), (16, 36, 36, 3), (16, 36, 36, 3)]
+    assert [n.message for n in ms[5].model.notes] == [
+        "Keras builds this Sequential at its first call, on `images`: input (16, 32, 32, 3)"]
+    assert ms[17].layers[0].output is None  # what the Sequential's call gives the model is not followed
+
+
 def test_int_of_a_value_that_may_be_a_fraction_is_named_by_the_whole_call() -> None:
     # Keras sizes the layer by the int() of the square root: the reason must say so,
     # not name the fraction alone.
@@ -246,3 +277,25 @@ def test_an_input_of_unknown_shape_names_the_expression() -> None:
     row = fa.models[0].layers[0]
     assert row.output is None
     assert row.reason == "its shape `input_shape` (`x_train.shape[1:]`) is not known"
+
+
+def test_lookup_vocabulary_size_is_unknown_once_another_vocabulary_is_set() -> None:
+    # adapt() / set_vocabulary() replace the constructor's vocabulary: its size is the data's.
+    ms = models("""
+        import keras
+        from keras import layers
+
+        chars = layers.StringLookup(vocabulary=list("abc"))
+        chars.adapt(["abcd", "xyz"])
+        ids = layers.IntegerLookup(vocabulary=[3, 5])
+        ids.set_vocabulary([3, 5, 7, 9])
+        kept = layers.StringLookup(vocabulary=list("abc"), num_oov_indices=2)
+        x = keras.Input((4,))
+        y = layers.Dense(chars.vocabulary_size())(x)
+        z = layers.Dense(ids.vocabulary_size())(x)
+        w = layers.Dense(kept.vocabulary_size())(x)
+        model = keras.Model(x, [y, z, w])
+    """)
+    dense = [r.output for r in ms[13].layers if r.cls == "Dense"]
+    assert all(isinstance(o[-1], Expr) for o in dense[:2]), dense
+    assert dense[2] == (None, 5)  # Keras 3.15: 2 OOV indices + 3 tokens

@@ -574,6 +574,18 @@ def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[Co
     return results
 
 
+def _first_build_shape(sm: ShapedModel) -> tuple | None:
+    """The input shape of a Sequential that declares none, where layerlint found the call Keras
+    builds it at: the rebuilt Sequential is built on it, as that call builds the user's."""
+    m = sm.model
+    if m.api != "sequential" or m.seq_input is not None or not sm.input_shapes:
+        return None
+    shape = sm.input_shapes[0]
+    if not isinstance(shape, tuple) or not all(d is None or type(d) is int for d in shape):
+        return None
+    return shape
+
+
 def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_weights: int,
                  line_ref: Callable[[int], str], keras_version: int = 3) -> ConfirmResult:
     if assume:
@@ -583,7 +595,8 @@ def _confirm_one(keras: Any, sm: ShapedModel, assume: dict[str, Any], max_layer_
         return ConfirmResult(sm, "not-confirmable", why)
     allocate = _largest_weight(sm) <= max_layer_weights
     try:
-        kb = rebuild(sm.model, allocate=allocate, line_ref=line_ref, keras_version=keras_version)
+        kb = rebuild(sm.model, allocate=allocate, line_ref=line_ref, keras_version=keras_version,
+                     build_shape=_first_build_shape(sm))
         comparer = _Comparer(keras, sm, kb)
         comparer.run()
     except NotConfirmable as e:

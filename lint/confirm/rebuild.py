@@ -143,11 +143,18 @@ class Rebuilder:
         self.staged: dict[int, tuple] = {}
         self.limit: dict[int, int] = {}  # id(model) -> the layers it had at the call being rebuilt
 
-    def run(self, model: ExtractedModel) -> KerasBuild:
+    def run(self, model: ExtractedModel, build_shape: tuple | None = None) -> KerasBuild:
+        """``build_shape``: the input shape Keras builds a Sequential declaring none on (its first
+        call's or training call's, batch axis included), which Sequential.build() is given."""
         try:
             self.build.model = self._model(model)
             for m, _, _ in list(self.staged.values()):
                 self._grow(m, len(m.layers))  # the layers added after its calls, as the source ends
+            if build_shape is not None and model.api == "sequential" and model.seq_input is None:
+                try:
+                    self.build.model.build(build_shape)
+                except Exception as e:
+                    raise _Refused(None, e) from e
         except _Refused as r:
             self.build.failure = KerasFailure(r.layer, r.message)
         return self.build
@@ -626,7 +633,7 @@ def no_allocation(keras: Any) -> Iterator[None]:
 
 
 def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[int], str] = plain_line_ref,
-            keras_version: int = 3) -> KerasBuild:
+            keras_version: int = 3, build_shape: tuple | None = None) -> KerasBuild:
     """Rebuild ``model`` in Keras (tf-keras for ``keras_version`` 2); raises NotConfirmable before touching
     Keras' state when possible."""
     keras = load_keras(keras_version)
@@ -636,10 +643,10 @@ def rebuild(model: ExtractedModel, allocate: bool = True, line_ref: Callable[[in
     with warnings.catch_warnings(), guarded(rebuilder.named) as refused:
         warnings.simplefilter("ignore")
         if allocate:
-            build = rebuilder.run(model)
+            build = rebuilder.run(model, build_shape)
         else:
             with no_allocation(keras):
-                build = rebuilder.run(model)
+                build = rebuilder.run(model, build_shape)
     if refused:  # Keras asked for a file the code names, or the network: not its answer about shapes
         raise NotConfirmable(f"rebuilding would open `{refused[0]}`: --confirm opens no file the code names "
                              "and reaches no network")

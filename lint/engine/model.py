@@ -213,6 +213,10 @@ class ExtractedModel:
     # data (not Keras tensors), or when made (or given a layer) with a model as its first layer.  Its
     # InputLayer was made and named then, not at a later call in a model.
     input_made_alone: bool = False
+    # A Sequential declaring no input, first called on a tensor of known shape (in a model, or in a
+    # custom layer's call() traced on data): (that shape, the call's span, the argument's text).
+    # Read only where the call's graph is not kept (the trace was dropped after it reached the call).
+    built_on_call: tuple | None = None
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None

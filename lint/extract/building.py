@@ -198,6 +198,7 @@ class Building:
             shape = self.known_shape(x.tensor)
             if shape is not None and all(d is None or isinstance(d, int) and not isinstance(d, bool) for d in shape):
                 m.built_on = tuple(shape)
+                m.built_on_call = (tuple(shape), self.span(node), self.arg_text(node, 0, "inputs"))
                 self.build_awaiting(m.layers, shape, node)
 
     def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:

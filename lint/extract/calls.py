@@ -22,6 +22,7 @@ from layerlint.extract.formatting import (
     template_substitute,
 )
 from layerlint.extract.keras_names import classify
+from layerlint.extract.lookups import LOOKUP_CLASSES, VOCABULARY_SETTERS, constructed_vocabulary_size
 from layerlint.extract.runtime import (
     BUILTIN_KEYWORDS,
     MAX_CALL_DEPTH,
@@ -381,10 +382,24 @@ class Calls:
             return OpaquePart(obj, self.text(node))
         if isinstance(obj, LayerObj) and name == "__call__":
             return self.call_layer(obj.layer, args, kwargs, node)
+        if isinstance(obj, LayerObj) and obj.layer.cls in LOOKUP_CLASSES and obj.layer.custom_class is None:
+            return self.lookup_method(obj.layer, name, args, kwargs, node)
         if name == "compile" and (isinstance(obj, OpaqueModelVal) or isinstance(obj, LayerObj) and not obj.layer.known):
             # a model layerlint cannot build (loaded from a file, ...): its loss and metrics still run at fit()
             bound = dict(zip(("optimizer", "loss", "loss_weights", "metrics"), args)) | kwargs
             self.called_by_keras([bound.get("loss"), bound.get("metrics")], node)
+        return self.symbol(node)
+
+    def lookup_method(self, ld: LayerDef, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """A StringLookup's or IntegerLookup's method: vocabulary_size() is known from a literal
+        vocabulary until adapt() or set_vocabulary() replaces it."""
+        if name in VOCABULARY_SETTERS:
+            self.vocabulary_replaced.add(id(ld))
+        elif name == "vocabulary_size" and not args and not kwargs and ld.known \
+                and id(ld) not in self.vocabulary_replaced:
+            size = constructed_vocabulary_size(ld)
+            if size is not None:
+                return size
         return self.symbol(node)
 
     def str_method(self, obj: str, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:

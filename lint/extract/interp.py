@@ -137,6 +137,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
         self.name_uids: dict[str, int] = {}
+        self.vocabulary_replaced: set[int] = set()  # ids of lookup layers given a vocabulary after construction
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
         # ids of Sequentials a build gave an InputLayer: it stays their first layer (pop() keeps it),
         # so each add() or pop() after that builds them again

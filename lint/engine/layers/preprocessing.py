@@ -283,6 +283,38 @@ def _vocabulary_size(cfg: Config, mode: str, mask_token: object) -> Dim:
     return len(vocab) + special
 
 
+# The OOV token each lookup class uses when none is given.
+_OOV_DEFAULT = {"StringLookup": "[UNK]", "IntegerLookup": -1}
+
+
+def lookup_vocabulary_size(cfg: Config) -> int | None:
+    """What a StringLookup's or IntegerLookup's vocabulary_size() returns after construction with a
+    literal vocabulary (IndexLookup.set_vocabulary): the mask index (int output with a mask token),
+    the OOV indices, then the vocabulary's tokens, less the mask and OOV tokens when it starts with
+    exactly those.  None where Keras' answer is not known from the arguments or where Keras raises
+    (an empty or repeated vocabulary, a reserved token inside it, more tokens than max_tokens)."""
+    vocab, mode = cfg["vocabulary"], cfg["output_mode"]
+    token_type = str if cfg.cls == "StringLookup" else int
+    if not isinstance(vocab, (list, tuple)) or not vocab or mode == "tf_idf" \
+            or not all(type(t) is token_type for t in vocab):
+        return None
+    oovs, mask, oov = cfg["num_oov_indices"], cfg["mask_token"], cfg.get("oov_token", _OOV_DEFAULT.get(cfg.cls))
+    if type(oovs) is not int or oovs < 0 or not isinstance(mask, (token_type, type(None))) \
+            or type(oov) is not token_type:
+        return None
+    start = (1 if mask is not None and mode == "int" else 0) + oovs
+    special = [mask] * (start - oovs) + [oov] * oovs
+    tokens = list(vocab[start:]) if list(vocab[:start]) == special else list(vocab)
+    if len(set(tokens)) != len(tokens) or mask is not None and mask in tokens \
+            or cfg.flag("invert") and oov in tokens:
+        return None
+    size = start + len(tokens)
+    max_tokens = cfg["max_tokens"]
+    if max_tokens is not None and (type(max_tokens) is not int or size > max_tokens):
+        return None
+    return size
+
+
 def _lookup(cfg: Config, inputs: list) -> Built:
     shape = single(inputs, cfg.cls)
     mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count", "tf_idf"), "int")
