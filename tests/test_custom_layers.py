@@ -544,3 +544,16 @@ def test_a_subclass_run_on_data_with_training_false_past_a_random_crop_is_not_fo
     """), "t.py")
     net = next(m for m in fa.models if m.name == "net")
     assert all(r.status == "unknown" and "RandomCrop returns its input uncropped" in r.reason for r in net.layers)
+
+
+def test_layers_shaped_without_call_declare_their_output_shape_in_keras() -> None:
+    # A subclass overriding call() alone is summarised as its Keras base only where Keras shapes
+    # that base by compute_output_shape() and never traces call().
+    import pytest
+
+    keras = pytest.importorskip("keras")
+    from keras.src.utils.python_utils import is_default
+    from layerlint.extract.custom_layers import SHAPED_WITHOUT_CALL
+
+    declared = {name for name in SHAPED_WITHOUT_CALL if not is_default(getattr(keras.layers, name).compute_output_shape)}
+    assert declared == SHAPED_WITHOUT_CALL

@@ -128,11 +128,13 @@ class Building:
         of one batch of its data: follow that call (it makes no InputLayer).  The batch axis is
         the one Keras' data adapter gives every batch: for arrays a fixed size when all batches are
         full, for a tf.data dataset the size drop_remainder=True fixes, else None."""
+        keys = None  # x as a dict of arrays by name: the call gets a dict of batches
         if isinstance(x, DatasetVal):
             axis = x.batch_axis() if x.kind == "dataset" and x.batched else None
             parts, batch = ([x.x], axis[0]) if axis is not None else ([], None)
         else:
-            parts = list(x) if isinstance(x, (list, tuple)) and x else [x]
+            keys = list(x) if isinstance(x, dict) and x and all(isinstance(k, str) for k in x) else None
+            parts = list(x.values()) if keys is not None else list(x) if isinstance(x, (list, tuple)) and x else [x]
             first = parts[0]
             batch = self.fit_batch_axis(first.shape[0], args, kwargs) \
                 if isinstance(first, ArrayVal) and first.shape else None
@@ -141,8 +143,11 @@ class Building:
         samples = [tuple(p.shape[1:]) for p in parts]
         if not all(s and all(is_dim(d) for d in s) for s in samples):
             return
+        if keys is not None and len({p.shape[0] for p in parts}) != 1:
+            return  # Keras refuses arrays of different sample counts
         tensors = [TensorVal(Tensor(InputDef(s, self.span(node), batch_size=batch))) for s in samples]
-        first_arg: Any = tensors[0] if len(parts) == 1 and not isinstance(x, (list, tuple)) else \
+        first_arg: Any = dict(zip(keys, tensors)) if keys is not None else \
+            tensors[0] if len(parts) == 1 and not isinstance(x, (list, tuple)) else \
             (list(tensors) if isinstance(x, list) else tuple(tensors))
         self.trace_custom_layer(ld, first_arg, [], {}, node)
         ld.first_call_inputs = []
@@ -619,6 +624,11 @@ class Building:
         return f"{keyword}=..."
 
     def call_layer(self, layer: LayerDef, args: list, kwargs: dict, node: cst.Call) -> Any:
+        first_name = self.first_call_parameter(layer)
+        if not args and first_name is not None and first_name in kwargs:
+            # Keras takes a call's first argument by the name call() gives it (`logits=`)
+            kwargs = dict(kwargs)
+            args = [kwargs.pop(first_name)]
         if not args:
             x = kwargs.pop("inputs", None)
             if x is None and layer.cls == "keras_nlp.TransformerDecoder" and "decoder_sequence" in kwargs:
@@ -670,6 +680,15 @@ class Building:
             shape = self.probe_output(out.tensor)
             return self.constant_of(shape, "", node) if shape is not None else self.symbol(node)
         return out
+
+    def first_call_parameter(self, layer: LayerDef) -> str | None:
+        """The name of the first parameter of a custom layer's call(), before its first call."""
+        inst = self.custom_instances.get(id(layer))
+        fn = inst.cls.methods.get("call") if inst is not None else None
+        if not isinstance(fn, FunctionVal) or not isinstance(fn.node, cst.FunctionDef):
+            return None
+        params = list(fn.node.params.posonly_params) + list(fn.node.params.params)
+        return params[1].name.value if len(params) > 1 else None
 
     def kwarg_text(self, node: cst.CSTNode, key: str) -> str:
         """The source text of keyword argument ``key`` of a call (the call's own text if not found)."""

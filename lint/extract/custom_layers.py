@@ -39,6 +39,13 @@ from layerlint.extract.values import (
 _MAX_RETRACES = 64
 # Methods whose override changes what a Keras layer subclass computes or makes.
 _SHAPING_METHODS = ("call", "build", "compute_output_shape", "compute_output_spec", "__call__")
+# Keras layers whose class declares compute_output_shape(): Keras 3 shapes a symbolic call of theirs
+# by it and never traces call(), so a subclass overriding call() alone is summarised as the layer
+# itself (its weights are build()'s).  Held to live Keras by tests/test_custom_layers.py.
+SHAPED_WITHOUT_CALL = frozenset({
+    "Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+    "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D",
+})
 
 
 class Untraceable(Exception):
@@ -100,6 +107,8 @@ class CustomLayers:
         try:
             if init is not None:
                 self.call_function(init, [inst, *args], kwargs, node)
+            elif cls.keras_base is not None:
+                inst.base_call = (list(args), dict(kwargs))  # no __init__ of its own: Keras' takes the arguments
         except Untraceable as e:
             reason = f"custom layer `{cls.name}`: {e}"
             return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
@@ -571,7 +580,7 @@ def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str
     variable, no method is rendered to look (rendering costs as much as parsing)."""
     if cls.keras_base is not None:
         changed = [m for m in _SHAPING_METHODS if m in cls.methods]
-        if changed:
+        if changed and not (changed == ["call"] and cls.keras_base in SHAPED_WITHOUT_CALL):
             return f"it overrides {changed[0]}() of Keras' {cls.keras_base}"
     elif "call" not in cls.methods and not (cls.kind == "model" and "__init__" in cls.methods):
         # a Model subclass may leave call() out (a trainer wrapping the models its __init__ makes in its
