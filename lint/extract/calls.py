@@ -61,6 +61,7 @@ from layerlint.extract.values import (
     SuperVal,
     TemplateVal,
     TensorVal,
+    ZippedDatasetVal,
 )
 
 if TYPE_CHECKING:
@@ -338,6 +339,8 @@ class Calls:
             return self.generator_method(obj, name, args, kwargs, node)
         if isinstance(obj, DatasetVal):
             return self.dataset_method(obj, name, args, kwargs, node)
+        if isinstance(obj, ZippedDatasetVal):
+            return self.zipped_dataset_method(obj, name, node)
         if isinstance(obj, list):
             return self.list_method(obj, name, args, kwargs, node)
         if isinstance(obj, dict):
@@ -454,10 +457,13 @@ class Calls:
                     if shape is not None:
                         return len(shape)
                 return self.symbol(node)
-            if name == "iter" and len(args) == 1 and isinstance(args[0], DatasetVal):
+            if name == "iter" and len(args) == 1 and isinstance(args[0], (DatasetVal, ZippedDatasetVal)):
                 return DatasetIterVal(args[0])
             if name == "next" and len(args) == 1 and isinstance(args[0], DatasetIterVal):
-                return self.dataset_first(args[0].dataset, node)
+                d = args[0].dataset
+                if isinstance(d, ZippedDatasetVal):
+                    return tuple(self.dataset_first(p, node) for p in d.parts)
+                return self.dataset_first(d, node)
             if name == "range":
                 if all(isinstance(a, int) for a in args) and 1 <= len(args) <= 3:
                     r = range(*args)

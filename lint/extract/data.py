@@ -21,7 +21,16 @@ from layerlint.extract.keras_names import keras_path
 from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
 from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.tfds_table import TFDS
-from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, GeneratorVal, ModelVal, PartialVal, Ref
+from layerlint.extract.values import (
+    ArrayVal,
+    DatasetVal,
+    FunctionVal,
+    GeneratorVal,
+    ModelVal,
+    PartialVal,
+    Ref,
+    ZippedDatasetVal,
+)
 
 NOT_DATA = object()  # the call is not one this module models
 _LOAD_DATA = re.compile(r"^datasets\.(\w+)\.load_data$")
@@ -129,6 +138,8 @@ class Data:
             return self.numpy_call(q[6:], args, kwargs, node)
         if q in ("tensorflow.data.Dataset.from_tensor_slices", "tensorflow.data.Dataset.from_tensors"):
             return self.from_tensor_slices(args, node) if q.endswith("slices") else NOT_DATA
+        if q == "tensorflow.data.Dataset.zip":
+            return self.zip_datasets(args, kwargs, node)
         if q == "tensorflow_datasets.load":
             return self.tfds_load(args, kwargs, node)
         if q in ("sklearn.model_selection.train_test_split",):
@@ -610,6 +621,20 @@ class Data:
             return self.symbol(node)
         if name == "unbatch" and d.batched and not d.per_batch:
             return d.derived(self.text(node), batched=False)
+        if name in _DATASET_KEEPS:
+            return d.derived(self.text(node), resized=name in _DATASET_RESIZES)
+        return self.symbol(node)
+
+    def zip_datasets(self, args: list, kwargs: dict, node: cst.Call) -> Any:
+        """``tf.data.Dataset.zip((a, b))`` (or ``zip(a, b)``) of tf.data datasets."""
+        given = kwargs.get("datasets", args[0] if len(args) == 1 else tuple(args) if args else None)
+        if isinstance(given, (tuple, list)) and given and all(isinstance(d, DatasetVal) and d.kind == "dataset"
+                                                              for d in given):
+            return ZippedDatasetVal(tuple(given), self.text(node))
+        return self.symbol(node)
+
+    def zipped_dataset_method(self, d: ZippedDatasetVal, name: str, node: cst.Call) -> Any:
+        """An operation on a zipped dataset: those that keep each element as it is."""
         if name in _DATASET_KEEPS:
             return d.derived(self.text(node), resized=name in _DATASET_RESIZES)
         return self.symbol(node)

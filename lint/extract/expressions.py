@@ -49,6 +49,7 @@ from layerlint.extract.values import (
     TemplateVal,
     TensorVal,
     WeightVal,
+    ZippedDatasetVal,
 )
 
 
@@ -272,7 +273,7 @@ class Expressions:
             return self.model_attribute(obj, attr, node)
         if isinstance(obj, ArrayVal):
             return self.array_attribute(obj, attr, node)
-        if isinstance(obj, (DatasetVal, GeneratorVal)):
+        if isinstance(obj, (DatasetVal, GeneratorVal, ZippedDatasetVal)):
             return BoundMethod(obj, attr)
         if isinstance(obj, LayerObj):
             if attr == "name":

@@ -19,8 +19,8 @@ from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Not
 from layerlint.engine.shapes import built_when_made
 from layerlint.extract.custom_layers import Untraceable
 from layerlint.extract.data import is_dim
-from layerlint.extract.runtime import BreakSignal, ContinueSignal, ReturnSignal, StopSignal
-from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, TensorVal
+from layerlint.extract.runtime import BreakSignal, ContinueSignal, ReturnSignal, StopSignal, flatten
+from layerlint.extract.values import ArrayVal, DatasetVal, FunctionVal, TensorVal, ZippedDatasetVal
 
 
 class FitSteps:
@@ -50,13 +50,13 @@ class FitSteps:
             m.unbuilt_why = (f"Keras builds it when `fit()` at line {line} runs the class's own `train_step()`, "
                              "which is not followed")
             return
-        stand_ins = list(data) if isinstance(data, tuple) else [data]
+        stand_ins = flatten(data)
         validation = kwargs.get("validation_data")
         val = self.step_data(validation, [], {}, node) if isinstance(validation, DatasetVal) and test else None
         later = self.follow_step(inst, tracked, test, val, node) if val is not None and test is not None else None
         if later:
             nodes += later
-            stand_ins += list(val) if isinstance(val, tuple) else [val]
+            stand_ins += flatten(val)
         if all(n.layer.submodel is not None and n.layer.custom_class is None and built_when_made(n.layer.submodel)
                for n in nodes):
             # it calls only models built when made: what else it does with its layers is not followed
@@ -75,7 +75,11 @@ class FitSteps:
 
     def step_data(self, x: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
         """What a step is given at fit()'s first batch, as stand-in tensors: x alone (fit on x
-        only, a dataset of x only) or ``(x, y)``; None when its shape is not known."""
+        only, a dataset of x only) or ``(x, y)``, a tuple of those for zipped datasets; None when
+        its shape is not known."""
+        if isinstance(x, ZippedDatasetVal):
+            parts = [self.step_data(p, [], {}, node) for p in x.parts]
+            return None if any(p is None for p in parts) else tuple(parts)
         if isinstance(x, DatasetVal):
             axis = x.batch_axis() if x.kind == "dataset" and x.batched else None
             if axis is None:

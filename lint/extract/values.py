@@ -272,11 +272,27 @@ class DatasetVal:
         return part if self.per_batch else part.with_shape((axis[0], *part.shape[1:]))
 
 
+@dataclass(eq=False, repr=False)
+class ZippedDatasetVal:
+    """``tf.data.Dataset.zip((a, b))``: each element holds one element of every dataset zipped,
+    in a tuple in their order."""
+
+    parts: tuple
+    text: str = ""
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def derived(self, text: str, resized: bool = False) -> ZippedDatasetVal:
+        """A dataset made from this one by an operation that keeps its elements' structure."""
+        return ZippedDatasetVal(tuple(p.derived(p.text, resized=resized) for p in self.parts), text)
+
+
 @dataclass(eq=False)
 class DatasetIterVal:
     """``iter(ds)`` of a tf.data dataset: ``next()`` of it gives the dataset's first element."""
 
-    dataset: DatasetVal
+    dataset: DatasetVal | ZippedDatasetVal
 
 
 @dataclass(eq=False, repr=False)
