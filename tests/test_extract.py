@@ -306,7 +306,10 @@ def test_the_names_a_loop_binds_follow_python_scoping() -> None:
     ("layers.Layer", "    def call(self, x):\n        return x\n    def compute_output_spec(self, x):\n        return x\n",
      "it declares its output spec itself"),
     ("layers.Layer", "    pass\n", "it defines no call() of its own"),
-    ("layers.Dense", "    def call(self, x):\n        return x\n", "it overrides call() of Keras' Dense"),
+    ("layers.LayerNormalization", "    def call(self, x):\n        return x\n",
+     "it overrides call() of Keras' LayerNormalization"),
+    ("layers.Dense", "    def build(self, input_shape):\n        pass\n    def call(self, x):\n        return x\n",
+     "it overrides call() of Keras' Dense"),
 ])
 def test_custom_layers_that_stay_opaque_say_why(base: str, body: str, why: str) -> None:
     source = (f"import keras\nfrom keras import layers\nclass Custom({base}):\n" + body +
