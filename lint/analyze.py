@@ -80,7 +80,8 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
         if "as symbols" not in (sm.model.context or ""):  # a builder nobody calls calls nothing
             _first_calls(sm, first)
     for i, sm in enumerate(models):
-        if sm.model.api == "sequential" and _symbolic_input(sm) and id(sm.model) in first:
+        # one first called on data was built there, before any model called it
+        if sm.model.api == "sequential" and sm.model.built_on_data is None and _symbolic_input(sm) and id(sm.model) in first:
             called = first[id(sm.model)][1]
             # its first call's input is known, or of a known rank whose unknown axes the caller's
             # source names (len(feature_names)) where the Sequential alone could only say it has none
@@ -267,7 +268,8 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             names = None if symbolic else namers.setdefault(sum(r < _made_first(m)[0] for r in resets), file_names())
             sm = shape_model(m, fa.keras_version, names, memo=memo)
             first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
-            if first is not None and not _called(m, result.models):
+            # a first call on data came before any model's call; fit() builds only one no model called
+            if first is not None and (m.built_on_data is not None or not _called(m, result.models)):
                 shape, note = first
                 sm = shape_model(m, fa.keras_version, names, shape, memo=memo)
                 m.notes.append(note)
