@@ -1171,8 +1171,11 @@ class Engine:
             for n in names:
                 tensor, axis = refs[n]
                 shape = self._tensor_shape(tensor, None)
-                if isinstance(shape, tuple) and -len(shape) <= axis < len(shape) and shape[axis] is not None:
-                    values[n] = shape[axis]
+                if isinstance(shape, tuple) and -len(shape) <= axis < len(shape):
+                    if shape[axis] is not None:
+                        values[n] = shape[axis]
+                    elif n in self.model.dynamic_refs:
+                        return None  # a tensor where Keras traces: what is computed from it is not known either
             return v.subs(values) if values else v
         if isinstance(v, tuple):
             return tuple(self._resolve(x) for x in v)

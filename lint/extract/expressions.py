@@ -394,7 +394,11 @@ class Expressions:
 
     def shape_dim(self, sv: ShapeVal, axis: int, name: str) -> Any:
         shape = self.known_shape(sv.tensor)
-        if shape is not None and -len(shape) <= axis < len(shape) and (shape[axis] is not None or sv.dynamic):
+        # In a call() Keras 3 traces, ops.shape(x) / tf.shape(x) give a dim Keras does not know as a
+        # TensorFlow tensor: a symbol the engine makes None, with what is computed from it.
+        traced_unknown = sv.dynamic and self.tracing and self.keras_version != 2
+        if shape is not None and -len(shape) <= axis < len(shape) and (shape[axis] is not None or sv.dynamic
+                                                                        and not traced_unknown):
             return shape[axis]
         # Unknown now: a symbol the engine resolves once x is shaped.  Named by
         # source text plus the tensor, so one helper called twice keeps two names.
@@ -403,8 +407,10 @@ class Expressions:
             k += 1
             name = f"{base}'{k}"
         self.shape_refs[name] = (sv.tensor, axis)
-        if sv.dynamic and sv.graph:
+        if sv.dynamic and (sv.graph or traced_unknown):
             self.dynamic_refs.add(name)
+        if traced_unknown and shape is not None and -len(shape) <= axis < len(shape):
+            self.unsized_reads.add(name)
         return Expr.symbol(name)
 
     def none_dim_test(self, op: str, left: Any, right: Any) -> bool | None:

@@ -103,6 +103,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.functions: list[FunctionVal] = []
         self.shape_refs: dict[str, tuple] = {}
         self.dynamic_refs: set[str] = set()
+        # those read in a traced call() from an axis Keras leaves None: a tensor there, None as a size
+        self.unsized_reads: set[str] = set()
         self.node_counter = 0
         self.layer_calls: dict[int, list[Node]] = {}  # id(LayerDef) -> its nodes, first first
         self.seq_owner: dict[int, ExtractedModel] = {}  # id(LayerDef) -> the Sequential holding it

@@ -313,6 +313,8 @@ class TensorOps:
             if self.traced_unknown_dims(spec, args, kwargs, node):
                 # In a traced call() TensorFlow takes a size it cannot read (ops.shape(x)[i] of an
                 # unsized axis, a tensor there) as a dim of None: arange's length, ones' shape
+                args, kwargs = _unsized_as_none(list(args), self.unsized_reads), \
+                    _unsized_as_none(dict(kwargs), self.unsized_reads)
                 out = spec.rule({**bind_op(spec, tuple(args), dict(kwargs)), "unknown_dims": True})
             else:
                 out = apply_op(path, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()})
@@ -331,7 +333,7 @@ class TensorOps:
             return False
         if any(names_in(a.value, "None") for a in node.args):
             return False
-        return _holds_none([*args, *kwargs.values()])
+        return _holds_none([*args, *kwargs.values()], self.unsized_reads)
 
     def constant_of(self, out: Any, key: str, node: cst.CSTNode) -> Any:
         if key == "shape":
@@ -440,6 +442,22 @@ _BOOLEAN_OPS = frozenset(path for path, spec in TABLE.items() if spec.key in (
 _BATCH_FLATTEN_TRIED = ("tf.compat.v1.shape", "tf.__operators__.getitem", "tf.math.reduce_prod", "tf.stack")
 
 
-def _holds_none(v: Any) -> bool:
+def _holds_none(v: Any, unsized: set[str]) -> bool:
     # a function of the module: a closure naming itself would be a cycle left to the collector
-    return v is None or isinstance(v, (list, tuple)) and any(_holds_none(x) for x in v)
+    return v is None or _unsized(v, unsized) or isinstance(v, (list, tuple)) and any(_holds_none(x, unsized) for x in v)
+
+
+def _unsized(v: Any, unsized: set[str]) -> bool:
+    """A size computed from a dim Keras' trace does not know (a tensor there): one of ``unsized``."""
+    return isinstance(v, Expr) and bool(v.symbols() & unsized)
+
+
+def _unsized_as_none(v: Any, unsized: set[str]) -> Any:
+    """``v`` with every size computed from a dim Keras' trace does not know as None."""
+    if _unsized(v, unsized):
+        return None
+    if isinstance(v, (list, tuple)):
+        return type(v)(_unsized_as_none(x, unsized) for x in v)
+    if isinstance(v, dict):
+        return {k: _unsized_as_none(x, unsized) for k, x in v.items()}
+    return v
