@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -122,22 +123,11 @@ def summarize_paths(paths: list[str], resolver: SettingsResolver, each: Callable
     for path in files:
         inp = read_stdin(stdin_filename) if path == STDIN else load_input(path)
         settings = resolver.for_path(Path(stdin_filename or "stdin.py") if path == STDIN else Path(path))
-        # As in _check_one: the collector stays off while the file's parse tree and models live.
-        paused = confirm is None and gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            fa = analyze_input(inp, verbose, settings)
-            if confirm is not None:
-                from layerlint.confirm.compare import confirm_file
-
-                confirm_file(fa, confirm)
+        with collector_paused(confirm):
+            fa = analyze_and_confirm(inp, verbose, settings, confirm)
             out.append(each(fa))
             release(fa)
             del fa
-        finally:
-            if paused:
-                gc.enable()
     return out
 
 
@@ -220,18 +210,8 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
         cs = settings.check_settings(verbose)
         prepared[id(settings)] = (cs, enabled_rules(cs))
     cs, rules = prepared[id(settings)]
-    # The cyclic collector stays off until the file's parse tree and models are dropped:
-    # switched on while they live, its next pass would scan every node of them for nothing.
-    # (Keras, which --confirm runs, keeps its own collector.)
-    paused = confirm is None and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        fa = analyze_input(inp, verbose, settings)
-        if confirm is not None:
-            from layerlint.confirm.compare import confirm_file
-
-            confirm_file(fa, confirm)
+    with collector_paused(confirm):
+        fa = analyze_and_confirm(inp, verbose, settings, confirm)
         diagnostics = check_analysis(fa, cs, rules)
         if inp.notebook is not None:
             diagnostics = inp.notebook.remap_all(diagnostics)
@@ -240,9 +220,33 @@ def _check_one(inp: Input, settings: Settings, prepared: dict, verbose: bool, co
         release(fa)
         del fa
         return checked
+
+
+@contextmanager
+def collector_paused(confirm: dict | None) -> Iterator[None]:
+    """The cyclic collector off for the block, unless --confirm runs (``confirm`` not None) or it is off already.
+
+    The block holds a file's parse tree and models until it releases them: switched on while they
+    live, the collector's next pass would scan every node of them for nothing.  Keras, which
+    --confirm runs, keeps its own collector, so it is left alone then."""
+    paused = confirm is None and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
     finally:
         if paused:
             gc.enable()
+
+
+def analyze_and_confirm(inp: Input, verbose: bool, settings: Settings, confirm: dict | None) -> FileAnalysis:
+    """``inp`` analysed; with --confirm (``confirm``: the --assume values) its models rebuilt in Keras too."""
+    fa = analyze_input(inp, verbose, settings)
+    if confirm is not None:
+        from layerlint.confirm.compare import confirm_file
+
+        confirm_file(fa, confirm)
+    return fa
 
 
 def release(fa: FileAnalysis) -> None:
