@@ -10,7 +10,6 @@ disagree; ``python tests/applications_table.py --check`` does it for all of them
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -154,17 +153,6 @@ def test_unknown_argument_stays_opaque_with_reason(tmp_path: Path, monkeypatch: 
 # nested Sequentials (ConvNeXtTiny), a Flatten top (VGG16), Inception's valid convolutions.
 LIVE = [("MobileNetV2", {"alpha": 0.35}), ("ResNet50V2", {}), ("VGG16", {}), ("EfficientNetB0", {}),
         ("ConvNeXtTiny", {}), ("NASNetMobile", {}), ("InceptionV3", {}), ("MobileNetV3Small", {"alpha": 1.0})]
-
-
-@pytest.fixture(scope="module")
-def keras():
-    try:
-        import keras
-    except ImportError:
-        if os.environ.get("CI"):
-            raise  # CI must run these, never skip them
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
 
 
 @pytest.mark.parametrize("ctor, variant", LIVE, ids=[c for c, _ in LIVE])

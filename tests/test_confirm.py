@@ -7,7 +7,6 @@ missing Keras fails the run.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -24,17 +23,6 @@ from fixtures.regen import ROOT, fixture_files
 
 # Fixtures where layerlint and the installed Keras are known to differ (none at present).
 KNOWN_DISAGREEMENTS: set[str] = set()
-
-
-@pytest.fixture(scope="module")
-def keras():
-    try:
-        import keras
-    except ImportError:
-        if os.environ.get("CI"):
-            raise  # CI installs tensorflow-cpu: never skip there
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
 
 
 def _models(source: str):

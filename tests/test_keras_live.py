@@ -8,7 +8,6 @@ computes, so a stale or hand-edited truth file cannot hide a disagreement.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -20,17 +19,6 @@ from tests.op_cases import family_cases as op_family_cases
 from tests.op_cases import load_truth as load_op_truth
 from tests.op_cases import program as op_program
 from tests.op_cases import variants as op_variants
-
-
-@pytest.fixture(scope="module")
-def keras():
-    try:
-        import keras
-    except ImportError:
-        if os.environ.get("CI"):
-            raise  # CI must run these, never skip them
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
 
 
 def _comparable(result: dict) -> dict:

@@ -10,10 +10,8 @@ downstream error caused by what was not followed.
 
 from __future__ import annotations
 
-import os
 import textwrap
 
-import pytest
 from layerlint.analyze import analyze_text
 from layerlint.report.summary import model_json
 from layerlint.runner.check import CheckSettings, check_analysis
@@ -165,17 +163,6 @@ def test_freezing_a_model_freezes_it_where_it_is_a_layer() -> None:
 
 
 # -- --confirm --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def keras():
-    try:
-        import keras
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
 
 
 def test_confirm_reports_nothing_to_compare_rather_than_a_pass(keras) -> None:

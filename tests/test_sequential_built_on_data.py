@@ -6,8 +6,6 @@ program is run in the installed Keras (CI always runs it) and every row compared
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from layerlint.analyze import analyze_text
 from layerlint.report.summary import model_json
@@ -46,17 +44,6 @@ model = keras.Model(x, head(x))
 head(np.zeros((4, 7), "float32"))
 """,
 }
-
-
-@pytest.fixture(scope="module")
-def keras():
-    try:
-        import keras
-    except ImportError:
-        if os.environ.get("CI"):
-            raise  # CI must run these, never skip them
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
 
 
 def keras_rows(keras, tmp_path, source: str) -> list[tuple]:
