@@ -206,16 +206,14 @@ class ExtractedModel:
     # hands its function): (the shape Keras builds it on, batch axis included, the call's span, what
     # it was called on, as the note names it)
     built_on_data: tuple | None = None
-    # A Sequential declaring no input, built by its first call (on data or a Keras tensor): the shape,
-    # batch axis included, Keras built it on, when known; later calls are checked against it
-    built_on: tuple | None = None
     # A Sequential declaring no input that Keras built outside any model's graph: at a first call on
     # data (not Keras tensors), or when made (or given a layer) with a model as its first layer.  Its
     # InputLayer was made and named then, not at a later call in a model.
     input_made_alone: bool = False
     # A Sequential declaring no input, first called on a tensor of known shape (in a model, or in a
     # custom layer's call() traced on data): (that shape, the call's span, the argument's text).
-    # Read only where the call's graph is not kept (the trace was dropped after it reached the call).
+    # Its note is read only where the call's graph is not kept (the trace was dropped after it
+    # reached the call); its shape, with built_on_data's, is ``built_on``.
     built_on_call: tuple | None = None
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
@@ -230,6 +228,14 @@ class ExtractedModel:
     # id(node) -> that node's output, already worked out (the interpreter's probes of x.shape
     # declare such nodes as inputs and give their outputs here)
     known_outputs: dict = field(default_factory=dict)
+
+    @property
+    def built_on(self) -> tuple | None:
+        """A Sequential declaring no input, built by its first call (on data or a Keras tensor): the shape,
+        batch axis included, Keras built it on, when known; later calls are checked against it.  That
+        call is on data or on a tensor, never both, so one of the two records holds it."""
+        first = self.built_on_data if self.built_on_data is not None else self.built_on_call
+        return None if first is None else first[0]
 
 
 @dataclass

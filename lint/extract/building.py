@@ -192,7 +192,6 @@ class Building:
         if all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in x.shape):
             text = self.arg_text(node, 0, "inputs")
             m.built_on_data = (tuple(x.shape), self.span(node), f"`{text}`" if x.text in (text, "") else f"`{text}`, {x.text}")
-            m.built_on = tuple(x.shape)
             self.build_awaiting(m.layers, tuple(x.shape), node)
 
     def first_call_on_tensor(self, m: ExtractedModel, args: list, kwargs: dict, node: cst.Call) -> None:
@@ -202,7 +201,6 @@ class Building:
         if m.seq_input is None and not m.training and isinstance(x, TensorVal):
             shape = self.known_shape(x.tensor)
             if shape is not None and all(d is None or isinstance(d, int) and not isinstance(d, bool) for d in shape):
-                m.built_on = tuple(shape)
                 m.built_on_call = (tuple(shape), self.span(node), self.arg_text(node, 0, "inputs"))
                 self.build_awaiting(m.layers, shape, node)
 
