@@ -185,9 +185,9 @@ def error(message: str) -> int:
 
 
 def rule_descriptors() -> list[RuleDescriptor]:
+    """Every registered rule as the formatters describe it (SARIF lists them all)."""
     from layerlint.report.formats import RuleDescriptor
 
-    """Every registered rule as the formatters describe it (SARIF lists them all)."""
     try:
         from layerlint.rules.base import all_rules
     except ImportError:
