@@ -6,10 +6,8 @@ Each expected value below is Keras' own output as printed in the seed threads
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from layerlint.engine.symbolic import Expr
 from layerlint.runner.pipeline import analyze_path
 
@@ -81,19 +79,8 @@ def test_seed004_weight_shapes() -> None:
     assert weights == [(3, 3, 1, 32), (32,), (3, 3, 32, 64), (64,), (9216, 128), (128,), (128, 10), (10,)]
 
 
-def _keras():
-    try:
-        import keras  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("TensorFlow/Keras not installed")
-    return keras
-
-
-def test_seed003_symbolic_model_agrees_with_keras_once_bound() -> None:
+def test_seed003_symbolic_model_agrees_with_keras_once_bound(keras) -> None:
     """Substituting values into the symbolic createModel() gives what Keras builds."""
-    _keras()
     import runpy
 
     (symbolic, *_rest) = models("seed003_dense_after_flatten.py")
