@@ -140,3 +140,23 @@ def test_lambda_list_of_ints_is_keras_type_error():
     assert error_kind("Lambda", [lambda t: t], {"output_shape": [3, 8]}, [(None, 4, 6)]) == "invalid"
     with pytest.raises(ShapeError, match="must be a tuple"):
         apply_layer("Lambda", [None], {"output_shape": [3, 8]}, [(None, 4, 6)])
+
+
+# Literal vocabularies whose encoded depth is Keras' vocabulary_size(): leading OOV/mask tokens are
+# dropped by set_vocabulary, so a plain count of the list is one too many for the first three.
+LOOKUP_DEPTHS = [
+    ("StringLookup", {"vocabulary": ["[UNK]", "a", "b"], "output_mode": "one_hot"}, "string", (None, 1)),
+    ("StringLookup", {"vocabulary": ["[UNK]", "a", "b", "c"], "output_mode": "count"}, "string", (None, 2)),
+    ("IntegerLookup", {"vocabulary": [-1, 4, 5, 6], "output_mode": "count"}, "int64", (None, 2)),
+    ("StringLookup", {"vocabulary": ["a", "b", "c"], "output_mode": "multi_hot", "num_oov_indices": 2},
+     "string", (None, 3)),
+    ("IntegerLookup", {"vocabulary": [7, 8], "output_mode": "one_hot"}, "int64", (None, 1)),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "dtype", "shape"), LOOKUP_DEPTHS,
+                         ids=[f"{c}-{i}" for i, (c, *_) in enumerate(LOOKUP_DEPTHS)])
+def test_lookup_encoded_depth_is_keras_vocabulary_size(keras, cls, kwargs, dtype, shape) -> None:
+    layer = getattr(keras.layers, cls)(**kwargs)
+    expected = layer(keras.Input(batch_shape=shape, dtype=dtype)).shape
+    assert out(cls, (), kwargs, [shape]) == shape_str(tuple(expected))

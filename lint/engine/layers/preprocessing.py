@@ -320,7 +320,11 @@ def _lookup(cfg: Config, inputs: list) -> Built:
     mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count", "tf_idf"), "int")
     if mode == "int" or cfg.flag("invert"):
         return Built(shape)
-    depth = _vocabulary_size(cfg, mode, cfg["mask_token"])
+    # Keras' depth is vocabulary_size(), which drops the OOV and mask tokens a literal vocabulary
+    # starts with; the plain count stands where that size is not known from the arguments.
+    depth = lookup_vocabulary_size(cfg) if mode != "tf_idf" and not cfg.flag("pad_to_max_tokens") else None
+    if depth is None:
+        depth = _vocabulary_size(cfg, mode, cfg["mask_token"])
     return Built(_encoded(tuple(shape), depth, mode), [], [f"{mode} over a vocabulary of {dim_str(depth)}"])
 
 
