@@ -621,6 +621,11 @@ class Data:
             return self.symbol(node)
         if name == "unbatch" and d.batched and not d.per_batch:
             return d.derived(self.text(node), batched=False)
+        return self.kept_element(d, name, node)
+
+    def kept_element(self, d: DatasetVal | ZippedDatasetVal, name: str, node: cst.Call) -> Any:
+        """Operations that keep each element as it is (shuffle, prefetch, cache, ...); anything else
+        is unknown."""
         if name in _DATASET_KEEPS:
             return d.derived(self.text(node), resized=name in _DATASET_RESIZES)
         return self.symbol(node)
@@ -635,9 +640,7 @@ class Data:
 
     def zipped_dataset_method(self, d: ZippedDatasetVal, name: str, node: cst.Call) -> Any:
         """An operation on a zipped dataset: those that keep each element as it is."""
-        if name in _DATASET_KEEPS:
-            return d.derived(self.text(node), resized=name in _DATASET_RESIZES)
-        return self.symbol(node)
+        return self.kept_element(d, name, node)
 
     def dataset_first(self, d: DatasetVal, node: cst.Call) -> Any:
         """``next(iter(ds))``: the first element, eager tensors of data.  Batched, its batch axis

@@ -821,7 +821,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 and not isinstance(key, bool) and -len(outs) <= key < len(outs):
             outs[key] = value
             # the list Keras returned is one object: every name bound to it sees the new item
-            for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+            for scope in _scopes(frame):
                 for name in [n for n, v in scope.vars.items() if v is obj]:
                     scope.vars[name] = outs
             self.bind(target.value, outs, frame)
@@ -832,7 +832,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
 
     def forget(self, ids: set[int], frame: Frame, plain_only: bool = False) -> None:
         """Names in this frame or the module that hold one of these objects now hold a symbol."""
-        for scope in {id(frame): frame, id(frame.globals): frame.globals}.values():
+        for scope in _scopes(frame):
             hits = [name for name, value in scope.vars.items()
                     if id(value) in ids and (not plain_only or is_plain_data(value))]
             for name in hits:
@@ -925,3 +925,8 @@ def _holds_tensor(v: Any) -> bool:
 def _made_since(v: TensorVal, start: int) -> bool:
     producer = v.tensor.producer
     return isinstance(producer, Node) and producer.created > start
+
+
+def _scopes(frame: Frame) -> list:
+    """The frame and its module's globals, once each: at module level they are the same object."""
+    return list({id(frame): frame, id(frame.globals): frame.globals}.values())
