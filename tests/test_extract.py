@@ -301,8 +301,8 @@ def test_the_names_a_loop_binds_follow_python_scoping() -> None:
 
 
 @pytest.mark.parametrize(("base", "body", "why"), [
-    ("layers.Layer", "    def __init__(self):\n        super().__init__()\n        self.w = keras.Variable([1.0])\n"
-     "    def call(self, x):\n        return x\n", "it makes weights with keras.Variable"),
+    ("layers.Layer", "    def call(self, x):\n        self.w = keras.Variable([1.0])\n        return x\n",
+     "it makes weights with keras.Variable in call()"),
     ("layers.Layer", "    def call(self, x):\n        return x\n    def compute_output_spec(self, x):\n        return x\n",
      "it declares its output spec itself"),
     ("layers.Layer", "    pass\n", "it defines no call() of its own"),

@@ -36,7 +36,7 @@ class LayerDef:
     made: list[tuple[str, str | None]] = field(default_factory=list)
     # What a custom layer's build() did on its first call: its own weights as
     # (name, shape, trainable) in creation order, and the layers it made (named then).
-    own_weights: list[tuple[str, tuple, bool]] = field(default_factory=list)
+    own_weights: list[tuple[str, tuple, bool, int]] = field(default_factory=list)  # name, shape, trainable, itemsize
     built_made: list[tuple[str, str | None]] = field(default_factory=list)
     # Its compute_output_shape() on the first call's shapes, and those shapes when
     # they were known while tracing (what it computed holds for those shapes only).

@@ -577,7 +577,7 @@ class Engine:
             built = {id(r.source): r for r in engine.run().layers}
             resolve = engine._resolve
         if ld.known:
-            sm.own_weights = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
+            sm.own_weights = [Weight(name, tuple(resolve(shape)), trainable, itemsize) for name, shape, trainable, itemsize in ld.own_weights]
         # build() may have made layers since the model was made: Keras tracks them in assignment order;
         # the keras.Input it was first called on is an InputLayer Keras made and named
         tracked = list(ld.tracked) if ld.known else list(self.model.layers)
@@ -1306,7 +1306,7 @@ class Engine:
         its compute_output_shape() declared.  Dims read from the input (``input_shape[-1]``
         on a stand-in) are resolved on the call's shapes."""
         resolve = engine._resolve if engine is not None else self._resolve
-        own = [Weight(name, tuple(resolve(shape)), trainable) for name, shape, trainable in ld.own_weights]
+        own = [Weight(name, tuple(resolve(shape)), trainable, itemsize) for name, shape, trainable, itemsize in ld.own_weights]
         by_layer = {id(r.source): r for r in row.submodel.layers} if row.submodel is not None else {}
         held = _unique_weights([by_layer[id(t)] for t in ld.tracked if id(t) in by_layer])
         row.weights = [w for w in own if w.trainable] + [w for w in own if not w.trainable] + held

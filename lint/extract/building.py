@@ -42,7 +42,7 @@ from layerlint.extract.values import (
     ShapeVal,
     TensorVal,
 )
-from layerlint.extract.variables import TF_INITIALIZERS, variable_initial
+from layerlint.extract.variables import TF_INITIALIZERS, is_keras_variable, keras_variable, variable_initial
 
 
 class Building:
@@ -291,6 +291,8 @@ class Building:
             return data
         if q in TF_INITIALIZERS:
             return KerasObj(q, tuple(args), kwargs)
+        if is_keras_variable(q) and self.keras_version != 2:
+            return keras_variable(args, kwargs)
         if q == "tensorflow.Variable" and self.keras_version != 2:
             init = variable_initial(args, kwargs)
             if isinstance(init, ConstTensor):

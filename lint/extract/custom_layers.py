@@ -34,6 +34,7 @@ from layerlint.extract.values import (
     TensorVal,
     WeightVal,
 )
+from layerlint.extract.variables import loose_variables
 
 # Custom layers followed again on new shapes after one call of a model: one per layer of a chain.
 _MAX_RETRACES = 64
@@ -125,7 +126,7 @@ class CustomLayers:
                       no_output_shape="compute_output_shape" not in cls.methods)
         ld.tracked = self.tracked_layers(list(inst.attrs.values()))
         ld.made = [(cls_name, name) for _, cls_name, name in sorted(self.made_by(list(inst.attrs.values())), key=lambda e: e[0])]
-        ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
+        ld.own_weights = [(w.name, w.shape, w.trainable, w.itemsize) for w in inst.weights]
         self.custom_instances[id(ld)] = inst
         self.model_changes += 1
         return LayerObj(ld)
@@ -234,6 +235,21 @@ class CustomLayers:
         inst.weights.append(w)
         return w
 
+    def hold_variables(self, inst: InstanceVal, value: Any, target: str) -> None:
+        """``self.w = keras.Variable(...)`` in a layer or model: Keras' attribute tracker makes the
+        variable one of its weights, after those made before it, as add_weight would."""
+        loose = loose_variables(value)
+        if not loose:
+            return
+        if not isinstance(value, WeightVal):  # a list or dict of variables: tracked too, not followed
+            raise Untraceable(f"the keras.Variable in `{target}` is held in a container, which is not followed")
+        if value.shape is None:
+            raise Untraceable(f"the shape or trainable flag of the keras.Variable stored in `{target}` cannot be followed")
+        if value.itemsize is None:  # Keras' summary sizes each weight by its dtype
+            raise Untraceable(f"the dtype of the keras.Variable stored in `{target}` is its value's, which is not followed")
+        value.loose = False
+        inst.weights.append(value)
+
     def tracked_layers(self, values: list) -> list[LayerDef]:
         """Layers held by attributes, in assignment order, as Keras' tracker lists them."""
         out: list[LayerDef] = []
@@ -306,7 +322,7 @@ class CustomLayers:
                     raise SizedByUnknownInput("build() sizes its weights by an input shape that is not known here")
                 made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
                 ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
-            ld.own_weights = [(w.name, w.shape, w.trainable) for w in inst.weights]
+            ld.own_weights = [(w.name, w.shape, w.trainable, w.itemsize) for w in inst.weights]
             ld.tracked = self.tracked_layers(list(inst.attrs.values()))
             if "compute_output_shape" in methods:
                 ld.declared_output = self.declared_shape(
@@ -590,8 +606,12 @@ def custom_layer_refusal(cls: ClassVal, sources: list[str] | None = None) -> str
         return "it declares its output spec itself"
     if sources is not None and not any(w in text for text in sources for w in _VARIABLE_MAKERS):
         return None
-    for fn in cls.methods.values():
+    for name, fn in cls.methods.items():
         code = cst.Module(body=[fn.node]).code
-        if "keras.Variable" in code or "add_variable" in code:
-            return "it makes weights with keras.Variable"
+        if "add_variable" in code:
+            return "it makes weights with add_variable"
+        # a keras.Variable an attribute holds is a weight (the interpreter's bind()); one made in
+        # call(), or stored by setattr(), is not followed
+        if "keras.Variable" in code and (name == "call" or "setattr(" in code):
+            return "it makes weights with keras.Variable" + (" in call()" if name == "call" else " and setattr()")
     return None

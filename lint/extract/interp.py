@@ -772,6 +772,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         elif kind is cst.Attribute:
             obj = self.eval(target.value, frame)
             if isinstance(obj, InstanceVal):
+                if obj.cls.kind in ("layer", "model"):
+                    self.hold_variables(obj, value, self.text(target))
                 obj.attrs[target.attr.value] = value
             elif target.attr.value == "trainable" and isinstance(value, bool):
                 # Keras sets the flag on every layer the object holds now; layers

@@ -20,7 +20,7 @@ from layerlint.engine.model import LayerDef, Tensor
 from layerlint.engine.op_apply import apply_op, bind_op
 from layerlint.engine.ops import TABLE, keras2_function_names, lookup_op, tf_keras_names
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
-from layerlint.engine.ops.creation import linspace_values
+from layerlint.engine.ops.creation import linspace_values, nested_shape
 from layerlint.engine.ops.keras2_functions import IDENTITY, LOWERINGS, OUT, VARIANTS, Lowering, Param
 from layerlint.engine.ops.keras2_programs import PROGRAMS, Refused
 from layerlint.engine.ops.keras2_programs import Unfollowed as NotFollowed
@@ -300,13 +300,16 @@ class TensorOps:
         None: not such a call, or one whose shape cannot be followed."""
         spec = lookup_op(path)
         data = [v for v in flatten([list(args), kwargs]) if isinstance(v, (ArrayVal, WeightVal, ConstTensor))]
-        if spec.key in NUMBER_TO_TENSOR and not data:
+        if spec.key in NUMBER_TO_TENSOR:
             try:
                 x = bind_op(spec, tuple(args), dict(kwargs)).get("x")
             except (ShapeError, Unanalysable):
                 return None
-            # ops.cast(0.125, "float32") of a plain number: a scalar, in eager code as in a traced call()
-            return ConstTensor((), self.text(node)) if isinstance(x, (int, float)) else None
+            if isinstance(x, (list, tuple)):
+                return self.converted_list(x, node)
+            if not data:
+                # ops.cast(0.125, "float32") of a plain number: a scalar, in eager code as in a traced call()
+                return ConstTensor((), self.text(node)) if isinstance(x, (int, float)) else None
         if spec.family != "creation" and not data:
             return None
         try:
@@ -325,6 +328,16 @@ class TensorOps:
             if values is not None:
                 return ConstTensor(out, self.text(node), values)
         return self.constant_of(out, spec.key, node)
+
+    def converted_list(self, x: list | tuple, node: cst.Call) -> ConstTensor | None:
+        """``tf.convert_to_tensor([0.1, 0.2])``, ``tf.cast([mask], tf.int8)``: a nested list of numbers
+        and constants becomes one tensor, its shape the list's nesting as NumPy stacks it.  None:
+        a ragged list, or an item (a Keras tensor, a value not followed) that is not data."""
+        try:
+            shape = nested_shape(to_refs(x))
+        except Unanalysable:
+            return None
+        return ConstTensor(shape, self.text(node)) if known_dims(shape) else None
 
     def traced_unknown_dims(self, spec: Any, args: list, kwargs: dict, node: cst.Call) -> bool:
         """A creation op in a call() Keras 3 traces whose sizes hold a None, which there is a dim

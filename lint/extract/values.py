@@ -126,11 +126,17 @@ class InstanceVal:
 
 @dataclass(eq=False)
 class WeightVal:
-    """A variable a custom layer made with ``self.add_weight``."""
+    """A variable a custom layer made with ``self.add_weight``, or a ``keras.Variable``.
+
+    ``loose``: a ``keras.Variable`` no layer holds yet; a layer attribute storing it makes it
+    that layer's weight (Keras' attribute tracker), the interpreter's bind() does that.
+    ``shape`` is None for a ``keras.Variable`` whose shape is not followed."""
 
     name: str
-    shape: tuple
+    shape: tuple | None
     trainable: bool
+    loose: bool = False
+    itemsize: int | None = 4  # bytes per value (add_weight's dtype is not read: float32); None: not known
 
 
 @dataclass(eq=False)
