@@ -782,6 +782,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                     obj.model.trainable = value
                     self.touch(obj.model)
                 for ld in held_layers(obj):
+                    if ld.op is not None:
+                        continue  # an op a traced call() applies is no layer: it holds no flag (nor weights)
                     ld.kwargs["trainable"] = value
                     self.touch(ld)
         elif kind is cst.Subscript:
