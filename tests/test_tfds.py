@@ -68,3 +68,16 @@ def test_an_eager_example_of_varying_size_has_the_first_images_size_not_none():
     # Keras builds a Sequential called on it on that image's own height and width
     image = run('image, label = next(iter(tfds.load("tf_flowers", split="train", as_supervised=True)))\n')["image"]
     assert image.shape[2] == 3 and all(d is not None and not isinstance(d, int) for d in image.shape[:2])
+
+
+@pytest.mark.parametrize("load", [
+    'tfds.load(name, split=["train[:90%]", "train[90%:]"], as_supervised=True, with_info=True)',
+    'tfds.load(name, split="train", with_info=True)',  # the datasets are not followed, the info is
+])
+def test_with_info_gives_the_class_count_of_a_label(load: str) -> None:
+    # keras-io's efficientnet fine-tuning (stanford_dogs: 120 breeds) sizes its head by it
+    got = run(f'name = "stanford_dogs"\n_, info = {load}\nn = info.features["label"].num_classes\n'
+              'm = info.features["image"].shape\nk = len(info.features)\nsplits = info.splits\n')
+    assert got["n"] == 120 and got["k"] == 4
+    # what the table does not hold is not known
+    assert all(not isinstance(got[v], (int, tuple)) for v in ("m", "splits"))

@@ -23,9 +23,11 @@ from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.tfds_table import TFDS
 from layerlint.extract.values import (
     ArrayVal,
+    ClassVal,
     DatasetVal,
     FunctionVal,
     GeneratorVal,
+    InstanceVal,
     ModelVal,
     PartialVal,
     Ref,
@@ -213,6 +215,8 @@ class Data:
         entry = TFDS.get(name) if isinstance(name, str) else None
         if entry is None or kwargs.get("as_supervised") is not True or kwargs.get("batch_size") is not None \
                 or entry["supervised"] is None:
+            if entry is not None and kwargs.get("with_info") is True:
+                return (self.symbol(node), dataset_info(entry))  # the datasets are not followed, the info is
             return self.symbol(node)
         xkey, ykey = entry["supervised"]
         x_spec, y_spec = entry["features"].get(xkey), entry["features"].get(ykey)
@@ -233,7 +237,7 @@ class Data:
             out = [dataset() for _ in split]
         else:
             return self.symbol(node)
-        return (out, self.symbol(node)) if kwargs.get("with_info") is True else out
+        return (out, dataset_info(entry)) if kwargs.get("with_info") is True else out
 
     def to_categorical(self, args: list, kwargs: dict, node: cst.Call) -> Any:
         y = kwargs.get("x", kwargs.get("y", args[0] if args else None))
@@ -763,3 +767,14 @@ class Data:
 
 def data_spec(a: ArrayVal, text: str) -> DataSpec:
     return DataSpec(a.shape, a.dtype, a.labels, text)
+
+
+def dataset_info(entry: dict) -> InstanceVal:
+    """``tfds.load(..., with_info=True)``'s info: ``info.features`` holds every feature by name,
+    and a class label's ``num_classes``; anything else read from it is not known."""
+    def feature(key: str) -> InstanceVal:
+        n = entry["classes"].get(key)
+        cls = ClassVal("ClassLabel" if n is not None else "FeatureConnector", "other")
+        return InstanceVal(cls, {"num_classes": n} if n is not None else {})
+
+    return InstanceVal(ClassVal("DatasetInfo", "other"), {"features": {k: feature(k) for k in entry["features"]}})
