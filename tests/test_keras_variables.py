@@ -103,3 +103,12 @@ def test_a_ragged_list_is_not_converted() -> None:
     # NumPy and TensorFlow refuse a ragged list: the mask, and the attention, stay unknown
     rows = our_rows(MASK_PROGRAM.format(mask="mask = tf.cast([[1, 0], [1]], tf.int8)"))
     assert rows[1]["output_shape"] is None
+
+
+def test_tf_keras_has_no_keras_variable() -> None:
+    # tf-keras 2 exports no Variable (AttributeError): a layer holding one is not counted as built
+    from layerlint.analyze import analyze_text
+
+    (sm,) = analyze_text(VARIABLES, "prog.py", keras_version=2).models
+    pool = sm.layers[1]
+    assert pool.status != "ok" and "tf-keras has none" in pool.reason

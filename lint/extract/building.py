@@ -41,6 +41,7 @@ from layerlint.extract.values import (
     Ref,
     ShapeVal,
     TensorVal,
+    WeightVal,
 )
 from layerlint.extract.variables import TF_INITIALIZERS, is_keras_variable, keras_variable, variable_initial
 
@@ -291,7 +292,9 @@ class Building:
             return data
         if q in TF_INITIALIZERS:
             return KerasObj(q, tuple(args), kwargs)
-        if is_keras_variable(q) and self.keras_version != 2:
+        if is_keras_variable(q):
+            if self.keras_version == 2:  # a layer holding one is unknown, as its weights are
+                return WeightVal("variable", None, True, loose=True, why="tf-keras has none (AttributeError)")
             return keras_variable(args, kwargs)
         if q == "tensorflow.Variable" and self.keras_version != 2:
             init = variable_initial(args, kwargs)

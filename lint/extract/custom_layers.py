@@ -243,6 +243,8 @@ class CustomLayers:
             return
         if not isinstance(value, WeightVal):  # a list or dict of variables: tracked too, not followed
             raise Untraceable(f"the keras.Variable in `{target}` is held in a container, which is not followed")
+        if value.why is not None:
+            raise Untraceable(f"`{target}` holds a keras.Variable: {value.why}")
         if value.shape is None:
             raise Untraceable(f"the shape or trainable flag of the keras.Variable stored in `{target}` cannot be followed")
         if value.itemsize is None:  # Keras' summary sizes each weight by its dtype

@@ -137,6 +137,7 @@ class WeightVal:
     trainable: bool
     loose: bool = False
     itemsize: int | None = 4  # bytes per value (add_weight's dtype is not read: float32); None: not known
+    why: str | None = None  # why a loose variable cannot be a weight we follow (tf-keras has no keras.Variable)
 
 
 @dataclass(eq=False)
