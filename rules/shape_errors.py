@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from layerlint.engine.eager_calls import eager_call_errors
 from layerlint.engine.shapes import ShapedCall, ShapedModel
 from layerlint.engine.symbolic import as_int, shape_str
 from layerlint.rules.base import Context, Finding, Rule, register
@@ -246,7 +247,8 @@ undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
 which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,
-an input or a model; and a model called on a tensor whose shape its inputs refuse.
+an input or a model; and a model called on a tensor, or run on data, whose shape its
+inputs refuse.
 """
     why = "The model cannot be built; Keras stops with a ValueError at this layer."
     invalid = (IMPORTS + """
@@ -274,6 +276,10 @@ model = Model(inputs, layers.Dense(1)(inputs))
                 yield Finding(where, call.error.message)
                 continue
             yield Finding(call_span(call), error_text(call))
+        if ctx.keras_version == 3 and ctx.top_level:
+            kind = "Sequential" if model.model.api == "sequential" else "Functional"
+            for span, message in eager_call_errors(model):  # the model run on data it refuses
+                yield Finding(span, f"{kind} `{model.name}`: {message}")
 
 
 @register
