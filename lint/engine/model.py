@@ -268,6 +268,9 @@ class FileResult:
     assumed_imports: tuple | None = None
     # Keras 2 backend names Keras 3's keras.backend lacks, where the code reads them; keyed by position
     legacy_backend: dict[tuple, BackendUse] = field(default_factory=dict)
+    # TensorFlow functions given a Keras tensor (Keras 3 raises at the call), keyed by position: the op's
+    # LayerDef (its class, error and advice); LL106 reports those whose result no model's rows hold
+    refused_tf: dict[tuple, LayerDef] = field(default_factory=dict)
 
 
 def creation_mark() -> int:
