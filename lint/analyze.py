@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from layerlint.engine.data import TrainingCall
-from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, Note, Span
+from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, LayerDef, Note, Span
 from layerlint.engine.shapes import NestedMemo, ShapedModel, file_names, shape_model
 from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
@@ -49,6 +49,8 @@ class FileAnalysis:
     assumed_imports: tuple | None = None
     # Names of keras.backend that Keras 3 does not have, where the code reads them (LL504)
     legacy_backend: list[BackendUse] = field(default_factory=list)
+    # TensorFlow functions given a Keras tensor, as their op LayerDefs (LL106 reports those no model holds)
+    refused_tf: list[LayerDef] = field(default_factory=list)
     # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
     notebook: NotebookSource | None = None
     # Modules of the project the file reached through imports: resolved path -> sha256 of what was read.
@@ -237,6 +239,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         fa.crashes = result.crashes
         fa.assumed_imports = result.assumed_imports
         fa.legacy_backend = list(result.legacy_backend.values())
+        fa.refused_tf = list(result.refused_tf.values())
         if result.stopped is not None:
             reason, span = result.stopped
             fa.problems.append(("LL004", f"{reason} in the statement at line {span.line}: models finished before it "

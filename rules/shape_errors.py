@@ -5,7 +5,9 @@ user's numbers and a way out."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from layerlint.engine.eager_calls import eager_call_errors
 from layerlint.engine.shapes import ShapedCall, ShapedModel
 from layerlint.engine.symbolic import as_int, shape_str
 from layerlint.rules.base import Context, Finding, Rule, register
@@ -246,7 +248,8 @@ undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
 which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,
-an input or a model; and a model called on a tensor whose shape its inputs refuse.
+an input or a model; and a model called on a tensor, or run on data, whose shape its
+inputs refuse.
 """
     why = "The model cannot be built; Keras stops with a ValueError at this layer."
     invalid = (IMPORTS + """
@@ -274,6 +277,10 @@ model = Model(inputs, layers.Dense(1)(inputs))
                 yield Finding(where, call.error.message)
                 continue
             yield Finding(call_span(call), error_text(call))
+        if ctx.keras_version == 3 and ctx.top_level:
+            kind = "Sequential" if model.model.api == "sequential" else "Functional"
+            for span, message in eager_call_errors(model):  # the model run on data it refuses
+                yield Finding(span, f"{kind} `{model.name}`: {message}")
 
 
 @register
@@ -286,8 +293,9 @@ class TensorFlowFunctionOnKerasTensor(Rule):
 Finds TensorFlow functions called on the symbolic tensors of a functional model:
 `tf.concat([a, b], -1)`, `tf.reduce_mean(x, axis=1)`, `tf.nn.relu(x)`,
 `tf.image.resize(x, ...)`. Keras 3 raises a ValueError at that line: a
-KerasTensor is a placeholder, not a TensorFlow tensor. (Keras 2 wrapped such
-calls in a `TFOpLambda` layer; Keras 3 does not.) The same holds for the
+KerasTensor is a placeholder, not a TensorFlow tensor, so the call is refused
+also where no model uses its result. (Keras 2 wrapped such calls in a
+`TFOpLambda` layer; Keras 3 does not.) The same holds for the
 Keras 2 functions Keras 3 keeps in `tf.keras.backend` (`from tensorflow.keras
 import backend as K`, then `K.sum(x)`, `K.concatenate([a, b])`): they are
 written with TensorFlow and raise a ValueError or an AttributeError on a
@@ -338,8 +346,24 @@ model = keras.Model(inp, x)
                 yield Finding(call_span(call), f"{call.error.message} when the model is built; {advice}", fix=advice)
                 continue
             yield Finding(call_span(call), f"`{call.row.cls}` is given a Keras tensor: Keras 3 refuses it when "
-                          "the model is built", "use the keras.ops function of the same name (or a layer) between "
-                          "layers; TensorFlow functions belong inside a custom layer's call()")
+                          "the model is built", _TF_FIX)
+
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        # Keras raises at the call itself: one whose result no model's rows hold (left unused, or
+        # used only outside any model) is refused all the same
+        held = {call_span(call) for sm in analysis.models for call in failed_calls(sm, ("tf-function",))}
+        for ld in analysis.refused_tf:
+            if ld.span in held:
+                continue
+            if ld.op_advice is not None:
+                yield Finding(ld.span, f"{ld.op_error}; {ld.op_advice}", fix=ld.op_advice)
+                continue
+            yield Finding(ld.span, f"`{ld.cls}` is given a Keras tensor: Keras 3 refuses it (ValueError at this call)",
+                          _TF_FIX)
+
+
+_TF_FIX = ("use the keras.ops function of the same name (or a layer) between layers; TensorFlow functions "
+           "belong inside a custom layer's call()")
 
 
 @register

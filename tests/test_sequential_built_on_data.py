@@ -43,6 +43,67 @@ x = keras.Input((7,))
 model = keras.Model(x, head(x))
 head(np.zeros((4, 7), "float32"))
 """,
+    # TensorFlow and Keras tensors made eagerly are data as NumPy arrays are: the batch is theirs
+    "eager-tensors": """
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers
+
+a = keras.Sequential([layers.Dense(5)])
+a(tf.zeros((2, 9)))
+b = keras.Sequential([layers.Dense(5), layers.Dense(1)])
+b(tf.random.normal((4, 9)))
+c = keras.Sequential([layers.Dense(3)])
+c(tf.constant(np.zeros((6, 9))))
+d = keras.Sequential([layers.Dense(3)])
+d(tf.convert_to_tensor(np.ones((7, 2))))
+e = keras.Sequential([layers.Dense(3)])
+e(keras.ops.zeros((8, 4)))
+f = keras.Sequential([layers.Dense(3)])
+f(keras.random.normal((3, 4)))
+g = keras.Sequential([layers.Dense(3)])
+g(tf.ones(shape=[5, 2], dtype=tf.int32))
+""",
+    # a Sequential first built on data, then the first layer of another: Keras builds that one when
+    # made, on the first one's input, the data's batch included, and a later call does not rebuild it
+    "data-built-first-layer": """
+import numpy as np
+import keras
+from keras import layers
+
+aug = keras.Sequential([layers.RandomFlip("horizontal"), layers.Dense(3)])
+aug(np.zeros((4, 16, 16, 3)))
+m = keras.Sequential([aug, layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(2)])
+m(np.zeros((5, 16, 16, 3)))
+n = keras.Sequential([m])
+n.add(layers.Dense(1))
+""",
+    "tensor-built-first-layer": """
+import keras
+from keras import layers
+
+aug = keras.Sequential([layers.RandomFlip("horizontal"), layers.Dense(3)])
+inp = keras.Input((16, 16, 3), batch_size=6)
+f = keras.Model(inp, aug(inp))
+m = keras.Sequential([aug, layers.Conv2D(8, 3)])
+""",
+    # made before its first layer was built: its own first call (or fit) builds it, on its own input
+    "first-layer-built-later": """
+import numpy as np
+import keras
+from keras import layers
+
+aug = keras.Sequential([layers.RandomFlip("horizontal"), layers.Dense(3)])
+m = keras.Sequential([aug, layers.Conv2D(8, 3)])
+aug(np.zeros((4, 16, 16, 3)))
+m(np.zeros((5, 16, 16, 3)))
+aug2 = keras.Sequential([layers.Dense(3)])
+m2 = keras.Sequential([aug2, layers.Dense(2)])
+aug2(np.zeros((4, 7)))
+m2.compile("adam", "mse")
+m2.fit(np.zeros((10, 7)), np.zeros((10, 2)), epochs=1, verbose=0)
+""",
 }
 
 

@@ -180,6 +180,9 @@ class ExtractedModel:
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     outputs_nested: bool = False  # outputs given as a list (even of one)
+    # where each input sits in the structure it was given in, as Keras' messages name it: "" for one
+    # tensor, "0", "1", ... for a flat list; None for a dict or a deeper structure
+    input_paths: list[str] | None = None
     outputs_list: bool = False  # outputs given as a Python list: a call returns a list the caller may change
     # inputs or outputs given as a dict: its keys, in the order of ``inputs``/``outputs`` (Keras' names for them)
     input_keys: list[str] | None = None
@@ -210,11 +213,18 @@ class ExtractedModel:
     # data (not Keras tensors), or when made (or given a layer) with a model as its first layer.  Its
     # InputLayer was made and named then, not at a later call in a model.
     input_made_alone: bool = False
+    # A Sequential declaring no input that Keras built when made (or given a layer), on the input of
+    # the model that is its first layer: a Sequential built by a first call gives that call's shape.
+    built_on_first_layer: bool = False
     # A Sequential declaring no input, first called on a tensor of known shape (in a model, or in a
     # custom layer's call() traced on data): (that shape, the call's span, the argument's text).
     # Its note is read only where the call's graph is not kept (the trace was dropped after it
     # reached the call); its shape, with built_on_data's, is ``built_on``.
     built_on_call: tuple | None = None
+    # Eager calls of the model, already built, on data (arrays, tensors made eagerly): (each input's
+    # shape, batch axis included, the call's span, each input's source text).  Keras checks them
+    # against its inputs as it runs them (engine/eager_calls.py).
+    data_calls: list = field(default_factory=list)
     # subclassed models: the instance as a layer (its call() traced on the first call);
     # ``layers`` holds what it tracks, Keras' model.layers
     subclass_layer: LayerDef | None = None
@@ -258,6 +268,9 @@ class FileResult:
     assumed_imports: tuple | None = None
     # Keras 2 backend names Keras 3's keras.backend lacks, where the code reads them; keyed by position
     legacy_backend: dict[tuple, BackendUse] = field(default_factory=dict)
+    # TensorFlow functions given a Keras tensor (Keras 3 raises at the call), keyed by position: the op's
+    # LayerDef (its class, error and advice); LL106 reports those whose result no model's rows hold
+    refused_tf: dict[tuple, LayerDef] = field(default_factory=dict)
 
 
 def creation_mark() -> int:

@@ -640,6 +640,12 @@ class Engine:
             # Keras builds a Sequential whose first layer is a model with a known input; a custom layer
             # followed on a stand-in gives the Sequential that stand-in's input, one built on a known
             # shape was built with the Sequential (its build, first fit() or call) and waits for it.
+            sub = first.submodel
+            if m.built_on_first_layer and sub.api == "sequential" and sub.seq_input is None and sub.built_on is not None:
+                # made after its first layer, a Sequential, was built by a first call (on data or a
+                # tensor): Keras builds this one on that call's input, batch axis included ((4, 16, 16, 3)
+                # after aug(images[:4]))
+                return tuple(sub.built_on), None
             inner = Engine(first.submodel, self.depth + 1, self.keras_version, outputs_only=True).run().input_shapes
             if len(inner) == 1 and isinstance(inner[0], tuple):
                 return inner[0], None

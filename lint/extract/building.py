@@ -188,6 +188,8 @@ class Building:
         shows (7, 24, 24, 3) in the summary; a dataset's map() hands its function unbatched
         elements, or batches of unknown size)."""
         x = args[0] if args else kwargs.get("inputs")
+        if isinstance(x, ConstTensor):  # a TensorFlow or Keras tensor made eagerly (tf.zeros((2, 9))) is data too
+            x = ArrayVal(x.shape, None, None, x.text)
         if m.seq_input is not None or m.training or not isinstance(x, ArrayVal) or not x.shape or x.sequences:
             return
         if all(d is None or isinstance(d, (int, Expr)) and not isinstance(d, bool) for d in x.shape):
@@ -528,7 +530,7 @@ class Building:
             and (first.submodel.api == "functional" or id(first.submodel) in self.built_sequentials))
         if has_input and len(m.layers) + input_layer > 1:
             if not input_layer:  # built on its first layer's input: Keras makes an InputLayer for it now
-                m.input_made_alone = True
+                m.input_made_alone = m.built_on_first_layer = True
             self.build_sequential(m)
 
     def build_sequential(self, m: ExtractedModel) -> None:
@@ -592,6 +594,10 @@ class Building:
         m.name = name if isinstance(name, str) else self.auto_name("model" if self.keras_version == 2 else "functional")
         m.named = isinstance(name, str)
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
+        if isinstance(inputs, TensorVal):
+            m.input_paths = [""]
+        elif isinstance(inputs, (list, tuple)) and all(isinstance(t, TensorVal) for t in inputs):
+            m.input_paths = [str(i) for i in range(len(inputs))]
         m.outputs = [t.tensor for t in flatten(outputs) if isinstance(t, TensorVal)]
         m.outputs_nested = isinstance(outputs, (list, tuple, dict))
         m.outputs_list = isinstance(outputs, list)

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from layerlint.engine.model import LayerDef, Node
+from layerlint.engine.model import ExtractedModel, LayerDef, Node
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.compare import is_layer_instance
@@ -41,6 +41,7 @@ from layerlint.extract.runtime import (
     layer_label,
     over_budget,
 )
+from layerlint.extract.tensor_ops import known_dims
 from layerlint.extract.values import (
     ArrayVal,
     BoundMethod,
@@ -142,6 +143,8 @@ class Calls:
             return self.call_layer(func.layer, args, kwargs, node)
         if isinstance(func, ModelVal):
             m = func.model
+            if not self.tracing and (m.api == "functional" or id(m) in self.built_sequentials):
+                self.record_data_call(m, args, kwargs, node)
             if m.api == "sequential" and id(m) not in self.built_sequentials and m.layers:
                 m.input_made_alone = m.seq_input is None and all(
                     id(t.tensor.producer) in self.data_producers for t in self.tensors_in([args, kwargs]))
@@ -169,6 +172,21 @@ class Calls:
             shape = initializer_shape(args, kwargs)  # an initializer run eagerly: data of that shape
             return ConstTensor(shape, self.text(node)) if shape is not None else self.symbol(node)
         return self.opaque_call(self.text(node.func), None, args, kwargs, node)
+
+    def record_data_call(self, m: ExtractedModel, args: list, kwargs: dict, node: cst.Call) -> None:
+        """A built model called on data of known shapes (one array, or a list with one per input):
+        Keras runs it eagerly, checking the data against the model's inputs."""
+        x = args[0] if args else kwargs.get("inputs")
+        items = list(x) if isinstance(x, (list, tuple)) else [x]
+        shapes = [v.shape for v in items if isinstance(v, (ArrayVal, ConstTensor)) and known_dims(v.shape)
+                  and not (isinstance(v, ArrayVal) and v.sequences)]
+        span = self.span(node)
+        if not items or len(shapes) != len(items) or any(c[1] == span for c in m.data_calls):
+            return  # not all data, or a loop's second pass over the same line
+        if len({type(v) for v in items}) > 1:
+            return  # arrays and tensors in one list: Keras refuses the mix before it looks at shapes
+        texts = [self.arg_text(node, 0, "inputs")] if len(items) == 1 and x is items[0] else [v.text for v in items]
+        m.data_calls.append(([tuple(s) for s in shapes], span, texts))
 
     def call_unknown_arguments(self, func: Any, args: list, kwargs: dict, node: cst.Call) -> Any:
         """``f(*xs)`` or ``f(**cfg)`` where xs or cfg cannot be followed: the arguments are not

@@ -437,12 +437,15 @@ class CustomLayers:
         refuses.  What the mask is does not change the layer's shapes and is not followed further."""
         saved, before = self.tracing, self.refused_tf_calls
         self.tracing = 0
+        nested = saved > 1  # this layer's own first call counts one
+        self.nested_mask_probes += nested
         try:
             self.call_function(fn, [inst, arg0, *others], {}, node)
         except Untraceable:
             return True
         finally:
             self.tracing = saved
+            self.nested_mask_probes -= nested
         return self.refused_tf_calls == before
 
     def refuse_graph_tensor(self, v: Any, use: str, node: cst.CSTNode, text: str | None = None) -> None:

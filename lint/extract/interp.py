@@ -124,6 +124,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.guarded = 0  # depth of try blocks being followed
         self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
+        # >0 while a compute_mask() is run on stand-ins for a layer called inside a traced call(), where
+        # Keras hands it TensorFlow's tensors: what it refuses here says only that it is not followed
+        self.nested_mask_probes = 0
         self.raised_in_calls = 0  # functions that stopped at a raise so far (their callers went on with None)
         self.probe_cache: dict[int, tuple] = {}  # id(node) -> (node, its output as probes shaped it)
         self.nested_memo = NestedMemo()  # models nested in others as probes shaped them; see layers_changed()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layerlint.engine.layer_apply import bind
 from layerlint.engine.layers import lookup
+from layerlint.engine.layers.base import ShapeError
 from layerlint.engine.layers.preprocessing import lookup_vocabulary_size
 from layerlint.engine.model import LayerDef
 
@@ -19,6 +20,6 @@ def constructed_vocabulary_size(ld: LayerDef) -> int | None:
         return None
     try:
         cfg = bind(spec, ld.args, ld.kwargs)
-    except Exception:  # arguments Keras' constructor would refuse: nothing to read
+    except ShapeError:  # arguments Python would not bind to the constructor: nothing to read
         return None
     return lookup_vocabulary_size(cfg)

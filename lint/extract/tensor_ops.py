@@ -117,6 +117,9 @@ class TensorOps:
         ld = LayerDef(cls, tuple(to_refs(a) for a in args), {k: to_refs(v) for k, v in kwargs.items()}, self.span(node),
                       op=path, op_error=error, auto_name=tf_keras[0] if tf_keras is not None else None,
                       consumed=consumed, op_advice=advice)
+        if error is not None and not (self.undecided or self.nested_mask_probes) and ld.span.path is None:
+            # Keras raises at this line of the file, whether or not a model uses the result
+            self.result.refused_tf.setdefault((ld.span.line, ld.span.col), ld)
         inputs = [t.tensor for t in tensors]
         out = self.make_node(ld, inputs, {}, node, list_input=False)
         count = self.op_output_count(path, args, kwargs)

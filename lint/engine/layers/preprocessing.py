@@ -287,17 +287,17 @@ def _vocabulary_size(cfg: Config, mode: str, mask_token: object) -> Dim:
 _OOV_DEFAULT = {"StringLookup": "[UNK]", "IntegerLookup": -1}
 
 
-def lookup_vocabulary_size(cfg: Config) -> int | None:
-    """What a StringLookup's or IntegerLookup's vocabulary_size() returns after construction with a
-    literal vocabulary (IndexLookup.set_vocabulary): the mask index (int output with a mask token),
-    the OOV indices, then the vocabulary's tokens, less the mask and OOV tokens when it starts with
-    exactly those.  None where Keras' answer is not known from the arguments or where Keras raises
-    (an empty or repeated vocabulary, a reserved token inside it, more tokens than max_tokens)."""
+def _literal_vocabulary(cfg: Config) -> tuple | None:
+    """A StringLookup's or IntegerLookup's literal vocabulary as IndexLookup.set_vocabulary reads it:
+    (the vocabulary, the special tokens it may start with, the index its own tokens start at, its
+    tokens, the mask token, the OOV token); None where the arguments do not say (not a list of tokens
+    of the layer's type, tf_idf, options of a type we do not follow)."""
     vocab, mode = cfg["vocabulary"], cfg["output_mode"]
     token_type = str if cfg.cls == "StringLookup" else int
-    if not isinstance(vocab, (list, tuple)) or not vocab or mode == "tf_idf" \
-            or not all(type(t) is token_type for t in vocab):
+    if not isinstance(vocab, (list, tuple)) or mode == "tf_idf" or not all(type(t) is token_type for t in vocab):
         return None
+    if token_type is int and not all(-2**63 <= t < 2**63 for t in vocab):
+        return None  # NumPy would hold them as objects, not int64
     oovs, mask, oov = cfg["num_oov_indices"], cfg["mask_token"], cfg.get("oov_token", _OOV_DEFAULT.get(cfg.cls))
     if type(oovs) is not int or oovs < 0 or not isinstance(mask, (token_type, type(None))) \
             or type(oov) is not token_type:
@@ -305,19 +305,63 @@ def lookup_vocabulary_size(cfg: Config) -> int | None:
     start = (1 if mask is not None and mode == "int" else 0) + oovs
     special = [mask] * (start - oovs) + [oov] * oovs
     tokens = list(vocab[start:]) if list(vocab[:start]) == special else list(vocab)
-    if len(set(tokens)) != len(tokens) or mask is not None and mask in tokens \
-            or cfg.flag("invert") and oov in tokens:
+    return list(vocab), special, start, tokens, mask, oov
+
+
+def lookup_vocabulary_error(cfg: Config) -> str | None:
+    """The ValueError IndexLookup.set_vocabulary raises for a literal vocabulary (in the layer's
+    constructor): an empty one, repeated tokens, the mask token (or, inverted, the OOV token) other
+    than at the start, more tokens than max_tokens.  None: accepted, or not known."""
+    read = _literal_vocabulary(cfg)
+    if read is None:
         return None
-    size = start + len(tokens)
+    vocab, special, start, tokens, mask, oov = read
+    if not vocab:
+        return "Cannot set an empty vocabulary. Received: vocabulary=[]"
+    counts: dict = {}
+    for t in tokens:
+        counts[t] = counts.get(t, 0) + 1
+    repeated = [t for t, n in counts.items() if n > 1]
+    if repeated:
+        # NumPy's scalars, as the array Keras made of the list prints them
+        shown = ", ".join(f"np.str_({t!r})" if isinstance(t, str) else f"np.int64({t})" for t in repeated)
+        return f"The passed vocabulary has at least one repeated term. Please uniquify your dataset. " \
+               f"The repeated terms are: [{shown}]"
+    for name, token, refused in (("mask", mask, mask is not None), ("OOV", oov, cfg.flag("invert"))):
+        if refused and token in tokens:
+            last = len(vocab) - 1 - vocab[::-1].index(token)
+            return (f"Found reserved {name} token at unexpected location in `vocabulary`. Note that passed "
+                    "`vocabulary` does not need to include the OOV and mask tokens. Either remove all mask and "
+                    "OOV tokens, or include them only at the start of the vocabulary in precisely this order: "
+                    f"{special}. Received: {name.lower()}_token={token} at vocabulary index [{last}]")
+    size, max_tokens = start + len(tokens), cfg["max_tokens"]
+    if type(max_tokens) is int and size > max_tokens:
+        return (f"Attempted to set a vocabulary larger than the maximum vocab size. Received vocabulary size "
+                f"is {size}; `max_tokens` is {max_tokens}.")
+    return None
+
+
+def lookup_vocabulary_size(cfg: Config) -> int | None:
+    """What a StringLookup's or IntegerLookup's vocabulary_size() returns after construction with a
+    literal vocabulary (IndexLookup.set_vocabulary): the mask index (int output with a mask token),
+    the OOV indices, then the vocabulary's tokens, less the mask and OOV tokens when it starts with
+    exactly those.  None where Keras' answer is not known from the arguments or where Keras raises
+    (lookup_vocabulary_error)."""
+    read = _literal_vocabulary(cfg)
+    if read is None or not read[0] or lookup_vocabulary_error(cfg) is not None:
+        return None
     max_tokens = cfg["max_tokens"]
-    if max_tokens is not None and (type(max_tokens) is not int or size > max_tokens):
+    if max_tokens is not None and type(max_tokens) is not int:
         return None
-    return size
+    return read[2] + len(read[3])
 
 
 def _lookup(cfg: Config, inputs: list) -> Built:
-    shape = single(inputs, cfg.cls)
     mode = _mode(cfg, ("int", "one_hot", "multi_hot", "count", "tf_idf"), "int")
+    refused = lookup_vocabulary_error(cfg) if not tf_keras(cfg) else None
+    if refused is not None:  # Keras 3 raised making the layer, after checking its other arguments
+        raise ShapeError("invalid", refused)
+    shape = single(inputs, cfg.cls)
     if mode == "int" or cfg.flag("invert"):
         return Built(shape)
     # Keras' depth is vocabulary_size(), which drops the OOV and mask tokens a literal vocabulary
