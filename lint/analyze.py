@@ -258,7 +258,8 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         # Named in the order Keras made their layers, which a model built in a class's __init__ (made
         # when the class is instantiated, lines later) or a builder called further down does not share
         # with its line; listed by line.
-        for i, m in enumerate(sorted(models, key=_made_first)):
+        apart = frozenset(id(m) for m in models)
+        for i, m in enumerate(sorted(models, key=lambda m: _made_first(m, apart))):
             if time.process_time() > deadline:
                 fa.problems.append(("LL004", f"analysis stopped after {i} of {len(models)} models: over the "
                                              f"time budget of {MAX_FILE_SECONDS:.0f} s per file", m.span))
@@ -268,7 +269,9 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             # a builder nobody calls is analysed on symbols: Keras never makes its layers, so they take no names
             symbolic = "as symbols" in (m.context or "")
             # the clear_session() calls before its first layer was made (a builder's models are made where it is called)
-            names = None if symbolic else namers.setdefault(sum(r < _made_first(m)[0] for r in resets), file_names())
+            epoch = sum(r < _made_first(m, apart)[0] for r in resets)
+            names = None if symbolic else namers[epoch] if epoch in namers else namers.setdefault(epoch, file_names(
+                [c for c in result.constructions if sum(r < c.created for r in resets) == epoch]))
             sm = shape_model(m, fa.keras_version, names, memo=memo)
             first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
             # a first call on data came before any model's call; fit() builds only one no model called
@@ -302,11 +305,13 @@ def _resolved(path: str) -> Path:
         return Path(path)
 
 
-def _made_first(m: ExtractedModel) -> tuple[int, int, int]:
-    """When Keras made the first layer of the model (the creation counter the extractor stamps)."""
+def _made_first(m: ExtractedModel, apart: frozenset[int] = frozenset()) -> tuple[int, int, int]:
+    """When Keras made the first layer of the model (the creation counter the extractor stamps) that takes
+    its name with this model: the models it holds that are ``apart`` (models of the file) are named by
+    their own runs, so they do not put this one first."""
     from layerlint.engine.graph import creation_marks
 
-    made = creation_marks(m)
+    made = creation_marks(m, apart) or creation_marks(m)
     if m.subclass_layer is not None:
         made += [m.subclass_layer.created, *(ld.created for ld in m.subclass_layer.tracked)]
     return (min(made) if made else sys.maxsize, m.span.line, m.span.col)

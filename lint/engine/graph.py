@@ -11,7 +11,7 @@ but never of ``model.layers``.
 from __future__ import annotations
 
 from layerlint.engine.masks import MaskFlow, MaskOp, compute_masks, has_mask_sources
-from layerlint.engine.model import ExtractedModel, InputDef, Node, Tensor
+from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
 
 
 def model_nodes(m: ExtractedModel) -> list[Node]:
@@ -25,17 +25,22 @@ def model_nodes(m: ExtractedModel) -> list[Node]:
     return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
 
 
-def creation_marks(m: ExtractedModel) -> list[int]:
+def creation_marks(m: ExtractedModel, named_apart: frozenset[int] = frozenset()) -> list[int]:
     """When what a model holds was made: its layers, its inputs and (a functional model) its
     calls.  The least is when its first layer was made, the greatest just before the model
-    itself was constructed."""
-    made = [ld.created for ld in m.layers]
+    itself was constructed.  A model it holds whose id is in ``named_apart`` (one the file's
+    own run names) counts by the calls of it alone: its layers took their names when it was made,
+    and its stand-in as a layer is made where it is first used (an eager call, lines before)."""
+    def own(ld: LayerDef) -> bool:
+        return not (ld.submodel is not None and ld.custom_class is None and id(ld.submodel) in named_apart)
+
+    made = [ld.created for ld in m.layers if own(ld)]
     made += [t.producer.created for t in m.inputs if hasattr(t.producer, "created")]
     if m.seq_input is not None:
         made.append(m.seq_input.created)
     if m.api == "functional":
         for n in model_nodes(m):
-            made += (n.layer.created, n.created)
+            made += (n.layer.created, n.created) if own(n.layer) else (n.created,)
     return made
 
 

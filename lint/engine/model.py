@@ -117,6 +117,9 @@ class InputDef:
     # the shape was written as one number (`shape=(n)`), read as (n,): its source, since Keras 3 refuses it
     scalar_shape: str | None = None
     shape_reason: str | None = None  # a declared Input whose shape we cannot follow: the user's expression
+    # the InputLayer a Sequential made of its first layer's input_shape= (``model.inputs``): id of that
+    # Sequential, which names it once however many InputDefs stand for it
+    of_sequential: int | None = None
 
 
 @dataclass(eq=False)
@@ -264,6 +267,11 @@ class FileResult:
     crashes: list[str] = field(default_factory=list)
     # when `keras.backend.clear_session()` was called (creation_mark()): Keras numbers layer names from scratch after each
     name_resets: list[int] = field(default_factory=list)
+    # Every layer and input the code made where Keras runs it (not in a builder analysed on symbols, a
+    # custom layer's __init__ or call()), in making order: Keras names each when it is constructed, so
+    # those no model lists still use up an automatic name.  Each with why it may not have run as
+    # followed (the undecided condition, the loop of unknown count), or None.
+    constructions: list[Construction] = field(default_factory=list)
     # (message, Span of the first such name) when Keras names used without an import were assumed
     assumed_imports: tuple | None = None
     # Keras 2 backend names Keras 3's keras.backend lacks, where the code reads them; keyed by position
@@ -271,6 +279,18 @@ class FileResult:
     # TensorFlow functions given a Keras tensor (Keras 3 raises at the call), keyed by position: the op's
     # LayerDef (its class, error and advice); LL106 reports those whose result no model's rows hold
     refused_tf: dict[tuple, LayerDef] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Construction:
+    """A layer or input made where Keras makes it, or a layer's first call, which builds it (what
+    building makes, MultiHeadAttention's softmax and dropout, is named then): FileResult.constructions."""
+
+    made: LayerDef | InputDef | Node | ExtractedModel  # a Sequential: the InputLayer its first layer's input_shape= made
+    # when it was made (a model's InputLayer: when its first layer was added)
+    created: int = 0
+    # why Keras may have made it another number of times than once (None: exactly once)
+    uncertain: str | None = None
 
 
 def creation_mark() -> int:

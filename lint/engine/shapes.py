@@ -9,6 +9,7 @@ downstream unknown rather than guessed.
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import weakref
@@ -25,7 +26,7 @@ from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysab
 from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.masks import MaskOp
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.model import Construction, ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.model_input_spec import input_spec_error
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
@@ -297,10 +298,22 @@ def snake_case(name: str) -> str:
 
 
 class _Namer:
-    def __init__(self) -> None:
+    def __init__(self, constructions: list[Construction] | None = None) -> None:
         self.counts: dict[str, int] = {}
         self.given: dict[int, str] = {}  # id(definition) -> the name it was given
         self.made_named: set[Hashable] = set()  # calls and layers whose helper layers have taken their names
+        # The layers and inputs the file made, in making order, not yet named: Keras named each when it
+        # was made, listed by a model or not, so each is named before what was made after it (Engine._catch_up)
+        self.pending: collections.deque[Construction] = collections.deque(constructions or ())
+        # automatic-name bases whose count is not known after a layer made an unknown number of times:
+        # base -> the condition or loop it was made under
+        self.unknown: dict[str, str] = {}
+        self.caught: set[int] = set()  # ids of what _catch_up named, which a model listing it names no more
+
+    @property
+    def root(self) -> _Namer:
+        """The file's namer, which holds the counters and what is still to be named."""
+        return self
 
     def first_making(self, key: Hashable) -> bool:
         """Whether what ``key`` (a call or a custom layer) made still has to take its names: Keras
@@ -322,6 +335,8 @@ class _Namer:
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
         name = f"{base}_{n + 1}" if one_based else base if n == 0 else f"{base}_{n}"
+        if base in self.unknown:  # a layer of this base was made under a condition or in a loop we cannot count
+            name = f"{base}_?"
         if key is not None:
             self.given[key] = name
         return name
@@ -368,12 +383,21 @@ def _build_helpers(ld: LayerDef, depth: int) -> list:
     helpers: list = [h for t in held for h in _BUILD_SUBLAYERS.get(t.cls, ())]
     for t in held:
         sub = t.submodel
-        if sub is not None and sub.api == "sequential" and sub.seq_input is None and not sub.input_made_alone:
-            helpers.append("InputLayer")
+        if sub is not None and sub.api == "sequential" and sub.seq_input is None and not sub.input_made_alone \
+                and not built_when_made(sub):  # one built when made made its InputLayer then (FileResult.constructions)
+            helpers.append(_BuiltInput(sub))
             if depth < MAX_NESTING:
                 helpers += [h for inner in sub.layers for h in _build_helpers(inner, depth + 1)]
     helpers += ld.built_made  # what a custom layer's build() made, named then
     return helpers
+
+
+@dataclass(frozen=True, eq=False)
+class _BuiltInput:
+    """The InputLayer a Sequential declaring no input makes when it is built: one per Sequential,
+    named once, whichever of its first call and its own summary comes to it first."""
+
+    sequential: ExtractedModel
 
 
 class _Unnamed(_Namer):
@@ -406,6 +430,10 @@ class _ScratchNamer(_Namer):
 
     def first_making(self, key: Hashable) -> bool:
         return self.shared.first_making(key)
+
+    @property
+    def root(self) -> _Namer:
+        return self.shared.root
 
 
 def symbolic_shape(spec_shape: Expr, rank: int) -> tuple:
@@ -910,13 +938,20 @@ class Engine:
         calls = [n for n in nodes if id(n) in made_during]
         # mask ops are named by the call that made them
         events = [(_naming_point(op), op) for op in ops if not isinstance(op, MaskOp)] + [(n.created, n) for n in calls]
-        for _, op in sorted(events, key=lambda e: e[0]):
+        caught = self.namer.root.caught
+        for point, op in sorted(events, key=lambda e: e[0]):
+            self._catch_up(point)  # what was made before it, and (one the file made) itself
+            if id(op) in caught:
+                continue
             if isinstance(op, Node):
                 if not self.namer.first_making(id(op)):
                     continue
                 for made in made_during[id(op)]:
                     if isinstance(made, MaskOp):
                         self.namer(None, made.cls, key=id(made))
+                        continue
+                    if isinstance(made, _BuiltInput):
+                        self.namer(None, "InputLayer", key=id(made.sequential))
                         continue
                     cls, name = made if isinstance(made, tuple) else (made, None)
                     self.namer(name, cls)
@@ -945,6 +980,42 @@ class Engine:
                     held.remove(match)
                     self.namer(name, cls, key=id(match), base=match.auto_name)
 
+    def _catch_up(self, point: int) -> None:
+        """Name what the file made up to ``point`` that nothing has named yet: a layer no model lists (made
+        and left unused, or called on data) took its name when made, as the layers of models shaped later
+        did.  One made an unknown number of times (under an undecided condition, in a loop of unknown count)
+        leaves the count of its name's base unknown from then on."""
+        root = self.namer.root
+        pending = root.pending
+        while pending and pending[0].created <= point:
+            c = pending.popleft()
+            key = id(c.made)
+            if key in root.given or key in root.made_named:
+                continue
+            before = dict(root.counts) if c.uncertain is not None else None
+            if isinstance(c.made, Node):
+                self._name_built(c.made.layer)
+            elif isinstance(c.made, ExtractedModel):
+                self.namer(None, "InputLayer", key=key)
+            else:
+                self._name_in_creation_order([c.made])
+                root.caught.add(key)
+            if before is not None:
+                for base, n in root.counts.items():
+                    if n != before.get(base, 0):
+                        root.unknown.setdefault(base, c.uncertain)
+
+    def _name_built(self, ld: LayerDef) -> None:
+        """What building ``ld`` at its first call makes, named then (once, whichever model lists the call)."""
+        if not self.namer.first_making(("built", id(ld))):
+            return
+        for made in _build_helpers(ld, 0):
+            if isinstance(made, _BuiltInput):
+                self.namer(None, "InputLayer", key=id(made.sequential))
+                continue
+            cls, name = made if isinstance(made, tuple) else (made, None)
+            self.namer(name, cls)
+
     def _name_submodel(self, sub: ExtractedModel) -> None:
         """The names of a nested model's layers, taken where Keras made them: before the layers made
         after that model (its own run names them again, keyed, and takes nothing twice)."""
@@ -963,9 +1034,14 @@ class Engine:
         return name_error(inp.name) if self.keras_version == 3 else None
 
     def _input_name(self, inp: InputDef) -> str:
+        if inp.unknown_reason is not None:
+            # a stand-in for the input of what we cannot see into (a loaded model keeps the names its file
+            # gives): its name is not known, nor whether making it used up an automatic name
+            return inp.name or "?"
+        key = inp.of_sequential or id(inp)
         if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
-            return self.namer(inp.name, "InputLayer", key=id(inp), base="input", one_based=True)
-        return self.namer(inp.name, "InputLayer", key=id(inp))
+            return self.namer(inp.name, "InputLayer", key=key, base="input", one_based=True)
+        return self.namer(inp.name, "InputLayer", key=key)
 
     def _name_nested(self, v: Any) -> None:
         if isinstance(v, (list, tuple)):
@@ -1430,9 +1506,10 @@ def untraced_calls(sm: ShapedModel) -> list[tuple[LayerDef, tuple]]:
     return out
 
 
-def file_names() -> _Namer:
-    """Automatic layer names counted across a file's models, as Keras counts them per process."""
-    return _Namer()
+def file_names(constructions: list[Construction] | None = None) -> _Namer:
+    """Automatic layer names counted across a file's models, as Keras counts them per process; the layers
+    and inputs the file made (FileResult.constructions) take theirs in making order, listed by a model or not."""
+    return _Namer(constructions)
 
 
 def explain_params(row: ShapedLayer) -> str | None:

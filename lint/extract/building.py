@@ -10,7 +10,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
-from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
+from layerlint.engine.model import Construction, ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
 from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
@@ -92,7 +92,7 @@ class Building:
             if isinstance(shape, list):
                 shape = tuple(shape)
             if isinstance(shape, tuple):
-                return InputDef(shape, first.span)
+                return InputDef(shape, first.span, of_sequential=id(m))
         return InputDef(Expr.symbol(f"{m.variable or 'model'}.input_shape"), m.span)
 
     def seq_chain(self, m: ExtractedModel) -> tuple[TensorVal, list[TensorVal]]:
@@ -353,15 +353,15 @@ class Building:
                 reason = f"pretrained application `{k.name}` is not analysed"
             ld = LayerDef(k.name, tuple(args), kwargs, self.span(node), known=False, opaque_reason=reason)
             self.model_changes += 1
-            return LayerObj(ld)
+            return self.constructed(LayerObj(ld))
         if k.kind == "sequential":
             return self.new_sequential(args, kwargs, node)
         if k.kind == "model":
             return self.new_functional(args, kwargs, node)
         if k.kind == "input":
-            return TensorVal(Tensor(self.new_input(args, kwargs, node)))
+            return self.constructed(TensorVal(Tensor(self.new_input(args, kwargs, node))))
         if k.kind == "input-layer":
-            return InputLayerVal(self.new_input(args, kwargs, node, layer=True))
+            return self.constructed(InputLayerVal(self.new_input(args, kwargs, node, layer=True)))
         if k.kind == "merge-fn":
             if not args:
                 return self.symbol(node)
@@ -414,8 +414,21 @@ class Building:
         args, kwargs, legacy = translate(written or cls, cls, args, kwargs)
         self.model_changes += 1
         changed = (tuple(args), dict(kwargs)) != as_written[1:] or any(u.keras3_rejects for u in legacy)
-        return LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node), legacy=legacy,
-                                 as_written=as_written if changed else None))
+        return self.constructed(LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node), legacy=legacy,
+                                                  as_written=as_written if changed else None)))
+
+    def constructed(self, v: Any) -> Any:
+        """Record a layer or input made where Keras makes it (FileResult.constructions): Keras names it
+        then, whether or not a model lists it.  Not while a custom layer's __init__ or call() runs (what
+        those make is named with the layer), nor in a builder analysed on symbols (Keras never runs it)."""
+        made = v.layer if isinstance(v, LayerObj) else v.tensor.producer if isinstance(v, TensorVal) \
+            else v.input if isinstance(v, InputLayerVal) else v if isinstance(v, (Node, ExtractedModel)) else None
+        if made is not None and self.recording and not self.tracing and not self.layer_inits:
+            why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops else None
+            created = made.created if not isinstance(made, ExtractedModel) else creation_mark()
+            self.result.constructions.append(Construction(made, created, why))
+            self.constructed_ids.add(id(made))
+        return v
 
     def layer_arg(self, v: Any) -> Any:
         """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""
@@ -424,6 +437,7 @@ class Building:
 
         # RNN cells are not layers of their own, but RNN(LSTMCell(4)) reads them as arguments.
         if isinstance(v, LayerObj) and (v.layer.known or v.layer.cls in CELL_SPECS or v.layer.cls == "StackedRNNCells"):
+            self.as_arguments.add(id(v.layer))  # named with the layer it configures (Engine._name_nested)
             return LayerArg(v.layer.cls, tuple(self.layer_arg(a) for a in v.layer.args),
                             tuple(sorted((k, self.layer_arg(x)) for k, x in v.layer.kwargs.items())))
         if isinstance(v, list):
@@ -549,6 +563,11 @@ class Building:
         elif isinstance(item, InputLayerVal) and not m.layers:
             m.seq_input = item.input
         elif isinstance(item, LayerObj):
+            if not m.layers and m.seq_input is None and self.keras_version == 3 \
+                    and any(k in item.layer.kwargs for k in ("input_shape", "batch_input_shape", "input_dim")):
+                # Keras 3's add() makes an InputLayer of a first layer's input_shape= then, automatically named
+                # (tf-keras names it `<layer>_input`, taking no number)
+                self.constructed(m)
             traced = id(item.layer) in self.custom_instances or id(item.layer) in self.pending_lambdas
             if traced:  # Sequential calls it on the last layer's output
                 if m.layers or m.seq_input is not None:
@@ -715,7 +734,10 @@ class Building:
             self.data_producers.add(id(n))
         else:
             self.model_changes += 1
-        self.layer_calls.setdefault(id(layer), []).append(n)
+        calls = self.layer_calls.setdefault(id(layer), [])
+        calls.append(n)
+        if len(calls) == 1 and layer.op is None:  # its first call builds it: what building makes is named then
+            self.constructed(n)
         return TensorVal(Tensor(n))
 
 

@@ -241,11 +241,11 @@ class Calls:
                 self.refusals[id(cls)] = (cls, custom_layer_refusal(cls, self.method_sources(cls)))
             refusal = self.refusals[id(cls)][1]
             if refusal is None:
-                return self.new_custom_layer(cls, args, kwargs, node)
+                return self.constructed(self.new_custom_layer(cls, args, kwargs, node))
             ld = LayerDef(cls.name, tuple(args), kwargs, self.span(node), known=False,
                           opaque_reason=f"custom layer `{cls.name}` is not analysed: {refusal}")
             self.model_changes += 1
-            return LayerObj(ld)
+            return self.constructed(LayerObj(ld))
         if cls.kind == "model":
             if "__init__" not in cls.methods and functional_arguments(args, kwargs) and keeps_functional_graph(cls):
                 return self.new_subclassed_model(cls, args, kwargs, node)  # Keras' own __init__: a functional model

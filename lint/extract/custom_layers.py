@@ -105,6 +105,7 @@ class CustomLayers:
         inst = InstanceVal(cls)
         init = cls.methods.get("__init__")
         registered = len(self.result.models)
+        self.layer_inits += 1  # what __init__ makes is named with the layer (LayerDef.made)
         try:
             if init is not None:
                 self.call_function(init, [inst, *args], kwargs, node)
@@ -114,6 +115,7 @@ class CustomLayers:
             reason = f"custom layer `{cls.name}`: {e}"
             return LayerObj(LayerDef(cls.name, (), kwargs, self.span(node), known=False, opaque_reason=reason))
         finally:
+            self.layer_inits -= 1
             if not keep_models:  # a Sequential a layer holds is one of its layers, not a model of the file
                 del self.result.models[registered:]
         if cls.keras_base is not None:
@@ -267,16 +269,20 @@ class CustomLayers:
         return out
 
     def made_by(self, values: list) -> list[tuple[float, str, str | None]]:
-        """(creation order, class, explicit name) of the layers and models held here."""
+        """(creation order, class, explicit name) of the layers and models held here.  What a layer
+        given to this one made (a Switch's experts, given to a TransformerBlock) is not listed when the
+        file made that layer where Keras names it (FileResult.constructions): it was named then."""
         out: list[tuple[float, str, str | None]] = []
         for v in values:
             if isinstance(v, LayerObj):
                 out.append((v.layer.created, v.layer.custom_class or v.layer.cls, v.layer.explicit_name))
-                out.extend((v.layer.created + 0.5, c, n) for c, n in v.layer.made)
+                if id(v.layer) not in self.constructed_ids:
+                    out.extend((v.layer.created + 0.5, c, n) for c, n in v.layer.made)
             elif isinstance(v, ModelVal):
                 from layerlint.extract.building import model_layers
 
-                inner = self.made_by([LayerObj(ld) for ld in model_layers(v.model) if isinstance(ld, LayerDef)])
+                inner = self.made_by([LayerObj(ld) for ld in model_layers(v.model)
+                                      if isinstance(ld, LayerDef) and id(ld) not in self.constructed_ids])
                 # A model is constructed after the layers its constructor is given.
                 last = max((e[0] for e in inner), default=0)
                 cls_name = "Sequential" if v.model.api == "sequential" else "Functional"

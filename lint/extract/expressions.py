@@ -20,7 +20,10 @@ from layerlint.extract.runtime import (
     MAX_LOOP,
     MAX_STEPS,
     UNDECIDED,
+    BreakSignal,
+    ContinueSignal,
     Frame,
+    ReturnSignal,
     StopSignal,
     fits,
     over_budget,
@@ -474,6 +477,7 @@ class Expressions:
                 return
             items = self.iterate(self.eval(fors.iter, inner))
             if items is None:
+                self.count_unknown(node, fors, inner)
                 raise StopSignal
             for item in items:
                 self.bind(fors.target, item, inner)
@@ -481,6 +485,7 @@ class Expressions:
                 for cond in fors.ifs:
                     t = self.truth(self.eval(cond.test, inner))
                     if t is UNDECIDED:  # which items are kept is unknown
+                        self.count_unknown(node, fors, inner)
                         raise StopSignal
                     if not t:
                         ok = False
@@ -502,6 +507,30 @@ class Expressions:
             except TypeError:
                 return self.symbol(node)
         return results
+
+    def count_unknown(self, node: Any, fors: cst.CompFor, inner: Frame) -> None:
+        """A comprehension whose items cannot be counted is left unknown; its element is evaluated once
+        more, for nothing but the layers it makes: Keras named each as many times as it ran, which is not
+        known, so their names' counts are unknown after it (Building.constructed).  Layers only: a
+        comprehension that makes none leaves nothing to count, and what the pass makes is dropped."""
+        if not self.recording or "(" not in self.text(node.elt if not isinstance(node, cst.DictComp) else node.value):
+            return
+        models = len(self.result.models)
+        self.unknown_loops.append(f"for {self.text(fors.target)} in {self.text(fors.iter)}")
+        self.mutated.append(set())
+        try:
+            self.bind(fors.target, self.symbol(fors.target), inner)
+            self.eval(node.value if isinstance(node, cst.DictComp) else node.elt, inner)
+        except (StopSignal, ReturnSignal, BreakSignal, ContinueSignal):
+            pass
+        finally:
+            self.unknown_loops.pop()
+            changed = self.mutated.pop()
+            if self.mutated:
+                self.mutated[-1] |= changed
+            del self.result.models[models:]  # what the comprehension gives is unknown: no model of it is the file's
+        if changed:
+            self.forget(changed, inner)
 
     def subscript_key(self, node: cst.Subscript, frame: Frame) -> Any:
         """What Python passes to ``__getitem__``: one value, or a tuple of the comma's parts."""

@@ -121,6 +121,11 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
         self.refusals: dict[int, tuple] = {}  # id(ClassVal) -> (it, kept alive; why it stays opaque or None)
         self.tracing = 0  # depth of custom layers' call()s being traced
+        self.layer_inits = 0  # depth of custom layers' __init__()s being followed
+        self.recording = False  # the file's own run, where what is made is made in Keras (constructed())
+        self.unknown_loops: list[str] = []  # the loops of unknown count being analysed once, innermost last
+        self.constructed_ids: set[int] = set()  # ids of what result.constructions holds
+        self.as_arguments: set[int] = set()  # ids of layers given to another layer's constructor (Bidirectional(LSTM()))
         self.guarded = 0  # depth of try blocks being followed
         self.eager_calls = 0  # depth of first calls on data (run eagerly) among the calls being traced
         self.refused_tf_calls = 0  # TensorFlow functions given Keras tensors so far (Keras 3 refuses them)
@@ -154,6 +159,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
     # -- entry point ----------------------------------------------------
     def run(self) -> FileResult:
         try:
+            self.recording = True
             try:
                 for stmt in self.module.body:
                     self.within_budget(stmt, lambda s=stmt: self.exec_block([s], self.globals))
@@ -161,6 +167,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 self.note_raise(stop, "the rest of the file is not analysed")
             except (ReturnSignal, BreakSignal, ContinueSignal):
                 pass
+            finally:
+                self.recording = False
             # Builder functions never called in this file: analyse them with their
             # parameters as symbols (defaults where given); methods last, as a function
             # analysed so may call them on an object it makes.
@@ -171,6 +179,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         except BudgetExceeded:
             pass  # result.stopped says where
         self.keep(list(self.globals.vars.values()))
+        self.result.constructions = [c for c in self.result.constructions if id(c.made) not in self.as_arguments]
         # Models other modules built are the file's when it holds them: a builder's
         # temporary `Model(x, y).output_shape` is not one of its models.
         self.result.models = [m for m in self.result.models if m.span.path is None or id(m) in self.kept]
@@ -669,6 +678,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         if items is None:
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
             self.mutated.append(set())
+            self.unknown_loops.append(f"for {self.text(stmt.target)} in {self.text(stmt.iter)}")
             try:
                 self.bind(stmt.target, self.symbol(stmt.target), frame)
                 try:
@@ -676,6 +686,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 except (ContinueSignal, BreakSignal):
                     pass
             finally:
+                self.unknown_loops.pop()
                 changed = self.mutated.pop()
                 if self.mutated:
                     self.mutated[-1] |= changed
