@@ -119,6 +119,25 @@ class ShapedLayer:
 # An argument of an unexpected type that reaches a layer or op rule: not analysable, not a crash.
 # Weights a layer has whatever its input (see _input_free_weights), per layer object.
 _FREE_WEIGHTS: weakref.WeakKeyDictionary[LayerDef, list[Weight] | None] = weakref.WeakKeyDictionary()
+# The same for a layer whose arguments wait for shapes, by what they resolve to (_value_key)
+_FREE_WEIGHTS_RESOLVED: weakref.WeakKeyDictionary[LayerDef, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+
+
+def _value_key(v: Any) -> Hashable | None:
+    """``v`` as a dict key that tells apart what ``==`` does not (2, 2.0 and True), for plain
+    values, dims and containers of them; None for anything else (not kept)."""
+    kind = type(v)
+    if v is None or kind in (int, float, bool, str):
+        return (kind, v)
+    if kind is Expr:  # its text as well: coefficients 2 and 2.0 compare equal
+        return (kind, v, repr(v))
+    if kind in (tuple, list):
+        items = [_value_key(x) for x in v]
+        return None if None in items else (kind, tuple(items))
+    if kind is dict:
+        pairs = [(k, _value_key(x)) for k, x in v.items()]
+        return None if any(p[1] is None or type(p[0]) is not str for p in pairs) else (kind, tuple(pairs))
+    return None
 
 
 def _has_expr(v: Any) -> bool:
@@ -1125,21 +1144,36 @@ class Engine:
         # here once per read; its answer is fixed unless an argument waits for a shape.
         if ld in _FREE_WEIGHTS:
             found = _FREE_WEIGHTS[ld]
+        elif not _has_expr((ld.args, ld.kwargs)):
+            found = _FREE_WEIGHTS[ld] = self._probe_free_weights(spec, *self._resolved_arguments(ld))
         else:
-            found = self._probe_free_weights(spec, ld)
-            if not _has_expr((ld.args, ld.kwargs)):
-                _FREE_WEIGHTS[ld] = found
+            # an argument waiting for a shape: the answer is fixed by what it resolves to here, and
+            # a nested model's layers come here at every run of it (9,243 times over keras-io)
+            args, kwargs = self._resolved_arguments(ld)
+            key = _value_key((args, kwargs))
+            tried = _FREE_WEIGHTS_RESOLVED.setdefault(ld, {}) if key is not None else {}
+            if key in tried:
+                found = tried[key]
+            else:
+                found = self._probe_free_weights(spec, args, kwargs)
+                if key is not None:
+                    tried[key] = found
         if found is not None:
             if ld.kwargs.get("trainable") is False:
                 found = [replace(w, trainable=False) for w in found]
             row.weights, row.params_known = found, True
 
-    def _probe_free_weights(self, spec: Any, ld: LayerDef) -> list[Weight] | None:
+    def _resolved_arguments(self, ld: LayerDef) -> tuple[tuple, dict]:
+        return tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()}
+
+    @staticmethod
+    def _probe_free_weights(spec: Any, args: tuple, kwargs: dict) -> list[Weight] | None:
+        """The weights a layer of ``spec`` makes on inputs of any rank, given its resolved arguments."""
         found: list[Weight] | None = None
         for rank in [spec.input_rank] if spec.input_rank else [2, 3, 4, 5]:
             probe = (None,) + tuple(Expr.symbol(f"input unknown[{i}]") for i in range(rank - 1))
             try:
-                cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                cfg = bind(spec, args, dict(kwargs))
                 cfg.values["__call__"] = {}
                 weights = spec.compute(cfg, [probe]).weights
             except (ShapeError, Unanalysable, *ARGUMENT_ERRORS):
