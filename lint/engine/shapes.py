@@ -511,11 +511,15 @@ class NestedMemo:
         self.views: dict[tuple, tuple] = {}  # (id(model), with masks) -> (model, its graph_view)
         # key of a kept run -> its untraced calls (a kept run is never shaped again, so they stay its own)
         self.untraced: dict[tuple, list[tuple[LayerDef, tuple]]] = {}
+        # (id(model), depth, keras version) -> (the model, its run, the depth its run reached): a custom
+        # layer's call() followed on other shapes (LayerDef.retraced), as Engine._retraced shapes it
+        self.retraced_runs: dict[tuple, tuple] = {}
 
     def clear(self) -> None:
         self.runs.clear()
         self.views.clear()
         self.untraced.clear()
+        self.retraced_runs.clear()
 
     def retraced(self, ld: LayerDef, shapes: tuple) -> None:
         """``ld``'s call() is now followed on ``shapes``: the runs that reached it there (the only
@@ -527,6 +531,9 @@ class NestedMemo:
             if any(d is ld and s == shapes for d, s in calls):
                 del self.runs[key]
                 del self.untraced[key]
+        for key, (_, sub, _) in list(self.retraced_runs.items()):
+            if any(d is ld and s == shapes for d, s in untraced_calls(sub)):
+                del self.retraced_runs[key]
 
 
 class Engine:
@@ -1109,7 +1116,7 @@ class Engine:
         output is not known in full (what stops it is then not claimed)."""
         if self.depth >= MAX_NESTING:
             return False
-        sub = Engine(again, self.depth + 1, self.keras_version, outputs_only=True).run()
+        sub = self._retraced_run(again)
         call.retraced = sub
         outs = sub.outputs
         out = outs[0] if not again.outputs_nested and len(outs) == 1 else outs if all(o is not None for o in outs) else None
@@ -1119,6 +1126,28 @@ class Engine:
             self._nested(row, ld, list(ld.traced_inputs or []))
         call.output = row.output = out  # like Keras' summary: a shared layer shows its last call's output
         return True
+
+    def _retraced_run(self, again: ExtractedModel) -> ShapedModel:
+        """A custom layer's call() followed on other shapes, shaped (outputs only) one deeper than
+        this engine; kept in the memo, since each call of the layer on those shapes shapes it."""
+        key = (id(again), self.depth + 1, self.keras_version)
+        kept = self.memo.retraced_runs.get(key) if self.memo is not None else None
+        if kept is not None and not NestedMemo.verify:
+            _deepest[0] = max(_deepest[0], kept[2])  # as deep as running it again would reach
+            return kept[1]
+        outer, _deepest[0] = _deepest[0], self.depth + 1
+        try:
+            sub = Engine(again, self.depth + 1, self.keras_version, outputs_only=True).run()
+        finally:
+            reached = _deepest[0]
+            _deepest[0] = max(outer, reached)
+        if kept is not None:
+            NestedMemo.checked += 1
+            if repr(_run_seen(kept[1])) != repr(_run_seen(sub)):
+                NestedMemo.stale.append(f"{again.path}:{again.span.line} {again.name}: retraced run")
+        elif self.memo is not None:  # the model is held, so that the id in the key stays its own
+            self.memo.retraced_runs[key] = (again, sub, reached)
+        return sub
 
     def _apply_op(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, node: Node | None) -> ShapedCall:
         """A Keras operation: its table rule on the shapes of the tensors it reads; no weights."""
@@ -1377,13 +1406,17 @@ def _view_key(view: tuple) -> tuple:
     return ([one(o) for o in ops], [id(n) for n in nodes], {k: [one(o) for o in v] for k, v in made.items()})
 
 
+def _run_seen(m: ShapedModel) -> tuple:
+    """What NestedMemo.verify compares of a run."""
+    rows = [(r.name, r.status, r.reason, r.output, [(c.output, c.untraced, c.error and c.error.message)
+                                                   for c in r.calls]) for r in m.layers]
+    return m.outputs, m.input_shapes, rows, untraced_calls(m)
+
+
 def _same_run(kept: Engine, kept_sub: ShapedModel, engine: Engine, sub: ShapedModel) -> None:
     """NestedMemo.verify: a kept run must be what shaping the model now gives."""
-    def seen(m: ShapedModel) -> list:
-        return [(r.name, r.status, r.reason, r.output, [(c.output, c.untraced, c.error and c.error.message)
-                                                       for c in r.calls]) for r in m.layers]
-    now = (sub.outputs, sub.input_shapes, seen(sub), untraced_calls(sub), engine.rank_guessed_from)
-    was = (kept_sub.outputs, kept_sub.input_shapes, seen(kept_sub), untraced_calls(kept_sub), kept.rank_guessed_from)
+    now = (*_run_seen(sub), engine.rank_guessed_from)
+    was = (*_run_seen(kept_sub), kept.rank_guessed_from)
     if repr(now) != repr(was):
         NestedMemo.stale.append(f"{sub.model.path}:{sub.model.span.line} {sub.name}: {was!r} != {now!r}")
 
