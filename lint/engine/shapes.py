@@ -120,6 +120,25 @@ class ShapedLayer:
 # An argument of an unexpected type that reaches a layer or op rule: not analysable, not a crash.
 # Weights a layer has whatever its input (see _input_free_weights), per layer object.
 _FREE_WEIGHTS: weakref.WeakKeyDictionary[LayerDef, list[Weight] | None] = weakref.WeakKeyDictionary()
+# The same for a layer whose arguments wait for shapes, by what they resolve to (_value_key)
+_FREE_WEIGHTS_RESOLVED: weakref.WeakKeyDictionary[LayerDef, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+
+
+def _value_key(v: Any) -> Hashable | None:
+    """``v`` as a dict key that tells apart what ``==`` does not (2, 2.0 and True), for plain
+    values, dims and containers of them; None for anything else (not kept)."""
+    kind = type(v)
+    if v is None or kind in (int, float, bool, str):
+        return (kind, v)
+    if kind is Expr:  # its text as well: coefficients 2 and 2.0 compare equal
+        return (kind, v, repr(v))
+    if kind in (tuple, list):
+        items = [_value_key(x) for x in v]
+        return None if None in items else (kind, tuple(items))
+    if kind is dict:
+        pairs = [(k, _value_key(x)) for k, x in v.items()]
+        return None if any(p[1] is None or type(p[0]) is not str for p in pairs) else (kind, tuple(pairs))
+    return None
 
 
 def _has_expr(v: Any) -> bool:
@@ -520,11 +539,15 @@ class NestedMemo:
         self.views: dict[tuple, tuple] = {}  # (id(model), with masks) -> (model, its graph_view)
         # key of a kept run -> its untraced calls (a kept run is never shaped again, so they stay its own)
         self.untraced: dict[tuple, list[tuple[LayerDef, tuple]]] = {}
+        # (id(model), depth, keras version) -> (the model, its run, the depth its run reached): a custom
+        # layer's call() followed on other shapes (LayerDef.retraced), as Engine._retraced shapes it
+        self.retraced_runs: dict[tuple, tuple] = {}
 
     def clear(self) -> None:
         self.runs.clear()
         self.views.clear()
         self.untraced.clear()
+        self.retraced_runs.clear()
 
     def retraced(self, ld: LayerDef, shapes: tuple) -> None:
         """``ld``'s call() is now followed on ``shapes``: the runs that reached it there (the only
@@ -536,6 +559,9 @@ class NestedMemo:
             if any(d is ld and s == shapes for d, s in calls):
                 del self.runs[key]
                 del self.untraced[key]
+        for key, (_, sub, _) in list(self.retraced_runs.items()):
+            if any(d is ld and s == shapes for d, s in untraced_calls(sub)):
+                del self.retraced_runs[key]
 
 
 class Engine:
@@ -1172,7 +1198,7 @@ class Engine:
         output is not known in full (what stops it is then not claimed)."""
         if self.depth >= MAX_NESTING:
             return False
-        sub = Engine(again, self.depth + 1, self.keras_version, outputs_only=True).run()
+        sub = self._retraced_run(again)
         call.retraced = sub
         outs = sub.outputs
         out = outs[0] if not again.outputs_nested and len(outs) == 1 else outs if all(o is not None for o in outs) else None
@@ -1182,6 +1208,28 @@ class Engine:
             self._nested(row, ld, list(ld.traced_inputs or []))
         call.output = row.output = out  # like Keras' summary: a shared layer shows its last call's output
         return True
+
+    def _retraced_run(self, again: ExtractedModel) -> ShapedModel:
+        """A custom layer's call() followed on other shapes, shaped (outputs only) one deeper than
+        this engine; kept in the memo, since each call of the layer on those shapes shapes it."""
+        key = (id(again), self.depth + 1, self.keras_version)
+        kept = self.memo.retraced_runs.get(key) if self.memo is not None else None
+        if kept is not None and not NestedMemo.verify:
+            _deepest[0] = max(_deepest[0], kept[2])  # as deep as running it again would reach
+            return kept[1]
+        outer, _deepest[0] = _deepest[0], self.depth + 1
+        try:
+            sub = Engine(again, self.depth + 1, self.keras_version, outputs_only=True).run()
+        finally:
+            reached = _deepest[0]
+            _deepest[0] = max(outer, reached)
+        if kept is not None:
+            NestedMemo.checked += 1
+            if repr(_run_seen(kept[1])) != repr(_run_seen(sub)):
+                NestedMemo.stale.append(f"{again.path}:{again.span.line} {again.name}: retraced run")
+        elif self.memo is not None:  # the model is held, so that the id in the key stays its own
+            self.memo.retraced_runs[key] = (again, sub, reached)
+        return sub
 
     def _apply_op(self, row: ShapedLayer, ld: LayerDef, call: ShapedCall, node: Node | None) -> ShapedCall:
         """A Keras operation: its table rule on the shapes of the tensors it reads; no weights."""
@@ -1207,21 +1255,36 @@ class Engine:
         # here once per read; its answer is fixed unless an argument waits for a shape.
         if ld in _FREE_WEIGHTS:
             found = _FREE_WEIGHTS[ld]
+        elif not _has_expr((ld.args, ld.kwargs)):
+            found = _FREE_WEIGHTS[ld] = self._probe_free_weights(spec, *self._resolved_arguments(ld))
         else:
-            found = self._probe_free_weights(spec, ld)
-            if not _has_expr((ld.args, ld.kwargs)):
-                _FREE_WEIGHTS[ld] = found
+            # an argument waiting for a shape: the answer is fixed by what it resolves to here, and
+            # a nested model's layers come here at every run of it (9,243 times over keras-io)
+            args, kwargs = self._resolved_arguments(ld)
+            key = _value_key((args, kwargs))
+            tried = _FREE_WEIGHTS_RESOLVED.setdefault(ld, {}) if key is not None else {}
+            if key in tried:
+                found = tried[key]
+            else:
+                found = self._probe_free_weights(spec, args, kwargs)
+                if key is not None:
+                    tried[key] = found
         if found is not None:
             if ld.kwargs.get("trainable") is False:
                 found = [replace(w, trainable=False) for w in found]
             row.weights, row.params_known = found, True
 
-    def _probe_free_weights(self, spec: Any, ld: LayerDef) -> list[Weight] | None:
+    def _resolved_arguments(self, ld: LayerDef) -> tuple[tuple, dict]:
+        return tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()}
+
+    @staticmethod
+    def _probe_free_weights(spec: Any, args: tuple, kwargs: dict) -> list[Weight] | None:
+        """The weights a layer of ``spec`` makes on inputs of any rank, given its resolved arguments."""
         found: list[Weight] | None = None
         for rank in [spec.input_rank] if spec.input_rank else [2, 3, 4, 5]:
             probe = (None,) + tuple(Expr.symbol(f"input unknown[{i}]") for i in range(rank - 1))
             try:
-                cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                cfg = bind(spec, args, dict(kwargs))
                 cfg.values["__call__"] = {}
                 weights = spec.compute(cfg, [probe]).weights
             except (ShapeError, Unanalysable, *ARGUMENT_ERRORS):
@@ -1425,13 +1488,17 @@ def _view_key(view: tuple) -> tuple:
     return ([one(o) for o in ops], [id(n) for n in nodes], {k: [one(o) for o in v] for k, v in made.items()})
 
 
+def _run_seen(m: ShapedModel) -> tuple:
+    """What NestedMemo.verify compares of a run."""
+    rows = [(r.name, r.status, r.reason, r.output, [(c.output, c.untraced, c.error and c.error.message)
+                                                   for c in r.calls]) for r in m.layers]
+    return m.outputs, m.input_shapes, rows, untraced_calls(m)
+
+
 def _same_run(kept: Engine, kept_sub: ShapedModel, engine: Engine, sub: ShapedModel) -> None:
     """NestedMemo.verify: a kept run must be what shaping the model now gives."""
-    def seen(m: ShapedModel) -> list:
-        return [(r.name, r.status, r.reason, r.output, [(c.output, c.untraced, c.error and c.error.message)
-                                                       for c in r.calls]) for r in m.layers]
-    now = (sub.outputs, sub.input_shapes, seen(sub), untraced_calls(sub), engine.rank_guessed_from)
-    was = (kept_sub.outputs, kept_sub.input_shapes, seen(kept_sub), untraced_calls(kept_sub), kept.rank_guessed_from)
+    now = (*_run_seen(sub), engine.rank_guessed_from)
+    was = (*_run_seen(kept_sub), kept.rank_guessed_from)
     if repr(now) != repr(was):
         NestedMemo.stale.append(f"{sub.model.path}:{sub.model.span.line} {sub.name}: {was!r} != {now!r}")
 
