@@ -93,8 +93,16 @@ class Config:
             return int(v)
         if isinstance(v, (int, Expr)) or v is None:
             return v
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
+        if isinstance(v, float):
+            # A size from `/` is a float: Keras 3 refuses it, tf-keras takes it in some layers.
+            from layerlint.engine.layers.float_sizes import float_size_refusal
+            from layerlint.engine.layers.ops import KERAS_VERSION
+
+            refused = float_size_refusal(self.cls, key, v, self.values.get(KERAS_VERSION, 3))
+            if refused is not None:
+                raise ShapeError("invalid", refused)
+            if v.is_integer():
+                return int(v)
         raise Unanalysable(f"{key}={v!r} is not an integer")
 
     def int_tuple(self, key: str, n: int) -> tuple:
