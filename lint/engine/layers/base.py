@@ -91,14 +91,21 @@ class Config:
         v = self.values.get(key)
         if isinstance(v, bool):
             return int(v)
-        if isinstance(v, (int, Expr)) or v is None:
+        if isinstance(v, int) or v is None:
+            return v
+        # A size from `/` is a float, one from tf.math.reduce_prod a tensor: Keras 3 wants a Python
+        # int in many layers, tf-keras took either in some (size_types holds which).
+        from layerlint.engine.layers.ops import KERAS_VERSION
+        from layerlint.engine.layers.size_types import float_size_refusal, tensor_size_refusal
+
+        version = self.values.get(KERAS_VERSION, 3)
+        if isinstance(v, Expr):
+            refused = tensor_size_refusal(self.cls, key, str(v), version) if v.holds_tensor() else None
+            if refused is not None:
+                raise ShapeError("invalid", refused)
             return v
         if isinstance(v, float):
-            # A size from `/` is a float: Keras 3 refuses it, tf-keras takes it in some layers.
-            from layerlint.engine.layers.float_sizes import float_size_refusal
-            from layerlint.engine.layers.ops import KERAS_VERSION
-
-            refused = float_size_refusal(self.cls, key, v, self.values.get(KERAS_VERSION, 3))
+            refused = float_size_refusal(self.cls, key, v, version)
             if refused is not None:
                 raise ShapeError("invalid", refused)
             if v.is_integer():
