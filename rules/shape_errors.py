@@ -245,6 +245,8 @@ class InvalidLayerArguments(Rule):
 Reports the other errors Keras raises while building a layer: filters or input
 channels not divisible by `groups`, a `Dense` or convolution whose last axis is
 undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
+a size that is a float (`Dense(28 * 28 / 2)`) or a TensorFlow tensor
+(`Dense(tf.math.reduce_prod(shape))`) where that Keras wants a Python int,
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
 which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,

@@ -74,6 +74,16 @@ class Expr:
         return e
 
     @staticmethod
+    def tensor(text: str) -> Expr:
+        """An unknown number that is certainly a TensorFlow tensor (``tf.math.reduce_prod(shape)``): it
+        prints as a symbol, and the layers whose Keras wants a Python int see it is none."""
+        return Expr({((Atom("t:" + text, text), 1),): 1})
+
+    def holds_tensor(self) -> bool:
+        """Whether a tensor made by :meth:`tensor` is part of the value (arithmetic keeps it a tensor)."""
+        return any(atom.key.startswith("t:") for mono in self.terms for atom, _ in mono)
+
+    @staticmethod
     def opaque(text: str) -> Expr:
         return Expr({((Atom("o:" + text, text, compound=True), 1),): 1})
 

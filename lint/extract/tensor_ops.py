@@ -155,7 +155,13 @@ class TensorOps:
             return None
         spec = lookup_op(path)
         if not self.tensors_in([list(args), kwargs]):
-            return self.constant_op(path, args, kwargs, node) if spec is not None else None
+            made = self.constant_op(path, args, kwargs, node) if spec is not None else None
+            if made is None and spec is not None and path.startswith("tf.") and spec.key != "shape" \
+                    and not self.tracing:
+                # A TensorFlow function of numbers runs eagerly: its unknown result is a tensor, which
+                # a layer size must not be in Keras 3 (Dense(tf.math.reduce_prod(shape)))
+                return Expr.tensor(next(iter(self.symbol(node).symbols())))
+            return made
         if self.keras_version == 2 and not self.tracing and (path.startswith(("tf.", "ops.", "activations."))
                                                               or path in LOWERINGS or path in PROGRAMS):
             return self._tf_keras_call(path, spec, args, kwargs, node)

@@ -91,10 +91,25 @@ class Config:
         v = self.values.get(key)
         if isinstance(v, bool):
             return int(v)
-        if isinstance(v, (int, Expr)) or v is None:
+        if isinstance(v, int) or v is None:
             return v
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
+        # A size from `/` is a float, one from tf.math.reduce_prod a tensor: Keras 3 wants a Python
+        # int in many layers, tf-keras took either in some (size_types holds which).
+        from layerlint.engine.layers.ops import KERAS_VERSION
+        from layerlint.engine.layers.size_types import float_size_refusal, tensor_size_refusal
+
+        version = self.values.get(KERAS_VERSION, 3)
+        if isinstance(v, Expr):
+            refused = tensor_size_refusal(self.cls, key, str(v), version) if v.holds_tensor() else None
+            if refused is not None:
+                raise ShapeError("invalid", refused)
+            return v
+        if isinstance(v, float):
+            refused = float_size_refusal(self.cls, key, v, version)
+            if refused is not None:
+                raise ShapeError("invalid", refused)
+            if v.is_integer():
+                return int(v)
         raise Unanalysable(f"{key}={v!r} is not an integer")
 
     def int_tuple(self, key: str, n: int) -> tuple:

@@ -20,7 +20,7 @@ from layerlint.engine.layers.base import (
     require_rank,
     single,
 )
-from layerlint.engine.layers.ops import ALREADY_BUILT, tf_keras
+from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION, tf_keras
 from layerlint.engine.symbolic import Dim, as_int, dim_str, shape_str
 
 # Gate blocks stacked along the kernel's last axis.
@@ -196,6 +196,8 @@ def rnn(cfg: Config, inputs: list) -> Built:
     features = shape[-1]
     for i, cell in enumerate(cells):
         ccfg = bind(CELL_SPECS[cell.cls], cell.args, cell.kw)
+        if tf_keras(cfg):  # the cell reads its sizes as the wrapping RNN's Keras does
+            ccfg.values[KERAS_VERSION] = 2
         prefix = f"cell_{i}/" if len(cells) > 1 else ""
         cell_states, features, cell_weights, note = cell_build(cell.cls[: -len("Cell")], ccfg, features, prefix)
         # Stacked cells report nested state lists; we flatten them in order.

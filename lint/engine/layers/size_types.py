@@ -1,0 +1,83 @@
+"""What each Keras does with a layer size that is no Python int: a float (``Dense(28 * 28 / 2)``)
+or a TensorFlow tensor (``Dense(tf.math.reduce_prod(shape))``).
+
+Keras 3 refuses a float size everywhere it was tried, some layers in the constructor with
+their own message, the others when the float reaches a weight shape. tf-keras 2 built
+Dense and the convolutions with it (their kernel shapes pass through int()), and refused
+it in the other layers below when making the weights. A scalar tensor is refused by the
+Keras 3 layers that check for an int and by its recurrent layers; convolutions of both
+Kerases take it. Every entry was measured in Keras 3.15.1 and tf-keras 2.21
+(tests/test_size_types.py rebuilds each in both); a pair not listed keeps the old reading:
+an integral float as its int, a tensor as a symbol.
+"""
+
+from __future__ import annotations
+
+_STATE_SIZE = "state_size must be an integer, or a list/tuple of integers (one for each state tensor)."
+_RECEIVED = "Received an invalid value for argument `{key}`, expected a positive integer. Received: {key}={value}"
+_EMBEDDING = "`{key}` must be a positive integer. Received: {key}={value} (of type {type})."
+
+# Keras 3 constructors that check for a Python int, with the message each raises (for a float
+# and for a tensor alike).
+KERAS3_CONSTRUCTOR: dict[tuple[str, str], str] = {
+    ("Dense", "units"): "Received an invalid value for `units`, expected a positive integer. Received: units={value}",
+    ("Embedding", "input_dim"): _EMBEDDING,
+    ("Embedding", "output_dim"): _EMBEDDING,
+    ("MultiHeadAttention", "num_heads"): _RECEIVED,
+    ("MultiHeadAttention", "key_dim"): _RECEIVED,
+    ("GRU", "units"): _STATE_SIZE,
+    ("SimpleRNN", "units"): _STATE_SIZE,
+    ("GRUCell", "units"): _STATE_SIZE,
+    ("SimpleRNNCell", "units"): _STATE_SIZE,
+}
+
+_CONVS = ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+          "SeparableConv1D", "SeparableConv2D")
+# Keras 3 layers whose constructor takes a float and whose build then fails on the weight shape.
+KERAS3_FLOAT_AT_BUILD: frozenset[tuple[str, str]] = frozenset(
+    {(c, "filters") for c in _CONVS}
+    | {("DepthwiseConv1D", "depth_multiplier"), ("DepthwiseConv2D", "depth_multiplier"),
+       ("LSTM", "units"), ("LSTMCell", "units"), ("ConvLSTM1D", "filters"), ("ConvLSTM2D", "filters")}
+)
+# The pairs tf-keras 2 builds with an integral float as its int.
+TF_KERAS_TAKES_FLOAT: frozenset[tuple[str, str]] = frozenset({("Dense", "units")} | {(c, "filters") for c in _CONVS})
+
+# Tensor sizes refused beyond KERAS3_CONSTRUCTOR, per Keras version, with the message.
+KERAS3_TENSOR_AT_CALL: dict[tuple[str, str], str] = {
+    ("LSTM", "units"): "output_size must be an integer.",
+    ("LSTMCell", "units"): "output_size must be an integer.",
+}
+TF_KERAS_TENSOR: dict[tuple[str, str], str] = {
+    ("GRU", "units"): "Cannot iterate over a scalar tensor.",
+    ("SimpleRNN", "units"): "Cannot iterate over a scalar tensor.",
+    ("GRUCell", "units"): "Cannot iterate over a scalar tensor.",
+    ("SimpleRNNCell", "units"): "Cannot iterate over a scalar tensor.",
+}
+
+
+def float_size_refusal(cls: str, key: str, value: float, keras_version: int) -> str | None:
+    """Keras' message when it refuses the float ``value`` as ``cls``'s ``key``; None when the pair
+    is not one measured here, or tf-keras takes it."""
+    pair = (cls, key)
+    if pair not in KERAS3_CONSTRUCTOR and pair not in KERAS3_FLOAT_AT_BUILD:
+        return None
+    if keras_version == 2:
+        if pair in TF_KERAS_TAKES_FLOAT:
+            return None
+        return (f"Dimension value must be integer or None or have an __index__ method: {key}={value!r} "
+                "is a float, which tf-keras cannot put in a weight shape")
+    if pair in KERAS3_CONSTRUCTOR:
+        return KERAS3_CONSTRUCTOR[pair].format(key=key, value=repr(value), type="float")
+    return (f"Cannot convert the weight shape of {cls} to a shape: {key}={value!r} is a float. "
+            "Found invalid dimension of type '<class 'float'>'")
+
+
+def tensor_size_refusal(cls: str, key: str, text: str, keras_version: int) -> str | None:
+    """Keras' message when it refuses a TensorFlow tensor (the user's ``text``) as ``cls``'s ``key``;
+    None when that Keras takes it or the pair is not one measured here."""
+    pair = (cls, key)
+    if keras_version == 2:
+        return TF_KERAS_TENSOR.get(pair)
+    if pair in KERAS3_CONSTRUCTOR:
+        return KERAS3_CONSTRUCTOR[pair].format(key=key, value=text, type="EagerTensor")
+    return KERAS3_TENSOR_AT_CALL.get(pair)
