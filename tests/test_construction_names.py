@@ -216,6 +216,57 @@ for batch in [np.zeros((2, 4, 2))]:
 inp = keras.Input((3,))
 m = keras.Model(inp, layers.Dense(5)(inp))
 """,
+    # Keras 3 makes the InputLayer of a Sequential declaring no input when it builds it (first call,
+    # fit(), predict()), not when the Sequential is made: models made in between number their inputs first
+    "a_sequential_first_called_on_data_after_a_model": """
+seq = keras.Sequential([layers.Dense(4)])
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+seq(np.zeros((2, 8)))
+""",
+    "a_sequential_built_by_add_then_called_on_data_in_a_loop": """
+seq = keras.Sequential()
+seq.add(layers.Dense(4))
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+for batch in [np.zeros((2, 8))]:
+    seq(batch)
+""",
+    "a_sequential_built_by_fit_after_a_model": """
+seq = keras.Sequential([layers.Dense(4)])
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+seq.compile(loss="mse")
+seq.fit(np.zeros((2, 8)), np.zeros((2, 4)), verbose=0)
+""",
+    "a_sequential_built_by_predict_before_a_model": """
+seq = keras.Sequential([layers.Dense(4)])
+a = keras.Input((8,))
+first = keras.Model(a, layers.Dense(1)(a))
+seq.predict(np.zeros((2, 8)), verbose=0)
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+""",
+    "nested_sequentials_built_on_data_between_models": """
+outer = keras.Sequential([keras.Sequential([layers.Dense(4)]), layers.Dense(2)])
+a = keras.Input((8,))
+first = keras.Model(a, layers.Dense(1)(a))
+outer(np.zeros((2, 8)))
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+""",
+    # built at the first pass of a loop we cannot count (docs' transfer_learning): the summary takes the
+    # loop to run, so the InputLayer is made once, there, and leaves no count unknown
+    "a_sequential_built_in_a_dataset_loop_between_models": """
+import tensorflow as tf
+seq = keras.Sequential([layers.Dense(4)])
+a = keras.Input((8,))
+first = keras.Model(a, layers.Dense(1)(a))
+for images in tf.data.Dataset.from_tensor_slices(np.zeros((4, 8))).batch(2).take(1):
+    seq(images)
+inp = keras.Input((8,))
+m = keras.Model(inp, layers.Dense(1)(inp))
+""",
 }
 
 

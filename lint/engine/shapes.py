@@ -762,7 +762,7 @@ class Engine:
         # Keras makes the InputLayer of a Sequential given keras.Input: no row, but it takes a name.
         self._name_in_creation_order([m.seq_input, *m.layers] if m.seq_input is not None else list(m.layers))
         if self.built_by_fit or m.input_made_alone:
-            self.namer(None, "InputLayer", key=id(m))
+            self._name_built_input(m)
         current = shape
         upstream_problem: str | None = None if shape is not None else (why_symbolic or "the input shape is unknown")
         for i, ld in enumerate(m.layers):
@@ -1031,6 +1031,15 @@ class Engine:
                     if n != before.get(base, 0):
                         root.unknown.setdefault(base, c.uncertain)
 
+    def _name_built_input(self, m: ExtractedModel) -> None:
+        """The InputLayer Keras made building Sequential ``m`` (declaring no input), named where it was made
+        (FileResult.constructions: its first call, fit(), ...), after what the file made before that,
+        not where the Sequential itself was made."""
+        made = next((c for c in self.namer.root.pending if c.made is m), None)
+        if made is not None:
+            self._catch_up(made.created)
+        self.namer(None, "InputLayer", key=id(m))
+
     def _name_built(self, ld: LayerDef) -> None:
         """What building ``ld`` at its first call makes, named then (once, whichever model lists the call)."""
         if not self.namer.first_making(("built", id(ld))):
@@ -1050,7 +1059,7 @@ class Engine:
         if sub.api == "sequential":
             self._name_in_creation_order([sub.seq_input, *sub.layers] if sub.seq_input is not None else list(sub.layers))
             if sub.input_made_alone:  # built, its InputLayer made, before this model was
-                self.namer(None, "InputLayer", key=id(sub))
+                self._name_built_input(sub)
         elif sub.api == "functional":
             ops, nodes, mask_ops = graph_view(sub, with_masks=self.keras_version == 3)
             self._name_in_creation_order(list(ops), nodes, mask_ops)

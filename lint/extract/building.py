@@ -417,14 +417,17 @@ class Building:
         return self.constructed(LayerObj(LayerDef(cls, tuple(args), kwargs, self.span(node), legacy=legacy,
                                                   as_written=as_written if changed else None)))
 
-    def constructed(self, v: Any) -> Any:
+    def constructed(self, v: Any, once: bool = False) -> Any:
         """Record a layer or input made where Keras makes it (FileResult.constructions): Keras names it
         then, whether or not a model lists it.  Not while a custom layer's __init__ or call() runs (what
-        those make is named with the layer), nor in a builder analysed on symbols (Keras never runs it)."""
+        those make is named with the layer), nor in a builder analysed on symbols (Keras never runs it).
+        ``once``: made at most once however often the code runs (a Sequential's build InputLayer), so a
+        loop of unknown count around it leaves no count unknown (the build it belongs to is assumed)."""
         made = v.layer if isinstance(v, LayerObj) else v.tensor.producer if isinstance(v, TensorVal) \
             else v.input if isinstance(v, InputLayerVal) else v if isinstance(v, (Node, ExtractedModel)) else None
         if made is not None and self.recording and not self.tracing and not self.layer_inits:
-            why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops else None
+            why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops and not once \
+                else None
             created = made.created if not isinstance(made, ExtractedModel) else creation_mark()
             self.result.constructions.append(Construction(made, created, why))
             self.constructed_ids.add(id(made))
@@ -548,6 +551,14 @@ class Building:
             self.build_sequential(m)
 
     def build_sequential(self, m: ExtractedModel) -> None:
+        first = m.layers[0] if m.layers else None
+        if self.keras_version == 3 and m.seq_input is None and id(m) not in self.input_layered and first is not None \
+                and not any(k in first.kwargs for k in ("input_shape", "batch_input_shape", "input_dim")):
+            # Keras 3's build() makes the InputLayer of a Sequential declaring no input now (its first call,
+            # fit(), a model as its first layer), before the layers it then calls: it is named here
+            # (tf-keras names it `<layer>_input`, taking no number).  The summary shows it built by this
+            # call even in a loop of unknown count, so the loop is taken to run and build it, once.
+            self.constructed(m, once=True)
         self.built_sequentials.add(id(m))
         self.input_layered.add(id(m))
         for ld in m.layers:  # building calls each layer: a Sequential among them builds first
