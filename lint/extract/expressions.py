@@ -516,18 +516,14 @@ class Expressions:
         if not self.recording or "(" not in self.text(node.elt if not isinstance(node, cst.DictComp) else node.value):
             return
         models = len(self.result.models)
-        self.unknown_loops.append(f"for {self.text(fors.target)} in {self.text(fors.iter)}")
-        self.mutated.append(set())
         try:
-            self.bind(fors.target, self.symbol(fors.target), inner)
-            self.eval(node.value if isinstance(node, cst.DictComp) else node.elt, inner)
+            with self.followed_once(self.unknown_loops, f"for {self.text(fors.target)} in {self.text(fors.iter)}") \
+                    as changed:
+                self.bind(fors.target, self.symbol(fors.target), inner)
+                self.eval(node.value if isinstance(node, cst.DictComp) else node.elt, inner)
         except (StopSignal, ReturnSignal, BreakSignal, ContinueSignal):
             pass
         finally:
-            self.unknown_loops.pop()
-            changed = self.mutated.pop()
-            if self.mutated:
-                self.mutated[-1] |= changed
             del self.result.models[models:]  # what the comprehension gives is unknown: no model of it is the file's
         if changed:
             self.forget(changed, inner)

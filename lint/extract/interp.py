@@ -15,8 +15,9 @@ layers and models); runtime.py and compare.py hold what they share.
 from __future__ import annotations
 
 import ast
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -602,20 +603,13 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         # condition (the engine shows it opaque, and what follows unknown), and the plain values and
         # lists they assign or change are unknown after it: never one branch's numbers as Keras'.
         start = creation_mark()
-        self.undecided.append(text)
-        self.mutated.append(set())
-        try:
+        with self.followed_once(self.undecided, text) as changed:
             try:
                 self.exec_block(stmt.body.body, frame)
                 self.exec_orelse(stmt, frame)
             except ReturnSignal as r:
                 self._mark_conditional(r.value, start, text)
                 raise ReturnSignal(r.value if _holds_tensor(r.value) else Expr.symbol(text)) from None
-        finally:
-            self.undecided.pop()
-            changed = self.mutated.pop()
-            if self.mutated:
-                self.mutated[-1] |= changed
         for name in self.assigned_in(stmt):
             if name not in frame.vars:
                 continue
@@ -635,15 +629,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         marked as made under the condition, and the value is unknown (never one side's)."""
         text = self.text(node.test)
         start = creation_mark()
-        self.undecided.append(text)
-        self.mutated.append(set())
-        try:
+        with self.followed_once(self.undecided, text) as changed:
             sides = [self.eval(node.body, frame), self.eval(node.orelse, frame)]
-        finally:
-            self.undecided.pop()
-            changed = self.mutated.pop()
-            if self.mutated:
-                self.mutated[-1] |= changed
         if changed:
             self.forget(changed, frame)
         if not any(_holds_tensor(v) for v in sides):
@@ -677,19 +664,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         items = self.iterate(over)
         if items is None:
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
-            self.mutated.append(set())
-            self.unknown_loops.append(f"for {self.text(stmt.target)} in {self.text(stmt.iter)}")
-            try:
+            with self.followed_once(self.unknown_loops, f"for {self.text(stmt.target)} in {self.text(stmt.iter)}") as changed:
                 self.bind(stmt.target, self.symbol(stmt.target), frame)
                 try:
                     self.exec_block(stmt.body.body, frame)
                 except (ContinueSignal, BreakSignal):
                     pass
-            finally:
-                self.unknown_loops.pop()
-                changed = self.mutated.pop()
-                if self.mutated:
-                    self.mutated[-1] |= changed
             self.forget_counts(stmt, changed, frame)
             if stmt.orelse is not None:
                 self.exec_block(stmt.orelse.body.body, frame)
@@ -847,6 +827,24 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         if self.mutated:
             self.mutated[-1].add(id(obj))
         self.forget({id(obj)}, frame)
+
+    @contextlib.contextmanager
+    def followed_once(self, stack: list[str], label: str) -> Iterator[set[int]]:
+        """Code followed once for what it makes, though Python may run it any number of times (an undecided
+        condition's branches, a loop or comprehension of unknown count): ``label`` stays on ``stack``
+        (``undecided`` or ``unknown_loops``) meanwhile, and the ids of the lists and dicts it changes are
+        gathered in the set it gives, which the caller forgets after it; they count as changed by the
+        enclosing such code too."""
+        changed: set[int] = set()
+        stack.append(label)
+        self.mutated.append(changed)
+        try:
+            yield changed
+        finally:
+            stack.pop()
+            self.mutated.pop()
+            if self.mutated:
+                self.mutated[-1] |= changed
 
     def forget(self, ids: set[int], frame: Frame, plain_only: bool = False) -> None:
         """Names in this frame or the module that hold one of these objects now hold a symbol."""
