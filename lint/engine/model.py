@@ -76,6 +76,12 @@ class LayerDef:
         name = self.kwargs.get("name")
         return name if isinstance(name, str) else None
 
+    @property
+    def declares_input(self) -> bool:
+        """Whether it gives its model's input by a legacy keyword (input_shape=, batch_input_shape=,
+        input_dim=): a Sequential it comes first in is built, and its InputLayer made, when it is added."""
+        return any(k in self.kwargs for k in ("input_shape", "batch_input_shape", "input_dim"))
+
 
 @dataclass(eq=False)
 class Application:

@@ -368,7 +368,7 @@ def built_when_made(m: ExtractedModel) -> bool:
     if m.api != "sequential" or not m.layers:
         return False
     first = m.layers[0]
-    return m.seq_input is not None or any(k in first.kwargs for k in ("input_shape", "batch_input_shape", "input_dim"))
+    return m.seq_input is not None or first.declares_input
 
 
 def _mask_op_layer(op: MaskOp) -> LayerDef:

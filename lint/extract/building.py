@@ -553,7 +553,7 @@ class Building:
     def build_sequential(self, m: ExtractedModel) -> None:
         first = m.layers[0] if m.layers else None
         if self.keras_version == 3 and m.seq_input is None and id(m) not in self.input_layered and first is not None \
-                and not any(k in first.kwargs for k in ("input_shape", "batch_input_shape", "input_dim")):
+                and not first.declares_input:
             # Keras 3's build() makes the InputLayer of a Sequential declaring no input now (its first call,
             # fit(), a model as its first layer), before the layers it then calls: it is named here
             # (tf-keras names it `<layer>_input`, taking no number).  The summary shows it built by this
@@ -575,7 +575,7 @@ class Building:
             m.seq_input = item.input
         elif isinstance(item, LayerObj):
             if not m.layers and m.seq_input is None and self.keras_version == 3 \
-                    and any(k in item.layer.kwargs for k in ("input_shape", "batch_input_shape", "input_dim")):
+                    and item.layer.declares_input:
                 # Keras 3's add() makes an InputLayer of a first layer's input_shape= then, automatically named
                 # (tf-keras names it `<layer>_input`, taking no number)
                 self.constructed(m)
