@@ -250,8 +250,10 @@ a size that is a float (`Dense(28 * 28 / 2)`) or a TensorFlow tensor
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
 which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,
-an input or a model; and a model called on a tensor, or run on data, whose shape its
-inputs refuse.
+an input or a model; a functional model given no inputs (Keras 3's
+`keras.Model(m.get_layer("image").input, ...)`: an InputLayer's `.input` is `[]`
+there, its `.output` is the Input); and a model called on a tensor, or run on data,
+whose shape its inputs refuse.
 """
     why = "The model cannot be built; Keras stops with a ValueError at this layer."
     invalid = (IMPORTS + """
@@ -279,6 +281,9 @@ model = Model(inputs, layers.Dense(1)(inputs))
                 yield Finding(where, call.error.message)
                 continue
             yield Finding(call_span(call), error_text(call))
+        if model.model.refused is not None and ctx.top_level:
+            span, message = model.model.refused
+            yield Finding(span, f"Functional `{model.name}`: {message}")
         if ctx.keras_version == 3 and ctx.top_level:
             kind = "Sequential" if model.model.api == "sequential" else "Functional"
             for span, message in eager_call_errors(model):  # the model run on data it refuses

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from layerlint.analyze import analyze_text
 from layerlint.report.summary import model_json
 from layerlint.runner.check import CheckSettings, check_analysis
@@ -371,3 +372,34 @@ def test_the_input_of_an_input_layer_found_by_name_is_empty_in_keras_3() -> None
     assert [r["output_shape"] for r in models["by_output"]["layers"]] == [[None, 8], [None, 3]]
     (row,) = models["by_input"]["layers"]
     assert row["status"] == "opaque" and "empty, which Keras 3 refuses" in row["reason"]
+
+
+EMPTY_INPUTS = """
+import keras
+from keras import layers
+image = keras.Input(shape=(8,), name="image")
+trainer = keras.Model(image, layers.Dense(3, name="dense2")(image), name="trainer")
+prediction = keras.Model(trainer.get_layer(name="image").input, trainer.get_layer("dense2").output)
+"""
+
+
+def test_a_model_keras_3_refuses_for_its_empty_inputs_is_a_finding(keras) -> None:
+    # keras-io handwriting_recognition.py line 502: the script stops there under Keras 3
+    with pytest.raises(ValueError, match="`inputs` argument cannot be empty"):
+        keras.backend.clear_session()
+        exec(compile(EMPTY_INPUTS, "empty.py", "exec"), {})  # our own test program, not user code
+    found = [(d.code, d.line, d.message) for d in check_analysis(analyze_text(EMPTY_INPUTS, "empty.py"), CheckSettings())]
+    assert [(c, line) for c, line, _ in found] == [("LL105", 6)]
+    assert "`inputs` argument cannot be empty" in found[0][2] and "trainer.get_layer(name=\"image\").input" in found[0][2]
+
+
+def test_tf_keras_takes_an_input_layers_input_so_nothing_is_reported(keras) -> None:
+    tf_keras = pytest.importorskip("tf_keras")
+    namespace: dict = {}
+    source = EMPTY_INPUTS.replace("import keras\nfrom keras import layers", "import tf_keras as keras\nfrom tf_keras import layers")
+    tf_keras.backend.clear_session()
+    exec(compile(source, "empty.py", "exec"), namespace)  # our own test program, not user code
+    fa = analyze_text(EMPTY_INPUTS, "empty.py", keras_version=2)
+    assert [d.code for d in check_analysis(fa, CheckSettings())] == []
+    ours = {sm.name: sm for sm in fa.models}[namespace["prediction"].name]
+    assert ours.total_params == namespace["prediction"].count_params() == 27

@@ -247,6 +247,8 @@ class ExtractedModel:
     # id(node) -> that node's output, already worked out (the interpreter's probes of x.shape
     # declare such nodes as inputs and give their outputs here)
     known_outputs: dict = field(default_factory=dict)
+    # Keras refuses to make the model itself (Keras 3's `Model([], outputs)`): where, and its message
+    refused: tuple[Span, str] | None = None
 
     @property
     def built_on(self) -> tuple | None:

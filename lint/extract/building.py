@@ -642,6 +642,8 @@ class Building:
             if isinstance(inputs, (list, tuple)) and not inputs:
                 # an InputLayer's .input in Keras 3 (its .output is the Input)
                 reason = f"the model's inputs `{lost[0][1]}` are empty, which Keras 3 refuses (ValueError)"
+                m.refused = (self.span(node), f"`inputs` argument cannot be empty: `{lost[0][1]}` is `[]` in "
+                                              "Keras 3 (an InputLayer's `.input`; its `.output` is the Input)")
             ld = LayerDef(layer_label(lost[-1][1]), (), {}, self.span(node), known=False, opaque_reason=reason)
             if lost[0][0] == "inputs":
                 m.inputs = []
