@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -165,3 +167,67 @@ def test_a_cell_with_an_invalid_escape_is_not_a_syntax_error(tmp_path) -> None:
         warnings.simplefilter("error")
         fa = analyze_path(str(path))
     assert fa.problems == [] and [sm.name for sm in fa.models] == ["sequential"]
+
+
+# Cells as tutorials write them, each run through IPython's own transformation in the test below.
+IPYTHON_CELLS = (
+    " for x in windows.take(30):\n   print(x, end=' ')",  # indented as a whole (tensorflow/docs guide/data)
+    "\n  def f(x):\n    return x\n\n  y = f(2)",
+    "print('a: %d, b: %f'\n      %(epoch, loss))",  # a `%` that continues a call (docs multi_worker_with_ctl)
+    "s = '''\n!important\n%d'''",
+    "x = (1,\n     2)\n!ls",
+    "ls ./data/train/",  # one line: IPython's automagic (docs wav2vec2_saved_model_finetuning)
+    "pip install gdown --no-use-pep517",
+    "\nls -la",
+    "ls ./data/train/\nx = 1",  # two lines: no automagic, so a syntax error in Jupyter too
+    "ls = 3", "ls == 3", "ls.x", "cat, dog = 1, 2", "time.sleep(1)", "time x = 1", "cd ..",
+    "env", "wget http://example.com/a.zip", "tensorboard --logdir logs",
+    "def f():\n    !ls\n    return 1",
+    "files = !ls\nn = len(files)",
+    "model.summary?",
+)
+
+
+def _ipython_shell():
+    """IPython's shell; the test is skipped without IPython, except under CI, which installs it."""
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("IPython not installed")
+    return InteractiveShell.instance()
+
+
+def _ipython_view(text: str) -> list[str]:
+    return ["<magic>" if "get_ipython()" in line else line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("cell", IPYTHON_CELLS)
+def test_cells_read_as_ipython_reads_them(cell: str) -> None:
+    theirs = _ipython_shell().transform_cell(cell)
+    nb = parse_notebook(notebook(("code", cell)))
+    try:
+        compile(theirs, "cell", "exec")
+    except SyntaxError:  # Jupyter stops on this cell: so do we, with LL001 on it
+        assert [p[0] for p in nb.problems] == ["LL001"]
+        return
+    assert not nb.problems
+    ours = ["<magic>" if line.strip() == "pass" else line.rstrip() for line in nb.text.splitlines() if line.strip()]
+    assert ours == _ipython_view(theirs)
+
+
+def test_the_magic_table_is_the_installed_ipythons() -> None:
+    pytest.importorskip("IPython")
+    from layerlint.sources import ipython_magics
+
+    from fixtures.regen_ipython_magics import render
+
+    assert Path(ipython_magics.__file__).read_text(encoding="utf-8") == render()
+
+
+def test_a_finding_in_a_dedented_cell_points_at_the_cells_own_column() -> None:
+    nb = parse_notebook(notebook(("code", "  import keras\n  x = keras.layers.Dense(4)")))
+    assert nb.text.splitlines() == ["import keras", "x = keras.layers.Dense(4)"]
+    r = nb.remap(Diagnostic("LL201", "x", "msg", "error", "n.ipynb", 2, 4, 2, 25))
+    assert (r.cell, r.line, r.col, r.end_col) == (1, 2, 6, 27)

@@ -15,11 +15,13 @@ import ast
 import dataclasses
 import json
 import re
+import tokenize
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from layerlint.diagnostics import Diagnostic
+from layerlint.sources.ipython_magics import IPYTHON_LINE_MAGICS
 from layerlint.sources.span import Span
 
 # Cell magics whose body is still Python: only their first line is IPython syntax.
@@ -28,6 +30,9 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "a
 _LINE_MAGIC = re.compile(r"^\s*(%|!)")
 _ASSIGNED_MAGIC = re.compile(r"^\s*[\w.,\s\[\]()]+?\s*=\s*(%|!)")
 _HELP = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
+# A one-line cell starting with a line magic's name runs that magic without its `%` (IPython's
+# automagic), unless the name is assigned there (`ls = 3`, `cat, dog = ...`) or an attribute is read.
+_AUTOMAGIC = re.compile(r"^\s*([A-Za-z_]\w*)(?![\w.])(?!\s*(=|,))")
 
 
 class NotebookError(Exception):
@@ -41,6 +46,9 @@ class NotebookSource:
     cells: dict[int, list[str]]  # cell number -> its source lines, for showing context
     # (code, message, Span in joined lines) for cells Python cannot parse; those cells are left out
     problems: list[tuple] = dataclasses.field(default_factory=list)
+    # joined line (index = line - 1) -> the characters IPython removed from the start of that cell
+    # line (a cell indented as a whole runs dedented), to give columns in the cell's own text
+    col_shift: list[int] = dataclasses.field(default_factory=list)
 
     def locate(self, line: int) -> tuple[int, int]:
         """(cell number, line in cell) for a 1-based line of the joined text."""
@@ -54,14 +62,19 @@ class NotebookSource:
         cell, in_cell = self.locate(line)
         return f"cell {cell}, line {in_cell}"
 
+    def shift(self, line: int) -> int:
+        """Characters IPython's dedent removed from the start of this joined line."""
+        return self.col_shift[line - 1] if 0 < line <= len(self.col_shift) else 0
+
     def remap(self, diagnostic: Diagnostic) -> Diagnostic:
         cell, line = self.locate(diagnostic.line)
         end_cell, end_line = self.locate(diagnostic.end_line)
-        end_col = diagnostic.end_col
+        col = diagnostic.col + self.shift(diagnostic.line)
+        end_col = diagnostic.end_col + self.shift(diagnostic.end_line)
         if end_cell != cell:  # a span may not run past its cell in the output
             end_line = len(self.cells.get(cell, [])) or line
-            end_col = len(self.cells.get(cell, [""])[end_line - 1]) if self.cells.get(cell) else diagnostic.col
-        return dataclasses.replace(diagnostic, line=line, end_line=end_line, end_col=end_col, cell=cell)
+            end_col = len(self.cells.get(cell, [""])[end_line - 1]) if self.cells.get(cell) else col
+        return dataclasses.replace(diagnostic, line=line, col=col, end_line=end_line, end_col=end_col, cell=cell)
 
     def remap_all(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         return [self.remap(d) for d in diagnostics]
@@ -97,6 +110,43 @@ def _is_ipython_line(line: str) -> bool:
     return bool(_LINE_MAGIC.match(line) or _ASSIGNED_MAGIC.match(line) or _HELP.match(line))
 
 
+def dedent_cell(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The cell as IPython runs it when all of its code is indented: the indentation its
+    lines share removed (blank lines emptied), and how many characters left each line."""
+    margins = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
+    common = margins[0] if margins else ""
+    for margin in margins[1:]:
+        while not margin.startswith(common):
+            common = common[:-1]
+    if not common:
+        return lines, [0] * len(lines)
+    n = len(common)
+    return [line[n:] if line.strip() else "" for line in lines], [n if line.strip() else 0 for line in lines]
+
+
+def _statement_starts(lines: list[str]) -> set[int]:
+    """Indexes of the lines that begin a statement, as IPython finds its escaped commands
+    (``%``, ``!``, ``?``): not a line inside brackets, a string or after a backslash."""
+    starts: set[int] = set()
+    depth, fresh = 0, True
+    feed = iter([line + "\n" for line in lines]).__next__
+    try:
+        for tok in tokenize.generate_tokens(feed):
+            if fresh and tok.type not in (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.NEWLINE,
+                                          tokenize.COMMENT, tokenize.ENDMARKER):
+                starts.add(tok.start[0] - 1)
+                fresh = False
+            if tok.type == tokenize.NEWLINE or (tok.type == tokenize.NL and depth <= 0):
+                fresh = True
+            elif tok.type == tokenize.OP and tok.string in "([{":
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in ")]}" and depth > 0:
+                depth -= 1
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # an unterminated string or bracket: the lines after it are inside it
+    return starts
+
+
 def _neutralise(lines: list[str]) -> list[str]:
     """Replace IPython-only lines (and their backslash continuations) with ``pass``."""
     out: list[str] = []
@@ -107,15 +157,28 @@ def _neutralise(lines: list[str]) -> list[str]:
             return ["" for _ in lines]  # the whole cell is another language
         out.append("")
         lines = lines[1:]
+    if _one_line_magic(lines):
+        return [*out, *("" if not line.strip() else line[: len(line) - len(line.lstrip())] + "pass" for line in lines)]
+    starts = _statement_starts(lines)
     continuing = False
-    for line in lines:
-        if continuing or _is_ipython_line(line):
+    for i, line in enumerate(lines):
+        if continuing or (i in starts and _is_ipython_line(line)):
             indent = line[: len(line) - len(line.lstrip())] if not continuing else ""
             out.append(indent + "pass" if not continuing else "")
             continuing = line.rstrip().endswith("\\")
         else:
             out.append(line)
     return out
+
+
+def _one_line_magic(lines: list[str]) -> bool:
+    """A cell of one line that IPython runs as a line magic written without its ``%``
+    (``pip install x``, ``ls ./data``, ``cd ..``): only a one-line cell is read so."""
+    body = lines[next((i for i, line in enumerate(lines) if line.strip()), len(lines)):]  # IPython drops leading blank lines
+    if len(body) != 1:
+        return False
+    m = _AUTOMAGIC.match(body[0])
+    return m is not None and m.group(1) in IPYTHON_LINE_MAGICS
 
 
 def parse_notebook(raw: str) -> NotebookSource:
@@ -142,6 +205,7 @@ def parse_notebook(raw: str) -> NotebookSource:
     joined: list[str] = []
     problems: list[tuple] = []
     line_map: list[tuple[int, int]] = []
+    col_shift: list[int] = []
     sources: dict[int, list[str]] = {}
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or "cell_type" not in cell:
@@ -150,7 +214,8 @@ def parse_notebook(raw: str) -> NotebookSource:
             continue
         lines = _cell_source(cell, number).splitlines()
         sources[number] = lines
-        python = _neutralise(lines)
+        dedented, shifts = dedent_cell(lines)
+        python = _neutralise(dedented)
         problem = _cell_syntax_problem(python, len(joined))
         if problem is not None:
             python = ["" for _ in python]
@@ -159,8 +224,9 @@ def parse_notebook(raw: str) -> NotebookSource:
         for i, line in enumerate(python, start=1):
             joined.append(line)
             line_map.append((number, i))
+        col_shift.extend(shifts)
     text = "\n".join(joined) + ("\n" if joined else "")
-    return NotebookSource(text, line_map, sources, problems)
+    return NotebookSource(text, line_map, sources, problems, col_shift)
 
 
 _SKIPPED = ("", "", None)  # a cell left out without a finding
