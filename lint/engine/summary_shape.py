@@ -50,9 +50,11 @@ def show_latest_calls(models: list, calls: list[GraphCall], keras_version: int) 
     for c in calls:
         for ld in c.layers:
             by_layer.setdefault(id(ld), []).append(c)
-    if not any(len(v) > 1 for v in by_layer.values()):
+    if keras_version != 2 and not any(len(v) > 1 for v in by_layer.values()):
         return
     outputs = _outputs(models)
+    if keras_version == 2:
+        _show_own_outputs(models)
     for sm in models:
         m = sm.model
         if m.api not in ("functional", "sequential") or "as symbols" in (m.context or ""):
@@ -63,7 +65,7 @@ def show_latest_calls(models: list, calls: list[GraphCall], keras_version: int) 
             if not made or len(made) < 2 or row.status != "ok" or not _own_calls_recorded(row, m, made):
                 continue
             if keras_version == 2 and ld.submodel is not None and ld.custom_class is None:
-                continue  # tf-keras: a nested model prints its own output shape
+                continue  # tf-keras: a nested model prints its own output shape (_show_own_outputs)
             nodes = [_node(c, ld, outputs) for c in made]
             shown = _latest(nodes) if keras_version == 3 else _common(nodes)
             if shown.output is not None and shown.output == row.output:
@@ -74,6 +76,28 @@ def show_latest_calls(models: list, calls: list[GraphCall], keras_version: int) 
                               f"{here}" if keras_version == 3 else
                               f"tf-keras' summary shows \"multiple\": this layer's calls give different shapes{here}")
             row.shown = shown
+
+
+def _show_own_outputs(models: list) -> None:
+    """tf-keras: a functional model (or a Sequential with an input) used as a layer prints its own
+    output shape, whatever it was called on (Functional.output_shape)."""
+    own: dict[int, Any] = {}
+    for sm in models:
+        m = sm.model
+        built = m.api == "functional" or m.api == "sequential" and m.seq_input is not None
+        if built and len(sm.outputs) == 1 and not m.outputs_nested and sm.outputs[0] is not None:
+            own[id(m)] = sm.outputs[0]
+    for sm in models:
+        if sm.model.api not in ("functional", "sequential"):
+            continue
+        for row in sm.layers:
+            ld = row.source
+            if not isinstance(ld, LayerDef) or ld.submodel is None or ld.custom_class is not None or row.status != "ok":
+                continue
+            out = own.get(id(ld.submodel))
+            if out is not None and out != row.output and row.output is not None:
+                row.shown = Shown(out, note=f"tf-keras' summary shows a nested model's own output shape; its call in "
+                                            f"this model gives {_text(row.output)}")
 
 
 def _text(out: Any) -> str:
