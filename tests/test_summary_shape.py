@@ -81,14 +81,29 @@ a = keras.Input((5, 8))
 m1 = keras.Model(a, inner(a))
 """
 
-CASES = {"nested_once": NESTED_ONCE, "shared": SHARED, "sequentials": SEQUENTIALS, "nested": NESTED, "eager": EAGER, "twice": TWICE}
+# Both calls in one pass of a loop of unknown count: wherever the model is, its latest call is the second
+LOOP = """
+import os
+import keras
+from keras import layers
+for f in os.listdir("."):
+    d = layers.Dense(4)
+    a = keras.Input((8,))
+    b = keras.Input((3, 8))
+    m = keras.Model([a, b], [d(a), d(b)])
+"""
+
+CASES = {"loop": LOOP, "nested_once": NESTED_ONCE, "shared": SHARED, "sequentials": SEQUENTIALS, "nested": NESTED, "eager": EAGER, "twice": TWICE}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rows_are_keras3_summary_rows(name: str, keras: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     source = textwrap.dedent(CASES[name])
-    assert our_rows(source) == keras_rows(tmp_path, source)
+    ours, theirs = our_rows(source), keras_rows(tmp_path, source)
+    if name == "loop":  # names made in a loop of unknown count are unknown (`input_layer_?`): shapes only
+        ours, theirs = ([r["output_shape"] for r in rows] for rows in (ours, theirs))
+    assert ours == theirs
 
 
 def test_shared_row_says_which_call_it_shows() -> None:
@@ -148,13 +163,16 @@ def _ours_keras2(source: str) -> list[list[tuple[str, str]]]:
     return [[(f"{r.name} ({r.cls})", output_text(r, 2)) for r in sm.layers] for sm in fa.models]
 
 
-@pytest.mark.parametrize("name", ["shared", "sequentials", "nested", "nested_once", "eager", "twice"])
+@pytest.mark.parametrize("name", ["shared", "sequentials", "nested", "nested_once", "eager", "twice", "loop"])
 def test_rows_are_tf_keras_summary_rows(name: str, tmp_path: Path) -> None:
     pytest.importorskip("tf_keras")
     source = textwrap.dedent(CASES[name])
-    names = {"twice": ("m",), "eager": ("m1",), "shared": ("m1", "m2"), "nested": ("m1", "m2"), "nested_once": ("m1",),
+    names = {"twice": ("m",), "loop": ("m",), "eager": ("m1",), "shared": ("m1", "m2"), "nested": ("m1", "m2"), "nested_once": ("m1",),
              "sequentials": ("m1", "m2", "m3")}[name]
     ours = _ours_keras2(source)
+    theirs = _tf_keras_printed(tmp_path, source, names)
     if name.startswith("nested"):  # the inner model's own summary is not among those printed
         ours = ours[1:]
-    assert ours == _tf_keras_printed(tmp_path, source, names)
+    if name == "loop":  # names made in a loop of unknown count are unknown: shapes only
+        ours, theirs = ([[shape for _, shape in rows] for rows in both] for both in (ours, theirs))
+    assert ours == theirs

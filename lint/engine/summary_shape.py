@@ -155,6 +155,10 @@ def _latest(nodes: list[_Made]) -> Shown:
     """Keras 3: the latest node's output; unknown when which node is latest, or its output, is not known."""
     nodes = sorted(nodes, key=lambda n: n.created)
     certain = [i for i, n in enumerate(nodes) if n.uncertain is None]
+    if not certain and len({n.uncertain for n in nodes}) == 1:
+        # every call is made in one pass of the same code (a loop of unknown count): where any is, the
+        # last of them is the latest
+        certain = [len(nodes) - 1]
     last = nodes[certain[-1] if certain else 0:]
     for n in reversed(last):
         if n.uncertain is not None and n.output != last[0].output:
@@ -168,6 +172,8 @@ def _latest(nodes: list[_Made]) -> Shown:
 def _common(nodes: list[_Made]) -> Shown:
     """tf-keras: the shape every node gives, or "multiple" when the calls surely made differ."""
     made = [n for n in nodes if n.uncertain is None]
+    if not made and len({n.uncertain for n in nodes}) == 1:
+        made = nodes  # every call is made in one pass of the same code: where any is, all are
     unknown = next((n for n in made if n.output is None), None)
     shapes = {repr(n.output) for n in made if n.output is not None}
     if len(shapes) > 1:
