@@ -13,6 +13,7 @@ import libcst as cst
 from layerlint.engine.data import TrainingCall
 from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, LayerDef, Note, Span
 from layerlint.engine.shapes import NestedMemo, ShapedModel, file_names, shape_model
+from layerlint.engine.summary_shape import show_latest_calls
 from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
 from layerlint.extract.modules import ProjectImports
@@ -289,6 +290,8 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                 fa.models.append(shaped[id(m)])
         _adopt_called_sequentials(fa.models)
         _build_on_first_call(fa.models, fa.keras_version, namings, memo)
+        # a layer called in several models: Keras' summary shows its nodes across the file in each
+        show_latest_calls(fa.models, result.graph_calls, fa.keras_version)
     except BudgetExceeded as e:
         fa.problems.append(("LL004", f"{e}: the file is too large or complex to analyse in budget", Span(1, 0, 1, 0)))
     except RecursionError:

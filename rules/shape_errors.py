@@ -245,8 +245,12 @@ class InvalidLayerArguments(Rule):
 Reports the other errors Keras raises while building a layer: filters or input
 channels not divisible by `groups`, a `Dense` or convolution whose last axis is
 undefined, `strides > 1` together with `dilation_rate > 1`, non-positive sizes,
-a size that is a float (`Dense(28 * 28 / 2)`) or a TensorFlow tensor
-(`Dense(tf.math.reduce_prod(shape))`) where that Keras wants a Python int,
+a size that is a float (`Dense(28 * 28 / 2)`), a TensorFlow or Keras tensor
+(`Dense(tf.math.reduce_prod(shape))`, `Dense(keras.ops.prod(t))`) or a NumPy integer
+(`Dense(np.prod(shape))`, `Embedding(np.int64(n), 8)`, `kernel_size=np.int64(3)`) where that Keras
+wants a Python int (a NumPy integer where Keras takes it, as Conv2D's filters, is its number; where
+only the value's kind decides and it is not known, the size is unknown, named by the expression;
+`int(...)` of any of them is a Python int; lint/engine/layers/size_types.py, tests/test_numpy_sizes.py),
 out-of-range axes; and an input shape Keras cannot convert: a negative or
 fractional dimension, or one number where a tuple belongs (`Input(shape=(n))`,
 which tf-keras read as `(n,)` and Keras 3 refuses); a `/` in the name of a layer,

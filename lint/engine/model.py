@@ -287,6 +287,24 @@ class FileResult:
     # TensorFlow functions given a Keras tensor (Keras 3 raises at the call), keyed by position: the op's
     # LayerDef (its class, error and advice); LL106 reports those whose result no model's rows hold
     refused_tf: dict[tuple, LayerDef] = field(default_factory=dict)
+    # Every call that gave a layer a node in Keras' graph, in the order the file made them
+    graph_calls: list[GraphCall] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class GraphCall:
+    """A call that gives layers a node in Keras' graph (an inbound node): a layer called on Keras
+    tensors where the file's own run makes it, or a Sequential's build, which calls each layer it
+    holds then.  Keras' summary shows a layer's output from these (Keras 3: the latest; tf-keras:
+    the one shape they share), whichever model the call is in (FileResult.graph_calls)."""
+
+    node: Node | None  # the call; None for a Sequential's build
+    model: ExtractedModel | None  # the Sequential built, for a build
+    layers: tuple[LayerDef, ...]  # the layers it gives a node
+    created: int
+    # why Keras may have made it another number of times than once (an undecided condition, a loop
+    # of unknown count); None: exactly once
+    uncertain: str | None = None
 
 
 @dataclass(eq=False)

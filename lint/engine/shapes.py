@@ -87,6 +87,9 @@ class ShapedLayer:
     # Parameters known although the output is not: a layer never called whose weights
     # do not depend on its input (Rescaling, Embedding).
     params_known: bool = False
+    # What Keras' summary prints for a layer with calls in other models too (engine/summary_shape.py);
+    # None: ``output``.  ``output`` stays this model's own call, which rules and --confirm read.
+    shown: Any = None
 
     @property
     def params(self) -> Dim:

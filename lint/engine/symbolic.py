@@ -11,6 +11,7 @@ means two equal formulas compare equal, which the merge-layer checks rely on.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # A monomial is a sorted tuple of (atom, exponent); the empty tuple is 1.
 Monomial = tuple
@@ -48,6 +49,62 @@ class Atom:
         return self.text
 
 
+class NumpyInt(int):
+    """An integer NumPy computed (``np.prod(shape)``, ``np.int64(n)``, a label array's ``max()``): a NumPy
+    scalar, not a Python int.  It counts as its value everywhere (shapes, arithmetic, data); the Keras
+    constructors that check for a Python int refuse it (engine/layers/size_types.py).  Arithmetic with
+    ints keeps it NumPy's, as NumPy does; ``int()`` of it is a Python int.  ``text``: the user's expression."""
+
+    text: str
+    dtype: str
+
+    def __new__(cls, value: int, text: str = "", dtype: str = "int64") -> NumpyInt:
+        made = super().__new__(cls, value)
+        made.text, made.dtype = text or str(int(value)), dtype
+        return made
+
+    def __reduce__(self) -> tuple:
+        return NumpyInt, (int(self), self.text, self.dtype)
+
+    def _kept(self, result: Any) -> Any:
+        if type(result) is int:
+            return NumpyInt(result, f"({self.text})", self.dtype)
+        return result
+
+    def __add__(self, o: Any) -> Any:
+        return self._kept(int.__add__(self, o))
+
+    def __radd__(self, o: Any) -> Any:
+        return self._kept(int.__radd__(self, o))
+
+    def __sub__(self, o: Any) -> Any:
+        return self._kept(int.__sub__(self, o))
+
+    def __rsub__(self, o: Any) -> Any:
+        return self._kept(int.__rsub__(self, o))
+
+    def __mul__(self, o: Any) -> Any:
+        return self._kept(int.__mul__(self, o))
+
+    def __rmul__(self, o: Any) -> Any:
+        return self._kept(int.__rmul__(self, o))
+
+    def __floordiv__(self, o: Any) -> Any:
+        return self._kept(int.__floordiv__(self, o))
+
+    def __rfloordiv__(self, o: Any) -> Any:
+        return self._kept(int.__rfloordiv__(self, o))
+
+    def __mod__(self, o: Any) -> Any:
+        return self._kept(int.__mod__(self, o))
+
+    def __neg__(self) -> Any:
+        return self._kept(int.__neg__(self))
+
+    def __abs__(self) -> Any:
+        return self._kept(int.__abs__(self))
+
+
 _SYMBOLS: dict[str, Expr] = {}
 _MAX_SYMBOLS = 100_000
 
@@ -82,6 +139,17 @@ class Expr:
     def holds_tensor(self) -> bool:
         """Whether a tensor made by :meth:`tensor` is part of the value (arithmetic keeps it a tensor)."""
         return any(atom.key.startswith("t:") for mono in self.terms for atom, _ in mono)
+
+    @staticmethod
+    def scalar_data(text: str) -> Expr:
+        """An unknown number that is a NumPy scalar or a tensor, not a Python int (``arr.sum()``,
+        ``np.int64(n)``, a scalar constant): printed as the user's ``text``; the Keras 3 constructors
+        that check for a Python int refuse either alike (engine/layers/size_types.py)."""
+        return Expr({((Atom("d:" + text, text), 1),): 1})
+
+    def holds_scalar_data(self) -> bool:
+        """Whether a number made by :meth:`scalar_data` is part of the value (arithmetic keeps its type)."""
+        return any(atom.key.startswith("d:") for mono in self.terms for atom, _ in mono)
 
     @staticmethod
     def opaque(text: str) -> Expr:

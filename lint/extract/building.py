@@ -10,7 +10,17 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.layers.third_party import third_party_key
 from layerlint.engine.legacy import KERAS1_CLASSES, translate
-from layerlint.engine.model import Construction, ExtractedModel, InputDef, LayerDef, Node, Note, Tensor, creation_mark
+from layerlint.engine.model import (
+    Construction,
+    ExtractedModel,
+    GraphCall,
+    InputDef,
+    LayerDef,
+    Node,
+    Note,
+    Tensor,
+    creation_mark,
+)
 from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
@@ -433,6 +443,13 @@ class Building:
             self.constructed_ids.add(id(made))
         return v
 
+    def graph_call(self, node: Node | None, model: ExtractedModel | None, layers: tuple, created: int) -> None:
+        """Record a call that gives layers a node in Keras' graph (FileResult.graph_calls): where the
+        file's own run makes it (a custom layer's traced call() runs on a scratch graph, which adds no node)."""
+        if self.recording and not self.tracing and not self.layer_inits:
+            why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops else None
+            self.result.graph_calls.append(GraphCall(node, model, layers, created, why))
+
     def layer_arg(self, v: Any) -> Any:
         """Nested layer arguments (Bidirectional(LSTM(8))) become LayerArg values."""
         from layerlint.engine.layers.base import LayerArg
@@ -561,6 +578,7 @@ class Building:
             self.constructed(m, once=True)
         self.built_sequentials.add(id(m))
         self.input_layered.add(id(m))
+        self.graph_call(None, m, tuple(m.layers), creation_mark())
         for ld in m.layers:  # building calls each layer: a Sequential among them builds first
             sub = ld.submodel
             if sub is not None and sub.api == "sequential" and id(sub) not in self.built_sequentials and sub.layers:
@@ -751,6 +769,8 @@ class Building:
         calls.append(n)
         if len(calls) == 1 and layer.op is None:  # its first call builds it: what building makes is named then
             self.constructed(n)
+        if layer.op is None and id(n) not in self.data_producers:
+            self.graph_call(n, None, (layer,), n.created)
         return TensorVal(Tensor(n))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import libcst as cst
 from layerlint.engine.data import INT, MULTI_HOT, ONE_HOT, REAL, DataParts, DataSpec, Labels, TrainingCall
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, NumpyInt
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
@@ -113,6 +113,17 @@ def dtype_name(v: Any) -> str | None:
     if isinstance(v, Ref):
         return v.qualname.rsplit(".", 1)[-1]
     return None
+
+
+
+# NumPy's integer scalar types, by the name numpy exports, with the dtype each makes
+NUMPY_INTS = {**{f"{p}int{b}": f"{p}int{b}" for p in ("", "u") for b in (8, 16, 32, 64)},
+              "int_": "int64", "intp": "int64", "intc": "int32", "longlong": "int64"}
+
+
+def numpy_number(v: Any, text: str) -> Any:
+    """What a NumPy reduction of numbers gives: an integer is NumPy's (NumpyInt), not Python's."""
+    return NumpyInt(v, text) if isinstance(v, int) and not isinstance(v, bool) else v
 
 
 class Data:
@@ -303,9 +314,19 @@ class Data:
         if name in ("prod", "max", "min", "sum") and first is not None and not kwargs:
             it = self.iterate(first)
             if it is not None and it and all(is_int(v) or isinstance(v, float) for v in it) and len(args) == 1:
-                return {"prod": math.prod, "max": max, "min": min, "sum": sum}[name](it)
+                return numpy_number({"prod": math.prod, "max": max, "min": min, "sum": sum}[name](it), self.text(node))
             if name == "prod" and it is not None and all(is_dim(v) for v in it) and len(args) == 1:
-                return _product(tuple(it))
+                return numpy_number(_product(tuple(it)), self.text(node))
+            if len(args) == 1 and (isinstance(first, Expr) or isinstance(first, ArrayVal) and not first.sequences):
+                # a reduction of a whole array is a NumPy scalar whatever its value
+                return Expr.scalar_data(self.text(node))
+        if name in NUMPY_INTS and len(args) == 1 and not kwargs:
+            # np.int64(n): a NumPy scalar, which Keras' constructors checking for an int refuse
+            n = args[0]
+            if is_int(n) or isinstance(n, float) and n.is_integer():
+                return NumpyInt(int(n), self.text(node), NUMPY_INTS[name])
+            if isinstance(n, Expr):
+                return Expr.scalar_data(self.text(node))
         return NOT_DATA
 
     def numpy_from_numbers(self, name: str, args: list, kwargs: dict, node: cst.Call) -> ArrayVal | None:
@@ -450,7 +471,9 @@ class Data:
             return ArrayVal((a.labels.classes,), a.dtype, None, text)
         if name == "max" and not args and not kwargs and a.labels is not None and a.labels.kind == INT \
                 and is_int(a.labels.classes) and a.labels.origin and "load_data" in a.labels.origin:
-            return a.labels.classes - 1
+            return NumpyInt(a.labels.classes - 1, text)  # NumPy's integer, as max() of an array gives
+        if name in ("sum", "prod", "max", "min") and not args and not kwargs and not a.sequences:
+            return Expr.scalar_data(text)  # a NumPy scalar whatever its value
         return self.symbol(node)
 
     def reshaped(self, shape: tuple, new: tuple, text: str) -> tuple:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from layerlint.analyze import FileAnalysis
 from layerlint.engine.layers.base import LayerArg
 from layerlint.engine.shapes import BUILT_AT_INIT, ShapedLayer, ShapedModel, explain_params
+from layerlint.engine.summary_shape import MULTIPLE
 from layerlint.engine.symbolic import Dim, Expr, shape_str, to_json_dim
 from layerlint.report.color import Palette
 from layerlint.sources.notebook import json_place
@@ -69,10 +70,19 @@ def output_str(out: Any) -> str:
 
 
 def output_text(row: ShapedLayer, keras_version: int = 3) -> str:
-    """The Output Shape column: tf-keras 2 prints an input layer's as a list of its one shape."""
+    """The Output Shape column: tf-keras 2 prints an input layer's as a list of its one shape; a layer
+    called in other models too, what Keras prints for it there (engine/summary_shape.py)."""
     if keras_version == 2 and row.is_input and isinstance(row.output, tuple):
         return f"[{shape_str(row.output)}]"
+    if row.shown is not None:
+        return row.shown.output if row.shown.output == MULTIPLE else output_str(row.shown.output)
     return output_str(row.output)
+
+
+def _json_output(row: ShapedLayer) -> Any:
+    if row.shown is not None:
+        return row.shown.output if row.shown.output == MULTIPLE else _json_shape(row.shown.output)
+    return _json_shape(row.output)
 
 
 def _row_label(row: ShapedLayer) -> str:
@@ -99,6 +109,8 @@ def _row_status(row: ShapedLayer, keras_version: int = 3) -> str | None:
                 f"shaped as Keras {version} read it (LL501)")
     if row.status == "unbuilt" and row.cls not in BUILT_AT_INIT:
         return f"unbuilt: {row.reason}"
+    if row.shown is not None:
+        return f"unknown: {row.shown.reason}" if row.shown.reason else row.shown.note
     return None
 
 
@@ -260,7 +272,7 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         **where,
         "class": row.cls,
         "name": row.name,
-        "output_shape": _json_shape(row.output) if row.status == "ok" or row.is_input else _json_shape(row.output),
+        "output_shape": _json_output(row),
         "params": _json_count(row.params) if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None,
         "trainable_params": _json_count(row.trainable_params) if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None,
         "non_trainable_params": (_json_count(row.non_trainable_params)
@@ -269,6 +281,8 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         "error": err,
         "status": row.status,
         "reason": row.reason,
+        # a layer called in other models too: why Keras' summary prints another shape than this model's call
+        **({"output_shape_reason": row.shown.reason or row.shown.note} if row.shown is not None else {}),
     }
 
 

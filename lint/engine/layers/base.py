@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from layerlint.engine.symbolic import Dim, Expr, shape_str
+from layerlint.engine.symbolic import Dim, Expr, NumpyInt, shape_str
 
 Shape = tuple  # tuple[Dim, ...], batch axis first
 
@@ -91,18 +91,39 @@ class Config:
         v = self.values.get(key)
         if isinstance(v, bool):
             return int(v)
-        if isinstance(v, int) or v is None:
+        if (isinstance(v, int) and not isinstance(v, NumpyInt)) or v is None:
             return v
-        # A size from `/` is a float, one from tf.math.reduce_prod a tensor: Keras 3 wants a Python
-        # int in many layers, tf-keras took either in some (size_types holds which).
+        # A size from `/` is a float, one from tf.math.reduce_prod a tensor, one from np.prod a NumPy
+        # integer: Keras 3 wants a Python int in many layers, tf-keras took either in some (size_types
+        # holds which).
         from layerlint.engine.layers.ops import KERAS_VERSION
-        from layerlint.engine.layers.size_types import float_size_refusal, tensor_size_refusal
+        from layerlint.engine.layers.size_types import (
+            KERAS3_NUMPY_UNDECIDED,
+            float_size_refusal,
+            numpy_size_refusal,
+            scalar_data_refusal,
+            scalar_data_undecided,
+            tensor_size_refusal,
+        )
 
         version = self.values.get(KERAS_VERSION, 3)
-        if isinstance(v, Expr):
-            refused = tensor_size_refusal(self.cls, key, str(v), version) if v.holds_tensor() else None
+        v = scalar_as_expr(v)
+        if isinstance(v, NumpyInt):
+            refused = numpy_size_refusal(self.cls, key, int(v), v.dtype, version)
             if refused is not None:
                 raise ShapeError("invalid", refused)
+            if version == 3 and (self.cls, key) in KERAS3_NUMPY_UNDECIDED:
+                raise Unanalysable(f"{key}={v.text} is a NumPy integer: Keras 3 refuses it in {self.cls}'s call, "
+                                   "and takes it where Bidirectional rebuilds the layer")
+            return int(v)
+        if isinstance(v, Expr):
+            refused = tensor_size_refusal(self.cls, key, str(v), version) if v.holds_tensor() else \
+                scalar_data_refusal(self.cls, key, str(v), version) if v.holds_scalar_data() else None
+            if refused is not None:
+                raise ShapeError("invalid", refused)
+            if v.holds_scalar_data() and scalar_data_undecided(self.cls, key, version):
+                raise Unanalysable(f"{key}={v} is a NumPy scalar or a tensor: Keras takes the one and refuses "
+                                   f"the other as {self.cls}'s {key}")
             return v
         if isinstance(v, float):
             refused = float_size_refusal(self.cls, key, v, version)
@@ -110,11 +131,17 @@ class Config:
                 raise ShapeError("invalid", refused)
             if v.is_integer():
                 return int(v)
-        raise Unanalysable(f"{key}={v!r} is not an integer")
+        raise Unanalysable(f"{key}={value_text(v)} is not an integer")
 
     def int_tuple(self, key: str, n: int) -> tuple:
         """Keras' standardize_tuple: an int becomes n copies; tuples are checked."""
-        v = self.values.get(key)
+        v = scalar_as_expr(self.values.get(key))
+        if isinstance(v, NumpyInt) or isinstance(v, Expr) and (v.holds_tensor() or v.holds_scalar_data()):
+            # not a Python int, and not a sequence: both Kerases' standardize_tuple refuse it
+            from layerlint.engine.layers.ops import KERAS_VERSION
+            from layerlint.engine.layers.size_types import numpy_tuple_refusal
+
+            raise ShapeError("invalid", numpy_tuple_refusal(key, n, v, self.values.get(KERAS_VERSION, 3)))
         if isinstance(v, (int, Expr)) and not isinstance(v, bool):
             return (v,) * n
         if isinstance(v, (tuple, list)):
@@ -123,7 +150,7 @@ class Config:
             return tuple(v)
         if v is None:
             raise Unanalysable(f"{key} is not given")
-        raise Unanalysable(f"{key}={v!r} is not a tuple of integers")
+        raise Unanalysable(f"{key}={value_text(v)} is not a tuple of integers")
 
     def string(self, key: str, lower: bool = True) -> str | None:
         v = self.values.get(key)
@@ -142,6 +169,32 @@ class Config:
     def data_format(self) -> str:
         v = self.string("data_format")
         return v or "channels_last"
+
+
+def value_text(v: Any) -> str:
+    """A value that is no number, for a reason: plain values as Python writes them; an object of the
+    interpreter's by what it was made with (never its repr, which says nothing to the user)."""
+    path = getattr(v, "path", None)
+    if isinstance(path, str):
+        return f"{path}(...)"
+    text = getattr(v, "text", None)
+    if isinstance(text, str) and text:
+        return text
+    return _py(v) if isinstance(v, (int, float, str, tuple, list, type(None))) else f"a {type(v).__name__}"
+
+
+def scalar_as_expr(v: Any) -> Any:
+    """A scalar tensor given as a size, as the number it stands for: a keras.ops call's result (an
+    object of the interpreter's with its ``path``) is a tensor; a scalar constant (``tf.reduce_prod`` of
+    a constant, a 0-d array) a tensor or a NumPy scalar.  Named by the user's expression."""
+    from layerlint.engine.ops.base import ConstTensor
+
+    if isinstance(v, ConstTensor) and v.shape == ():
+        return Expr.scalar_data(v.text or "a scalar constant")
+    path = getattr(v, "path", None)
+    if isinstance(path, str) and path.startswith(("keras.ops.", "keras.src.ops.")):
+        return Expr.tensor(f"{path}(...)")
+    return v
 
 
 def _py(v: Any) -> str:

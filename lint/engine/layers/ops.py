@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layerlint.engine.layers.base import Config, Shape, ShapeError, Unanalysable
+from layerlint.engine.layers.base import Config, Shape, ShapeError, Unanalysable, value_text
 from layerlint.engine.symbolic import Dim, Expr, as_int, dim_str, shape_str
 
 AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
@@ -70,7 +70,7 @@ def positive_tuple(cfg: Config, key: str, n: int, allow_zero: bool = False) -> t
     values = cfg.int_tuple(key, n)
     for v in values:
         if not isinstance(v, (int, Expr)) or isinstance(v, bool):
-            raise Unanalysable(f"{key}={values!r} is not a tuple of integers")
+            raise Unanalysable(f"{key}=({', '.join(value_text(x) for x in values)}) is not a tuple of integers")
         i = as_int(v)
         if i is not None and (i < 0 or (i == 0 and not allow_zero)):
             need = ">= 0" if allow_zero else "> 0"

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from layerlint.engine.layers.base import Built, ComputeFn, Config, ShapeError, Unanalysable, layer, require_rank, single
+from layerlint.engine.layers.base import (
+    Built,
+    ComputeFn,
+    Config,
+    ShapeError,
+    Unanalysable,
+    layer,
+    require_rank,
+    scalar_as_expr,
+    single,
+    value_text,
+)
 from layerlint.engine.layers.ops import AXIS_NAMES, data_format, join_channels, positive_tuple, split_channels, tf_keras
-from layerlint.engine.symbolic import Dim, Expr, as_int, dim_str, dims_equal, prod, shape_str
+from layerlint.engine.symbolic import Dim, Expr, NumpyInt, as_int, dim_str, dims_equal, prod, shape_str
 
 
 def _int_like(v: Any) -> bool:
@@ -25,7 +36,7 @@ def _shown(v: Any) -> str:
         return "[" + ", ".join(_shown(x) for x in v) + "]"
     if v is None or isinstance(v, (bool, int, float, str)):
         return repr(v)
-    return str(v) if isinstance(v, Expr) else "?"
+    return str(v) if isinstance(v, Expr) else value_text(v)
 
 
 def _check_non_negative(key: str, values: tuple) -> None:
@@ -263,7 +274,11 @@ def permute(cfg: Config, inputs: list) -> Built:
 @layer("RepeatVector", "n", input_rank=2)
 def repeat_vector(cfg: Config, inputs: list) -> Built:
     shape = single(inputs, "RepeatVector")
-    n = cfg["n"]
+    n = scalar_as_expr(cfg["n"])
+    if isinstance(n, NumpyInt):  # both Kerases want a Python int here
+        raise ShapeError("invalid", f"Expected an integer value for `n`, got <class 'numpy.{n.dtype}'>.")
+    if isinstance(n, Expr) and (n.holds_tensor() or n.holds_scalar_data()):
+        raise ShapeError("invalid", f"Expected an integer value for `n`, got {n}: a NumPy scalar or a tensor, not an int.")
     if not _int_like(n):
         raise ShapeError("invalid", f"Expected an integer value for `n`, got {n!r}.")
     if as_int(n) is not None and n <= 0:

@@ -13,6 +13,8 @@ an integral float as its int, a tensor as a symbol.
 
 from __future__ import annotations
 
+from typing import Any
+
 _STATE_SIZE = "state_size must be an integer, or a list/tuple of integers (one for each state tensor)."
 _RECEIVED = "Received an invalid value for argument `{key}`, expected a positive integer. Received: {key}={value}"
 _EMBEDDING = "`{key}` must be a positive integer. Received: {key}={value} (of type {type})."
@@ -70,6 +72,48 @@ def float_size_refusal(cls: str, key: str, value: float, keras_version: int) -> 
         return KERAS3_CONSTRUCTOR[pair].format(key=key, value=repr(value), type="float")
     return (f"Cannot convert the weight shape of {cls} to a shape: {key}={value!r} is a float. "
             "Found invalid dimension of type '<class 'float'>'")
+
+
+# Keras 3 layers that take a NumPy integer in the constructor and refuse it at the call, except
+# where Bidirectional rebuilds them from their config, which turns it into an int: not claimed.
+KERAS3_NUMPY_UNDECIDED: frozenset[tuple[str, str]] = frozenset(KERAS3_TENSOR_AT_CALL)
+
+
+def numpy_size_refusal(cls: str, key: str, value: int, dtype: str, keras_version: int) -> str | None:
+    """Keras' message when it refuses the NumPy integer ``value`` as ``cls``'s ``key``; None when it
+    takes it (the convolutions, Reshape, and every size in tf-keras: measured with np.int64, np.int32
+    and an array's sum(), tests/test_numpy_sizes.py)."""
+    pair = (cls, key)
+    if keras_version == 3 and pair in KERAS3_CONSTRUCTOR:
+        return KERAS3_CONSTRUCTOR[pair].format(key=key, value=value, type=dtype)
+    return None
+
+
+def scalar_data_undecided(cls: str, key: str, keras_version: int) -> bool:
+    """Whether that Keras takes a NumPy scalar and refuses a tensor (or the other way) as ``cls``'s ``key``:
+    a value that may be either is then not known to build."""
+    pair = (cls, key)
+    return pair in (KERAS3_TENSOR_AT_CALL if keras_version == 3 else TF_KERAS_TENSOR)
+
+
+def numpy_tuple_refusal(key: str, n: int, value: Any, keras_version: int) -> str:
+    """Keras' standardize_tuple on a NumPy integer (``kernel_size=np.int64(3)``): not a Python int, and not
+    iterable, so both Kerases refuse it."""
+    if keras_version == 2:
+        return f"The `{key}` argument must be a tuple of {n} integers. Received: {value}"
+    return f"The `{key}` argument must be a tuple of {n} integers. Received {key}={value}"
+
+
+def scalar_data_refusal(cls: str, key: str, text: str, keras_version: int) -> str | None:
+    """Keras' message when it refuses a NumPy scalar or a tensor, not knowing which (the user's ``text``):
+    the Keras 3 constructors that check for a Python int refuse both with one message (measured for
+    np.int64, np.int32, an array's sum(), tf.math.reduce_prod and keras.ops.prod); later checks differ
+    (Bidirectional takes LSTM(np.int64(4)), not LSTM of a tensor) and tf-keras takes NumPy scalars, so
+    those stay unknown (None)."""
+    pair = (cls, key)
+    if keras_version == 3 and pair in KERAS3_CONSTRUCTOR:
+        return KERAS3_CONSTRUCTOR[pair].format(key=key, value=text, type="a NumPy or tensor scalar")
+    return None
 
 
 def tensor_size_refusal(cls: str, key: str, text: str, keras_version: int) -> str | None:

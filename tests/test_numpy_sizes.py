@@ -1,0 +1,98 @@
+"""Layer sizes that are NumPy scalars or tensors (``Dense(np.prod(shape))``, ``Dense(keras.ops.prod(t))``):
+each case is built in live Keras 3 and live tf-keras; layerlint gives the number Keras uses, the error
+Keras raises (LL105), or an unknown size named by the user's expression, never another number
+(lint/engine/layers/size_types.py, NumpyInt and Expr.scalar_data in lint/engine/symbolic.py)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+from layerlint.analyze import analyze_text
+
+# (layer constructor with `n` for the size, input shape without the batch axis)
+LAYERS = [
+    ("Dense(units=n)", (5, 3)),
+    ("Conv2D(filters=n, kernel_size=3)", (8, 8, 3)),
+    ("Conv2D(4, n)", (8, 8, 3)),
+    ("Conv2D(4, 3, strides=n)", (8, 8, 3)),
+    ("Embedding(10, n)", (5,)),
+    ("Embedding(n, 3)", (5,)),
+    ("GRU(n)", (5, 3)),
+    ("LSTM(n)", (5, 3)),
+    ("Bidirectional(layers.LSTM(n))", (5, 3)),
+    ("MultiHeadAttention(n, 4)", (5, 3)),
+    ("Reshape((5, n))", (5, 4)),
+    ("RepeatVector(n)", (3,)),
+]
+# What makes n: NumPy integers of known value, NumPy scalars of unknown value, scalar tensors
+NUMPY = ["np.int64(4)", "np.int32(4)", "np.prod([2, 2])", "np.max((1, 4))", "np.sum(np.array([2, 2]))"]
+TENSORS = ["keras.ops.prod(keras.ops.array([2, 2]))", "tf.reduce_prod(tf.constant([2, 2]))"]
+
+
+def _program(layer: str, shape: tuple, module: str, value: str) -> str:
+    call = "(inputs, inputs)" if layer.startswith("MultiHead") else "(inputs)"
+    return (f"import numpy as np\nimport tensorflow as tf\nimport {module} as keras\nfrom {module} import layers\n\n"
+            f"n = {value}\ninputs = keras.Input({shape!r})\n"
+            f"outputs = layers.{layer}{call}\nmodel = keras.Model(inputs, outputs)\n")
+
+
+def _keras_params(program: str) -> int | None:
+    """Parameters of the model the program builds in live Keras, None when Keras raises."""
+    scope: dict = {}
+    try:
+        exec(compile(program, "case.py", "exec"), scope)  # our own test program, not linted code
+    except (ValueError, TypeError):
+        return None
+    return scope["model"].count_params()
+
+
+@pytest.mark.parametrize("version", [3, 2])
+@pytest.mark.parametrize("value", NUMPY + TENSORS)
+@pytest.mark.parametrize(("layer", "shape"), LAYERS)
+def test_size_as_each_keras(keras: ModuleType, layer: str, shape: tuple, value: str, version: int) -> None:
+    if version == 2:
+        pytest.importorskip("tf_keras")
+        if value.startswith("keras.ops"):
+            pytest.skip("tf-keras has no keras.ops")
+    program = _program(layer, shape, "keras" if version == 3 else "tf_keras", value)
+    truth = _keras_params(program)
+    (sm,) = analyze_text(program, "case.py", keras_version=version).models
+    row = sm.layers[1]
+    named = value.split("(")[0] in str(row.reason) + str(sm.total_params)  # the user's expression, not ours
+    if row.status == "error":
+        assert truth is None, row.error.message
+    elif row.status == "unknown":
+        assert named, row.reason
+    else:
+        assert row.status == "ok", (row.status, row.reason)
+        assert sm.total_params == truth or (isinstance(sm.total_params, object) and named and truth is not None), \
+            (sm.total_params, truth)
+
+
+@pytest.mark.parametrize(("value", "shown"), [("keras.ops.prod(keras.ops.array([2, 3]))", "keras.ops.prod(...)"),
+                                              ("tf.reduce_prod(tf.constant([2, 3]))", "tf.reduce_prod(tf.constant([2, 3]))"),
+                                              ("np.int64(6)", "6"), ("np.prod([2, 3])", "6"),
+                                              ("np.prod(np.array([2, 3]))", "np.prod(np.array([2, 3]))")])
+def test_dense_refuses_what_keras3_refuses(keras: ModuleType, value: str, shown: str) -> None:
+    """/tmp/p27/npsize.py: Keras 3's own message (its value as the user wrote it where not known), as LL105."""
+    program = _program("Dense(n)", (6,), "keras", value)
+    assert _keras_params(program) is None
+    (sm,) = analyze_text(program, "case.py").models
+    row = sm.layers[1]
+    assert row.status == "error"
+    assert row.error.message == ("Received an invalid value for `units`, expected a positive integer. "
+                                 f"Received: units={shown}")
+
+
+def test_numpy_integer_where_keras_takes_it_is_its_number(keras: ModuleType) -> None:
+    program = _program("Conv2D(n, 3)", (8, 8, 3), "keras", "np.prod([2, 2])")
+    (sm,) = analyze_text(program, "case.py").models
+    assert sm.layers[1].output == (None, 6, 6, 4)
+    assert sm.total_params == _keras_params(program) == 112
+
+
+def test_int_of_a_numpy_integer_is_a_python_int(keras: ModuleType) -> None:
+    program = _program("Dense(int(n))", (6,), "keras", "np.prod([2, 2])")
+    (sm,) = analyze_text(program, "case.py").models
+    assert sm.total_params == _keras_params(program) == 28
