@@ -429,7 +429,8 @@ class Building:
             why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops and not once \
                 else None
             created = made.created if not isinstance(made, ExtractedModel) else creation_mark()
-            self.result.constructions.append(Construction(made, created, why))
+            eager = isinstance(made, Node) and id(made) in self.data_producers
+            self.result.constructions.append(Construction(made, created, why, eager))
             self.constructed_ids.add(id(made))
         return v
 
