@@ -148,6 +148,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
         self.name_uids: dict[str, int] = {}
+        # stems of automatic model names whose count is not known after a model made (or built) an unknown
+        # number of times: stem -> the condition or loop it was made under (as the engine's _Namer.unknown)
+        self.names_unknown: dict[str, str] = {}
+        self.made_uncertain: set[int] = set()  # ids of Sequentials made under an undecided condition or loop
         self.vocabulary_replaced: set[int] = set()  # ids of lookup layers given a vocabulary after construction
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
         # ids of Sequentials a build gave an InputLayer: it stays their first layer (pop() keeps it),
