@@ -317,6 +317,9 @@ class Construction:
     created: int = 0
     # why Keras may have made it another number of times than once (None: exactly once)
     uncertain: str | None = None
+    # a first call on data (arrays), which Keras runs eagerly, not on Keras tensors: tf-keras names what
+    # building makes then on the file's counters, and what a call on Keras tensors makes apart
+    eager: bool = False
 
 
 def creation_mark() -> int:

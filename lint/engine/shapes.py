@@ -331,11 +331,20 @@ class _Namer:
         # base -> the condition or loop it was made under
         self.unknown: dict[str, str] = {}
         self.caught: set[int] = set()  # ids of what _catch_up named, which a model listing it names no more
+        self._graph: _Namer | None = None
 
     @property
     def root(self) -> _Namer:
         """The file's namer, which holds the counters and what is still to be named."""
         return self
+
+    @property
+    def graph(self) -> _Namer:
+        """The counters of tf-keras' Keras graph: what a layer's build makes during a call on Keras tensors
+        (MultiHeadAttention's softmax and dropout) is numbered there, apart from the file's own counters."""
+        if self._graph is None:
+            self._graph = _Namer()
+        return self._graph
 
     def first_making(self, key: Hashable) -> bool:
         """Whether what ``key`` (a call or a custom layer) made still has to take its names: Keras
@@ -975,6 +984,7 @@ class Engine:
             if isinstance(op, Node):
                 if not self.namer.first_making(id(op)):
                     continue
+                helpers = self._helper_namer(symbolic=True)  # a model's call: on Keras tensors
                 for made in made_during[id(op)]:
                     if isinstance(made, MaskOp):
                         self.namer(None, made.cls, key=id(made))
@@ -983,7 +993,7 @@ class Engine:
                         self.namer(None, "InputLayer", key=id(made.sequential))
                         continue
                     cls, name = made if isinstance(made, tuple) else (made, None)
-                    self.namer(name, cls)
+                    helpers(name, cls)
             elif isinstance(op, InputDef):
                 self._input_name(op)
             else:
@@ -1023,7 +1033,7 @@ class Engine:
                 continue
             before = dict(root.counts) if c.uncertain is not None else None
             if isinstance(c.made, Node):
-                self._name_built(c.made.layer)
+                self._name_built(c.made.layer, symbolic=not c.eager)
             elif isinstance(c.made, ExtractedModel):
                 self.namer(None, "InputLayer", key=key)
             else:
@@ -1043,16 +1053,24 @@ class Engine:
             self._catch_up(made.created)
         self.namer(None, "InputLayer", key=id(m))
 
-    def _name_built(self, ld: LayerDef) -> None:
-        """What building ``ld`` at its first call makes, named then (once, whichever model lists the call)."""
+    def _helper_namer(self, symbolic: bool) -> _Namer:
+        """Where the layers a layer's build makes take their numbers: tf-keras builds a layer called on Keras
+        tensors inside its Keras graph, whose name counters are its own (a Dropout the file makes after a
+        MultiHeadAttention is still `dropout`); Keras 3, and tf-keras on data, use the file's counters."""
+        return self.namer.root.graph if symbolic and self.keras_version == 2 else self.namer
+
+    def _name_built(self, ld: LayerDef, symbolic: bool = True) -> None:
+        """What building ``ld`` at its first call makes, named then (once, whichever model lists the call).
+        ``symbolic``: that call was on Keras tensors, not data."""
         if not self.namer.first_making(("built", id(ld))):
             return
+        helpers = self._helper_namer(symbolic)
         for made in _build_helpers(ld, 0):
             if isinstance(made, _BuiltInput):
                 self.namer(None, "InputLayer", key=id(made.sequential))
                 continue
             cls, name = made if isinstance(made, tuple) else (made, None)
-            self.namer(name, cls)
+            helpers(name, cls)
 
     def _name_submodel(self, sub: ExtractedModel) -> None:
         """The names of a nested model's layers, taken where Keras made them: before the layers made

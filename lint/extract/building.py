@@ -379,6 +379,7 @@ class Building:
             return self.call_layer(ld, [args[0]], {}, node)
         if k.name == "clear_session" and k.kind in ("backend-fn", "module"):
             self.name_uids.clear()  # Keras starts numbering names again
+            self.names_unknown.clear()
             self.result.name_resets.append(creation_mark())
             return None
         if k.kind == "backend-fn":
@@ -439,7 +440,8 @@ class Building:
             why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops and not once \
                 else None
             created = made.created if not isinstance(made, ExtractedModel) else creation_mark()
-            self.result.constructions.append(Construction(made, created, why))
+            eager = isinstance(made, Node) and id(made) in self.data_producers
+            self.result.constructions.append(Construction(made, created, why, eager))
             self.constructed_ids.add(id(made))
         return v
 
@@ -521,6 +523,8 @@ class Building:
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
         m.name = name if isinstance(name, str) else self.auto_name("sequential")
         m.named = isinstance(name, str)
+        if self.undecided or self.unknown_loops:
+            self.made_uncertain.add(id(m))
         layers = kwargs.get("layers", args[0] if args else None)
         self.register(m)
         mv = ModelVal(m)
@@ -548,10 +552,18 @@ class Building:
     # process; a Sequential makes an unnamed Functional each time it is (re)built,
     # which takes a `functional` number too.
 
-    def auto_name(self, stem: str) -> str:
+    def auto_name(self, stem: str, once: bool = False) -> str:
+        """Keras' next automatic name of ``stem``.  Taken under an undecided condition or in a loop of unknown
+        count (unless ``once``: at most once however often the loop runs), Keras may have taken it no times or
+        many, so the names of ``stem`` after it are `<stem>_?`, never a guessed number."""
         n = self.name_uids.get(stem, 0)
         self.name_uids[stem] = n + 1
-        return stem if n == 0 else f"{stem}_{n}"
+        name = f"{stem}_?" if stem in self.names_unknown else stem if n == 0 else f"{stem}_{n}"
+        why = self.undecided[-1] if self.undecided else self.unknown_loops[-1] if self.unknown_loops and not once \
+            else None
+        if why is not None:
+            self.names_unknown.setdefault(stem, why)
+        return name
 
     def rebuild_sequential(self, m: ExtractedModel) -> None:
         """Sequential's _maybe_rebuild: with an input and more than one layer it builds."""
@@ -565,17 +577,22 @@ class Building:
         if has_input and len(m.layers) + input_layer > 1:
             if not input_layer:  # built on its first layer's input: Keras makes an InputLayer for it now
                 m.input_made_alone = m.built_on_first_layer = True
-            self.build_sequential(m)
+            self.build_sequential(m, rebuilt=True)
 
-    def build_sequential(self, m: ExtractedModel) -> None:
+    def build_sequential(self, m: ExtractedModel, rebuilt: bool = False) -> None:
+        """Keras builds Sequential ``m``: at its first call, fit(), ... or (``rebuilt``) again at each add()
+        or pop() once it has an input."""
         first = m.layers[0] if m.layers else None
+        # The summary shows a Sequential made before a loop of unknown count built by a call in it, so the loop
+        # is taken to run and build it, once; one made in such a loop is made, and built, as often as it runs,
+        # and an add() in it builds again at each pass.
+        once = id(m) not in self.made_uncertain and not rebuilt
         if self.keras_version == 3 and m.seq_input is None and id(m) not in self.input_layered and first is not None \
                 and not first.declares_input:
             # Keras 3's build() makes the InputLayer of a Sequential declaring no input now (its first call,
             # fit(), a model as its first layer), before the layers it then calls: it is named here
-            # (tf-keras names it `<layer>_input`, taking no number).  The summary shows it built by this
-            # call even in a loop of unknown count, so the loop is taken to run and build it, once.
-            self.constructed(m, once=True)
+            # (tf-keras names it `<layer>_input`, taking no number).
+            self.constructed(m, once=once)
         self.built_sequentials.add(id(m))
         self.input_layered.add(id(m))
         self.graph_call(None, m, tuple(m.layers), creation_mark())
@@ -583,7 +600,7 @@ class Building:
             sub = ld.submodel
             if sub is not None and sub.api == "sequential" and id(sub) not in self.built_sequentials and sub.layers:
                 self.build_sequential(sub)
-        self.auto_name("functional")
+        self.auto_name("functional", once=once)  # Keras 3's build makes a Functional, named from that counter
 
     def seq_append(self, m: ExtractedModel, item: Any, node: cst.CSTNode, text: str | None = None) -> None:
         self.touch(m)

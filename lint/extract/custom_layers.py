@@ -430,12 +430,24 @@ class CustomLayers:
             ld.known, ld.opaque_reason = False, f"{refused}: {e}"
             if isinstance(e, SizedByUnknownInput) and unbuilt is not None:
                 self.awaiting_build[id(ld)] = unbuilt
+            self.build_held_sequentials(ld)
             self.layers_changed()
         finally:
             self.tracing -= 1
             self.eager_calls -= eager
             self.context.pop()
             del self.result.models[registered:]
+
+    def build_held_sequentials(self, ld: LayerDef) -> None:
+        """Keras runs the whole call() of a layer whose first call we could not follow to its end, building
+        the Sequentials it holds and calls: each makes its Functional then, taking a `functional` name
+        before the models made after it.  The engine already names each one's InputLayer at that call
+        (shapes._build_helpers); those the followed part of call() built are not built twice."""
+        for t in ld.tracked:
+            sub = t.submodel
+            if t.custom_class is None and sub is not None and sub.api == "sequential" and sub.layers \
+                    and id(sub) not in self.built_sequentials:
+                self.build_sequential(sub)
 
     def mask_followable(self, fn: FunctionVal, inst: InstanceVal, arg0: Any, others: list, node: cst.CSTNode) -> bool:
         """Keras 3 calls an overridden compute_mask() on the Keras tensors themselves, outside the

@@ -148,6 +148,10 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.free_names = FreeNames(tree if tree is not None else _python_tree(text))
         # Keras numbers automatic names per process (a file here): `sequential`, `sequential_1`, ...
         self.name_uids: dict[str, int] = {}
+        # stems of automatic model names whose count is not known after a model made (or built) an unknown
+        # number of times: stem -> the condition or loop it was made under (as the engine's _Namer.unknown)
+        self.names_unknown: dict[str, str] = {}
+        self.made_uncertain: set[int] = set()  # ids of Sequentials made under an undecided condition or loop
         self.vocabulary_replaced: set[int] = set()  # ids of lookup layers given a vocabulary after construction
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
         # ids of Sequentials a build gave an InputLayer: it stays their first layer (pop() keeps it),
@@ -602,11 +606,20 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         # Both branches run for their structure; every call either makes is marked as made under the
         # condition (the engine shows it opaque, and what follows unknown), and the plain values and
         # lists they assign or change are unknown after it: never one branch's numbers as Keras'.
+        def branches() -> None:
+            self.exec_block(stmt.body.body, frame)
+            self.exec_orelse(stmt, frame)
+
+        self.follow_under_condition(stmt, frame, text, branches)
+
+    def follow_under_condition(self, stmt: cst.If | cst.While, frame: Frame, text: str, run: Callable[[], None]) -> None:
+        """Follow ``run`` (what ``stmt`` runs when its undecided condition ``text`` holds) once for its
+        structure, as made under the condition: what it makes, and the tensors it assigns, are made only if
+        the condition holds, and the plain values and lists it assigns or changes are unknown after it."""
         start = creation_mark()
         with self.followed_once(self.undecided, text) as changed:
             try:
-                self.exec_block(stmt.body.body, frame)
-                self.exec_orelse(stmt, frame)
+                run()
             except ReturnSignal as r:
                 self._mark_conditional(r.value, start, text)
                 raise ReturnSignal(r.value if _holds_tensor(r.value) else Expr.symbol(text)) from None
@@ -699,7 +712,19 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 return
             cond = self.truth(self.eval(stmt.test, frame))
             if cond is UNDECIDED:
-                self.note(stmt.test, f"while condition `{self.text(stmt.test)}` cannot be decided; loop skipped")
+                # It may run no more passes or many: what its body makes is made under the condition, as in an
+                # undecided `if` (later names of those classes unknown, never counted as made no times)
+                text = self.text(stmt.test)
+                self.note(stmt.test, f"while condition `{text}` cannot be decided; its body is followed once for "
+                                     "what it makes, which is unknown after it, as are the values it assigns")
+
+                def body() -> None:
+                    try:
+                        self.exec_block(stmt.body.body, frame)
+                    except (ContinueSignal, BreakSignal):
+                        pass
+
+                self.follow_under_condition(stmt, frame, text, body)
                 return
             if not cond:
                 return
