@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from layerlint.engine.data import TrainingCall
+from layerlint.engine.keras3_removed import RemovedUse
 from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, LayerDef, Note, Span
 from layerlint.engine.shapes import NestedMemo, ShapedModel, file_names, shape_model
 from layerlint.engine.summary_shape import show_latest_calls
@@ -50,6 +51,8 @@ class FileAnalysis:
     assumed_imports: tuple | None = None
     # Names of keras.backend that Keras 3 does not have, where the code reads them (LL504)
     legacy_backend: list[BackendUse] = field(default_factory=list)
+    # Keras 2 optimizers, names and loss reductions Keras 3 raises on, where the code runs them (LL505)
+    keras3_removed: list[RemovedUse] = field(default_factory=list)
     # TensorFlow functions given a Keras tensor, as their op LayerDefs (LL106 reports those no model holds)
     refused_tf: list[LayerDef] = field(default_factory=list)
     # For a notebook, the map from lines of the joined program back to cells; reports place lines with it.
@@ -240,6 +243,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
         fa.crashes = result.crashes
         fa.assumed_imports = result.assumed_imports
         fa.legacy_backend = list(result.legacy_backend.values())
+        fa.keras3_removed = list(result.keras3_removed.values())
         fa.refused_tf = list(result.refused_tf.values())
         if result.stopped is not None:
             reason, span = result.stopped

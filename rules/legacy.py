@@ -383,3 +383,82 @@ model.compile(optimizer="adam", loss=functools.partial(weighted_mse, weight=2.0)
         if not tf_keras_has(use.name):
             return Finding(use.span, f"{head}, nor has tf-keras 2's")
         return Finding(use.span, f"{head}; look for it in `keras.ops`")
+
+
+@register
+class Keras3RemovedApi(Rule):
+    code = "LL505"
+    name = "keras3-removed-api"
+    severity = "warning"
+    summary = ("A Keras 2 optimizer or loss spelling Keras 3 raises on (`optimizers.legacy`, "
+               "`optimizers.experimental`, `reduction=\"auto\"`)")
+    what = """
+Finds Keras 2 spellings outside the backend that stop a script under Keras 3:
+an optimizer made from `keras.optimizers.legacy` (`tf.keras.optimizers.legacy.Adam(...)`,
+ImportError), any name read from `tf.keras.optimizers.experimental`
+(AttributeError) or imported from it (ModuleNotFoundError),
+`keras.losses.Reduction` (AttributeError), and a loss given Keras 2's
+`reduction="auto"` or `tf.keras.losses.Reduction.AUTO` (ValueError): a built-in
+loss class, `keras.losses.Loss`, or a `Loss` subclass's `super().__init__(...)`.
+The message gives the Keras 3 spelling: `keras.optimizers.Adam`,
+`keras.optimizers.AdamW`, `reduction="sum_over_batch_size"` (Keras 3's default).
+Names are resolved through the file's imports and assignments
+(`from tensorflow import keras as K2`, `opt_cls = tf.keras.optimizers.legacy.Adam`).
+Only code layerlint follows is read: a function the file never calls is not,
+nor a file that never says `keras` (`tf.optimizers.legacy.SGD()` alone).
+`tf.keras.losses.Reduction.NONE` and the other reductions Keras 3 knows are not
+reported, nor is tf-keras (`import tf_keras`), nor anything with
+`keras-version = 2`, where tf-keras 2 takes all of these.
+"""
+    why = """
+Keras 3 removed the Keras 2 optimizer modules and the `"auto"` reduction; the
+line raises when it runs, so the script stops there.
+"""
+    invalid = ("""
+import tensorflow as tf
+from tensorflow import keras
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+model.compile(optimizer=tf.keras.optimizers.legacy.Adam(learning_rate=1e-3), loss="mse")
+""", """
+import tensorflow as tf
+optimizer = tf.keras.optimizers.experimental.AdamW(learning_rate=1e-3, weight_decay=1e-4)
+""", """
+from tensorflow.keras.optimizers.experimental import AdamW
+""", """
+import keras
+loss = keras.losses.CategoricalCrossentropy(from_logits=True, reduction="auto")
+""", """
+import tensorflow as tf
+from tensorflow import keras
+class TotalLoss(keras.losses.Loss):
+    def __init__(self):
+        super().__init__(reduction="auto", name="total")
+    def call(self, y_true, y_pred):
+        return tf.reduce_sum(y_pred - y_true, axis=-1)
+loss_fn = TotalLoss()
+""")
+    valid = ("""
+import keras
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
+""", """
+import keras
+import tensorflow as tf
+optimizer = keras.optimizers.AdamW(learning_rate=1e-3, weight_decay=1e-4)
+loss = keras.losses.SparseCategoricalCrossentropy(reduction=tf.keras.losses.Reduction.NONE)
+""", """
+import keras
+class TotalLoss(keras.losses.Loss):
+    def __init__(self):
+        super().__init__(reduction="sum_over_batch_size", name="total")
+    def call(self, y_true, y_pred):
+        return keras.ops.sum(y_pred - y_true, axis=-1)
+loss_fn = TotalLoss()
+""")
+
+    def check_file(self, analysis: Any, ctx: Context) -> Iterator[Finding]:
+        if ctx.keras_version != 3:
+            return
+        for use in analysis.keras3_removed:
+            yield Finding(use.span, f"`{use.written}`: {use.what} ({use.error} under Keras 3); in Keras 3 write "
+                                    f"`{use.modern}`", fix=f"write `{use.modern}`")

@@ -284,6 +284,8 @@ class FileResult:
     assumed_imports: tuple | None = None
     # Keras 2 backend names Keras 3's keras.backend lacks, where the code reads them; keyed by position
     legacy_backend: dict[tuple, BackendUse] = field(default_factory=dict)
+    # Keras 2 optimizers, names and loss reductions Keras 3 raises on (RemovedUse, LL505), keyed by position
+    keras3_removed: dict[tuple, Any] = field(default_factory=dict)
     # TensorFlow functions given a Keras tensor (Keras 3 raises at the call), keyed by position: the op's
     # LayerDef (its class, error and advice); LL106 reports those whose result no model's rows hold
     refused_tf: dict[tuple, LayerDef] = field(default_factory=dict)

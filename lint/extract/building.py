@@ -285,6 +285,7 @@ class Building:
             made = self.keras2_backend_call(ref, args, kwargs, node)
             if made is not None:
                 return made
+        self.note_removed_call(ref, kwargs, node)
         if q.startswith("tensorflow.keras.backend."):
             made = self.tf_backend_call(q[len("tensorflow.keras.backend."):], args, kwargs, node)
             if made is not None:

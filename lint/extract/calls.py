@@ -258,6 +258,8 @@ class Calls:
         init = cls.methods.get("__init__")
         if init is not None:
             self.call_function(init, [inst, *args], kwargs, node)
+        elif cls.loss_base is not None:  # the Keras 3 loss class's own __init__ checks reduction=
+            self.note_auto_reduction(kwargs, node)
         return inst
 
     def call_function(self, fn: FunctionVal, args: list, kwargs: dict, node: cst.CSTNode, symbolic: bool = False) -> Any:

@@ -213,6 +213,8 @@ class CustomLayers:
         if isinstance(fn, FunctionVal):
             return self.call_function(fn, [sup.obj, *args], kwargs, node)
         if name == "__init__" and isinstance(sup.obj, InstanceVal):
+            if sup.owner.loss_base is not None:  # a Keras 3 loss class's __init__ checks reduction=
+                self.note_auto_reduction(kwargs, node)
             sup.obj.base_call = (list(args), dict(kwargs))
             return None
         return self.symbol(node) if name not in ("build", "__init__") else None

@@ -263,6 +263,7 @@ class Expressions:
             ref = obj.attr(attr)
             if ref.qualname.startswith("keras.backend.") and ref.undecided is None:
                 self.note_backend_name(ref.qualname, node)
+            self.note_removed_name(ref, node)
             return Ref(KERAS_APPLICATIONS_GLOBALS[ref.qualname]) if ref.qualname in KERAS_APPLICATIONS_GLOBALS else ref
         if isinstance(obj, ModuleVal):
             return self.module_attribute(obj, attr, node)

@@ -8,6 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.keras3_removed import (
+    KERAS3_REDUCTION,
+    RemovedUse,
+    auto_reduction,
+    keras3_loss_class,
+    legacy_optimizer,
+    removed_import,
+    removed_name,
+)
 from layerlint.engine.legacy_backend import keras3_call, keras3_has, spelling
 from layerlint.engine.model import BackendUse
 from layerlint.engine.tf_backend import raises_on_keras_tensor
@@ -107,6 +116,62 @@ class Helpers:
         if key not in self.result.legacy_backend:
             written = f"from keras.backend import {name}" if imported else self.text(node)
             self.result.legacy_backend[key] = BackendUse(span, name, written, imported)
+
+    def note_removed(self, node: cst.CSTNode, written: str, found: tuple[str, str, str]) -> None:
+        """Record a Keras 2 spelling Keras 3 raises on (LL505) where the code runs it.  One per position: the
+        outer of `tf.keras.optimizers.experimental.AdamW` (read after its inner attribute, which starts at the
+        same place) replaces the inner with the name the Keras 3 spelling keeps."""
+        span = self.span(node)
+        error, what, modern = found
+        self.result.keras3_removed[(span.path, span.line, span.col)] = RemovedUse(span, written, error, what, modern)
+
+    def note_removed_name(self, ref: Ref, node: cst.CSTNode) -> None:
+        """``tf.keras.optimizers.experimental.AdamW``, ``keras.losses.Reduction``: AttributeError in Keras 3."""
+        if self.keras_version != 3 or ref.undecided is not None:
+            return
+        found = removed_name(ref.qualname)
+        if found is not None:
+            self.note_removed(node, self.short_text(node), found)
+
+    def note_removed_import(self, module: str, name: str, alias: cst.ImportAlias) -> None:
+        """``from tensorflow.keras.optimizers.experimental import AdamW``: Keras 3 raises at the import."""
+        if self.keras_version != 3:
+            return
+        found = removed_import(module, name)
+        if found is not None:
+            self.note_removed(alias, f"from {module} import {name}", found)
+
+    def note_removed_call(self, ref: Ref, kwargs: dict, node: cst.Call) -> None:
+        """A call Keras 3 raises in: a ``keras.optimizers.legacy`` optimizer made (ImportError), a Keras 3
+        loss class given Keras 2's ``reduction="auto"`` (ValueError)."""
+        if self.keras_version != 3 or ref.undecided is not None:
+            return
+        name = legacy_optimizer(ref.qualname)
+        if name is not None:
+            self.note_removed(node, self.short_text(node), (
+                "ImportError", "Keras 3 does not support `keras.optimizers.legacy`", f"keras.optimizers.{name}"))
+        elif keras3_loss_class(ref.qualname):
+            self.note_auto_reduction(kwargs, node)
+
+    def note_auto_reduction(self, kwargs: dict, node: cst.Call) -> None:
+        """``reduction="auto"`` (or ``Reduction.AUTO``) given to a Keras 3 loss's constructor: ValueError."""
+        if self.keras_version != 3 or "reduction" not in kwargs or not auto_reduction(kwargs["reduction"]):
+            return
+        # the keyword as written; through **kwargs, the whole call
+        at = next((a for a in node.args if a.keyword is not None and a.keyword.value == "reduction"), None)
+        # the keyword's own text, without the comma cst.Arg holds
+        written = f"reduction={self.short_text(at.value)}" if at is not None else self.short_text(node)
+        found = ("ValueError", 'Keras 3 losses take no `reduction="auto"`', f'reduction="{KERAS3_REDUCTION}"')
+        self.note_removed(at if at is not None else node, written, found)
+
+    def short_text(self, node: cst.CSTNode) -> str:
+        """The user's text of ``node`` for a message: the callee and `(...)` when long or on many lines."""
+        text = self.text(node)
+        if len(text) <= 60 and "\n" not in text:
+            return text
+        if isinstance(node, cst.Call):
+            return f"{self.text(node.func)}(...)"
+        return text.split("\n", 1)[0][:57] + "..."
 
     def note_backend_call(self, node: cst.Call) -> None:
         """The argument texts of a call of a name note_backend_name recorded, for the Keras 3 spelling."""

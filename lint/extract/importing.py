@@ -64,6 +64,7 @@ class Importing:
                 frame.assign(local, Ref(f"{base}.{name}"))
                 if base == "keras.backend":
                     self.note_backend_name(f"{base}.{name}", alias, imported=True)
+                self.note_removed_import(base, name, alias)
             return
         if not isinstance(target, ModuleVal):  # cut by a budget: already noted
             self.bind_unknown_imports(small, frame)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import libcst as cst
+from layerlint.engine.keras3_removed import keras3_loss_class
 from layerlint.engine.model import ExtractedModel, FileResult, LayerDef, Node, Note, Span, Tensor, creation_mark
 from layerlint.engine.shapes import NestedMemo
 from layerlint.engine.symbolic import Expr
@@ -529,11 +530,13 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         inherited: dict = {}
         attrs: dict = {}
         loss = False
+        loss_base: str | None = None
         for base in reversed(stmt.bases):  # the first base wins, as in Python's method order
             v = self.eval(base.value, frame)
             if isinstance(v, Ref):
                 k = classify(v.qualname)
                 loss = loss or is_loss_base(v.qualname)
+                loss_base = loss_base or (v.qualname if keras3_loss_class(v.qualname) else None)
                 if k is not None and k.kind in ("model", "sequential"):
                     kind = "model"
                 elif k is not None and k.kind in ("base", "layer", "opaque-layer"):
@@ -543,9 +546,11 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 inherited.update(v.methods)
                 attrs.update(v.attrs)
                 loss = loss or v.loss
+                loss_base = loss_base or v.loss_base
                 if v.kind != "other":
                     kind, keras_base = v.kind, v.keras_base
-        cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited, loss=loss)
+        cls = ClassVal(stmt.name.value, kind, self.span(stmt), dict(inherited), keras_base, inherited, loss=loss,
+                       loss_base=loss_base)
         cls.attrs.update(attrs)
         body = Frame(frame, frame.globals)  # the class body's names; methods do not see them
         for item in stmt.body.body:

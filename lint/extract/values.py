@@ -112,6 +112,7 @@ class ClassVal:
     record: tuple | None = None  # a namedtuple class: its field names
     placeholder: Any = None  # a Model subclass: its "not analysed" entry, until an instance is made
     loss: bool = False  # it extends keras.losses.Loss: Keras calls its call() as the loss
+    loss_base: str | None = None  # the Keras 3 loss class it extends (`tf.losses.Loss`), whose __init__ it calls
 
 
 @dataclass(eq=False)
