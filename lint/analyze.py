@@ -65,17 +65,18 @@ class FileAnalysis:
     keras_version: int = 3
 
 
-def _first_calls(sm: ShapedModel, first: dict[int, tuple[float, ShapedModel]]) -> None:
-    """The earliest call of every model ``sm`` calls, at any depth (see _adopt_called_sequentials)."""
+def _first_calls(sm: ShapedModel, first: dict[int, tuple[float, ShapedModel]], then: float = float("inf")) -> None:
+    """The earliest call of every model ``sm`` calls, at any depth (see _adopt_called_sequentials);
+    ``then``: when ``sm`` itself was called, the time of the calls a Sequential's layers make."""
     for row in sm.layers:
         for call in row.calls:
             if call.submodel is None:
                 continue
-            when = call.node.created if call.node is not None else float("inf")
+            when = call.node.created if call.node is not None else then
             key = id(call.submodel.model)
             if key not in first or when < first[key][0]:
                 first[key] = (when, call.submodel)
-                _first_calls(call.submodel, first)
+                _first_calls(call.submodel, first, when)
 
 
 def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
@@ -91,7 +92,10 @@ def _adopt_called_sequentials(models: list[ShapedModel]) -> None:
             called = first[id(sm.model)][1]
             # its first call's input is known, or of a known rank whose unknown axes the caller's
             # source names (len(feature_names)) where the Sequential alone could only say it has none
-            if not _symbolic_input(called) or (_rank_known(called) and not _rank_known(sm)):
+            # or it is unknown (a tensor that cannot be followed): the weights its input sizes are unknown,
+            # never those of the symbolic input that stands for a Sequential never called
+            if not _symbolic_input(called) or (_rank_known(called) and not _rank_known(sm)) \
+                    or called.input_shapes == [None]:
                 # its layers keep the names they took when Keras made them (a call shapes them again)
                 given = {id(r.source): r.name for r in sm.layers}
                 for r in called.layers:

@@ -385,11 +385,14 @@ class CallRaisesWhenTraced(Rule):
     summary = "A custom layer's call() does what Python refuses on a TensorFlow graph tensor (`len(tf.shape(x))`)"
     what = """
 Finds custom layers whose `call()` takes `len()` of `tf.shape(x)` or iterates
-over it (`b, h, w, c = tf.shape(x)`, `for d in tf.shape(x)`). Keras 3 builds a
+over it (`b, h, w, c = tf.shape(x)`, `for d in tf.shape(x)`), or gives
+`keras.ops.tile` its repeats as a tensor (`ops.tile(mask, ops.concatenate(...))`,
+which Keras' TensorFlow backend iterates over). Keras 3 builds a
 layer by tracing its first call in a TensorFlow graph, without AutoGraph, so
 `tf.shape(x)` is a symbolic tensor there: `len()` raises TypeError and
-unpacking raises OperatorNotAllowedInGraphError, and the model is never built.
-(tf-keras 2 converted `call()` with AutoGraph, which made both work.)
+iterating raises OperatorNotAllowedInGraphError, and the model is never built.
+(tf-keras 2 converted `call()` with AutoGraph, which made both work.) A list or
+tuple of repeats (`[batch_size, 1, 1]`) and `tf.tile` are fine.
 """
     why = """
 Code written for tf-keras 2, such as the stochastic-depth layers of many vision
@@ -427,6 +430,9 @@ model = keras.Model(inp, StochasticDepth()(inp))
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
         for call in failed_calls(model, ("trace-raises",)):
             facts = call.error.facts
-            fix = ("take the rank from the static shape, `len(x.shape)`" if facts["use"] == "len" else
-                   "index the shape tensor (`tf.shape(x)[0]`), or unpack `keras.ops.shape(x)`, a tuple")
+            fixes = {"len": "take the rank from the static shape, `len(x.shape)`",
+                     "tile": "give `ops.tile` its repeats as a list or tuple (`[batch_size, 1, 1]`), or use "
+                             "`tf.tile`, which takes a tensor"}
+            fix = fixes.get(facts["use"], "index the shape tensor (`tf.shape(x)[0]`), or unpack "
+                                          "`keras.ops.shape(x)`, a tuple")
             yield Finding(facts["span"], call.error.message, fix)

@@ -184,12 +184,14 @@ CAUSAL = HEAD + """
 """
 
 
-def test_a_tensor_argument_we_cannot_follow_leaves_the_call_unknown() -> None:
-    # Keras 3 (TensorFlow) fails here: ops.tile iterates the symbolic `mult` (keras-io's NMT transformer).
+def test_a_tensor_as_tiles_repeats_is_keras_error() -> None:
+    # Keras 3 (TensorFlow) fails here: ops.tile iterates the symbolic `mult` (keras-io's NMT transformer),
+    # OperatorNotAllowedInGraphError (tests/test_trace_raises.py runs such a call() in Keras)
     src = CAUSAL.replace("MULT", "ops.concatenate([ops.expand_dims(shape[0], -1), ops.convert_to_tensor([1, 1])], 0)")
     (_, decoder) = rows(src.replace("INPUT", "(None, 8)"))
-    assert decoder.status == "unknown" and decoder.output is None
-    assert "attention_mask=mask" in decoder.reason
+    assert decoder.status == "error" and decoder.output is None
+    message = decoder.error.message
+    assert message.startswith("`ops.tile(ops.reshape(mask") and "OperatorNotAllowedInGraphError" in message
 
 
 def test_a_constant_attention_mask_is_followed() -> None:

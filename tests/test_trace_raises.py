@@ -28,6 +28,8 @@ out = Probe()(inp)
 model = keras.Model(inp, out)
 """
 
+MULT = "mult = ops.concatenate([ops.expand_dims(b, -1), ops.convert_to_tensor([1, 1])], 0)"
+
 # (body of call(), whether Keras 3 raises building the layer)
 CASES = [
     ("shape = (tf.shape(x)[0],) + (1,) * (len(tf.shape(x)) - 1)\nreturn x * tf.random.uniform(shape, 0, 1)", True),
@@ -38,6 +40,19 @@ CASES = [
     ("return x * len(ops.shape(x))", False),
     ("shape = (tf.shape(x)[0],) + (1,) * (len(x.shape) - 1)\nreturn x * tf.random.uniform(shape, 0, 1)", False),
     ("try:\n    n = len(tf.shape(x))\nexcept TypeError:\n    n = 3\nreturn x * n", False),
+    # keras.ops.tile iterates over its repeats: a tensor there is refused (the miniature GPT's and the
+    # translation example's causal masks), a list or tuple of sizes is not, nor is tf.tile
+    (f"b = ops.shape(x)[0]\n{MULT}\nreturn ops.tile(x, mult)", True),
+    (f"b = ops.shape(x)[0]\n{MULT}\nreturn keras.ops.numpy.tile(x, repeats=mult)", True),
+    ("return ops.tile(x, ops.convert_to_tensor([2, 1, 1]))", True),
+    ("return ops.tile(x, tf.shape(x))", True),
+    ("return ops.tile(x, [2, 1, 1])", False),
+    ("return ops.tile(x, (ops.shape(x)[0], 1, 1))", False),
+    ("return ops.tile(x, ops.shape(x))", False),
+    (f"b = ops.shape(x)[0]\n{MULT}\nreturn tf.tile(x, mult)", False),
+    ("return ops.reshape(x, tf.shape(x))", False),
+    ("return ops.broadcast_to(x, tf.shape(x))", False),
+    ("return x + ops.ones(tf.shape(x)) + ops.zeros(tf.shape(x))", False),
 ]
 
 
@@ -166,3 +181,40 @@ def test_a_compute_mask_keras_refuses_leaves_the_layer_unknown(mask, refused) ->
         assert row.status != "ok" and "compute_mask()" in row.reason
     else:
         assert (row.status, row.output, row.params) == ("ok", outcome, 100 * 8 + 20 * 8)
+
+
+def test_a_tensor_as_tiles_repeats_is_reported_at_the_users_line() -> None:
+    """The miniature GPT's causal mask (keras-io text_generation_with_miniature_gpt): a function of the
+    file that call() calls tiles by a tensor; Keras raises at that line, and the layer is an error row."""
+    source = textwrap.dedent("""
+        import keras
+        from keras import layers, ops
+
+
+        def causal_attention_mask(batch_size, n_dest, n_src, dtype):
+            i = ops.arange(n_dest)[:, None]
+            j = ops.arange(n_src)
+            mask = ops.cast(i >= j - n_src + n_dest, dtype)
+            mask = ops.reshape(mask, [1, n_dest, n_src])
+            mult = ops.concatenate([ops.expand_dims(batch_size, -1), ops.convert_to_tensor([1, 1])], 0)
+            return ops.tile(mask, mult)
+
+
+        class Block(layers.Layer):
+            def call(self, inputs):
+                input_shape = ops.shape(inputs)
+                mask = causal_attention_mask(input_shape[0], input_shape[1], input_shape[1], "bool")
+                return inputs * ops.cast(mask, "float32")
+
+
+        inputs = keras.Input((80, 80))
+        model = keras.Model(inputs, Block()(inputs))
+    """)
+    fa = analyze_text(source, "t.py")
+    row = next(r for r in fa.models[0].layers if r.cls == "Block")
+    assert row.status == "error" and row.output is None
+    diags = [d for d in check_analysis(fa, CheckSettings()) if d.code == "LL107"]
+    assert [(d.line, d.message) for d in diags] == [(12, "`ops.tile(mask, mult)` while Keras traces the first call of "
+                                                         "`Block`: OperatorNotAllowedInGraphError: Iterating over a "
+                                                         "symbolic `tf.Tensor` is not allowed")]
+    assert keras_outcome(source) == "OperatorNotAllowedInGraphError"

@@ -373,6 +373,20 @@ class _Namer:
         return name
 
 
+def _unfollowed_input(ld: LayerDef) -> list | None:
+    """What a model or traced custom layer called on a tensor that cannot be followed is shaped on:
+    its own input when Keras built it when made (its weights are those whatever the call), else
+    unknown tensors, so that the weights sized by the input are unknown.  Never the symbolic input
+    of a Sequential declaring none (``input_shape[0]``) or a custom layer's stand-in
+    (``Block.input.shape``): those stand for a model never called, and read as weights sized by
+    the user's own ``input_shape``."""
+    sub = ld.submodel
+    assert sub is not None
+    if ld.custom_class is None and built_when_made(sub):
+        return None
+    return [None] * max(1, len(sub.inputs))
+
+
 def built_when_made(m: ExtractedModel) -> bool:
     """Whether Keras builds this model when it is constructed, before any call."""
     if m.api == "functional":
@@ -693,7 +707,8 @@ class Engine:
     def _sequential_input(self, input_override: list | None) -> tuple[Any, str | None]:
         m = self.model
         if input_override is not None:
-            return input_override[0] if input_override else None, None
+            given = input_override[0] if input_override else None
+            return given, None if given is not None else "it is called on a tensor that cannot be followed"
         first = m.layers[0] if m.layers else None
         rank = self._rank_hint(first)
         if m.seq_input is not None:
@@ -1135,7 +1150,7 @@ class Engine:
                 row.status = "unknown"
                 row.reason = f"input unknown: {upstream_problem}" if upstream_problem else "input unknown"
             if ld.submodel is not None and first_call:
-                self._nested(row, ld, None)
+                self._nested(row, ld, _unfollowed_input(ld))
                 call.submodel = row.submodel
             elif first_call and not self.outputs_only:
                 self._input_free_weights(row, ld)
@@ -1483,7 +1498,13 @@ class Engine:
         resolve = engine._resolve if engine is not None else self._resolve
         own = [Weight(name, tuple(resolve(shape)), trainable, itemsize) for name, shape, trainable, itemsize in ld.own_weights]
         by_layer = {id(r.source): r for r in row.submodel.layers} if row.submodel is not None else {}
-        held = _unique_weights([by_layer[id(t)] for t in ld.tracked if id(t) in by_layer])
+        called = [by_layer[id(t)] for t in ld.tracked if id(t) in by_layer]
+        if any(_weights_unknown(r) for r in called):
+            # a layer it holds was called on what cannot be followed: its weights, so the layer's,
+            # are not known (never the part that is shown as the whole)
+            row.weights = []
+            return ld.declared_output
+        held = _unique_weights(called)
         row.weights = [w for w in own if w.trainable] + [w for w in own if not w.trainable] + held
         if ld.kwargs.get("trainable") is False:
             row.weights = [replace(w, trainable=False) for w in row.weights]

@@ -78,6 +78,8 @@ class TraceRaises(Untraceable):
 _GRAPH_REFUSALS = {
     "len": "TypeError: len is not well defined for a symbolic Tensor",
     "iterate": "OperatorNotAllowedInGraphError: Iterating over a symbolic `tf.Tensor` is not allowed",
+    # keras.ops.tile iterates over its repeats (TensorFlow backend): a tensor there is refused the same way
+    "tile": "OperatorNotAllowedInGraphError: Iterating over a symbolic `tf.Tensor` is not allowed",
 }
 
 
@@ -469,11 +471,15 @@ class CustomLayers:
         return self.refused_tf_calls == before
 
     def refuse_graph_tensor(self, v: Any, use: str, node: cst.CSTNode, text: str | None = None) -> None:
-        """``len(tf.shape(x))`` or ``a, b, c = tf.shape(x)`` in a call() Keras traces: Python refuses
-        the graph tensor there, so building the layer raises.  Claimed only where Keras traces in a
-        graph (not in a call on data, which runs eagerly) and nothing could have kept it from
-        reaching the line (an undecided branch, a try block)."""
-        if isinstance(v, ShapeVal) and v.graph and self.tracing and not (self.eager_calls or self.undecided or self.guarded):
+        """``len(tf.shape(x))`` or ``a, b, c = tf.shape(x)`` in a call() Keras traces, or a tensor as
+        ``keras.ops.tile``'s repeats: Python refuses the graph tensor there, so building the layer
+        raises.  Claimed only where Keras traces in a graph (not in a call on data, which runs
+        eagerly) and nothing could have kept it from reaching the line (an undecided branch, a try
+        block)."""
+        # ``keras.ops.tile(x, repeats)``: the caller found ``repeats`` a tensor, which Keras' tile
+        # converts to one of the graph (an eager tensor made outside call() too) and iterates over
+        graph = use == "tile" or isinstance(v, ShapeVal) and v.graph
+        if graph and self.tracing and not (self.eager_calls or self.undecided or self.guarded):
             raise TraceRaises(text or self.text(node), _GRAPH_REFUSALS[use], self.span(node), use)
 
     def build_awaiting(self, layers: list[LayerDef], shape: tuple, node: cst.CSTNode) -> None:

@@ -27,7 +27,7 @@ from layerlint.engine.ops.keras2_programs import Unfollowed as NotFollowed
 from layerlint.engine.symbolic import Expr
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.runtime import MAX_LOOP, flatten, names_in
-from layerlint.extract.values import ArrayVal, ShapeVal, TensorVal, WeightVal, is_object
+from layerlint.extract.values import ArrayVal, KerasObj, ShapeVal, TensorVal, WeightVal, is_object
 
 # Python operators and the keras.ops function KerasTensor's dunder method calls.
 OPERATORS = {
@@ -154,6 +154,11 @@ class TensorOps:
         if path is None:
             return None
         spec = lookup_op(path)
+        if spec is not None and spec.key == "tile" and path.startswith("ops.") and self.keras_version == 3:
+            # also of a constant, as a causal mask is: Keras' tile converts and iterates over its repeats
+            repeats = kwargs.get("repeats", args[1] if len(args) > 1 else None)
+            if graph_tensor(repeats):
+                self.refuse_graph_tensor(repeats, "tile", node)
         if not self.tensors_in([list(args), kwargs]):
             made = self.constant_op(path, args, kwargs, node) if spec is not None else None
             if made is None and spec is not None and path.startswith("tf.") and spec.key != "shape" \
@@ -462,6 +467,27 @@ _BOOLEAN_OPS = frozenset(path for path, spec in TABLE.items() if spec.key in (
 # backend.batch_flatten's inner calls, which fail on tf-keras' Keras tensor before TensorFlow's dispatch
 # hands it the whole function: each takes an auto name (held to tf-keras in tests/keras2_function_cases.py).
 _BATCH_FLATTEN_TRIED = ("tf.compat.v1.shape", "tf.__operators__.getitem", "tf.math.reduce_prod", "tf.stack")
+
+
+def graph_tensor(v: Any) -> bool:
+    """Whether ``v``, in a call() Keras traces, is certainly a TensorFlow tensor, not a list or tuple
+    of sizes: a keras.ops result (other than ``ops.shape``, a tuple), ``tf.shape(x)``, a constant
+    tensor (``ops.convert_to_tensor([1, 1])``), a tensor of the graph."""
+    if isinstance(v, (TensorVal, ConstTensor)):
+        return True
+    if isinstance(v, ShapeVal):
+        return v.graph
+    if isinstance(v, Expr):
+        return v.holds_tensor()
+    if isinstance(v, KerasObj):
+        path = op_path(v.path)
+        spec = lookup_op(path) if path is not None and path.startswith("ops.") else None
+        return spec is not None and spec.key != "shape" and spec.key not in _LIST_RESULTS
+    return False
+
+
+# keras.ops functions that return a list or tuple of tensors, not one tensor
+_LIST_RESULTS = frozenset({"split", "unstack", *_PAIRS})
 
 
 def _holds_none(v: Any, unsized: set[str]) -> bool:
