@@ -4,6 +4,7 @@ every model the program makes, for tests that hold a construct to live Keras."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from layerlint.analyze import analyze_text
@@ -27,3 +28,32 @@ def our_models(source: str) -> list:
 
 def our_rows(source: str) -> list[dict]:
     return [{k: r[k] for k in FIELDS} for sm in our_models(source) for r in model_json(sm, "prog.py")["layers"]]
+
+
+def live_params(program: str) -> int | None:
+    """Parameters of the model the program builds in live Keras, None when Keras raises."""
+    scope: dict = {}
+    try:
+        exec(compile(program, "case.py", "exec"), scope)  # our own test program, not linted code
+    except (ValueError, TypeError):
+        return None
+    return scope["model"].count_params()
+
+
+def run_live(source: str, tf_keras: bool, module_name: str) -> dict:
+    """The namespace of ``source`` run in live Keras 3, or in tf-keras with its imports swapped,
+    from a fresh session (Keras numbers names per process: each program starts from none)."""
+    import pytest
+
+    if not os.environ.get("CI"):
+        pytest.importorskip("tf_keras" if tf_keras else "keras")
+    if tf_keras:
+        import tf_keras as k
+
+        source = source.replace("import keras\nfrom keras import layers", "import tf_keras as keras\nfrom tf_keras import layers")
+    else:
+        import keras as k
+    k.backend.clear_session()
+    namespace: dict = {"__name__": module_name}
+    exec(compile(source, "<case>", "exec"), namespace)  # noqa: S102 - a test's own program
+    return namespace

@@ -5,10 +5,10 @@ name by row name, with the model real Keras (and tf-keras, with --keras-version 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from layerlint.analyze import analyze_text
+
+from tests.live_rows import run_live
 
 HEAD = "import numpy as np\nimport keras\nfrom keras import layers\n"
 
@@ -298,22 +298,11 @@ m = keras.Model(inp, layers.Dense(3)(x))
 
 
 def live_names(source: str, tf_keras: bool) -> list[str]:
-    if not os.environ.get("CI"):
-        pytest.importorskip("tf_keras" if tf_keras else "keras")
-    if tf_keras:
-        import tf_keras as k
-
-        source = source.replace("import keras\nfrom keras import layers", "import tf_keras as keras\nfrom tf_keras import layers")
-    else:
-        import keras as k
-    k.backend.clear_session()  # Keras numbers names per process: each program starts from none
     # a model saved by the program is loaded back from where it was saved
     suffix = "m.h5" if tf_keras else "m.keras"
     source = source.replace('.save(os.path.join(tempfile.mkdtemp(), "m.keras"))',
                             f'.save(PATH := os.path.join(tempfile.mkdtemp(), "{suffix}"))')
-    namespace: dict = {"__name__": "__construction_names__"}
-    exec(compile(source, "<case>", "exec"), namespace)  # noqa: S102 - a test's own program
-    return [layer.name for layer in namespace["m"].layers]
+    return [layer.name for layer in run_live(source, tf_keras, "__construction_names__")["m"].layers]
 
 
 def our_names(source: str, keras_version: int) -> list[str]:

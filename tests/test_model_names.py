@@ -5,10 +5,10 @@ the model real Keras (and tf-keras, with --keras-version 2) builds from it."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from layerlint.analyze import analyze_text
+
+from tests.live_rows import run_live
 
 HEAD = "import numpy as np\nimport keras\nfrom keras import layers\n"
 
@@ -38,18 +38,7 @@ m = keras.Model(inp, layers.Dense(3)(x))
 }
 
 def live_model(source: str, tf_keras: bool) -> tuple[str, list[str]]:
-    if not os.environ.get("CI"):
-        pytest.importorskip("tf_keras" if tf_keras else "keras")
-    if tf_keras:
-        import tf_keras as k
-
-        source = source.replace("import keras\nfrom keras import layers", "import tf_keras as keras\nfrom tf_keras import layers")
-    else:
-        import keras as k
-    k.backend.clear_session()  # Keras numbers names per process: each program starts from none
-    namespace: dict = {"__name__": "__model_names__"}
-    exec(compile(source, "<case>", "exec"), namespace)  # noqa: S102 - a test's own program
-    m = namespace["m"]
+    m = run_live(source, tf_keras, "__model_names__")["m"]
     return m.name, [layer.name for layer in m.layers]
 
 

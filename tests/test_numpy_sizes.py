@@ -10,6 +10,8 @@ from types import ModuleType
 import pytest
 from layerlint.analyze import analyze_text
 
+from tests.live_rows import live_params
+
 # (layer constructor with `n` for the size, input shape without the batch axis)
 LAYERS = [
     ("Dense(units=n)", (5, 3)),
@@ -37,14 +39,6 @@ def _program(layer: str, shape: tuple, module: str, value: str) -> str:
             f"outputs = layers.{layer}{call}\nmodel = keras.Model(inputs, outputs)\n")
 
 
-def _keras_params(program: str) -> int | None:
-    """Parameters of the model the program builds in live Keras, None when Keras raises."""
-    scope: dict = {}
-    try:
-        exec(compile(program, "case.py", "exec"), scope)  # our own test program, not linted code
-    except (ValueError, TypeError):
-        return None
-    return scope["model"].count_params()
 
 
 @pytest.mark.parametrize("version", [3, 2])
@@ -56,7 +50,7 @@ def test_size_as_each_keras(keras: ModuleType, layer: str, shape: tuple, value: 
         if value.startswith("keras.ops"):
             pytest.skip("tf-keras has no keras.ops")
     program = _program(layer, shape, "keras" if version == 3 else "tf_keras", value)
-    truth = _keras_params(program)
+    truth = live_params(program)
     (sm,) = analyze_text(program, "case.py", keras_version=version).models
     row = sm.layers[1]
     named = value.split("(")[0] in str(row.reason) + str(sm.total_params)  # the user's expression, not ours
@@ -77,7 +71,7 @@ def test_size_as_each_keras(keras: ModuleType, layer: str, shape: tuple, value: 
 def test_dense_refuses_what_keras3_refuses(keras: ModuleType, value: str, shown: str) -> None:
     """/tmp/p27/npsize.py: Keras 3's own message (its value as the user wrote it where not known), as LL105."""
     program = _program("Dense(n)", (6,), "keras", value)
-    assert _keras_params(program) is None
+    assert live_params(program) is None
     (sm,) = analyze_text(program, "case.py").models
     row = sm.layers[1]
     assert row.status == "error"
@@ -89,10 +83,10 @@ def test_numpy_integer_where_keras_takes_it_is_its_number(keras: ModuleType) -> 
     program = _program("Conv2D(n, 3)", (8, 8, 3), "keras", "np.prod([2, 2])")
     (sm,) = analyze_text(program, "case.py").models
     assert sm.layers[1].output == (None, 6, 6, 4)
-    assert sm.total_params == _keras_params(program) == 112
+    assert sm.total_params == live_params(program) == 112
 
 
 def test_int_of_a_numpy_integer_is_a_python_int(keras: ModuleType) -> None:
     program = _program("Dense(int(n))", (6,), "keras", "np.prod([2, 2])")
     (sm,) = analyze_text(program, "case.py").models
-    assert sm.total_params == _keras_params(program) == 28
+    assert sm.total_params == live_params(program) == 28

@@ -10,6 +10,8 @@ from types import ModuleType
 import pytest
 from layerlint.analyze import analyze_text
 
+from tests.live_rows import live_params
+
 # (layer constructor with `n` for the float size, input shape without the batch axis)
 CASES = [
     ("Dense(units=n)", (5, 3)),
@@ -42,14 +44,6 @@ def _program(layer: str, shape: tuple, module: str, self_attention: bool) -> str
             f"outputs = layers.{layer}{call}\nmodel = keras.Model(inputs, outputs)\n")
 
 
-def _keras_params(program: str) -> int | None:
-    """Parameters of the model the program builds in live Keras, None when Keras raises."""
-    scope: dict = {}
-    try:
-        exec(compile(program, "case.py", "exec"), scope)  # our own test program, not linted code
-    except (ValueError, TypeError):
-        return None
-    return scope["model"].count_params()
 
 
 def _ours(program: str, version: int) -> tuple[int | None, str | None]:
@@ -68,7 +62,7 @@ def test_float_size_as_each_keras(keras: ModuleType, layer: str, shape: tuple, m
     if version == 2:
         pytest.importorskip("tf_keras")
     program = _program(layer, shape, module, mha)
-    truth = _keras_params(program)
+    truth = live_params(program)
     ours, message = _ours(program, version)
     assert ours == truth, message
     if truth is None:
@@ -92,7 +86,7 @@ def test_tensor_size_as_each_keras(keras: ModuleType, layer: str, shape: tuple, 
         pytest.importorskip("tf_keras")
     program = "import tensorflow as tf\n" + _program(layer, shape, module, mha).replace(
         "n = 8 * 4 / 8", "n = tf.math.reduce_prod((2, 2))")
-    truth = _keras_params(program)
+    truth = live_params(program)
     (sm,) = analyze_text(program, "case.py", keras_version=version).models
     row = sm.layers[1]
     if truth is None:
