@@ -613,6 +613,9 @@ class Engine:
         # The layer an unknown input's rank was taken from when that layer takes any rank from 2 up
         # (Dense, Embedding): shapes downstream are then one possibility, so Keras' errors are not claimed.
         self.rank_guessed_from: LayerDef | None = None
+        # shaped as called on a tensor that cannot be followed: why that tensor is unknown, in the
+        # caller's words, so that the rows the unknown input reaches name the user's expression
+        self.called_on_unknown: str | None = None
         self.input_error: ShapeError | None = None  # a Sequential's declared input that Keras refuses
 
     # -- entry points ------------------------------------------------------
@@ -708,7 +711,7 @@ class Engine:
         m = self.model
         if input_override is not None:
             given = input_override[0] if input_override else None
-            return given, None if given is not None else "it is called on a tensor that cannot be followed"
+            return given, None if given is not None else self._called_on_unknown_reason()
         first = m.layers[0] if m.layers else None
         rank = self._rank_hint(first)
         if m.seq_input is not None:
@@ -923,11 +926,19 @@ class Engine:
                 NestedMemo.stale.append(f"{m.path}:{m.span.line} {m.name}: graph order")
         return kept[1]
 
+    def _called_on_unknown_reason(self) -> str:
+        why, said = self.called_on_unknown, "it is called on a tensor that cannot be followed"
+        if why and why.startswith(said):  # a model nested in one called so: the outer call says why
+            return why
+        return said + (f" ({why})" if why else "")
+
     def _unknown_reason(self, t: Tensor) -> str:
         p = t.producer
         if isinstance(p, InputDef):
             if input_shape_error(p, self.keras_version) is not None:
                 return f"Keras refuses the input's shape at line {p.span.line}"
+            if self.called_on_unknown is not None and id(p) in self.tensor_shapes and self.tensor_shapes[id(p)] is None:
+                return self._called_on_unknown_reason()
             return p.unknown_reason or p.shape_reason or "its input shape is not known"
         return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
 
@@ -1150,7 +1161,7 @@ class Engine:
                 row.status = "unknown"
                 row.reason = f"input unknown: {upstream_problem}" if upstream_problem else "input unknown"
             if ld.submodel is not None and first_call:
-                self._nested(row, ld, _unfollowed_input(ld))
+                self._nested(row, ld, _unfollowed_input(ld), why=upstream_problem or "")
                 call.submodel = row.submodel
             elif first_call and not self.outputs_only:
                 self._input_free_weights(row, ld)
@@ -1398,11 +1409,13 @@ class Engine:
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
 
-    def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, node: Node | None = None) -> Any:
+    def _nested(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, node: Node | None = None,
+                why: str | None = None) -> Any:
+        """``why``: given when ``ld`` is called on a tensor that cannot be followed, why that is."""
         if self.depth >= MAX_NESTING:
             row.status, row.reason = "unknown", "models nested too deeply"
             return None
-        engine, sub = self._run_nested(ld, inputs)
+        engine, sub = self._run_nested(ld, inputs, why)
         row.submodel = sub
         guess = engine.rank_guessed_from
         if ld.custom_class is not None and guess is not None and self.rank_guessed_from is None and inputs is None:
@@ -1454,7 +1467,7 @@ class Engine:
             return outs[0] if outs else None
         return outs if all(o is not None for o in outs) else None
 
-    def _run_nested(self, ld: LayerDef, inputs: list | None) -> tuple[Engine, ShapedModel]:
+    def _run_nested(self, ld: LayerDef, inputs: list | None, why: str | None = None) -> tuple[Engine, ShapedModel]:
         """Shape the model ``ld`` nests on ``inputs`` (None: its own); the engine is returned for
         what is read from it after the run (the guessed rank, dims resolved on its shapes)."""
         assert ld.submodel is not None
@@ -1462,7 +1475,7 @@ class Engine:
         if self.memo is not None and self.outputs_only and type(self.namer) is _Unnamed:
             # No depth in the key: a run shapes alike at any depth where no engine under it reaches
             # MAX_NESTING (the only use of depth), which its ``reach`` (below the nested model) tells.
-            key = (id(ld.submodel), _shapes_key(inputs), id(self.rank_guessed_from), self.keras_version)
+            key = (id(ld.submodel), _shapes_key(inputs), id(self.rank_guessed_from), self.keras_version, why)
             kept = self.memo.runs.get(key)
             if kept is not None and not NestedMemo.verify and _same_depths(kept, self.depth + 1):
                 _deepest[0] = max(_deepest[0], self.depth + 1 + kept[5])
@@ -1473,6 +1486,7 @@ class Engine:
                         namer=self.namer if ld.custom_class is None else None, outputs_only=self.outputs_only,
                         memo=self.memo)
         engine.rank_guessed_from = self.rank_guessed_from  # its input's shapes rest on the same guess
+        engine.called_on_unknown = why
         outer, _deepest[0] = _deepest[0], engine.depth
         try:
             sub = engine.run(input_override=inputs)
