@@ -13,7 +13,7 @@ import collections
 import functools
 import re
 import weakref
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -1618,24 +1618,29 @@ def shape_model(model: ExtractedModel, keras_version: int = 3, names: _Namer | N
     return engine.run(input_override=[fit_input] if fit_input is not None else None)
 
 
-def untraced_calls(sm: ShapedModel) -> list[tuple[LayerDef, tuple]]:
-    """The custom layers ``sm`` calls, at any depth, on input shapes their call() was not
-    followed on, with those shapes."""
-    out: list[tuple[LayerDef, tuple]] = []
+def runs_within(models: Iterable[ShapedModel | None], retraced: bool = False) -> Iterator[ShapedModel]:
+    """Each of ``models`` and, at any depth, the runs their rows hold (models used as layers, custom
+    layers' traced calls; with ``retraced``, also their calls followed on other shapes), once each.
+    A run is yielded before the runs it holds are looked at, its calls' in order, then its row's."""
     seen: set[int] = set()
-    stack: list[ShapedModel | None] = [sm]
+    stack: list[ShapedModel | None] = list(models)
     while stack:
         m = stack.pop()
         if m is None or id(m) in seen:
             continue
         seen.add(id(m))
+        yield m
         for row in m.layers:
             for c in row.calls:
-                if c.untraced is not None and isinstance(row.source, LayerDef):
-                    out.append((row.source, c.untraced))
-                stack.extend((c.submodel, c.retraced))
+                stack.extend((c.submodel, c.retraced) if retraced else (c.submodel,))
             stack.append(row.submodel)
-    return out
+
+
+def untraced_calls(sm: ShapedModel) -> list[tuple[LayerDef, tuple]]:
+    """The custom layers ``sm`` calls, at any depth, on input shapes their call() was not
+    followed on, with those shapes."""
+    return [(row.source, c.untraced) for m in runs_within([sm], retraced=True) for row in m.layers
+            for c in row.calls if c.untraced is not None and isinstance(row.source, LayerDef)]
 
 
 def file_names(constructions: list[Construction] | None = None) -> _Namer:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from layerlint.engine.model import GraphCall, LayerDef
+from layerlint.engine.shapes import runs_within
 from layerlint.engine.symbolic import shape_str
 
 MULTIPLE = "multiple"  # tf-keras' Output Shape for a layer whose calls gave different shapes
@@ -119,21 +120,13 @@ def _outputs(models: list) -> dict[Any, Any]:
     """Every call's output in the shaped models and the models they hold, by id(node), and every
     Sequential's rows by (id(model), id(layer))."""
     out: dict[Any, Any] = {}
-    seen: set[int] = set()
-    stack = list(models)
-    while stack:
-        sm = stack.pop()
-        if sm is None or id(sm) in seen:
-            continue
-        seen.add(id(sm))
+    for sm in runs_within(models):
         for row in sm.layers:
             if sm.model.api == "sequential" and row.status == "ok":
                 out.setdefault((id(sm.model), id(row.source)), row.output)
             for call in row.calls:
                 if call.node is not None and call.error is None and row.status == "ok":
                     out.setdefault(id(call.node), call.output)
-                stack.append(call.submodel)
-            stack.append(row.submodel)
     return out
 
 

@@ -263,20 +263,15 @@ def _release_applications(fa: FileAnalysis) -> None:
     """A keras.applications model and its Application name each other; through the spans of its
     layers that cycle kept the file's whole parse tree for the cyclic collector (half of what it
     collected over keras-io).  Once the file is checked nothing asks an Application for its model."""
-    seen: set[int] = set()
-    stack = list(fa.models)
-    while stack:
-        sm = stack.pop()
-        if id(sm) in seen:
-            continue
-        seen.add(id(sm))
+    from layerlint.engine.shapes import runs_within
+
+    for sm in runs_within(fa.models):
         if sm.model.application is not None:
             sm.model.application.model = None
         for row in sm.layers:
             recorded = getattr(row.source, "recorded", None)
             if recorded is not None and recorded.application is not None:
                 recorded.application.model = None
-            stack.extend(call.submodel for call in row.calls if call.submodel is not None)
 
 
 def analyze_path(path: str, verbose: bool = False) -> FileAnalysis:
