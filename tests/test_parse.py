@@ -112,14 +112,35 @@ def test_short_text_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_rejected_text_raises_as_the_whole_parse_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    # libcst refuses `return* x`, which Python accepts: the error must be the whole parse's.
+    # libcst's grammar refuses a keyword before a starred base, which Python accepts: the error
+    # must be the whole parse's.
     monkeypatch.setattr(parse, "CHUNKED_FROM_CHARS", 0)
-    text = "x = 1\n\ndef f():\n    return* x\n"
+    text = "x = 1\n\nclass A(metaclass=M, *b):\n    pass\n"
+    ast.parse(text)
     with pytest.raises(Exception) as whole:
         cst.parse_module(text)
     with pytest.raises(type(whole.value)) as pieces:
         parse_module(text, ast.parse(text))
     assert str(pieces.value) == str(whole.value)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_parser_output_is_not_validated(chunked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `return* x` is Python (ast accepts it) that only libcst's node validation refuses; the
+    # native parser builds it, and the tree gives the text back exactly.
+    if chunked:
+        monkeypatch.setattr(parse, "CHUNKED_FROM_CHARS", 0)
+    text = "x = 1\n\ndef f():\n    return* x\n"
+    ast.parse(text)
+    with pytest.raises(cst.CSTValidationError):
+        cst.parse_module(text)
+    assert parse_module(text, ast.parse(text)).code == text
+
+
+def test_nodes_built_after_a_parse_are_validated() -> None:
+    parse_module("x = 1\n", ast.parse("x = 1\n"))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
 
 
 def _diagnostics(path: Path) -> list[tuple]:

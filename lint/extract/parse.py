@@ -14,13 +14,17 @@ Joining is only sound when every piece means the same by an implicit indent
 or newline (a node with ``indent=None`` uses the module's default, which
 libcst takes from the first indented block and the first line break it sees).
 A file whose pieces disagree, or anything unexpected, is parsed whole.
+
+Nodes the parser makes are not validated (see ``_parser_output``): a fifth of
+the parse went to checks that cannot fail on the parser's own output.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import libcst as cst
 
@@ -33,14 +37,52 @@ _LINE_END = re.compile(r"\r\n?|\n")
 def parse_module(text: str, tree: ast.Module | None = None) -> cst.Module:
     """``libcst.parse_module(text)``, cut at the top-level statements of ``tree``
     (Python's parse of ``text``) when the text is long; raises what it raises."""
-    if tree is not None and len(text) >= CHUNKED_FROM_CHARS and len(tree.body) > 1:
-        try:
-            module = parse_in_pieces(text, tree)
-        except Exception:  # a piece libcst rejects: the whole parse gives the error at its true position
-            module = None
-        if module is not None:
-            return module
-    return cst.parse_module(text)
+    with _parser_output():
+        if tree is not None and len(text) >= CHUNKED_FROM_CHARS and len(tree.body) > 1:
+            try:
+                module = parse_in_pieces(text, tree)
+            except Exception:  # a piece libcst rejects: the whole parse gives the error at its true position
+                module = None
+            if module is not None:
+                return module
+        return cst.parse_module(text)
+
+
+@contextmanager
+def _parser_output() -> Iterator[None]:
+    """Skip libcst's per-node validation while its parser builds a tree.
+
+    Every node libcst makes runs ``_validate`` (from ``CSTNode.__post_init__``), which
+    checks what a hand-built node could get wrong: a missing space before a keyword,
+    parentheses that do not pair.  The native parser only makes nodes its grammar
+    allows, so on its output the checks cannot fail (libcst's own comment there says
+    as much); they took about a fifth of parsing the keras-io examples.  Nodes built
+    by hand meanwhile (the join in ``parse_in_pieces``) are made by our code from
+    parsed parts.  Not thread-safe: another thread building nodes while a parse runs
+    would skip validation too, which layerlint never does (its jobs are processes).
+    """
+    if _CSTNode is None:
+        yield
+        return
+    validate = _CSTNode.__dict__.get("__post_init__")
+    _CSTNode.__post_init__ = _trusted
+    try:
+        yield
+    finally:
+        _CSTNode.__post_init__ = validate
+
+
+def _trusted(self: object) -> None:
+    return None
+
+
+try:  # libcst's base node class; without it (a libcst that moved it) parses validate as before
+    from libcst._nodes.base import CSTNode as _CSTNode
+
+    if "__post_init__" not in _CSTNode.__dict__:
+        _CSTNode = None
+except ImportError:  # pragma: no cover
+    _CSTNode = None
 
 
 def parse_in_pieces(text: str, tree: ast.Module) -> cst.Module | None:
