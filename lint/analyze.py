@@ -223,7 +223,7 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
                                      f"accepts ({msg}); please report this with the file",
                             Span(e.raw_line, e.raw_column, e.raw_line, e.raw_column)))
         return
-    except cst.CSTValidationError as e:  # libcst builds a node it then refuses, e.g. for `return*x`
+    except cst.CSTValidationError as e:  # only when parse.py cannot skip validation: `return*x` is refused then
         fa.problems.append(("LL002", f"internal error: layerlint's parser cannot read this file, which Python's parser "
                                      f"accepts ({e}); please report this with the file", Span(1, 0, 1, 0)))
         return

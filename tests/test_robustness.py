@@ -609,8 +609,15 @@ def test_every_problem_code_is_a_documented_rule(code: str) -> None:
 
 
 def test_code_libcst_cannot_represent_is_reported() -> None:
-    # found by fuzzing: libcst builds `return* x` (which Python only refuses when compiling) and then refuses its own node
-    source = MODEL + "def build():\n    return* model\n"
+    # Python accepts a keyword argument before a starred base; libcst's grammar does not
+    source = MODEL + "class A(metaclass=M, *bases):\n    pass\n"
     (code, message, _), = analyze_text(source, "m.py").problems
     assert code == "LL002"
     assert message.startswith("internal error: layerlint's parser cannot read this file, which Python's parser accepts")
+
+
+def test_code_only_libcst_validation_refuses_is_analysed() -> None:
+    # found by fuzzing: libcst builds `return* x` (which Python only refuses when compiling) and its
+    # node validation then refused it (LL002); the parse no longer validates, so the file is analysed
+    fa = analyze_text(MODEL + "def build():\n    return* model\n", "m.py")
+    assert fa.problems == [] and len(fa.models) == 1
