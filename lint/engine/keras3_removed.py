@@ -35,6 +35,7 @@ class RemovedUse:
     modern: str  # the Keras 3 spelling
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every Keras name a call or attribute reads
 def keras3_path(qualname: str) -> tuple[str, str] | None:
     """(root as written, path after it) for a name of Keras 3 itself: ``tensorflow.keras.optimizers.SGD`` ->
     ("tensorflow.keras", "optimizers.SGD"); None for tf-keras and anything not Keras."""

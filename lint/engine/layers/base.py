@@ -183,10 +183,15 @@ def value_text(v: Any) -> str:
     return _py(v) if isinstance(v, (int, float, str, tuple, list, type(None))) else f"a {type(v).__name__}"
 
 
+_PLAIN = frozenset({int, str, bool, float, tuple, list, type(None)})
+
+
 def scalar_as_expr(v: Any) -> Any:
     """A scalar tensor given as a size, as the number it stands for: a keras.ops call's result (an
     object of the interpreter's with its ``path``) is a tensor; a scalar constant (``tf.reduce_prod`` of
     a constant, a 0-d array) a tensor or a NumPy scalar.  Named by the user's expression."""
+    if type(v) in _PLAIN:  # nearly every size: no import, no attribute lookups
+        return v
     from layerlint.engine.ops.base import ConstTensor
 
     if isinstance(v, ConstTensor) and v.shape == ():

@@ -44,6 +44,7 @@ class ThirdPartyLayer:
 
 
 _BY_ROOT: dict[tuple[str, str], str] = {}  # (import root, class name) -> registry key
+_KEYS: set[str] = set()  # _BY_ROOT's values: every row's class is looked up here
 LOAD_ERRORS: list[str] = []
 _plugins_loaded = False
 
@@ -53,6 +54,7 @@ def register_third_party(spec: ThirdPartyLayer) -> None:
                                    compute=spec.compute, input_rank=spec.input_rank, family="third_party")
     for root in (spec.package, *spec.also):
         _BY_ROOT[(root, spec.name)] = spec.key
+    _KEYS.add(spec.key)
 
 
 def third_party_key(qualname: str) -> str | None:
@@ -65,7 +67,7 @@ def third_party_key(qualname: str) -> str | None:
 
 
 def is_third_party(cls: str) -> bool:
-    return cls in _BY_ROOT.values()
+    return cls in _KEYS
 
 
 def class_name(cls: str) -> str:
