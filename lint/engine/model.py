@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlint.engine.unknown_names import given_name
 from layerlint.sources.span import Span
 
 # Keras names a layer when it is constructed, so auto names follow creation order.
@@ -73,8 +74,15 @@ class LayerDef:
 
     @property
     def explicit_name(self) -> str | None:
+        """The name given as a string the file wrote or computed."""
         name = self.kwargs.get("name")
         return name if isinstance(name, str) else None
+
+    @property
+    def given_name(self) -> str | None:
+        """The name Keras gives it, not automatic: explicit_name, or for ``name=`` a value that cannot be
+        computed the user's expression (engine/unknown_names.py), which takes no automatic name either."""
+        return given_name(self.kwargs.get("name"))
 
     @property
     def declares_input(self) -> bool:
@@ -119,6 +127,9 @@ class InputDef:
     name: str | None = None
     dtype: str | None = None
     created: int = field(default_factory=lambda: next(_creation), repr=False)
+    # name= given as a value that cannot be computed: the user's expression (engine/unknown_names.py),
+    # its name in the summary; it takes no automatic name
+    unknown_name: str | None = None
     unknown_reason: str | None = None  # a stand-in for an input we cannot follow: why
     # the shape was written as one number (`shape=(n)`), read as (n,): its source, since Keras 3 refuses it
     scalar_shape: str | None = None
@@ -181,6 +192,8 @@ class ExtractedModel:
     api: str  # "sequential" | "functional" | "subclassed"
     name: str | None = None  # Keras' name: name=, else the automatic `sequential`, `functional_2`, ...
     named: bool = False  # the name is the one given (name=), not Keras' automatic one
+    # name= was given as a value that cannot be computed: that value (``name`` is the user's expression for it)
+    name_value: Any = None
     variable: str | None = None  # the variable it was first assigned to
     # sequential models: layers in order, input from first layer or InputDef
     layers: list[LayerDef] = field(default_factory=list)
@@ -249,6 +262,11 @@ class ExtractedModel:
     known_outputs: dict = field(default_factory=dict)
     # Keras refuses to make the model itself (Keras 3's `Model([], outputs)`): where, and its message
     refused: tuple[Span, str] | None = None
+
+    @property
+    def name_unknown(self) -> bool:
+        """Its name was given as a value that cannot be computed: ``name`` is the user's expression."""
+        return self.name_value is not None
 
     @property
     def built_on(self) -> tuple | None:

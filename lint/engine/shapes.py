@@ -31,6 +31,7 @@ from layerlint.engine.model_input_spec import input_spec_error
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
+from layerlint.engine.unknown_names import given_name
 
 MAX_NESTING = 8
 
@@ -783,7 +784,7 @@ class Engine:
     def _run_sequential(self, sm: ShapedModel, input_override: list | None) -> None:
         m = self.model
         shape, why_symbolic = self._sequential_input(input_override)
-        if self.keras_version == 3 and m.named and self.input_error is None:
+        if self.keras_version == 3 and m.named and not m.name_unknown and self.input_error is None:
             # Keras raises making the Sequential, before any of its layers is built
             self.input_error = name_error(m.name)
         sm.input_shapes = [shape]
@@ -833,7 +834,8 @@ class Engine:
             self._name_in_creation_order(list(ops) + made_inputs, nodes, mask_ops)
         mask_rows: list[tuple[MaskOp, ShapedLayer]] = []
         # Keras raises making the model itself (its name), after its layers were made
-        model_refused = name_error(m.name) if self.keras_version == 3 and m.named and input_override is None else None
+        model_refused = name_error(m.name) if self.keras_version == 3 and m.named and not m.name_unknown \
+            and input_override is None else None
         if model_refused is not None:
             model_refused.facts["span"] = m.span
         for op in ops:
@@ -973,7 +975,7 @@ class Engine:
     # -- one layer -------------------------------------------------------------
     def _row(self, ld: LayerDef) -> ShapedLayer:
         cls = self._row_cls(ld)
-        return ShapedLayer(ld, self.namer(ld.explicit_name, cls, key=id(ld), base=ld.auto_name), cls, ld.span)
+        return ShapedLayer(ld, self.namer(ld.given_name, cls, key=id(ld), base=ld.auto_name), cls, ld.span)
 
     def _row_cls(self, ld: LayerDef) -> str:
         if ld.custom_class is not None:
@@ -1031,14 +1033,14 @@ class Engine:
                     self._name_submodel(op.submodel)
                 for base in op.consumed if first else ():
                     self.namer(None, self._row_cls(op), base=base)
-                self.namer(op.explicit_name, self._row_cls(op), key=id(op), base=op.auto_name)
+                self.namer(op.given_name, self._row_cls(op), key=id(op), base=op.auto_name)
                 if not first:
                     continue
                 # what a custom layer's __init__ made, named after it; the layers it holds keep the
                 # name given here wherever else they are listed (the subclassed model's own summary)
                 held = list(op.tracked)
                 for cls, name in op.made:
-                    match = next((t for t in held if self._row_cls(t) == cls and t.explicit_name == name), None)
+                    match = next((t for t in held if self._row_cls(t) == cls and t.given_name == name), None)
                     if match is None:
                         self.namer(name, cls)
                         continue
@@ -1119,11 +1121,12 @@ class Engine:
         if inp.unknown_reason is not None:
             # a stand-in for the input of what we cannot see into (a loaded model keeps the names its file
             # gives): its name is not known, nor whether making it used up an automatic name
-            return inp.name or "?"
+            return inp.name or inp.unknown_name or "?"
         key = inp.of_sequential or id(inp)
+        given = inp.name or inp.unknown_name
         if self.keras_version == 2:  # tf-keras counts its inputs from 1: input_1, input_2, ...
-            return self.namer(inp.name, "InputLayer", key=key, base="input", one_based=True)
-        return self.namer(inp.name, "InputLayer", key=key)
+            return self.namer(given, "InputLayer", key=key, base="input", one_based=True)
+        return self.namer(given, "InputLayer", key=key)
 
     def _name_nested(self, v: Any) -> None:
         if isinstance(v, (list, tuple)):
@@ -1132,8 +1135,7 @@ class Engine:
         elif isinstance(v, LayerArg):
             for x in [*v.args, *(x for _, x in v.kwargs)]:
                 self._name_nested(x)
-            name = dict(v.kwargs).get("name")
-            self.namer(name if isinstance(name, str) else None, v.cls)
+            self.namer(given_name(dict(v.kwargs).get("name")), v.cls)
 
     def _apply(self, row: ShapedLayer, ld: LayerDef, inputs: list | None, call_kwargs: dict,
                node: Node | None, upstream_problem: str | None) -> ShapedCall:

@@ -24,6 +24,7 @@ from layerlint.engine.model import (
 from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
+from layerlint.engine.unknown_names import given_name, is_unknown_name
 from layerlint.extract.compare import AutoName
 from layerlint.extract.custom_layers import as_made
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS, is_dim
@@ -66,6 +67,8 @@ class Building:
         if attr == "layers":
             return [LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op) for op in model_layers(m)]
         if attr == "name" and m.api in ("functional", "sequential"):  # blk.name in a loop over blocks
+            if m.name_unknown:
+                return self.symbol(node)
             return m.name if m.named else AutoName("Sequential" if m.api == "sequential" else "Functional")
         if m.api == "functional":
             if attr in ("input", "inputs"):
@@ -262,6 +265,9 @@ class Building:
                     return LayerObj(op)
                 if isinstance(wanted, str) and isinstance(op, InputDef) and op.name == wanted:
                     return InputLayerVal(op)  # keras.Input(..., name="image")
+                if isinstance(op, LayerDef) and op.explicit_name is None and op.given_name is not None \
+                        or isinstance(op, InputDef) and op.unknown_name is not None:
+                    break  # Keras returns the first layer of that name: this one's is not known
             if isinstance(index, int) and -len(ops) <= index < len(ops):
                 op = ops[index]
                 return LayerObj(op) if isinstance(op, LayerDef) else InputLayerVal(op)
@@ -494,7 +500,8 @@ class Building:
         name = kwargs.get("name")
         return InputDef(shape, self.span(node), batch_size=batch, name=name if isinstance(name, str) else None,
                         dtype=kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None,
-                        scalar_shape=scalar, shape_reason=unknown)
+                        scalar_shape=scalar, shape_reason=unknown,
+                        unknown_name=given_name(name) if is_unknown_name(name) else None)
 
     def _shape_arg_text(self, node: cst.Call, keyword: str) -> str:
         for a in node.args:
@@ -522,8 +529,7 @@ class Building:
     def new_sequential(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
         m = ExtractedModel(self.path, self.span(node), "sequential")
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
-        m.name = name if isinstance(name, str) else self.auto_name("sequential")
-        m.named = isinstance(name, str)
+        self.name_model(m, name, "sequential")
         if self.undecided or self.unknown_loops:
             self.made_uncertain.add(id(m))
         layers = kwargs.get("layers", args[0] if args else None)
@@ -552,6 +558,13 @@ class Building:
     # Keras names an unnamed model when it is made, counting per class name in the
     # process; a Sequential makes an unnamed Functional each time it is (re)built,
     # which takes a `functional` number too.
+
+    def name_model(self, m: ExtractedModel, name: Any, stem: str) -> None:
+        """``m``'s name: the one given (``name=``), the user's expression where that cannot be computed (which
+        takes no automatic name either: engine/unknown_names.py), else Keras' next automatic ``stem`` name."""
+        m.name_value = name if is_unknown_name(name) else None
+        m.named = isinstance(name, str) or m.name_unknown
+        m.name = given_name(name) if m.named else self.auto_name(stem)
 
     def auto_name(self, stem: str, once: bool = False) -> str:
         """Keras' next automatic name of ``stem``.  Taken under an undecided condition or in a loop of unknown
@@ -648,17 +661,16 @@ class Building:
         if mv.as_layer is None:
             mv.as_layer = LayerDef(
                 "Sequential" if mv.model.api == "sequential" else "Functional",
-                (), {"name": mv.model.name} if mv.model.name else {}, mv.model.span, submodel=mv.model)
+                (), {"name": mv.model.name_value if mv.model.name_unknown else mv.model.name} if mv.model.name else {},
+                mv.model.span, submodel=mv.model)
         return mv.as_layer
 
     def new_functional(self, args: list, kwargs: dict, node: cst.Call) -> ModelVal:
         m = ExtractedModel(self.path, self.span(node), "functional")
         inputs = kwargs.get("inputs", args[0] if args else None)
         outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
-        name = kwargs.get("name")
         # tf-keras 2 named its functional models `model`, `model_1`, ...
-        m.name = name if isinstance(name, str) else self.auto_name("model" if self.keras_version == 2 else "functional")
-        m.named = isinstance(name, str)
+        self.name_model(m, kwargs.get("name"), "model" if self.keras_version == 2 else "functional")
         m.inputs = [t.tensor for t in flatten(inputs) if isinstance(t, TensorVal)]
         if isinstance(inputs, TensorVal):
             m.input_paths = [""]

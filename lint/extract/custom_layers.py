@@ -20,6 +20,7 @@ from layerlint.engine.graph import model_nodes
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor, creation_mark
 from layerlint.engine.ops.base import ConstTensor
 from layerlint.engine.symbolic import Expr
+from layerlint.engine.unknown_names import given_name, is_unknown_name
 from layerlint.extract.runtime import flatten
 from layerlint.extract.values import (
     ArrayVal,
@@ -149,10 +150,11 @@ class CustomLayers:
             return functional
         given = dict(inst.base_call[1]) if inst.base_call is not None else {}
         name = given.get("name", kwargs.get("name"))
-        if isinstance(name, str):
+        if isinstance(name, str) or is_unknown_name(name):
             ld.kwargs["name"] = name
-        m = ExtractedModel(self.path, self.span(node), "subclassed", name=name if isinstance(name, str) else None,
-                           layers=list(ld.tracked), subclass_layer=ld)
+        m = ExtractedModel(self.path, self.span(node), "subclassed", name=given_name(name),
+                           layers=list(ld.tracked), subclass_layer=ld,
+                           name_value=name if is_unknown_name(name) else None)
         self.result.models = [x for x in self.result.models if x is not cls.placeholder]
         self.register(m)
         return ModelVal(m, as_layer=ld, instance=inst)
@@ -175,7 +177,7 @@ class CustomLayers:
 
         kwargs = dict(kwargs)
         auto = None
-        if not isinstance(kwargs.get("name"), str):
+        if given_name(kwargs.get("name")) is None:
             kwargs["name"] = auto = self.auto_name(snake_case(cls.name))
         mv = self.new_functional(list(args), kwargs, node)
         mv.model.named = auto is None
@@ -279,7 +281,7 @@ class CustomLayers:
         out: list[tuple[float, str, str | None]] = []
         for v in values:
             if isinstance(v, LayerObj):
-                out.append((v.layer.created, v.layer.custom_class or v.layer.cls, v.layer.explicit_name))
+                out.append((v.layer.created, v.layer.custom_class or v.layer.cls, v.layer.given_name))
                 if id(v.layer) not in self.constructed_ids:
                     out.extend((v.layer.created + 0.5, c, n) for c, n in v.layer.made)
             elif isinstance(v, ModelVal):
@@ -333,7 +335,7 @@ class CustomLayers:
                 if not concrete and any(not all(d is None or isinstance(d, int) for d in w.shape) for w in inst.weights):
                     raise SizedByUnknownInput("build() sizes its weights by an input shape that is not known here")
                 made = [v for v in self.tracked_layers(list(inst.attrs.values())) if id(v) not in before]
-                ld.built_made = [(v.custom_class or v.cls, v.explicit_name) for v in made]
+                ld.built_made = [(v.custom_class or v.cls, v.given_name) for v in made]
             ld.own_weights = [(w.name, w.shape, w.trainable, w.itemsize) for w in inst.weights]
             ld.tracked = self.tracked_layers(list(inst.attrs.values()))
             if "compute_output_shape" in methods:

@@ -281,7 +281,12 @@ class Expressions:
             return BoundMethod(obj, attr)
         if isinstance(obj, LayerObj):
             if attr == "name":
-                return obj.layer.explicit_name or AutoName(obj.layer.cls)
+                if obj.layer.explicit_name:
+                    return obj.layer.explicit_name
+                if obj.layer.given_name is not None:  # given, not computable: the user's value, never an automatic name
+                    name = obj.layer.kwargs.get("name")
+                    return name if isinstance(name, Expr) else self.symbol(node)
+                return AutoName(obj.layer.cls)
             if not obj.layer.known and obj.layer.submodel is None:
                 return self.opaque_attribute(obj, attr, node)
             if attr in ("output", "input"):
@@ -294,7 +299,7 @@ class Expressions:
         if isinstance(obj, InputLayerVal) and attr in ("output", "input"):
             return TensorVal(Tensor(obj.input))
         if isinstance(obj, InputLayerVal) and attr == "name":  # model.layers[0].name in a freezing loop
-            return obj.input.name or AutoName("InputLayer")
+            return obj.input.name or (self.symbol(node) if obj.input.unknown_name is not None else AutoName("InputLayer"))
         if isinstance(obj, InstanceVal):
             if attr in obj.attrs:
                 return obj.attrs[attr]
