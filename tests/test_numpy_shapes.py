@@ -96,3 +96,33 @@ def test_math_functions_of_numbers_are_pythons() -> None:
         model = keras.Model(inp, layers.Dense(width)(inp))
     """)
     assert sm.layers[-1].output == (None, int(math.log(256, 2)) + 2 + 3 + 0)
+
+
+@pytest.mark.parametrize("value", [1, 2, 4, 16, 128, 1000, 1024, 3, 100, 10**6, 0.5, 2**40])
+def test_numpy_logs_of_numbers_are_numpys(value) -> None:
+    # stylegan: `start_res_log2 = int(np.log2(start_res))` sizes the resolutions it loops over
+    np = pytest.importorskip("numpy")
+    _, sm = _model(f"""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        inp = keras.Input((4,))
+        model = keras.Model(inp, layers.Dense(int(np.log2({value!r})) + int(np.log10({value!r})) + 64)(inp))
+    """)
+    assert sm.layers[-1].output == (None, int(np.log2(value)) + int(np.log10(value)) + 64)
+
+
+@pytest.mark.parametrize("value", [0, -4])
+def test_numpy_logs_numpy_gives_no_number_for_stay_symbolic(value) -> None:
+    # numpy warns and gives -inf or nan there, which int() refuses: no number is claimed
+    _, sm = _model(f"""
+        import numpy as np
+        import keras
+        from keras import layers
+
+        inp = keras.Input((4,))
+        model = keras.Model(inp, layers.Dense(int(np.log2({value})))(inp))
+    """)
+    units = sm.layers[-1].output[-1]
+    assert isinstance(units, Expr) and str(units) == f"int(np.log2({value}))"

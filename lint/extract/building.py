@@ -321,7 +321,7 @@ class Building:
                 return ConstTensor(init.shape, self.text(node))
             return self.symbol(node)
         if q in ("math.ceil", "math.floor", "math.prod", "math.sqrt", "numpy.prod", "np.prod", "math.log2", "numpy.sqrt",
-                 "math.log", "math.log10", "math.exp", "numpy.round", "numpy.around"):
+                 "math.log", "math.log10", "math.exp", "numpy.round", "numpy.around", "numpy.log2", "numpy.log10"):
             # math.prod(xs, start=2): a keyword changes the value, and is not modelled
             return self.call_math(q.rsplit(".", 1)[-1], args, node) if not kwargs else self.symbol(node)
         if q.startswith(("functools.", "keras_applications", "collections.", "typing.", "copy.")):
