@@ -13,7 +13,7 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from layerlint.diagnostics import Diagnostic
@@ -308,7 +308,31 @@ def check_analysis(fa: FileAnalysis, settings: CheckSettings, rules: list | None
         for d in unused_noqa(sup, used, enabled, fa.path):
             if not sup.suppresses(d):
                 unique.setdefault((d.code, d.line, d.col, d.message), d)
-    return sorted(unique.values(), key=Diagnostic.sort_key)
+    return sorted(one_per_place(list(unique.values())), key=Diagnostic.sort_key)
+
+
+_FIRST_QUOTED = re.compile(r"`[^`]*`")
+
+
+def one_per_place(found: list[Diagnostic]) -> list[Diagnostic]:
+    """The same finding at the same place once: a line run several times (a builder called in a loop)
+    makes a row at each run, and each gave the finding again, differing only by the row's automatic
+    name (the first quoted word: ``InputLayer `input_layer_3`: ...``).  The first stays, naming the
+    others; findings that differ otherwise (another shape, another count) all stay."""
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in found:
+        same = _FIRST_QUOTED.sub("``", d.message, count=1)
+        groups.setdefault((d.code, d.path, d.cell, d.line, d.col, d.end_line, d.end_col, same), []).append(d)
+    out: list[Diagnostic] = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) > 1:
+            names = [m.group(0) for d in group[1:] if (m := _FIRST_QUOTED.search(d.message)) is not None]
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            first = replace(first, message=f"{first.message} (the same for {len(group) - 1} more this line made: "
+                                           f"{shown})")
+        out.append(first)
+    return out
 
 
 def run_check(paths: list[str], settings: CheckSettings) -> list[Diagnostic]:
