@@ -18,7 +18,7 @@ import os
 import keras
 from keras import layers
 
-NAME = os.environ.get("LL_NAME", "u_given")
+NAME = str(os.environ.get("LL_NAME", "u_given"))
 
 
 def to_rgb(res):
@@ -54,7 +54,7 @@ later = keras.Model(inp, x)
 SHOWN = {
     "u_given_in": '{NAME + "_in"}',
     "u_rgb_4x4": "u_rgb_{res}x{res}",
-    "u_given": '{os.environ.get("LL_NAME", "u_given")}',
+    "u_given": '{str(os.environ.get("LL_NAME", "u_given"))}',
     "u_u_given": '{"u_" + NAME}',
     "u_given_model": '{NAME + "_model"}',
 }
@@ -108,7 +108,7 @@ import os
 import keras
 from keras import layers
 
-d = layers.Dense(4, name=os.environ.get("LL_NAME", "u_given"))
+d = layers.Dense(4, name=str(os.environ.get("LL_NAME", "u_given")))
 inp = keras.Input((3,))
 x = d(inp)
 if d.name != "u_given":
@@ -170,3 +170,51 @@ sub = keras.Model(m.input, m.get_layer("target").output)
 '''
     sub = next(sm for sm in analyze_text(source, "prog.py").models if sm.model.variable == "sub")
     assert [(r.name, r.status) for r in sub.layers] == [("input_layer", "ok"), ("get_layer", "opaque")]
+
+
+UNSURE = '''
+import keras
+from keras import layers
+
+def build(cfg):
+    inp = keras.Input((3,), name=cfg.get("input"))
+    x = layers.Dense(4, name=cfg.get("dense"))(inp)
+    x = layers.Dense(4, name=f"d_{cfg.get('dense')}")(x)
+    x = layers.Dense(4)(x)
+    return keras.Model(inp, x, name=cfg.get("model"))
+
+m = build(CFG)
+i = keras.Input((2,))
+later = keras.Model(i, layers.Dense(1)(i))
+'''
+
+
+@pytest.mark.parametrize("keras_version", [3, 2])
+def test_a_name_that_may_be_none_leaves_later_names_unknown(keras, keras_version: int) -> None:
+    # `cfg.get("dense")` may be None, when Keras takes the next automatic name: live, the names after it differ
+    # by what cfg holds; an f-string is a string whatever it formats, and takes none either way
+    tf_keras = keras_version == 2
+    given = run_live(UNSURE.replace("CFG", '{"input": "i", "dense": "x", "model": "mm"}'), tf_keras, "__unsure__")
+    none = run_live(UNSURE.replace("CFG", "{}"), tf_keras, "__unsure__")
+    names = [[ns[v].name, *(layer.name for layer in ns[v].layers)] for ns in (given, none) for v in ("m", "later")]
+    assert names[0][4] != names[2][4] and names[1] != names[3]  # the later Dense, the later model and its rows
+    source = UNSURE.replace("CFG", "json.load(open('cfg.json'))").replace("import keras\n", "import json\nimport keras\n")
+    if tf_keras:
+        source = source.replace("import keras\nfrom keras import layers", "import tf_keras as keras\nfrom tf_keras import layers")
+    fa = analyze_text(source, "prog.py", keras_version=keras_version)
+    ours = {sm.model.variable: [sm.name, *(r.name for r in sm.layers)] for sm in fa.models}
+    assert ours["m"] == ['{cfg.get("model")}', '{cfg.get("input")}', '{cfg.get("dense")}', "d_{cfg.get('dense')}",
+                         "dense_?"]
+    auto = "model" if tf_keras else "functional"
+    assert ours["later"] == [f"{auto}_?", "input_?" if tf_keras else "input_layer_?", "dense_?"]
+
+
+@pytest.mark.parametrize(("text", "unsure"), [
+    ('os.environ["X"]', False), ('f"a{x}"', False), ('prefix + "_conv"', False), ('"u_" + NAME', False),
+    ("str(x)", False), ('"{}".format(x)', False), ('"_".join(xs)', False),
+    ('cfg.get("n")', True), ("name", True), ("a / b", True), ('x["k"]', True),
+])
+def test_which_unknown_names_may_be_none(text: str, unsure: bool) -> None:
+    from layerlint.engine.unknown_names import UnsureName, given_name
+
+    assert isinstance(given_name(Expr.symbol(text)), UnsureName) is unsure

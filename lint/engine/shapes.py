@@ -31,7 +31,7 @@ from layerlint.engine.model_input_spec import input_spec_error
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Dim, Expr, prod, shape_str
-from layerlint.engine.unknown_names import given_name
+from layerlint.engine.unknown_names import UnsureName, given_name
 
 MAX_NESTING = 8
 
@@ -360,10 +360,12 @@ class _Namer:
                  one_based: bool = False) -> str:
         if key is not None and key in self.given:
             return self.given[key]
-        if explicit:
-            return explicit
         # an opaque `tfp.layers.DenseVariational` is named by its class
         base = base or snake_case(cls.rsplit(".", 1)[-1])
+        if explicit:
+            if isinstance(explicit, UnsureName):  # None at run time takes this automatic name
+                self.unknown.setdefault(base, f"name={explicit}")
+            return explicit
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
         name = f"{base}_{n + 1}" if one_based else base if n == 0 else f"{base}_{n}"
@@ -638,7 +640,7 @@ class Engine:
         ld = self.model.subclass_layer
         assert ld is not None
         # Model.__init__ names the model from the class, on the counter its layers use: `tower`, `tower_1`
-        sm.name = self.model.name or self.namer(None, ld.cls, key=id(ld))
+        sm.name = self.namer(self.model.name, ld.cls, key=id(ld))
         built: dict[int, ShapedLayer] = {}
         resolve = self._resolve
         if ld.submodel is not None and ld.known and self.depth < MAX_NESTING:

@@ -25,14 +25,39 @@ _NOT_A_NAME = (bool, int, float, bytes, tuple, list, dict, set)
 _FSTRING_PREFIX = re.compile(r"^(?:[fF][rR]?|[rR][fF])(?=['\"])")
 
 
+class UnsureName(str):
+    """A name given as a value that cannot be computed and may be None at run time (``cfg.get("name")``):
+    Keras would then take the next automatic name, so the automatic names of its class after it are not
+    known (``dense_?``).  An f-string, or a string literal joined to it, is a string whatever it formats."""
+
+
 def given_name(value: Any) -> str | None:
     """The name ``name=value`` gives: the string itself, the text standing for a value that
-    cannot be computed (unknown_name_text), or None where Keras names it automatically."""
+    cannot be computed (unknown_name_text; an UnsureName when that value may be None),
+    or None where Keras names it automatically."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, _NOT_A_NAME):
         return None
-    return unknown_name_text(value)
+    text = unknown_name_text(value)
+    return text if _certainly_a_string(value) else UnsureName(text)
+
+
+# what is a string whatever its unknown parts are: `str(...)`, `"...".format(...)`, `sep.join(...)`, os.environ[...]
+_STRING_MAKERS = re.compile(r"^str\(|\.format\(|\.join\(|^os\.environ\[")
+
+
+def _certainly_a_string(value: Any) -> bool:
+    """Whether an unknown ``name=`` value is a string by its form: an f-string, a string literal
+    joined to something (``prefix + "_conv"``: None there raises before any name is taken), or
+    ``str(...)``, ``.format(...)``, ``.join(...)``, ``os.environ[...]``.  Anything else (a name, ``cfg.get("name")``) may be None."""
+    text = str(value) if isinstance(value, Expr) else ""
+    if _fstring_body(text) is not None or _STRING_MAKERS.search(text):
+        return True
+    quotes = "'\""
+    head = _FSTRING_PREFIX.match(text)
+    start = text[head.end():] if head else text
+    return bool(start) and (start[0] in quotes or text[-1] in quotes) and ("+" in text or "%" in text)
 
 
 def is_unknown_name(value: Any) -> bool:

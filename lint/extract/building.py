@@ -24,7 +24,7 @@ from layerlint.engine.model import (
 from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
 from layerlint.engine.symbolic import Expr, is_one_dim
-from layerlint.engine.unknown_names import given_name, is_unknown_name
+from layerlint.engine.unknown_names import UnsureName, given_name, is_unknown_name
 from layerlint.extract.compare import AutoName
 from layerlint.extract.custom_layers import as_made
 from layerlint.extract.data import NOT_DATA, TRAINING_METHODS, is_dim
@@ -565,6 +565,8 @@ class Building:
         m.name_value = name if is_unknown_name(name) else None
         m.named = isinstance(name, str) or m.name_unknown
         m.name = given_name(name) if m.named else self.auto_name(stem)
+        if isinstance(m.name, UnsureName):  # None at run time would take the next automatic name
+            self.names_unknown.setdefault(stem, f"name={m.name}")
 
     def auto_name(self, stem: str, once: bool = False) -> str:
         """Keras' next automatic name of ``stem``.  Taken under an undecided condition or in a loop of unknown
