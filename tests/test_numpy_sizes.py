@@ -90,3 +90,39 @@ def test_int_of_a_numpy_integer_is_a_python_int(keras: ModuleType) -> None:
     program = _program("Dense(int(n))", (6,), "keras", "np.prod([2, 2])")
     (sm,) = analyze_text(program, "case.py").models
     assert sm.total_params == live_params(program) == 28
+
+
+# Padding, cropping and noise shapes holding NumPy integers: Keras 3 refuses a NumPy integer where it
+# checks for a Python int (a whole padding, an entry of a 2D padding, a noise_shape element), and takes
+# one inside a (before, after) pair; tf-keras' messages differ and its Dropout takes them.
+EDGES = [(f"{cls}{r}D({key}={form})", (8,) * r + (4,)) for r in (1, 2, 3)
+         for cls, key in (("ZeroPadding", "padding"), ("Cropping", "cropping"))
+         for form in ["np.int64(1)", f"({', '.join(['np.int64(1)'] + ['1'] * (r - 1))},)" if r > 1 else "(np.int64(1), 1)",
+                      f"({', '.join(['(np.int64(1), 1)'] + ['(1, 1)'] * (r - 1))},)"]
+         if not (r == 1 and form.startswith("((")) and not (r == 1 and form == "(np.int64(1),)")]
+EDGES += [("Dropout(0.5, noise_shape=(None, np.int32(1), 4))", (8, 4)), ("Dropout(0.5, noise_shape=np.int64(1))", (8, 4)),
+          ("Dropout(0.5, noise_shape=(np.int64(2), 1, 4))", (8, 4))]
+
+
+def _live_outcome(program: str) -> tuple:
+    scope: dict = {}
+    try:
+        exec(compile(program, "case.py", "exec"), scope)  # our own test program, not linted code
+    except ValueError as e:
+        return ("error", str(e))
+    return ("ok", tuple(scope["model"].output_shape))
+
+
+@pytest.mark.parametrize("version", [3, 2])
+@pytest.mark.parametrize(("layer", "shape"), EDGES)
+def test_numpy_integers_in_paddings_and_noise_shapes(keras: ModuleType, layer: str, shape: tuple, version: int) -> None:
+    if version == 2:
+        pytest.importorskip("tf_keras")
+    program = _program(layer, shape, "keras" if version == 3 else "tf_keras", "0")
+    truth = _live_outcome(program)
+    (sm,) = analyze_text(program, "case.py", keras_version=version).models
+    row = sm.layers[1]
+    if truth[0] == "error":
+        assert row.status == "error" and row.error.message == truth[1], (row.status, row.reason, truth)
+    else:
+        assert row.status == "ok" and tuple(row.output) == truth[1], (row.status, row.reason, row.output, truth)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from layerlint.engine.layers.base import Built, Config, ShapeError, layer, require_rank, single
 from layerlint.engine.layers.core import check_range, passthrough
+from layerlint.engine.layers.ops import KERAS_VERSION
+from layerlint.engine.layers.size_types import numpy_noise_shape_refusal
 
 
 def _check_noise_shape(cfg: Config, cls: str) -> None:
     noise = cfg["noise_shape"]
+    refused = numpy_noise_shape_refusal(noise) if cls == "Dropout" and cfg.values.get(KERAS_VERSION, 3) != 2 else None
+    if refused is not None:
+        raise ShapeError("invalid", refused)
     if noise is None or not isinstance(noise, (list, tuple)):
         return
     for i, d in enumerate(noise):

@@ -20,7 +20,16 @@ from layerlint.engine.layers.base import (
     single,
     value_text,
 )
-from layerlint.engine.layers.ops import AXIS_NAMES, data_format, join_channels, positive_tuple, split_channels, tf_keras
+from layerlint.engine.layers.ops import (
+    AXIS_NAMES,
+    KERAS_VERSION,
+    data_format,
+    join_channels,
+    positive_tuple,
+    split_channels,
+    tf_keras,
+)
+from layerlint.engine.layers.size_types import numpy_padding_refusal, numpy_tuple_refusal
 from layerlint.engine.symbolic import Dim, Expr, NumpyInt, as_int, dim_str, dims_equal, prod, shape_str
 
 
@@ -47,8 +56,14 @@ def _check_non_negative(key: str, values: tuple) -> None:
             raise ShapeError("invalid", f"`{key}` values must be >= 0. Received {key}={values}")
 
 
-def _pair(value: Any, key: str) -> tuple:
-    """An int or a 2-sequence as a (before, after) pair, like standardize_tuple(value, 2)."""
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
+def _pair(value: Any, key: str, keras_version: int, label: str | None = None) -> tuple:
+    """An int or a 2-sequence as a (before, after) pair, like standardize_tuple(value, 2); ``label``: how
+    Keras names ``value`` (``1st entry of padding`` for an entry of a 2D padding)."""
+    if isinstance(value, NumpyInt):  # neither a Python int nor a sequence: both Kerases refuse it
+        raise ShapeError("invalid", numpy_tuple_refusal(label or key, 2, value, keras_version))
     if _int_like(value):
         pair = (value, value)
     elif isinstance(value, (tuple, list)) and len(value) == 2:
@@ -64,13 +79,17 @@ def _pair(value: Any, key: str) -> tuple:
 def _pairs(cfg: Config, key: str, n: int) -> tuple:
     """(before, after) per spatial axis from an int, n ints or n pairs."""
     value = cfg[key]
+    version = cfg.values.get(KERAS_VERSION, 3)
+    if isinstance(value, NumpyInt):
+        raise ShapeError("invalid", numpy_padding_refusal(key, n, value, version))
     if _int_like(value):
         _check_non_negative(key, (value,))
         return ((value, value),) * n
     if isinstance(value, (tuple, list)):
         if len(value) != n:
             raise ShapeError("invalid", f"`{key}` should have {n} elements. Received: {key}={value}")
-        return tuple(_pair(v, key) for v in value)
+        return tuple(_pair(v, key, version, f"{_ORDINALS[i]} entry of {key}" if i < 3 else None)
+                     for i, v in enumerate(value))
     raise Unanalysable(f"{key}={value!r} is not a tuple of integers")
 
 
@@ -109,7 +128,8 @@ def _zero_padding(rank: int) -> ComputeFn:
         shape = single(inputs, cfg.cls)
         require_rank(shape, rank + 2, cfg.cls)
         fmt = data_format(cfg)
-        pairs = (_pair(cfg["padding"], "padding"),) if rank == 1 else _pairs(cfg, "padding", rank)
+        pairs = (_pair(cfg["padding"], "padding", cfg.values.get(KERAS_VERSION, 3)),) if rank == 1 \
+            else _pairs(cfg, "padding", rank)
         out, spatial_in, spatial_out, notes = _edges(cfg, shape, fmt, pairs, +1)
         return Built(out, [], notes, {"spatial_in": spatial_in, "spatial_out": spatial_out, "pads": pairs})
 
@@ -122,7 +142,8 @@ def _cropping(rank: int) -> ComputeFn:
         require_rank(shape, rank + 2, cfg.cls)
         # Cropping1D has no data_format argument: it always crops axis 1.
         fmt = data_format(cfg) if rank > 1 else "channels_last"
-        pairs = (_pair(cfg["cropping"], "cropping"),) if rank == 1 else _pairs(cfg, "cropping", rank)
+        pairs = (_pair(cfg["cropping"], "cropping", cfg.values.get(KERAS_VERSION, 3)),) if rank == 1 \
+            else _pairs(cfg, "cropping", rank)
         out, spatial_in, spatial_out, notes = _edges(cfg, shape, fmt, pairs, -1)
         facts = {
             "spatial_in": spatial_in,
