@@ -38,9 +38,28 @@ def creation_marks(m: ExtractedModel, named_apart: frozenset[int] = frozenset())
     if m.seq_input is not None:
         made.append(m.seq_input.created)
     if m.api == "functional":
-        for n in model_nodes(m):
+        for n in _reached_nodes(m):
             made += (n.layer.created, n.created) if own(n.layer) else (n.created,)
     return made
+
+
+def _reached_nodes(m: ExtractedModel) -> list[Node]:
+    """``model_nodes``' nodes in no particular order (what creation_marks needs: their least and greatest
+    marks), without the ordered walk; a graph with masks is left to that walk, whose mask edges it does
+    not follow."""
+    declared = {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)}  # as _Walk stops there
+    seen: set[int] = set()
+    nodes: list[Node] = []
+    stack = [t.producer for t in m.outputs]
+    while stack:
+        p = stack.pop()
+        if id(p) in seen or id(p) in declared:
+            continue
+        seen.add(id(p))
+        if type(p) is Node:
+            nodes.append(p)
+            stack.extend([t.producer for t in _node_input_tensors(p)])
+    return nodes if not has_mask_sources(nodes) else model_nodes(m)
 
 
 def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
@@ -56,13 +75,13 @@ def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow, dict, list[Node]]:
     the nodes in creation order (``model_nodes``: sorted once here, for every caller).
     """
     order, first_seen, parents = _dfs(m, {})
-    nodes = sorted((n for n in order if type(n) is Node), key=_created)
+    nodes = sorted([n for n in order if type(n) is Node], key=_created)
     if not has_mask_sources(nodes):
         return order, first_seen, MaskFlow(), parents, nodes
     flow = compute_masks(nodes)
     order, first_seen, parents = _dfs(m, flow.recorded)
     # the walk with masks reaches the same nodes: mask ops only add edges between what the outputs reach
-    nodes = sorted((n for n in order if type(n) is Node), key=_created)
+    nodes = sorted([n for n in order if type(n) is Node], key=_created)
     return order, first_seen, flow, parents, nodes
 
 
