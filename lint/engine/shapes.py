@@ -145,6 +145,27 @@ def _value_key(v: Any) -> Hashable | None:
     return None
 
 
+# The same across layers: (id(spec), _value_key of the resolved arguments) -> (spec, what
+# Engine._probe_free_weights found).  Most layers come with arguments other layers have too
+# (Dense(64)), and each probe binds and computes the layer on four ranks.
+_FREE_WEIGHTS_BY_VALUE: dict[tuple, tuple[Any, list[Weight] | None]] = {}
+
+
+def _free_weights(spec: Any, args: tuple, kwargs: dict, key: Hashable | None = None) -> list[Weight] | None:
+    """Engine._probe_free_weights, kept by what the arguments are (``key``: their _value_key, when
+    known); each layer gets a list of its own."""
+    key = _value_key((args, kwargs)) if key is None else key
+    if key is None:
+        return Engine._probe_free_weights(spec, args, kwargs)
+    kept = _FREE_WEIGHTS_BY_VALUE.get((id(spec), key))
+    if kept is None:
+        if len(_FREE_WEIGHTS_BY_VALUE) >= 4096:  # bounded, for a long-running process
+            _FREE_WEIGHTS_BY_VALUE.clear()
+        # the spec is held, so that its id in the key stays its own
+        kept = _FREE_WEIGHTS_BY_VALUE[(id(spec), key)] = (spec, Engine._probe_free_weights(spec, args, kwargs))
+    return None if kept[1] is None else list(kept[1])
+
+
 def _has_expr(v: Any) -> bool:
     if isinstance(v, Expr):
         return True
@@ -1326,7 +1347,7 @@ class Engine:
         if ld in _FREE_WEIGHTS:
             found = _FREE_WEIGHTS[ld]
         elif not _has_expr((ld.args, ld.kwargs)):
-            found = _FREE_WEIGHTS[ld] = self._probe_free_weights(spec, *self._resolved_arguments(ld))
+            found = _FREE_WEIGHTS[ld] = _free_weights(spec, *self._resolved_arguments(ld))
         else:
             # an argument waiting for a shape: the answer is fixed by what it resolves to here, and
             # a nested model's layers come here at every run of it (9,243 times over keras-io)
@@ -1336,7 +1357,7 @@ class Engine:
             if key in tried:
                 found = tried[key]
             else:
-                found = self._probe_free_weights(spec, args, kwargs)
+                found = _free_weights(spec, args, kwargs, key)
                 if key is not None:
                     tried[key] = found
         if found is not None:
