@@ -41,8 +41,11 @@ class Flow:
                 for t in c.node.inputs if c.node is not None else []:
                     p = by_node.get(id(t.producer)) if isinstance(t.producer, Node) else None
                     prods.append(p)
-                    if p is not None and c not in self._consumers[id(p)]:
-                        self._consumers[id(p)].append(c)
+                    if p is not None:
+                        fed = self._consumers[id(p)]
+                        # only this call's inputs are linked meanwhile: it is there already only if last
+                        if not fed or fed[-1] is not c:
+                            fed.append(c)
                 self._producers[id(c)] = prods
             for t in model.model.outputs:
                 p = t.producer
