@@ -80,7 +80,7 @@ def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow, dict, list[Node]]:
         return order, first_seen, MaskFlow(), parents, nodes
     flow = compute_masks(nodes)
     order, first_seen, parents = _dfs(m, flow.recorded)
-    # the walk with masks reaches the same nodes: mask ops only add edges between what the outputs reach
+    # sorted again from the walk with masks, the one graph_view and model_nodes read
     nodes = sorted([n for n in order if type(n) is Node], key=_created)
     return order, first_seen, flow, parents, nodes
 
