@@ -15,9 +15,17 @@ class Flow:
     def __init__(self, model: ShapedModel) -> None:
         self.model = model
         self.calls = list(model.calls)
+        # The links are made when a rule first asks for them: most rules look at top-level models
+        # only, and a file's nested models (most of its models) then never need them.
+        self._linked = False
         self._producers: dict[int, list[ShapedCall | None]] = {}
-        self._consumers: dict[int, list[ShapedCall]] = {id(c): [] for c in self.calls}
-        self.output_calls: list[ShapedCall | None] = []
+        self._consumers: dict[int, list[ShapedCall]] = {}
+        self._output_calls: list[ShapedCall | None] = []
+
+    def _link(self) -> None:
+        self._linked = True
+        model = self.model
+        self._consumers = {id(c): [] for c in self.calls}
         if model.model.api == "sequential":
             prev: ShapedCall | None = None
             for c in self.calls:
@@ -25,7 +33,7 @@ class Flow:
                 if prev is not None:
                     self._consumers[id(prev)].append(c)
                 prev = c
-            self.output_calls = [prev] if prev is not None else []
+            self._output_calls = [prev] if prev is not None else []
         else:
             by_node = {id(c.node): c for c in self.calls if c.node is not None}
             for c in self.calls:
@@ -33,18 +41,32 @@ class Flow:
                 for t in c.node.inputs if c.node is not None else []:
                     p = by_node.get(id(t.producer)) if isinstance(t.producer, Node) else None
                     prods.append(p)
-                    if p is not None and c not in self._consumers[id(p)]:
-                        self._consumers[id(p)].append(c)
+                    if p is not None:
+                        fed = self._consumers[id(p)]
+                        # only this call's inputs are linked meanwhile: it is there already only if last
+                        if not fed or fed[-1] is not c:
+                            fed.append(c)
                 self._producers[id(c)] = prods
             for t in model.model.outputs:
                 p = t.producer
-                self.output_calls.append(None if isinstance(p, InputDef) else by_node.get(id(p)))
+                self._output_calls.append(None if isinstance(p, InputDef) else by_node.get(id(p)))
+
+    @property
+    def output_calls(self) -> list[ShapedCall | None]:
+        """The calls giving the model's outputs (None: an output that is a model input)."""
+        if not self._linked:
+            self._link()
+        return self._output_calls
 
     def producers(self, call: ShapedCall) -> list[ShapedCall | None]:
         """The calls whose outputs are this call's inputs (None: a model input)."""
+        if not self._linked:
+            self._link()
         return self._producers.get(id(call), [])
 
     def consumers(self, call: ShapedCall) -> list[ShapedCall]:
+        if not self._linked:
+            self._link()
         return self._consumers.get(id(call), [])
 
     def is_output(self, call: ShapedCall) -> bool:

@@ -240,5 +240,8 @@ model = Model(inputs, ops.sum(weights * inputs, axis=1))
 
 
 def _softmax_over_one(call: ShapedCall) -> bool:
+    # the activation first: few calls have softmax, and the units (a Dense's bound config) are then not asked
+    if layer_activation(call.row) != "softmax":
+        return False
     units = last_dim(call.output) if call.output is not None else literal_units(call)
-    return layer_activation(call.row) == "softmax" and activation_axis_is_last(call.row) and units == 1
+    return activation_axis_is_last(call.row) and units == 1

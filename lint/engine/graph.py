@@ -21,8 +21,7 @@ def model_nodes(m: ExtractedModel) -> list[Node]:
     one Keras builds in: a shared layer creates its weights at its first call
     in source order, and later calls are checked against those weights.
     """
-    order = _walk(m)[0]
-    return sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+    return _walk(m)[4]
 
 
 def creation_marks(m: ExtractedModel, named_apart: frozenset[int] = frozenset()) -> list[int]:
@@ -39,9 +38,28 @@ def creation_marks(m: ExtractedModel, named_apart: frozenset[int] = frozenset())
     if m.seq_input is not None:
         made.append(m.seq_input.created)
     if m.api == "functional":
-        for n in model_nodes(m):
+        for n in _reached_nodes(m):
             made += (n.layer.created, n.created) if own(n.layer) else (n.created,)
     return made
+
+
+def _reached_nodes(m: ExtractedModel) -> list[Node]:
+    """``model_nodes``' nodes in no particular order (what creation_marks needs: their least and greatest
+    marks), without the ordered walk; a graph with masks is left to that walk, whose mask edges it does
+    not follow."""
+    declared = {id(t.producer) for t in m.inputs if isinstance(t.producer, Node)}  # as _Walk stops there
+    seen: set[int] = set()
+    nodes: list[Node] = []
+    stack = [t.producer for t in m.outputs]
+    while stack:
+        p = stack.pop()
+        if id(p) in seen or id(p) in declared:
+            continue
+        seen.add(id(p))
+        if type(p) is Node:
+            nodes.append(p)
+            stack.extend([t.producer for t in _node_input_tensors(p)])
+    return nodes if not has_mask_sources(nodes) else model_nodes(m)
 
 
 def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
@@ -49,19 +67,26 @@ def mask_ops_made(m: ExtractedModel) -> dict[int, list[MaskOp]]:
     return _walk(m)[2].ops_made
 
 
-def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow, dict]:
+def _walk(m: ExtractedModel) -> tuple[list, dict, MaskFlow, dict, list[Node]]:
     """Keras' depth-first walk from the outputs, with the edges masks add.
 
     Returns the post-order (nodes and mask ops), where the walk first met
-    each layer or input, what the masks add, and each producer's parents.
+    each layer or input, what the masks add, each producer's parents, and
+    the nodes in creation order (``model_nodes``: sorted once here, for every caller).
     """
     order, first_seen, parents = _dfs(m, {})
-    nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
+    nodes = sorted([n for n in order if type(n) is Node], key=_created)
     if not has_mask_sources(nodes):
-        return order, first_seen, MaskFlow(), parents
+        return order, first_seen, MaskFlow(), parents, nodes
     flow = compute_masks(nodes)
     order, first_seen, parents = _dfs(m, flow.recorded)
-    return order, first_seen, flow, parents
+    # sorted again from the walk with masks, the one graph_view and model_nodes read
+    nodes = sorted([n for n in order if type(n) is Node], key=_created)
+    return order, first_seen, flow, parents, nodes
+
+
+def _created(n: Node) -> int:
+    return n.created
 
 
 def _parents(p: object, masks: dict[int, dict]) -> list[Tensor]:
@@ -119,9 +144,12 @@ class _Walk:
         enter, order, guard, finished = self._enter, self.order, self.stack_guard, self.finished
         while stack:
             p, ins, i = stack[-1]
-            while i < len(ins):
+            n = len(ins)
+            while i < n:
                 q = ins[i].producer
                 i += 1
+                if id(q) in finished or id(q) in guard:  # _enter's answer, without the call (most parents)
+                    continue
                 below = enter(q)
                 if below is not None:
                     stack[-1] = (p, ins, i)
@@ -136,8 +164,10 @@ class _Walk:
 
 def _node_input_tensors(n: Node, masks: dict | None = None) -> list[Tensor]:
     """The call's tensors in Keras' order: positional ones, then keyword ones by name."""
-    tensors = list(n.inputs)
     kwargs = {**n.call_kwargs, **masks} if masks else n.call_kwargs
+    if not kwargs:  # most calls: the positional tensors alone (callers only read the list)
+        return n.inputs
+    tensors = list(n.inputs)
     for k in sorted(kwargs):
         tensors.extend(_tensors_in(kwargs[k]))
     return tensors
@@ -160,9 +190,7 @@ def graph_view(m: ExtractedModel, with_masks: bool = False) -> tuple[list, list[
     With ``with_masks`` the operations include the mask ops the graph reads, in their places.
     """
     walk = _walk(m)
-    order = walk[0]
-    nodes = sorted((n for n in order if isinstance(n, Node)), key=lambda n: n.created)
-    return _ordered(m, walk, with_masks), nodes, walk[2].ops_made
+    return _ordered(m, walk, with_masks), walk[4], walk[2].ops_made
 
 
 def ordered_operations(m: ExtractedModel) -> list:
@@ -170,22 +198,29 @@ def ordered_operations(m: ExtractedModel) -> list:
     return _ordered(m, _walk(m))
 
 
-def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow, dict], with_masks: bool = False) -> list:
-    order, first_seen, _, parents = walk
+def _ordered(m: ExtractedModel, walk: tuple[list, dict, MaskFlow, dict, list[Node]], with_masks: bool = False) -> list:
+    order, first_seen, _, parents, _ = walk
     first_seen = dict(first_seen)
     depth: dict[int, int] = {}
     op_depth: dict[int, int] = {}
     ops: dict[int, object] = {}
     for p in reversed(order):
-        d = depth.setdefault(id(p), 0)
-        key = id(p.layer) if isinstance(p, Node) else id(p)
-        if with_masks or not isinstance(p, MaskOp):  # in model.operations, not in model.layers
-            ops[key] = p.layer if isinstance(p, Node) else p
+        k = id(p)
+        d = depth.get(k, 0)
+        if type(p) is Node:  # a layer's depth is the greatest of its calls'
+            key = id(p.layer)
+            ops[key] = p.layer
+        else:
+            key = k
+            if with_masks or type(p) is not MaskOp:  # in model.operations, not in model.layers
+                ops[key] = p
         d = max(d, op_depth.get(key, 0))
-        op_depth[key] = d
-        depth[id(p)] = d
-        for t in parents[id(p)]:
-            depth[id(t.producer)] = max(depth.get(id(t.producer), 0), d + 1)
+        op_depth[key] = depth[k] = d
+        below = d + 1
+        for t in parents[k]:
+            pk = id(t.producer)
+            if depth.get(pk, 0) < below:
+                depth[pk] = below
     for t in m.inputs:  # declared inputs that no output depends on still count
         if isinstance(t.producer, InputDef) and id(t.producer) not in ops:
             ops[id(t.producer)] = t.producer

@@ -61,8 +61,11 @@ _TAKES_MASK = _RECURRENT | _ATTENTION | frozenset(
 
 def has_mask_sources(nodes: list[Node]) -> bool:
     """Cheap test: without Masking or Embedding(mask_zero=True) there are no masks."""
-    return any(n.layer.cls == "Masking" or (n.layer.cls == "Embedding" and n.layer.kwargs.get("mask_zero") is True)
-               for n in nodes)
+    for n in nodes:  # a loop, not any() over a generator: asked at every walk of a graph, of every node
+        cls = n.layer.cls
+        if cls == "Masking" or (cls == "Embedding" and n.layer.kwargs.get("mask_zero") is True):
+            return True
+    return False
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import operator
 import re
 import weakref
 from collections.abc import Hashable, Iterable, Iterator
@@ -143,6 +144,27 @@ def _value_key(v: Any) -> Hashable | None:
         pairs = [(k, _value_key(x)) for k, x in v.items()]
         return None if any(p[1] is None or type(p[0]) is not str for p in pairs) else (kind, tuple(pairs))
     return None
+
+
+# The same across layers: (id(spec), _value_key of the resolved arguments) -> (spec, what
+# Engine._probe_free_weights found).  Most layers come with arguments other layers have too
+# (Dense(64)), and each probe binds and computes the layer on four ranks.
+_FREE_WEIGHTS_BY_VALUE: dict[tuple, tuple[Any, list[Weight] | None]] = {}
+
+
+def _free_weights(spec: Any, args: tuple, kwargs: dict, key: Hashable | None = None) -> list[Weight] | None:
+    """Engine._probe_free_weights, kept by what the arguments are (``key``: their _value_key, when
+    known); each layer gets a list of its own."""
+    key = _value_key((args, kwargs)) if key is None else key
+    if key is None:
+        return Engine._probe_free_weights(spec, args, kwargs)
+    kept = _FREE_WEIGHTS_BY_VALUE.get((id(spec), key))
+    if kept is None:
+        if len(_FREE_WEIGHTS_BY_VALUE) >= 4096:  # bounded, for a long-running process
+            _FREE_WEIGHTS_BY_VALUE.clear()
+        # the spec is held, so that its id in the key stays its own
+        kept = _FREE_WEIGHTS_BY_VALUE[(id(spec), key)] = (spec, Engine._probe_free_weights(spec, args, kwargs))
+    return None if kept[1] is None else list(kept[1])
 
 
 def _has_expr(v: Any) -> bool:
@@ -571,12 +593,14 @@ class NestedMemo:
         # (id(model), depth, keras version) -> (the model, its run, the depth its run reached): a custom
         # layer's call() followed on other shapes (LayerDef.retraced), as Engine._retraced shapes it
         self.retraced_runs: dict[tuple, tuple] = {}
+        self.retraced_untraced: dict[tuple, list[tuple[LayerDef, tuple]]] = {}  # the same as ``untraced``, for those
 
     def clear(self) -> None:
         self.runs.clear()
         self.views.clear()
         self.untraced.clear()
         self.retraced_runs.clear()
+        self.retraced_untraced.clear()
 
     def retraced(self, ld: LayerDef, shapes: tuple) -> None:
         """``ld``'s call() is now followed on ``shapes``: the runs that reached it there (the only
@@ -589,8 +613,12 @@ class NestedMemo:
                 del self.runs[key]
                 del self.untraced[key]
         for key, (_, sub, _) in list(self.retraced_runs.items()):
-            if any(d is ld and s == shapes for d, s in untraced_calls(sub)):
+            calls = self.retraced_untraced.get(key)
+            if calls is None:
+                calls = self.retraced_untraced[key] = untraced_calls(sub)
+            if any(d is ld and s == shapes for d, s in calls):
                 del self.retraced_runs[key]
+                del self.retraced_untraced[key]
 
 
 class Engine:
@@ -899,7 +927,7 @@ class Engine:
                 made_by = maker.name
                 row.notes.append(f"computes the mask `{made_by}` hands on; Keras lists it because a later layer reads that mask")
         for row in sm.layers:
-            if row.is_input and row.status != "error":
+            if isinstance(row.source, InputDef) and row.status != "error":  # row.is_input, without the property call
                 # A declared input no layer reads still has its declared shape.
                 row.output = self.tensor_shapes.get(id(row.source)) or _input_shape(row.source, None)
                 if row.output is None:
@@ -993,10 +1021,11 @@ class Engine:
         constructed first and takes a name too, some layers create helper
         layers when first called (MultiHeadAttention's Softmax and Dropout),
         and calls computing a mask create ops that share the name counter.
+        ``nodes`` come in creation order (graph_view's, already sorted).
         """
         made_during: dict[int, list[str]] = dict(mask_ops) if mask_ops else {}
         seen_layers: set[int] = set()
-        for n in sorted(nodes, key=lambda n: n.created):
+        for n in nodes:
             # a layer is built once, at its first call in any model
             if id(n.layer) not in seen_layers and self.namer.first_making(("built", id(n.layer))):
                 helpers = _build_helpers(n.layer, 0)
@@ -1007,7 +1036,7 @@ class Engine:
         # mask ops are named by the call that made them
         events = [(_naming_point(op), op) for op in ops if not isinstance(op, MaskOp)] + [(n.created, n) for n in calls]
         caught = self.namer.root.caught
-        for point, op in sorted(events, key=lambda e: e[0]):
+        for point, op in sorted(events, key=_first):
             self._catch_up(point)  # what was made before it, and (one the file made) itself
             if id(op) in caught:
                 continue
@@ -1027,16 +1056,22 @@ class Engine:
             elif isinstance(op, InputDef):
                 self._input_name(op)
             else:
-                for arg in [*op.args, *op.kwargs.values()]:
-                    self._name_nested(arg)
+                # only layers given as arguments take names (_name_nested): most arguments are plain values
+                for arg in op.args:
+                    if isinstance(arg, _HOLDS_LAYERS):
+                        self._name_nested(arg)
+                for arg in op.kwargs.values():
+                    if isinstance(arg, _HOLDS_LAYERS):
+                        self._name_nested(arg)
                 first = self.namer.first_making(id(op))
                 if first and op.submodel is not None and op.custom_class is None:
                     # a model used as a layer was made, with its layers, before the layers made after it
                     self._name_submodel(op.submodel)
+                row_cls = self._row_cls(op)
                 for base in op.consumed if first else ():
-                    self.namer(None, self._row_cls(op), base=base)
-                self.namer(op.given_name, self._row_cls(op), key=id(op), base=op.auto_name)
-                if not first:
+                    self.namer(None, row_cls, base=base)
+                self.namer(op.given_name, row_cls, key=id(op), base=op.auto_name)
+                if not first or not op.made:
                     continue
                 # what a custom layer's __init__ made, named after it; the layers it holds keep the
                 # name given here wherever else they are listed (the subclassed model's own summary)
@@ -1130,7 +1165,7 @@ class Engine:
             return self.namer(given, "InputLayer", key=key, base="input", one_based=True)
         return self.namer(given, "InputLayer", key=key)
 
-    def _name_nested(self, v: Any) -> None:
+    def _name_nested(self, v: Any) -> None:  # v: one of _HOLDS_LAYERS, or a value holding no layer
         if isinstance(v, (list, tuple)):
             for x in v:
                 self._name_nested(x)
@@ -1203,7 +1238,7 @@ class Engine:
             else:
                 spec = lookup(ld.cls)
                 assert spec is not None
-                cfg = bind(spec, tuple(self._resolve(a) for a in ld.args), {k: self._resolve(v) for k, v in ld.kwargs.items()})
+                cfg = bind(spec, tuple([self._resolve(a) for a in ld.args]), {k: self._resolve(v) for k, v in ld.kwargs.items()})
                 if self.keras_version == 3 and (refused := name_error(ld.explicit_name)) is not None:
                     raise refused
                 cfg.values["__call__"] = call_kwargs
@@ -1316,7 +1351,7 @@ class Engine:
         if ld in _FREE_WEIGHTS:
             found = _FREE_WEIGHTS[ld]
         elif not _has_expr((ld.args, ld.kwargs)):
-            found = _FREE_WEIGHTS[ld] = self._probe_free_weights(spec, *self._resolved_arguments(ld))
+            found = _FREE_WEIGHTS[ld] = _free_weights(spec, *self._resolved_arguments(ld))
         else:
             # an argument waiting for a shape: the answer is fixed by what it resolves to here, and
             # a nested model's layers come here at every run of it (9,243 times over keras-io)
@@ -1326,7 +1361,7 @@ class Engine:
             if key in tried:
                 found = tried[key]
             else:
-                found = self._probe_free_weights(spec, args, kwargs)
+                found = _free_weights(spec, args, kwargs, key)
                 if key is not None:
                     tried[key] = found
         if found is not None:
@@ -1383,7 +1418,7 @@ class Engine:
                         return None  # a tensor where Keras traces: what is computed from it is not known either
             return v.subs(values) if values else v
         if isinstance(v, tuple):
-            return tuple(self._resolve(x) for x in v)
+            return tuple([self._resolve(x) for x in v])
         if isinstance(v, list):
             return [self._resolve(x) for x in v]
         if isinstance(v, dict):
@@ -1533,6 +1568,9 @@ class Engine:
         return ld.declared_output
 
 
+_first = operator.itemgetter(0)
+
+
 def _same_depths(kept: tuple, depth: int) -> bool:
     """Whether a kept run (made at depth ``kept[4]``, reaching ``kept[5]`` below) shapes as a run at
     ``depth`` would: the same depth, or two where no engine under it reaches MAX_NESTING."""
@@ -1572,6 +1610,9 @@ def _same_run(kept: Engine, kept_sub: ShapedModel, engine: Engine, sub: ShapedMo
         NestedMemo.stale.append(f"{sub.model.path}:{sub.model.span.line} {sub.name}: {was!r} != {now!r}")
 
 
+# What an argument holding layers that take names is (Engine._name_nested): a LayerArg, or a list or tuple.
+_HOLDS_LAYERS = (list, tuple, LayerArg)
+
 # Helper layers Keras creates, with automatic names, when these layers are first called.
 _BUILD_SUBLAYERS = {"MultiHeadAttention": ("Softmax", "Dropout")}
 
@@ -1589,10 +1630,17 @@ _INPUT_AXES_CHECKED = frozenset(
 )
 
 
+def _has_none(shape: tuple) -> bool:
+    for d in shape:  # a loop, not any() over a generator: asked of every weight of every call
+        if d is None:
+            return True
+    return False
+
+
 def _weights_problem(row: ShapedLayer, weights: list[Weight], first_call: bool, inputs: list) -> ShapeError | None:
     """Keras creates weights once, at the first call, and only with fully known shapes."""
     for w in weights:
-        if any(d is None for d in w.shape):
+        if _has_none(w.shape):
             return ShapeError("invalid", "Shapes used to initialize variables must be fully-defined (no `None` "
                               f"dimensions). Received: shape={shape_str(w.shape)} for variable {row.name}/{w.name}")
     if not first_call and row.cls in _RANK_PINNED and row.calls[0].inputs and inputs:

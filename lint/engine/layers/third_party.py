@@ -72,6 +72,8 @@ def is_third_party(cls: str) -> bool:
 
 def class_name(cls: str) -> str:
     """What Keras' summary calls a declared layer: its class name without the package."""
+    if "." not in cls:  # a Keras class (asked once per row): no package to drop, no registry to scan
+        return cls
     return cls.rsplit(".", 1)[-1] if is_third_party(cls) else cls
 
 
