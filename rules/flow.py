@@ -23,6 +23,8 @@ class Flow:
         self._output_calls: list[ShapedCall | None] = []
 
     def _link(self) -> None:
+        if self._linked:
+            return
         self._linked = True
         model = self.model
         self._consumers = {id(c): [] for c in self.calls}
@@ -54,19 +56,16 @@ class Flow:
     @property
     def output_calls(self) -> list[ShapedCall | None]:
         """The calls giving the model's outputs (None: an output that is a model input)."""
-        if not self._linked:
-            self._link()
+        self._link()
         return self._output_calls
 
     def producers(self, call: ShapedCall) -> list[ShapedCall | None]:
         """The calls whose outputs are this call's inputs (None: a model input)."""
-        if not self._linked:
-            self._link()
+        self._link()
         return self._producers.get(id(call), [])
 
     def consumers(self, call: ShapedCall) -> list[ShapedCall]:
-        if not self._linked:
-            self._link()
+        self._link()
         return self._consumers.get(id(call), [])
 
     def is_output(self, call: ShapedCall) -> bool:

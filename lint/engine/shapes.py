@@ -382,11 +382,12 @@ class _Namer:
                  one_based: bool = False) -> str:
         if key is not None and key in self.given:
             return self.given[key]
+        if explicit and not isinstance(explicit, UnsureName):
+            return explicit
         # an opaque `tfp.layers.DenseVariational` is named by its class
         base = base or snake_case(cls.rsplit(".", 1)[-1])
-        if explicit:
-            if isinstance(explicit, UnsureName):  # None at run time takes this automatic name
-                self.unknown.setdefault(base, f"name={explicit}")
+        if explicit:  # may be None at run time, which takes this automatic name: later ones are not known
+            self.unknown.setdefault(base, f"name={explicit}")
             return explicit
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1

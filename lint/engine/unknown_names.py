@@ -39,19 +39,20 @@ def given_name(value: Any) -> str | None:
         return value
     if isinstance(value, _NOT_A_NAME):
         return None
-    text = unknown_name_text(value)
-    return text if _certainly_a_string(value) else UnsureName(text)
+    text = str(value) if isinstance(value, Expr) else "?"
+    shown = _shown(text)
+    return shown if _certainly_a_string(text) else UnsureName(shown)
 
 
 # what is a string whatever its unknown parts are: `str(...)`, `"...".format(...)`, `sep.join(...)`, os.environ[...]
 _STRING_MAKERS = re.compile(r"^str\(|\.format\(|\.join\(|^os\.environ\[")
 
 
-def _certainly_a_string(value: Any) -> bool:
-    """Whether an unknown ``name=`` value is a string by its form: an f-string, a string literal
-    joined to something (``prefix + "_conv"``: None there raises before any name is taken), or
-    ``str(...)``, ``.format(...)``, ``.join(...)``, ``os.environ[...]``.  Anything else (a name, ``cfg.get("name")``) may be None."""
-    text = str(value) if isinstance(value, Expr) else ""
+def _certainly_a_string(text: str) -> bool:
+    """Whether an unknown ``name=`` value, by the user's ``text`` of it, is a string by its form: an f-string,
+    a string literal joined to something (``prefix + "_conv"``: None there raises before any name is taken),
+    or ``str(...)``, ``.format(...)``, ``.join(...)``, ``os.environ[...]``.  Anything else (a name,
+    ``cfg.get("name")``) may be None."""
     if _fstring_body(text) is not None or _STRING_MAKERS.search(text):
         return True
     quotes = "'\""
@@ -67,7 +68,10 @@ def is_unknown_name(value: Any) -> bool:
 
 def unknown_name_text(value: Any) -> str:
     """What the name column shows for a name given as ``value``, unknown: the user's expression."""
-    text = str(value) if isinstance(value, Expr) else "?"
+    return _shown(str(value) if isinstance(value, Expr) else "?")
+
+
+def _shown(text: str) -> str:
     body = _fstring_body(text)
     return body if body is not None and "{" in body else "{" + text + "}"
 

@@ -28,6 +28,14 @@ from contextlib import contextmanager
 
 import libcst as cst
 
+try:  # libcst's base node class (see _parser_output); without it (a libcst that moved it) parses validate as before
+    from libcst._nodes.base import CSTNode as _CSTNode
+
+    if "__post_init__" not in _CSTNode.__dict__:
+        _CSTNode = None
+except ImportError:  # pragma: no cover
+    _CSTNode = None
+
 # Below this many characters one parse of the whole text is faster.
 CHUNKED_FROM_CHARS = 64 * 1024
 
@@ -64,7 +72,7 @@ def _parser_output() -> Iterator[None]:
     if _CSTNode is None:
         yield
         return
-    validate = _CSTNode.__dict__.get("__post_init__")
+    validate = _CSTNode.__dict__["__post_init__"]
     _CSTNode.__post_init__ = _trusted
     try:
         yield
@@ -74,15 +82,6 @@ def _parser_output() -> Iterator[None]:
 
 def _trusted(self: object) -> None:
     return None
-
-
-try:  # libcst's base node class; without it (a libcst that moved it) parses validate as before
-    from libcst._nodes.base import CSTNode as _CSTNode
-
-    if "__post_init__" not in _CSTNode.__dict__:
-        _CSTNode = None
-except ImportError:  # pragma: no cover
-    _CSTNode = None
 
 
 def parse_in_pieces(text: str, tree: ast.Module) -> cst.Module | None:

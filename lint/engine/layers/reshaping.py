@@ -76,6 +76,13 @@ def _pair(value: Any, key: str, keras_version: int, label: str | None = None) ->
     return pair
 
 
+def _edge_pairs(cfg: Config, key: str, rank: int) -> tuple:
+    """(before, after) per spatial axis: a 1D layer's one pair, else one per axis."""
+    if rank == 1:
+        return (_pair(cfg[key], key, cfg.values.get(KERAS_VERSION, 3)),)
+    return _pairs(cfg, key, rank)
+
+
 def _pairs(cfg: Config, key: str, n: int) -> tuple:
     """(before, after) per spatial axis from an int, n ints or n pairs."""
     value = cfg[key]
@@ -128,8 +135,7 @@ def _zero_padding(rank: int) -> ComputeFn:
         shape = single(inputs, cfg.cls)
         require_rank(shape, rank + 2, cfg.cls)
         fmt = data_format(cfg)
-        pairs = (_pair(cfg["padding"], "padding", cfg.values.get(KERAS_VERSION, 3)),) if rank == 1 \
-            else _pairs(cfg, "padding", rank)
+        pairs = _edge_pairs(cfg, "padding", rank)
         out, spatial_in, spatial_out, notes = _edges(cfg, shape, fmt, pairs, +1)
         return Built(out, [], notes, {"spatial_in": spatial_in, "spatial_out": spatial_out, "pads": pairs})
 
@@ -142,8 +148,7 @@ def _cropping(rank: int) -> ComputeFn:
         require_rank(shape, rank + 2, cfg.cls)
         # Cropping1D has no data_format argument: it always crops axis 1.
         fmt = data_format(cfg) if rank > 1 else "channels_last"
-        pairs = (_pair(cfg["cropping"], "cropping", cfg.values.get(KERAS_VERSION, 3)),) if rank == 1 \
-            else _pairs(cfg, "cropping", rank)
+        pairs = _edge_pairs(cfg, "cropping", rank)
         out, spatial_in, spatial_out, notes = _edges(cfg, shape, fmt, pairs, -1)
         facts = {
             "spatial_in": spatial_in,

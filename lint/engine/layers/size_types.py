@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from layerlint.engine.symbolic import NumpyInt
+
 _STATE_SIZE = "state_size must be an integer, or a list/tuple of integers (one for each state tensor)."
 _RECEIVED = "Received an invalid value for argument `{key}`, expected a positive integer. Received: {key}={value}"
 _EMBEDDING = "`{key}` must be a positive integer. Received: {key}={value} (of type {type})."
@@ -129,29 +131,26 @@ def tensor_size_refusal(cls: str, key: str, text: str, keras_version: int) -> st
 
 # Keras' message when a whole padding/cropping of a 2D or 3D layer is a NumPy integer: it is not a Python int,
 # and has no len(), so it is none of the forms these layers take.  Measured in Keras 3.15.1 and tf-keras 2.21
-# (tests/test_numpy_sizes.py rebuilds each); the texts differ by class and by Keras ({v}: the value).
+# (tests/test_numpy_sizes.py rebuilds each): the forms each layer lists, by (kind, rank).  Keras 3's
+# ZeroPadding2D lists Cropping2D's words; tf-keras' its own (_TF_KERAS_PAD_2D).
 _FORMS = {
-    ("pad", 2, 3): "(symmetric_height_crop, symmetric_width_crop), or a tuple of 2 tuples of 2 ints ((top_crop, "
-                   "bottom_crop), (left_crop, right_crop))",
-    ("pad", 2, 2): "(symmetric_height_pad, symmetric_width_pad), or a tuple of 2 tuples of 2 ints ((top_pad, "
-                   "bottom_pad), (left_pad, right_pad))",
-    ("crop", 2, 3): "(symmetric_height_crop, symmetric_width_crop), or a tuple of 2 tuples of 2 ints ((top_crop, "
-                    "bottom_crop), (left_crop, right_crop))",
-    ("pad", 3, 3): "(symmetric_dim1_pad, symmetric_dim2_pad, symmetric_dim3_pad), or a tuple of 3 tuples of 2 ints "
-                   "((left_dim1_pad, right_dim1_pad), (left_dim2_pad, right_dim2_pad), (left_dim3_pad, right_dim2_pad))",
-    ("crop", 3, 3): "(symmetric_dim1_crop, symmetric_dim2_crop, symmetric_dim3_crop), or a tuple of 3 tuples of 2 "
-                    "ints ((left_dim1_crop, right_dim1_crop), (left_dim2_crop, right_dim2_crop), (left_dim3_crop, "
-                    "right_dim2_crop))",
+    ("crop", 2): "(symmetric_height_crop, symmetric_width_crop), or a tuple of 2 tuples of 2 ints ((top_crop, "
+                 "bottom_crop), (left_crop, right_crop))",
+    ("pad", 3): "(symmetric_dim1_pad, symmetric_dim2_pad, symmetric_dim3_pad), or a tuple of 3 tuples of 2 ints "
+                "((left_dim1_pad, right_dim1_pad), (left_dim2_pad, right_dim2_pad), (left_dim3_pad, right_dim2_pad))",
+    ("crop", 3): "(symmetric_dim1_crop, symmetric_dim2_crop, symmetric_dim3_crop), or a tuple of 3 tuples of 2 "
+                 "ints ((left_dim1_crop, right_dim1_crop), (left_dim2_crop, right_dim2_crop), (left_dim3_crop, "
+                 "right_dim2_crop))",
 }
-_FORMS[("crop", 2, 2)] = _FORMS[("crop", 2, 3)]
-_FORMS[("pad", 3, 2)] = _FORMS[("pad", 3, 3)]
-_FORMS[("crop", 3, 2)] = _FORMS[("crop", 3, 3)]
+_FORMS[("pad", 2)] = _FORMS[("crop", 2)]
+_TF_KERAS_PAD_2D = ("(symmetric_height_pad, symmetric_width_pad), or a tuple of 2 tuples of 2 ints ((top_pad, "
+                    "bottom_pad), (left_pad, right_pad))")
 
 
 def numpy_padding_refusal(key: str, rank: int, value: Any, keras_version: int) -> str:
     """Keras' refusal of ``padding=np.int64(1)`` (``cropping=``) in a 2D or 3D ZeroPadding or Cropping layer."""
     kind = "pad" if key == "padding" else "crop"
-    forms = _FORMS[(kind, rank, 3 if keras_version != 2 else 2)]
+    forms = _TF_KERAS_PAD_2D if keras_version == 2 and (kind, rank) == ("pad", 2) else _FORMS[(kind, rank)]
     # Keras 3's Cropping3D alone leaves the argument's name out of "Received"
     received = f"{key}={value}" if keras_version != 2 and (kind, rank) != ("crop", 3) else f"{value}"
     return f"`{key}` should be either an int, a tuple of {rank} ints {forms}. Received: {received}."
@@ -159,8 +158,6 @@ def numpy_padding_refusal(key: str, rank: int, value: Any, keras_version: int) -
 
 def numpy_noise_shape_refusal(noise: Any) -> str | None:
     """Keras 3's Dropout refuses NumPy integers in ``noise_shape`` (tf-keras takes them): None when it holds none."""
-    from layerlint.engine.symbolic import NumpyInt
-
     if isinstance(noise, NumpyInt):
         return ("Invalid value received for argument `noise_shape`. Expected an iterable of integers (e.g., a tuple "
                 f"or list). Received: noise_shape={noise}")
