@@ -125,8 +125,8 @@ def _output_names(model: ShapedModel, ctx: Context) -> tuple[list[str | None], b
         else [None] * len(model.outputs), False
 
 
-def _output_loss(model: ShapedModel, index: int, name: str | None) -> Any:
-    c = model.model.compile
+def _output_loss(model: ShapedModel, index: int, name: str | None, compiled: dict | None) -> Any:
+    c = compiled
     if not c or "loss" not in c:
         return None
     loss = c["loss"]
@@ -137,8 +137,9 @@ def _output_loss(model: ShapedModel, index: int, name: str | None) -> Any:
     return parse_loss(loss) if loss is not None else None
 
 
-def targets(model: ShapedModel, ctx: Context, y: DataSpec | DataParts | None) -> list[Target]:
-    """Each array of ``y`` with the output it is matched with, that output's units, head and loss."""
+def targets(model: ShapedModel, ctx: Context, y: DataSpec | DataParts | None, call: TrainingCall) -> list[Target]:
+    """Each array of ``y`` with the output it is matched with, that output's units, head and loss:
+    the loss of the compile() in effect at ``call``, not of one made after it for later calls."""
     names, by_key = _output_names(model, ctx)
     out = []
     for i, spec in _matched(y, len(model.outputs), names, by_key):
@@ -147,7 +148,7 @@ def targets(model: ShapedModel, ctx: Context, y: DataSpec | DataParts | None) ->
         head = find_head(ctx.flow, calls[i]) if ctx.flow is not None and i < len(calls) else None
         label = "" if len(model.outputs) == 1 else f" for output `{names[i]}`" if names[i] else f" for output {i}"
         out.append(Target(spec, last_dim(shape) if isinstance(shape, tuple) else None, head,
-                          _output_loss(model, i, names[i]), label, shape))
+                          _output_loss(model, i, names[i], call.compiled), label, shape))
     return out
 
 
@@ -156,7 +157,7 @@ def labelled(model: ShapedModel, ctx: Context) -> Iterator[tuple[TrainingCall, T
     for call in training_calls(model, ctx):
         if call.method.startswith("predict"):
             continue
-        for t in targets(model, ctx, call.y):
+        for t in targets(model, ctx, call.y, call):
             if t.y.labels is not None:
                 yield call, t
 
@@ -181,7 +182,7 @@ def unchecked_reason(model: ShapedModel, flow: Any, call: TrainingCall) -> str |
     ctx = Context("", {}, flow=flow, top_level=True)
     fits = not call.method.startswith("predict")
     for x, y, _ in _fed(call):
-        if fed_inputs(model, x) or (fits and targets(model, ctx, y)):
+        if fed_inputs(model, x) or (fits and targets(model, ctx, y, call)):
             return None
     if not any(_arrays(given) for x, y, _ in _fed(call) for given in (x, y)):
         return "its data cannot be followed"
@@ -347,6 +348,16 @@ y = np.random.randint(0, 5, size=(256,))
 model = Sequential([Input((20,)), layers.Dense(5, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x, y)
+""", DATA + """
+from keras.utils import to_categorical
+x = np.zeros((256, 20))
+labels = np.random.randint(0, 5, size=(256,))
+model = Sequential([Input((20,)), layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, to_categorical(labels, 5))
+# compiled again for the integer labels of the calls that follow; the fit() above kept its loss
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, labels)
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
@@ -573,7 +584,7 @@ model.fit(x, tags)
             if call.method.startswith("predict"):
                 continue
             for _, y, where in _fed(call):
-                for t in targets(model, ctx, y):
+                for t in targets(model, ctx, y, call):
                     out, labels = t.output, t.y.shape
                     # An output of one prediction per sample with labels of the wrong rank is an encoding
                     # mistake (LL603); this rule is about outputs that kept a time or spatial axis.

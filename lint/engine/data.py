@@ -73,6 +73,9 @@ class TrainingCall:
     validation: tuple | None = None  # (x, y, Span) of validation_data=, x and y as the two above
     # fit() on arrays: the batch axis Keras builds a model on (None when the batches are not all full)
     batch_axis: Any = None
+    # the compile() arguments in effect when the call was made: a later compile() gives the calls after
+    # it another loss, not this one (None: the model was not compiled then, as far as followed)
+    compiled: dict[str, Any] | None = None
 
     def build_shape(self) -> tuple | None:
         """The input shape a first fit() on one array (or dataset) of known sample shape builds a

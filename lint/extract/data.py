@@ -709,7 +709,7 @@ class Data:
         xkey, ykey = _XY.get(name, ("x", "y"))
         x = kwargs.get(xkey, args[0] if args else None)
         y = kwargs.get(ykey, args[1] if len(args) > 1 else None) if ykey else None
-        call = TrainingCall(name.replace("_generator", ""), span)
+        call = TrainingCall(name.replace("_generator", ""), span, compiled=mv.model.compile)
         if isinstance(x, DatasetVal):
             call.source = x.kind
             axis = x.batch_axis()
