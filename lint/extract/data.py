@@ -18,7 +18,14 @@ from layerlint.engine.data import INT, MULTI_HOT, ONE_HOT, REAL, DataParts, Data
 from layerlint.engine.symbolic import Expr, NumpyInt
 from layerlint.extract.dataset_table import DATASETS
 from layerlint.extract.keras_names import keras_path
-from layerlint.extract.numpy_shapes import arange_shape, choice_shape, eye_shape, take_rows_shape
+from layerlint.extract.numpy_shapes import (
+    arange_shape,
+    broadcast_shape,
+    choice_shape,
+    eye_shape,
+    reduced_shape,
+    take_rows_shape,
+)
 from layerlint.extract.runtime import MAX_LOOP
 from layerlint.extract.tfds_table import TFDS
 from layerlint.extract.values import (
@@ -46,6 +53,12 @@ _DATASET_KEEPS = ("shuffle", "prefetch", "cache", "repeat", "take", "skip", "wit
 _DATASET_RESIZES = ("repeat", "take", "skip", "filter")
 _CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
 _FLOAT_OPS = ("Divide",)
+# Reductions along axes, with the keywords that leave their shape as ``axis`` and ``keepdims`` make it;
+# a mean or deviation of floats keeps their dtype (of integers NumPy gives float64, not followed here).
+_MEANS = ("mean", "std", "var")
+_REDUCTIONS = (*_MEANS, "sum", "prod", "max", "min")
+_REDUCTION_KEYWORDS = {name: {"axis", "keepdims", *(("ddof",) if name in ("std", "var") else ())} for name in _REDUCTIONS}
+_FLOATS = ("float16", "float32", "float64")
 
 
 def concatenated(parts: Any, axis: Any) -> ArrayVal | None:
@@ -294,6 +307,8 @@ class Data:
                 dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
                 return self.array_method(first, "astype", [dtype], {}, node) if dtype is not None else first
             return self.array_method(first, name, list(args[1:]), kwargs, node)
+        if isinstance(first, ArrayVal) and name in _REDUCTIONS and (len(args) > 1 or "axis" in kwargs):
+            return self.array_method(first, name, list(args[1:]), kwargs, node)  # np.mean(x, axis=0)
         if name in ("tril", "triu") and isinstance(first, ArrayVal) and first.shape is not None \
                 and len(first.shape) >= 2 and set(kwargs) <= {"k"}:
             return first.derived(self.text(node), labels=None)  # the same shape, values zeroed
@@ -422,7 +437,7 @@ class Data:
         if attr == "size" and a.shape is not None:
             return _product(a.shape)
         if attr in ("reshape", "astype", "copy", "clip", "round", "squeeze", "flatten", "ravel", "argmax", "max",
-                    "min", "T", "mean", "std", "sum"):
+                    "min", "T", "mean", "std", "var", "sum", "prod"):
             from layerlint.extract.values import BoundMethod
 
             return BoundMethod(a, attr) if attr != "T" else self.symbol(node)
@@ -474,6 +489,12 @@ class Data:
             return NumpyInt(a.labels.classes - 1, text)  # NumPy's integer, as max() of an array gives
         if name in ("sum", "prod", "max", "min") and not args and not kwargs and not a.sequences:
             return Expr.scalar_data(text)  # a NumPy scalar whatever its value
+        if name in _REDUCTIONS and len(args) <= 1 and set(kwargs) <= _REDUCTION_KEYWORDS[name] and not a.sequences:
+            # `train_data.mean(axis=0)`: per-feature statistics that normalise the data fed to fit()
+            shape = reduced_shape(a.shape, kwargs.get("axis", args[0] if args else None), kwargs.get("keepdims", False))
+            if shape is not None:
+                dtype = a.dtype if name in ("max", "min") or a.dtype in _FLOATS and name in _MEANS else None
+                return ArrayVal(shape, dtype, None, text)
         return self.symbol(node)
 
     def reshaped(self, shape: tuple, new: tuple, text: str) -> tuple:
@@ -552,7 +573,10 @@ class Data:
         if isinstance(other, ArrayVal):
             if arr.shape is not None and arr.shape == other.shape:
                 return arr.derived(text, dtype=None, labels=None)
-            return self.symbol(node)
+            shape = broadcast_shape(a.shape, b.shape) if a.shape is not None and b.shape is not None \
+                and not (a.sequences or b.sequences) else None
+            # `(train_data - mean) / std`: samples less the per-feature mean, by NumPy's broadcasting
+            return ArrayVal(shape, None, None, text) if shape is not None else self.symbol(node)
         if not isinstance(other, (int, float)) or isinstance(other, bool):
             return self.symbol(node)
         if op not in ("Add", "Subtract", "Multiply", "Divide", "FloorDivide", "Power", "Modulo"):

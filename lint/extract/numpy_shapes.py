@@ -1,5 +1,6 @@
 """Shapes of the NumPy arrays real model code makes from numbers: ``np.eye``,
-``np.arange``, ``np.random.choice``, and what integer-array indexing returns.
+``np.arange``, ``np.random.choice``, what integer-array indexing returns, reductions
+along axes (``x.mean(axis=0)``) and arithmetic between arrays (broadcasting).
 
 Only shapes are followed (values, random or not, stay unknown).  Each function
 returns None where NumPy's result is not certain: an argument we do not know,
@@ -56,3 +57,38 @@ def take_rows_shape(shape: tuple, index_shape: tuple) -> tuple | None:
     if not shape or shape[0] == 0:
         return None
     return tuple(index_shape) + tuple(shape[1:])
+
+
+def reduced_shape(shape: tuple, axis: Any, keepdims: Any) -> tuple | None:
+    """``a.mean(axis=...)`` and the other reductions: the axes named (an int or a tuple of distinct
+    ints, negative ones counting from the end) are removed, or kept as 1 with ``keepdims``.
+    ``axis=None`` (a scalar) and an axis NumPy would refuse are not handled."""
+    if not isinstance(keepdims, bool):
+        return None
+    axes = (axis,) if _int(axis) else tuple(axis) if isinstance(axis, tuple) and axis else None
+    if axes is None or not all(_int(a) and -len(shape) <= a < len(shape) for a in axes):
+        return None
+    picked = {a % len(shape) for a in axes}
+    if len(picked) != len(axes):
+        return None  # NumPy refuses a repeated axis
+    if keepdims:
+        return tuple(1 if i in picked else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in picked)
+
+
+def broadcast_shape(a: tuple, b: tuple) -> tuple | None:
+    """NumPy's broadcasting of two array shapes: aligned from the last axis, each pair of sizes
+    equal or one of them 1.  None where that is not certain (a size not known on one side, other
+    than 1 on the other) or NumPy would refuse the pair."""
+    rank = max(len(a), len(b))
+    a = (1,) * (rank - len(a)) + tuple(a)
+    b = (1,) * (rank - len(b)) + tuple(b)
+    out = []
+    for x, y in zip(a, b):
+        if x == 1:
+            out.append(y)
+        elif y == 1 or (x is not None and x == y):
+            out.append(x)
+        else:
+            return None
+    return tuple(out)
