@@ -81,6 +81,18 @@ def concatenated(parts: Any, axis: Any) -> ArrayVal | None:
     return first.with_shape(first.shape[:axis] + (total,) + first.shape[axis + 1:])
 
 
+def stacked(parts: Any, how: str) -> ArrayVal | None:
+    """``np.vstack(parts)`` / ``np.hstack(parts)``: a 1-D array is one row for vstack; hstack joins
+    1-D arrays end to end and others along their second axis (NumPy's rules); None as for
+    concatenated()."""
+    if not isinstance(parts, (list, tuple)) or not parts \
+            or not all(isinstance(p, ArrayVal) and p.shape and not p.sequences for p in parts):
+        return None
+    if how == "vstack":
+        return concatenated([p.with_shape((1, *p.shape)) if len(p.shape) == 1 else p for p in parts], 0)
+    return concatenated(list(parts), 0 if len(parts[0].shape) == 1 else 1)
+
+
 def numpy_linspace(args: list, kwargs: dict) -> tuple | None:
     """``np.linspace(start, stop, num)`` of plain numbers, element by element as NumPy computes it
     in float64 (``i * step + start``, the last one ``stop``); None for anything else."""
@@ -319,12 +331,17 @@ class Data:
             joined = concatenated(args[0], kwargs.get("axis", args[1] if len(args) > 1 else 0))
             if joined is not None:
                 return joined.derived(self.text(node), labels=None)
+        if name in ("vstack", "hstack") and len(args) == 1 and not kwargs:
+            joined = stacked(args[0], name)
+            if joined is not None:
+                return joined.derived(self.text(node), labels=None)
         if name == "linspace":
             values = numpy_linspace(args, kwargs)
             if values is not None:
                 return ArrayVal((len(values),), "float64", None, self.text(node), values=values)
         if name in ("zeros", "ones", "empty", "full", "random.random", "random.rand", "random.randn",
-                    "random.normal", "random.uniform", "random.randint", "random.random_sample"):
+                    "random.normal", "random.uniform", "random.randint", "random.random_sample",
+                    "random.multivariate_normal"):
             return self.numpy_maker(name, args, kwargs, node)
         if name in ("prod", "max", "min", "sum") and first is not None and not kwargs:
             it = self.iterate(first)
@@ -385,6 +402,16 @@ class Data:
             shape = kwargs.get("size", args[2] if len(args) > 2 else None)
         elif name in ("random.random", "random.random_sample"):
             shape = kwargs.get("size", args[0] if args else None)
+        elif name == "random.multivariate_normal":
+            # one sample of the distribution's len(mean) variables per entry of `size`
+            mean = kwargs.get("mean", args[0] if args else None)
+            size = kwargs.get("size", args[2] if len(args) > 2 else None)
+            n = len(mean) if isinstance(mean, (list, tuple)) else mean.shape[0] if isinstance(mean, ArrayVal) \
+                and mean.shape is not None and len(mean.shape) == 1 else None
+            if n is None or size is None or set(kwargs) - {"mean", "cov", "size"} or len(args) > 3:
+                return self.symbol(node)
+            shape = ((size,) if is_int(size) else tuple(size) if isinstance(size, (tuple, list)) else None, n)
+            shape = (*shape[0], n) if shape[0] is not None else None
         else:
             shape = kwargs.get("shape", args[0] if args else None)
         if is_int(shape):  # a symbol may stand for a whole shape: only a number is one dim
