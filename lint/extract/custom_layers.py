@@ -86,7 +86,13 @@ _GRAPH_REFUSALS = {
 
 def data_stand_in(v: Any, ld: LayerDef) -> Any:
     """A first call on data (``model(ops.ones((2, 224, 224, 3)))``): Keras builds the layer on
-    that array's shape, batch included, so the stand-in has it; other values are left as given."""
+    that array's shape, batch included, so the stand-in has it; other values are left as given.
+    The arrays of a dict (``model({"title": title_data, ...})``) are each converted, as Keras
+    converts the first argument's whole structure (a list or tuple of arrays is converted where
+    the call is made)."""
+    if type(v) is dict:
+        made = {k: data_stand_in(x, ld) for k, x in v.items()}
+        return made if any(made[k] is not v[k] for k in v) else v  # no array in it: the user's own dict
     shape = v.shape if isinstance(v, (ConstTensor, ArrayVal)) else None
     if isinstance(shape, tuple) and shape and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
         return TensorVal(Tensor(InputDef(tuple(shape[1:]), ld.span, batch_size=shape[0])))
