@@ -1,6 +1,7 @@
 """Toy data made by stacking samples: ``np.random.multivariate_normal`` clouds joined with
-``np.vstack`` (Deep Learning with Python's linear classifier, chapter 3) or ``np.hstack``, fed to
-fit() of a Sequential with no Input.  Its Dense was left with a symbolic parameter count."""
+``np.vstack`` (Deep Learning with Python's linear classifier, chapter 3) or ``np.hstack``, or
+columns of another dtype joined with ``np.concatenate`` (its chapter 5: MNIST beside random noise),
+fed to fit() of a Sequential with no Input.  Its Dense was left with a symbolic parameter count."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def test_stacked_gaussian_clouds_build_the_model_as_keras_does(keras, tmp_path, 
     "np.vstack([a, a, a])",
     "np.vstack([r, r, r, r])",
     "np.random.multivariate_normal([0.0, 1.0, 2.0], np.eye(3), size=(8,))",
+    "np.concatenate([a, np.random.random((40, 4))], axis=1)",  # float32 and float64 columns
 ])
 def test_stacked_data_builds_the_model_as_keras_does(keras, tmp_path, monkeypatch, data: str) -> None:
     monkeypatch.chdir(tmp_path)
@@ -74,4 +76,5 @@ def test_stacked() -> None:
     assert stacked([row, row], "vstack").shape == (2, 3)
     assert stacked([row, row], "hstack").shape == (6,)
     assert stacked([rows, ArrayVal((4, 2), "float32")], "hstack").shape == (4, 5)
-    assert stacked([rows, ArrayVal((4, 3), "float64")], "vstack") is None  # NumPy would upcast: not followed
+    upcast = stacked([rows, ArrayVal((4, 3), "float64")], "vstack")
+    assert (upcast.shape, upcast.dtype) == ((8, 3), None)  # NumPy promotes the dtype: not followed

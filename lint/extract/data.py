@@ -62,15 +62,16 @@ _FLOATS = ("float16", "float32", "float64")
 
 
 def concatenated(parts: Any, axis: Any) -> ArrayVal | None:
-    """``np.concatenate(parts, axis)`` of arrays of one rank and dtype whose other dims agree: the
-    first array with the axis' sizes summed; None where that does not hold (NumPy raises, or a
-    dim is not known)."""
+    """``np.concatenate(parts, axis)`` of arrays of one rank whose other dims agree: the first
+    array with the axis' sizes summed; None where that does not hold (NumPy raises, or a dim is
+    not known).  Arrays of several dtypes give one NumPy promotes to, which is not followed (the
+    dtype is unknown): MNIST scaled to float32 beside np.random.random's float64 columns."""
     if not isinstance(parts, (list, tuple)) or not parts or not is_int(axis) \
             or not all(isinstance(p, ArrayVal) and p.shape and not p.sequences for p in parts):
         return None
     first = parts[0]
     rank = len(first.shape)
-    if not -rank <= axis < rank or any(len(p.shape) != rank or p.dtype != first.dtype for p in parts):
+    if not -rank <= axis < rank or any(len(p.shape) != rank for p in parts):
         return None
     axis %= rank
     if not all(is_int(d) for p in parts for d in p.shape):
@@ -78,7 +79,10 @@ def concatenated(parts: Any, axis: Any) -> ArrayVal | None:
     if any(p.shape[:axis] + p.shape[axis + 1:] != first.shape[:axis] + first.shape[axis + 1:] for p in parts):
         return None
     total = sum(p.shape[axis] for p in parts)
-    return first.with_shape(first.shape[:axis] + (total,) + first.shape[axis + 1:])
+    joined = first.with_shape(first.shape[:axis] + (total,) + first.shape[axis + 1:])
+    if any(p.dtype != first.dtype for p in parts):
+        joined.dtype = None
+    return joined
 
 
 def stacked(parts: Any, how: str) -> ArrayVal | None:
