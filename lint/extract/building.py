@@ -274,8 +274,8 @@ class Building:
             return self.symbol(node)
         elif name == "build" and m.api == "subclassed":
             self.subclassed_build(m, node)
-        elif name == "build" and m.api == "sequential" and args and m.seq_input is None:
-            shape = args[0]
+        elif name == "build" and m.api == "sequential" and (args or "input_shape" in kwargs) and m.seq_input is None:
+            shape = args[0] if args else kwargs["input_shape"]  # build(input_shape=(None, 3)) as Keras' own docs write it
             if isinstance(shape, (tuple, list)) and shape:
                 m.seq_input = InputDef(tuple(shape[1:]), self.span(node), batch_size=shape[0])
                 if m.layers:
