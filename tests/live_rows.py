@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from layerlint.analyze import analyze_text
 from layerlint.report.summary import model_json
 
@@ -28,6 +29,14 @@ def our_models(source: str) -> list:
 
 def our_rows(source: str) -> list[dict]:
     return [{k: r[k] for k in FIELDS} for sm in our_models(source) for r in model_json(sm, "prog.py")["layers"]]
+
+
+def rows_as_keras(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> list[dict]:
+    """Our rows of ``source``, asserted to be live Keras' (the program runs in ``tmp_path``)."""
+    monkeypatch.chdir(tmp_path)
+    ours = our_rows(source)
+    assert ours == keras_rows(tmp_path, source)
+    return ours
 
 
 def live_params(program: str) -> int | None:

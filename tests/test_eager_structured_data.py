@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live_rows import keras_rows, our_rows
+from tests.live_rows import rows_as_keras
 
 TICKETS = """
 import numpy as np
@@ -60,16 +60,11 @@ out = model({data})
 
 
 def test_a_subclassed_model_first_called_on_a_dict_of_arrays(keras, tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    ours = our_rows(TICKETS)
-    assert ours == keras_rows(tmp_path, TICKETS)
+    ours = rows_as_keras(tmp_path, monkeypatch, TICKETS)
     assert [r["params"] for r in ours] == [0, (50 + 80 + 6) * 16 + 16, 17, 68]
 
 
 @pytest.mark.parametrize("data", ["[np.zeros((2, 4)), np.ones((2, 6))]", "(np.zeros((2, 4)), np.ones((2, 6)))"])
 def test_a_subclassed_model_first_called_on_a_list_or_tuple_of_arrays(keras, tmp_path, monkeypatch, data: str) -> None:
-    monkeypatch.chdir(tmp_path)
-    source = PAIR.format(data=data)
-    ours = our_rows(source)
-    assert ours == keras_rows(tmp_path, source)
+    ours = rows_as_keras(tmp_path, monkeypatch, PAIR.format(data=data))
     assert all(isinstance(r["params"], int) for r in ours)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from layerlint.extract.numpy_shapes import broadcast_shape, reduced_shape
 
-from tests.live_rows import keras_rows, our_rows
+from tests.live_rows import our_rows, rows_as_keras
 
 FOLDS = """
 import numpy as np
@@ -46,9 +46,7 @@ model.fit(data, np.zeros((len(data), 3)), epochs=1, batch_size=8, verbose=0)
 
 
 def test_a_fold_of_normalised_features_builds_the_model_as_keras_does(keras, tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    ours = our_rows(FOLDS)
-    assert ours == keras_rows(tmp_path, FOLDS)
+    ours = rows_as_keras(tmp_path, monkeypatch, FOLDS)
     assert ours[0]["params"] == 8 * 64 + 64
 
 
@@ -64,10 +62,7 @@ def test_a_fold_of_normalised_features_builds_the_model_as_keras_does(keras, tmp
     "x * np.sum(x, axis=(1, 2), keepdims=True)",
 ])
 def test_reduced_and_broadcast_data_builds_the_model_as_keras_does(keras, tmp_path, monkeypatch, data: str) -> None:
-    monkeypatch.chdir(tmp_path)
-    source = FED.format(data=data)
-    ours = our_rows(source)
-    assert ours == keras_rows(tmp_path, source)
+    ours = rows_as_keras(tmp_path, monkeypatch, FED.format(data=data))
     assert all(isinstance(r["params"], int) for r in ours)
 
 

@@ -9,7 +9,7 @@ import pytest
 from layerlint.extract.data import stacked
 from layerlint.extract.values import ArrayVal
 
-from tests.live_rows import keras_rows, our_rows
+from tests.live_rows import our_rows, rows_as_keras
 
 CLOUDS = """
 import numpy as np
@@ -40,9 +40,7 @@ model.fit(data, np.zeros((len(data), 2)), epochs=1, batch_size=4, verbose=0)
 
 
 def test_stacked_gaussian_clouds_build_the_model_as_keras_does(keras, tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    ours = our_rows(CLOUDS)
-    assert ours == keras_rows(tmp_path, CLOUDS)
+    ours = rows_as_keras(tmp_path, monkeypatch, CLOUDS)
     assert ours[0]["params"] == 2 + 1
 
 
@@ -54,10 +52,7 @@ def test_stacked_gaussian_clouds_build_the_model_as_keras_does(keras, tmp_path, 
     "np.concatenate([a, np.random.random((40, 4))], axis=1)",  # float32 and float64 columns
 ])
 def test_stacked_data_builds_the_model_as_keras_does(keras, tmp_path, monkeypatch, data: str) -> None:
-    monkeypatch.chdir(tmp_path)
-    source = FED.format(data=data)
-    ours = our_rows(source)
-    assert ours == keras_rows(tmp_path, source)
+    ours = rows_as_keras(tmp_path, monkeypatch, FED.format(data=data))
     assert isinstance(ours[0]["params"], int)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live_rows import keras_rows, our_rows
+from tests.live_rows import rows_as_keras
 
 BUILT = """
 import keras
@@ -22,8 +22,5 @@ model.build({how})
 
 @pytest.mark.parametrize("how", ["input_shape=(None, 3)", "input_shape=[None, 3]", "(None, 3)"])
 def test_sequential_build_by_keyword_or_position(keras, tmp_path, monkeypatch, how: str) -> None:
-    monkeypatch.chdir(tmp_path)
-    source = BUILT.format(how=how)
-    ours = our_rows(source)
-    assert ours == keras_rows(tmp_path, source)
+    ours = rows_as_keras(tmp_path, monkeypatch, BUILT.format(how=how))
     assert [r["params"] for r in ours] == [3 * 64 + 64, 64 * 10 + 10]
