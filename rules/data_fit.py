@@ -126,10 +126,9 @@ def _output_names(model: ShapedModel, ctx: Context) -> tuple[list[str | None], b
 
 
 def _output_loss(model: ShapedModel, index: int, name: str | None, compiled: dict | None) -> Any:
-    c = compiled
-    if not c or "loss" not in c:
+    if not compiled or "loss" not in compiled:
         return None
-    loss = c["loss"]
+    loss = compiled["loss"]
     if isinstance(loss, (list, tuple)):
         loss = loss[index] if len(loss) == len(model.outputs) else None
     elif isinstance(loss, dict):

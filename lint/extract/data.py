@@ -414,8 +414,8 @@ class Data:
                 and mean.shape is not None and len(mean.shape) == 1 else None
             if n is None or size is None or set(kwargs) - {"mean", "cov", "size"} or len(args) > 3:
                 return self.symbol(node)
-            shape = ((size,) if is_int(size) else tuple(size) if isinstance(size, (tuple, list)) else None, n)
-            shape = (*shape[0], n) if shape[0] is not None else None
+            samples = (size,) if is_int(size) else tuple(size) if isinstance(size, (tuple, list)) else None
+            shape = (*samples, n) if samples is not None else None
         else:
             shape = kwargs.get("shape", args[0] if args else None)
         if is_int(shape):  # a symbol may stand for a whole shape: only a number is one dim
