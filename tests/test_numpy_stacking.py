@@ -1,7 +1,8 @@
 """Toy data made by stacking samples: ``np.random.multivariate_normal`` clouds joined with
 ``np.vstack`` (Deep Learning with Python's linear classifier, chapter 3) or ``np.hstack``, or
 columns of another dtype joined with ``np.concatenate`` (its chapter 5: MNIST beside random noise),
-fed to fit() of a Sequential with no Input.  Its Dense was left with a symbolic parameter count."""
+or samples shuffled by ``x[np.random.permutation(len(x))]`` (chapter 3 again), fed to fit() of a
+Sequential with no Input.  Its Dense was left with a symbolic parameter count."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_stacked_gaussian_clouds_build_the_model_as_keras_does(keras, tmp_path, 
     "np.vstack([r, r, r, r])",
     "np.random.multivariate_normal([0.0, 1.0, 2.0], np.eye(3), size=(8,))",
     "np.concatenate([a, np.random.random((40, 4))], axis=1)",  # float32 and float64 columns
+    "a[np.random.permutation(len(a))][12:]",  # shuffled, then split off a validation part
+    "np.random.permutation(b)",
 ])
 def test_stacked_data_builds_the_model_as_keras_does(keras, tmp_path, monkeypatch, data: str) -> None:
     ours = rows_as_keras(tmp_path, monkeypatch, FED.format(data=data))
@@ -60,6 +63,7 @@ def test_stacked_data_builds_the_model_as_keras_does(keras, tmp_path, monkeypatc
     "np.vstack([a, b])",  # 3 and 5 columns: NumPy refuses
     "np.hstack([a, r])",  # ranks differ
     "np.random.multivariate_normal([0.0, 1.0], np.eye(2))",  # one sample: a 1-D array
+    "a[np.random.permutation(-1)]",  # NumPy refuses a negative size
 ])
 def test_what_numpy_refuses_or_we_do_not_follow_leaves_the_model_unknown(data: str) -> None:
     assert not isinstance(our_rows(FED.format(data=data))[0]["params"], int)

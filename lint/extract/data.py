@@ -366,7 +366,8 @@ class Data:
         return NOT_DATA
 
     def numpy_from_numbers(self, name: str, args: list, kwargs: dict, node: cst.Call) -> ArrayVal | None:
-        """np.eye / np.arange / np.random.choice: an array of known shape (values not followed)."""
+        """np.eye / np.arange / np.random.choice / np.random.permutation: an array of known shape
+        (values not followed)."""
         shape, dtype = None, "float64"
         if name == "eye" and set(kwargs) <= {"N", "M", "k", "dtype"} and len(args) <= 3:
             shape = eye_shape(kwargs.get("N", args[0] if args else None), kwargs.get("M", args[1] if len(args) > 1 else None))
@@ -381,6 +382,14 @@ class Data:
                 shape, dtype = choice_shape(pool, size, replace), "int64"
             elif isinstance(pool, ArrayVal) and pool.shape is not None and len(pool.shape) == 1:
                 shape, dtype = choice_shape(pool.shape[0], size, replace), pool.dtype
+        elif name == "random.permutation" and len(args) == 1 and not kwargs:
+            # `x[np.random.permutation(len(x))]`: the indices that shuffle n samples, or a shuffled
+            # copy of an array (along its first axis)
+            given = args[0]
+            if is_int(given) and given >= 0:
+                shape, dtype = (given,), "int64"
+            elif isinstance(given, ArrayVal) and given.shape and not given.sequences:
+                shape, dtype = given.shape, given.dtype
         return ArrayVal(shape, dtype, None, self.text(node)) if shape is not None else None
 
     def numpy_maker(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
