@@ -39,9 +39,8 @@ def given_name(value: Any) -> str | None:
         return value
     if isinstance(value, _NOT_A_NAME):
         return None
-    text = str(value) if isinstance(value, Expr) else "?"
-    shown = _shown(text)
-    return shown if _certainly_a_string(text) else UnsureName(shown)
+    shown = unknown_name_text(value)
+    return shown if _certainly_a_string(_text(value)) else UnsureName(shown)
 
 
 # what is a string whatever its unknown parts are: `str(...)`, `"...".format(...)`, `sep.join(...)`, os.environ[...]
@@ -68,7 +67,12 @@ def is_unknown_name(value: Any) -> bool:
 
 def unknown_name_text(value: Any) -> str:
     """What the name column shows for a name given as ``value``, unknown: the user's expression."""
-    return _shown(str(value) if isinstance(value, Expr) else "?")
+    return _shown(_text(value))
+
+
+def _text(value: Any) -> str:
+    """The user's expression for an unknown value (the interpreter names a symbol by it)."""
+    return str(value) if isinstance(value, Expr) else "?"
 
 
 def _shown(text: str) -> str:

@@ -317,14 +317,15 @@ class Data:
 
     def numpy_call(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         first = args[0] if args else None
-        if isinstance(first, ArrayVal) and name in ("reshape", "expand_dims", "squeeze", "argmax", "unique", "max",
-                                                    "min", "ravel", "transpose", "asarray", "array", "float32"):
+        # np.mean(x, axis=0) and the other reductions along an axis are x.mean(axis=0)
+        along = name in _REDUCTIONS and (len(args) > 1 or "axis" in kwargs)
+        if isinstance(first, ArrayVal) and (along or name in ("reshape", "expand_dims", "squeeze", "argmax", "unique",
+                                                              "max", "min", "ravel", "transpose", "asarray", "array",
+                                                              "float32")):
             if name in ("asarray", "array"):
                 dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
                 return self.array_method(first, "astype", [dtype], {}, node) if dtype is not None else first
             return self.array_method(first, name, list(args[1:]), kwargs, node)
-        if isinstance(first, ArrayVal) and name in _REDUCTIONS and (len(args) > 1 or "axis" in kwargs):
-            return self.array_method(first, name, list(args[1:]), kwargs, node)  # np.mean(x, axis=0)
         if name in ("tril", "triu") and isinstance(first, ArrayVal) and first.shape is not None \
                 and len(first.shape) >= 2 and set(kwargs) <= {"k"}:
             return first.derived(self.text(node), labels=None)  # the same shape, values zeroed
