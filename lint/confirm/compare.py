@@ -24,7 +24,7 @@ from layerlint.engine.layers.third_party import is_third_party
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.shapes import ShapedLayer, ShapedModel, shape_model
 from layerlint.engine.symbolic import Expr, prod, shape_str
-from layerlint.sources.notebook import json_place, line_namer, plain_line_ref
+from layerlint.sources.notebook import json_place, line_namer, line_teller, plain_line_ref
 
 if TYPE_CHECKING:
     from layerlint.sources.notebook import NotebookSource
@@ -561,7 +561,8 @@ def confirm_models(models: list[ShapedModel], assume: dict[str, Any] | None = No
 def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[ConfirmResult]:
     """Confirm every model of a FileAnalysis; the results also go to ``analysis.confirmations`` for LL950."""
     version = getattr(analysis, "keras_version", 3)
-    line_ref = line_namer(getattr(analysis, "notebook", None))
+    notebook = getattr(analysis, "notebook", None)
+    line_ref = line_namer(notebook)
     try:
         results = confirm_models(analysis.models, assume, line_ref=line_ref, keras_version=version)
     except KerasUnavailable:
@@ -570,6 +571,10 @@ def confirm_file(analysis: Any, assume: dict[str, Any] | None = None) -> list[Co
         # Keras 2 code is rebuilt in tf-keras, an install of its own beside TensorFlow.
         results = [ConfirmResult(sm, "not-confirmable", "keras-version = 2: tf-keras is not installed "
                                  "(pip install tf-keras)") for sm in analysis.models]
+    tell = line_teller(notebook)  # a reason quoting the engine's (`... at line 68`) names the cell
+    for result in results:
+        if result.reason:
+            result.reason = tell(result.reason)
     analysis.confirmations = results
     return results
 

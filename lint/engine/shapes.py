@@ -749,7 +749,7 @@ class Engine:
         if m.seq_input is not None:
             self.input_error = input_shape_error(m.seq_input, self.keras_version) or self._input_name_error(m.seq_input)
             if self.input_error is not None:
-                return None, f"Keras refuses the input's shape at line {m.seq_input.span.line}"
+                return None, f"Keras refuses the input's shape at {m.seq_input.span.mention()}"
             return _input_shape(m.seq_input, rank), None
         if first is not None and first.submodel is not None and self.depth < MAX_NESTING \
                 and (first.custom_class is None or first.traced_inputs is None):
@@ -780,7 +780,7 @@ class Engine:
                 inp = InputDef(shp, first.span, batch_size=kw.get("batch_size"), scalar_shape=scalar)
                 self.input_error = input_shape_error(inp, self.keras_version, layer_argument=True)
                 if self.input_error is not None:
-                    return None, f"Keras refuses `{first.cls}`'s input_shape at line {first.span.line}"
+                    return None, f"Keras refuses `{first.cls}`'s input_shape at {first.span.mention()}"
                 return _input_shape(inp, rank), None
             if "input_dim" in kw:
                 return (None, _as_dim(kw["input_dim"])), None
@@ -969,11 +969,11 @@ class Engine:
         p = t.producer
         if isinstance(p, InputDef):
             if input_shape_error(p, self.keras_version) is not None:
-                return f"Keras refuses the input's shape at line {p.span.line}"
+                return f"Keras refuses the input's shape at {p.span.mention()}"
             if self.called_on_unknown is not None and id(p) in self.tensor_shapes and self.tensor_shapes[id(p)] is None:
                 return self._called_on_unknown_reason()
             return p.unknown_reason or p.shape_reason or "its input shape is not known"
-        return f"`{p.layer.cls}` at line {p.span.line} has an unknown output"
+        return f"`{p.layer.cls}` at {p.span.mention()} has an unknown output"
 
     def _kwarg_shape(self, v: Any, node: Node) -> Any:
         if isinstance(v, Tensor):

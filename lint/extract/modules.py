@@ -174,7 +174,8 @@ def _run(unit: ModuleUnit, text: str, imports: ProjectImports) -> None:
         warnings.simplefilter("ignore")
         problem, tree = preflight(text)
         if problem is not None:
-            unit.state, unit.reason = "failed", f"{problem.message} at line {problem.span.line}"
+            # the line is the module's own, not the importer's: named with its file
+            unit.state, unit.reason = "failed", f"{problem.message} at {unit.shown}:{problem.span.line}"
             return
         try:
             unit.module = parse_module(text, tree)

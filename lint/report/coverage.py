@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from layerlint.diagnostics import Diagnostic
+from layerlint.sources.notebook import line_teller
 
 if TYPE_CHECKING:  # a run answered from the cache reads these records without loading the analyser
     from layerlint.analyze import FileAnalysis
@@ -35,6 +36,7 @@ class ModelCoverage:
     trainings: int = 0  # training calls on the model
     # the training calls not checked against the model: (line, cell, method, why)
     unchecked: tuple = ()
+    cause_cell: int | None = None  # a notebook's cell of ``cause_line``: not always the model's own
 
     @property
     def full(self) -> bool:
@@ -43,13 +45,13 @@ class ModelCoverage:
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "name": self.name, "cause": self.cause,
                 "cause_line": self.cause_line, "cell": self.cell, "trainings": self.trainings,
-                "unchecked": [list(u) for u in self.unchecked]}
+                "unchecked": [list(u) for u in self.unchecked], "cause_cell": self.cause_cell}
 
     @classmethod
     def from_json(cls, doc: dict) -> ModelCoverage:
         unchecked = tuple((int(line), cell, str(method), str(why)) for line, cell, method, why in doc["unchecked"])
         return cls(str(doc["path"]), int(doc["line"]), str(doc["name"]), doc.get("cause"), doc.get("cause_line"),
-                   doc.get("cell"), int(doc["trainings"]), unchecked)
+                   doc.get("cell"), int(doc["trainings"]), unchecked, doc.get("cause_cell"))
 
 
 @dataclass
@@ -86,8 +88,9 @@ def model_coverage(fa: FileAnalysis) -> list[ModelCoverage]:
             out.append(ModelCoverage(fa.path, line, sm.name, cell=cell, trainings=trainings, unchecked=unchecked))
             continue
         row, why = found
-        cause_line, _ = _locate(fa, row.span.line)
-        out.append(ModelCoverage(fa.path, line, sm.name, why, cause_line, cell, trainings, unchecked))
+        cause_line, cause_cell = _locate(fa, row.span.line)
+        out.append(ModelCoverage(fa.path, line, sm.name, line_teller(fa.notebook)(why), cause_line, cell, trainings,
+                                 unchecked, cause_cell))
     return out
 
 
@@ -105,7 +108,7 @@ def _trainings(fa: FileAnalysis, sm: ShapedModel) -> tuple[int, tuple]:
         why = unchecked_reason(sm, flow, call)
         if why is not None:
             line, cell = _locate(fa, call.span.line)
-            unchecked.append((line, cell, call.method, why))
+            unchecked.append((line, cell, call.method, line_teller(fa.notebook)(why)))
     return len(calls), tuple(unchecked)
 
 
@@ -148,8 +151,9 @@ def coverage_lines(coverage: list[ModelCoverage]) -> list[str]:
     lines = []
     for c in coverage:
         if not c.full:
+            at = f"line {c.cause_line}" if c.cause_cell is None else f"cell {c.cause_cell}, line {c.cause_line}"
             lines.append(f"{c.path}:{_where(c.line, c.cell)}: model `{c.name}` checked only in part; first cause at "
-                         f"line {c.cause_line}: {c.cause}")
+                         f"{at}: {c.cause}")
         for line, cell, method, why in c.unchecked:
             lines.append(f"{c.path}:{_where(line, cell)}: `{method}()` on model `{c.name}` not checked: {why}")
     return lines

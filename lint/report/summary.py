@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from layerlint.engine.shapes import BUILT_AT_INIT, ShapedLayer, ShapedModel, exp
 from layerlint.engine.summary_shape import MULTIPLE
 from layerlint.engine.symbolic import Dim, Expr, shape_str, to_json_dim
 from layerlint.report.color import Palette
-from layerlint.sources.notebook import json_place
+from layerlint.sources.notebook import json_place, line_teller
 
 if TYPE_CHECKING:
     from layerlint.sources.notebook import NotebookSource
@@ -34,7 +35,7 @@ def problem_line(fa: FileAnalysis, code: str, message: str, span: Any, color: bo
     """A file's analysis problem as ``check`` prints a finding: ``path:line:col: LL001 message``."""
     palette = Palette(color)
     where = f"{place(fa.notebook, span.line)}:{span.col + 1}"
-    return f"{palette.path(fa.path)}:{where}: {palette.code(code, 'error')} {message}"
+    return f"{palette.path(fa.path)}:{where}: {palette.code(code, 'error')} {line_teller(fa.notebook)(message)}"
 
 
 
@@ -119,7 +120,7 @@ def model_title(path: str, sm: ShapedModel, notebook: NotebookSource | None = No
     where = f"{path}:{place(notebook, m.span.home()[0])}"
     if m.span.path is not None:
         where += f" (built at {m.span.where()})"
-    ctx = f" [{m.context}]" if m.context else ""
+    ctx = f" [{line_teller(notebook)(m.context)}]" if m.context else ""
     return f'Model: "{sm.name}" ({m.api}) at {where}{ctx}'
 
 
@@ -143,16 +144,18 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
     w4 = max([len(line_head)] + [len(r[3]) for r in rows])
     sep = "-" * (w1 + w2 + w3 + w4 + 10)
     palette = Palette(color)
+    tell = line_teller(notebook)
     out = [palette.path(model_title(path, sm, notebook)), sep,
            f"{'Layer (type)':<{w1}}  {'Output Shape':<{w2}}  {'Param #':>{w3}}  {line_head:>{w4}}", "=" * len(sep)]
     for label, shape, params, line, row in rows:
         out.append(f"{label:<{w1}}  {shape:<{w2}}  {params:>{w3}}  {line:>{w4}}")
         status = _row_status(row, keras_version)
         if status:
+            status = tell(status)
             out.append(f"    {palette.code(status, 'error') if row.status == 'error' else status}")
         if explain:
             for note in _explain_lines(row):
-                out.append(f"    {note}")
+                out.append(f"    {tell(note)}")
     out.append("=" * len(sep))
     wide = sm.wide_bytes
     out.append(count_line("Total params", sm.total_params, wide))
@@ -168,7 +171,7 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
         out = [o for o in out if o != ""]
     for note in sm.model.notes:
         at = f"line {note.span.line}" if notebook is None else place(notebook, note.span.line).replace(":", ", line ")
-        out.append(f"note ({at}): {note.message}")
+        out.append(f"note ({at}): {tell(note.message)}")
     out.append(sep)
     return "\n".join(out)
 
@@ -268,6 +271,7 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         err = None
     where = json_place(notebook, row.span.line) if row.span.path is None else \
         {"file": row.span.path, "line": row.span.line}
+    tell = line_teller(notebook)
     return {
         **where,
         "class": row.cls,
@@ -278,30 +282,35 @@ def layer_json(row: ShapedLayer, notebook: NotebookSource | None = None) -> dict
         "non_trainable_params": (_json_count(row.non_trainable_params)
                                  if row.status in ("ok", "unbuilt") or row.weights or row.params_known else None),
         "weights": [_json_shape(w.shape) for w in row.weights],
-        "error": err,
+        "error": _told(tell, err),
         "status": row.status,
-        "reason": row.reason,
+        "reason": _told(tell, row.reason),
         # a layer called in other models too: why Keras' summary prints another shape than this model's call
-        **({"output_shape_reason": row.shown.reason or row.shown.note} if row.shown is not None else {}),
+        **({"output_shape_reason": _told(tell, row.shown.reason or row.shown.note)} if row.shown is not None else {}),
     }
+
+
+def _told(tell: Callable[[str], str], text: str | None) -> str | None:
+    return tell(text) if text else text
 
 
 def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = None) -> dict:
     """Lines are lines of ``path``; in a notebook they are lines of the cell named by ``cell``."""
     m = sm.model
+    tell = line_teller(notebook)
     return {
         "path": path,
         **json_place(notebook, m.span.home()[0]),
         **({"built_at": {"file": m.span.path, "line": m.span.line}} if m.span.path is not None else {}),
         "name": sm.name,
         "api": m.api,
-        "context": m.context,
+        "context": _told(tell, m.context),
         "layers": [layer_json(r, notebook) for r in sm.layers],
         "total_params": _json_count(sm.total_params),
         "trainable_params": _json_count(sm.trainable_params),
         "non_trainable_params": _json_count(sm.non_trainable_params),
         "complete": sm.complete,
-        "notes": [{**json_place(notebook, n.span.line), "message": n.message} for n in m.notes],
+        "notes": [{**json_place(notebook, n.span.line), "message": tell(n.message)} for n in m.notes],
     }
 
 
@@ -326,7 +335,8 @@ def file_json(fa: FileAnalysis) -> dict[str, list]:
             for m in fa.subclassed
         ],
         "problems": [
-            {"path": fa.path, "code": code, "message": msg, **json_place(fa.notebook, span.line), "column": span.col + 1}
+            {"path": fa.path, "code": code, "message": line_teller(fa.notebook)(msg), **json_place(fa.notebook, span.line),
+             "column": span.col + 1}
             for code, msg, span in fa.problems
         ],
     }

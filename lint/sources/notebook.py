@@ -33,6 +33,9 @@ _HELP = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
 # A one-line cell starting with a line magic's name runs that magic without its `%` (IPython's
 # automagic), unless the name is assigned there (`ls = 3`, `cat, dog = ...`) or an attribute is read.
 _AUTOMAGIC = re.compile(r"^\s*([A-Za-z_]\w*)(?![\w.])(?!\s*(=|,))")
+# In a message: the user's code (in backticks) and a line already named by its cell, both kept as
+# they are, or a line of the joined program (`line 68`), which a notebook's reader cannot find.
+_LINE_MENTION = re.compile(r"`[^`\n]*`|\bcell \d+, line \d+\b|\bline (\d+)\b")
 
 
 class NotebookError(Exception):
@@ -62,6 +65,19 @@ class NotebookSource:
         cell, in_cell = self.locate(line)
         return f"cell {cell}, line {in_cell}"
 
+    def retell(self, text: str) -> str:
+        """``text`` with each line of the joined program it names (``at line 68``, as the engine
+        words its reasons) named by cell instead (``at cell 18, line 6``)."""
+        if "line " not in text:
+            return text
+        lines = len(self.line_map)
+
+        def one(m: re.Match) -> str:
+            n = m.group(1)
+            return self.line_ref(int(n)) if n is not None and 0 < int(n) <= lines else m.group(0)
+
+        return _LINE_MENTION.sub(one, text)
+
     def shift(self, line: int) -> int:
         """Characters IPython's dedent removed from the start of this joined line."""
         return self.col_shift[line - 1] if 0 < line <= len(self.col_shift) else 0
@@ -74,7 +90,9 @@ class NotebookSource:
         if end_cell != cell:  # a span may not run past its cell in the output
             end_line = len(self.cells.get(cell, [])) or line
             end_col = len(self.cells.get(cell, [""])[end_line - 1]) if self.cells.get(cell) else col
-        return dataclasses.replace(diagnostic, line=line, col=col, end_line=end_line, end_col=end_col, cell=cell)
+        return dataclasses.replace(diagnostic, line=line, col=col, end_line=end_line, end_col=end_col, cell=cell,
+                                   message=self.retell(diagnostic.message),
+                                   fix=None if diagnostic.fix is None else self.retell(diagnostic.fix))
 
     def remap_all(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         return [self.remap(d) for d in diagnostics]
@@ -87,6 +105,15 @@ def plain_line_ref(line: int) -> str:
 
 def line_namer(notebook: NotebookSource | None) -> Callable[[int], str]:
     return plain_line_ref if notebook is None else notebook.line_ref
+
+
+def line_teller(notebook: NotebookSource | None) -> Callable[[str], str]:
+    """How a message's mentions of lines reach its reader: as written in a plain file, by cell in a notebook."""
+    return _as_written if notebook is None else notebook.retell
+
+
+def _as_written(text: str) -> str:
+    return text
 
 
 def json_place(notebook: NotebookSource | None, line: int) -> dict:

@@ -33,3 +33,8 @@ class Span:
     def where(self) -> str:
         """``file:line`` of a span in another module of the project, as messages name it."""
         return f"{self.path}:{self.line}"
+
+    def mention(self) -> str:
+        """How a message names the span's line: ``line 12`` in the analysed file (a notebook's output
+        names its cell), ``helpers.py:12`` in another module."""
+        return f"line {self.line}" if self.path is None else self.where()
