@@ -540,14 +540,26 @@ class Building:
                 self.seq_append(m, item, node, text)
             self.rebuild_sequential(m)
         elif layers is not None:
-            m.notes.append(Note(self.span(node), f"layers `{short(layers)}` cannot be followed"))
+            # what the list holds is not known (the layers of a loaded model, a comprehension over them):
+            # one opaque row stands for them all, so the model is never shown empty and complete
+            arg = self.layers_argument(node)
+            text = self.short_text(arg.value) if arg is not None else short(layers)
+            label = text if len(text) <= 40 else text[:37] + "..."
+            m.layers.append(LayerDef(label, (), {}, self.span(node), known=False, auto_name="layers",
+                                     opaque_reason=f"layers `{text}` cannot be followed"))
         return mv
 
-    def element_texts(self, node: cst.Call, n: int) -> list[str | None]:
-        """The source text of each item of ``Sequential([...])``'s list, when it is written out."""
+    @staticmethod
+    def layers_argument(node: cst.Call) -> cst.Arg | None:
+        """The argument of ``Sequential(...)`` that gives its layers, when written as one."""
         arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == "layers"), None)
         if arg is None and node.args and node.args[0].keyword is None and not node.args[0].star:
             arg = node.args[0]
+        return arg
+
+    def element_texts(self, node: cst.Call, n: int) -> list[str | None]:
+        """The source text of each item of ``Sequential([...])``'s list, when it is written out."""
+        arg = self.layers_argument(node)
         value = arg.value if arg is not None else None
         if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == n and not any(
                 isinstance(el, cst.StarredElement) for el in value.elements):
