@@ -263,6 +263,10 @@ whose shape its inputs refuse.
     invalid = (IMPORTS + """
 model = Sequential([Input((32, 32, 6)), layers.Conv2D(10, 3, groups=4)])
 """, IMPORTS + """
+import numpy as np
+img_shape = (28, 28, 1)
+model = Sequential([Input((100,)), layers.Dense(np.prod(img_shape)), layers.Reshape(img_shape)])
+""", IMPORTS + """
 num_features = 20
 inputs = Input(shape=(num_features))
 model = Model(inputs, layers.Dense(1)(inputs))
@@ -283,6 +287,12 @@ model = Model(inputs, layers.Dense(1)(inputs))
             where = call.error.facts.get("span")
             if where is not None:  # the model itself is refused (its name): Keras' message names it
                 yield Finding(where, call.error.message)
+                continue
+            numpy_int = call.error.facts.get("numpy_int")
+            if numpy_int is not None:
+                # Keras says `expected a positive integer. Received: units=784`, of 784: say why 784 is refused
+                yield Finding(call_span(call), f"{error_text(call)}: `{numpy_int}` is a NumPy integer, not a "
+                              "Python int", f"write `int({numpy_int})`")
                 continue
             yield Finding(call_span(call), error_text(call))
         if model.model.refused is not None and ctx.top_level:

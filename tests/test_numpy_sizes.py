@@ -126,3 +126,21 @@ def test_numpy_integers_in_paddings_and_noise_shapes(keras: ModuleType, layer: s
         assert row.status == "error" and row.error.message == truth[1], (row.status, row.reason, truth)
     else:
         assert row.status == "ok" and tuple(row.output) == truth[1], (row.status, row.reason, row.output, truth)
+
+
+def test_the_finding_says_the_size_is_a_numpy_integer(keras: ModuleType) -> None:
+    """Keras 3 says `expected a positive integer. Received: units=784` of 784: the finding says what 784 is,
+    and the fix it gives builds (python_for_microscopists' GAN generator, 125_126_GAN_training_mnist.py:56)."""
+    from layerlint.runner.check import CheckSettings, check_analysis
+
+    program = ("import numpy as np\nimport keras\nfrom keras import layers\n\nimg_shape = (28, 28, 1)\n"
+               "model = keras.Sequential([keras.Input((100,)), layers.Dense(np.prod(img_shape), activation='tanh'),\n"
+               "                          layers.Reshape(img_shape)])\n")
+    assert live_params(program) is None  # Keras 3 refuses it
+    (d,) = check_analysis(analyze_text(program, "gan.py"), CheckSettings(select=["LL105"]))
+    assert d.message == ("Dense `dense`: Received an invalid value for `units`, expected a positive integer. "
+                         "Received: units=784: `np.prod(img_shape)` is a NumPy integer, not a Python int")
+    assert d.fix == "write `int(np.prod(img_shape))`"
+    fixed = program.replace("layers.Dense(np.prod(img_shape)", "layers.Dense(int(np.prod(img_shape))")
+    assert live_params(fixed) == 100 * 784 + 784
+    assert not check_analysis(analyze_text(fixed, "gan.py"), CheckSettings(select=["LL105"]))

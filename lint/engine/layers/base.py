@@ -110,8 +110,8 @@ class Config:
         v = scalar_as_expr(v)
         if isinstance(v, NumpyInt):
             refused = numpy_size_refusal(self.cls, key, int(v), v.dtype, version)
-            if refused is not None:
-                raise ShapeError("invalid", refused)
+            if refused is not None:  # Keras' message shows only the number: the rule says what it is
+                raise ShapeError("invalid", refused, numpy_int=v.text)
             if version == 3 and (self.cls, key) in KERAS3_NUMPY_UNDECIDED:
                 raise Unanalysable(f"{key}={v.text} is a NumPy integer: Keras 3 refuses it in {self.cls}'s call, "
                                    "and takes it where Bidirectional rebuilds the layer")
