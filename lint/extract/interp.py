@@ -55,7 +55,9 @@ from layerlint.extract.runtime import (
     StopSignal,
     assigned_names,
     dotted,
+    is_loop_data,
     is_plain_data,
+    mutated_names,
     sets_attribute,
     strict,
 )
@@ -118,6 +120,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         self.noted: set[tuple[int, str]] = set()
         self.texts: dict[int, str] = {}  # id(node) -> its source text; the module keeps every node alive
         self.assigned: dict[int, set[str]] = {}  # id(loop) -> the names it binds
+        self.mutated_by: dict[int, set[str]] = {}  # id(loop or undecided code) -> the names it changes in place
         self.attribute_stores: dict[int, bool] = {}  # id(loop) -> whether it sets an attribute anywhere
         self.undecided: list[str] = []  # conditions of the undecided ifs being followed, innermost last
         self.mutated: list[set[int]] = []  # per loop analysed once: ids of the lists and dicts changed in it
@@ -362,6 +365,23 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         if names is None:
             names = self.assigned[id(stmt)] = assigned_names(stmt)
         return names
+
+    def mutated_in(self, stmt: cst.CSTNode) -> set[str]:
+        names = self.mutated_by.get(id(stmt))
+        if names is None:
+            names = self.mutated_by[id(stmt)] = mutated_names(stmt)
+        return names
+
+    def forget_mutated(self, stmt: cst.CSTNode, frame: Frame, plain: Callable[[Any], bool] = is_plain_data) -> None:
+        """Plain data ``stmt`` may change in place is unknown after code followed once for an unknown number
+        of passes: the one pass may not reach the change (a ``continue`` before ``rows.append(r)``, taken on
+        the first line of a file), or reach it through a container no name holds (``d["a"].append(v)``)."""
+        for name in self.mutated_in(stmt):
+            for scope in _scopes(frame):
+                if name in scope.vars:
+                    if plain(scope.vars[name]):
+                        scope.vars[name] = Expr.symbol(name)
+                    break
 
     def note(self, node: cst.CSTNode, message: str) -> None:
         # A statement in a loop or a function called many times would say the same each time.
@@ -640,6 +660,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 frame.vars[name] = Ref(value.qualname, text)
         if changed:
             self.forget(changed, frame)
+        self.forget_mutated(stmt, frame)
 
     def eval_undecided_ifexp(self, node: cst.IfExp, frame: Frame) -> Any:
         """``a if cond else b`` whose condition has no static value, followed as the undecided
@@ -750,6 +771,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 frame.vars[name] = Expr.symbol(name)
         if changed:  # lists and dicts changed in place: whichever names hold them
             self.forget(changed, frame, plain_only=True)
+        self.forget_mutated(stmt, frame, is_loop_data)
 
     def loop_builds_nothing(self, start: tuple[int, int], passes: int = 0, stmt: cst.CSTNode | None = None) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a
@@ -775,6 +797,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         names = sorted(self.assigned_in(stmt))
         for name in names:
             frame.assign(name, Expr.symbol(name))
+        self.forget_mutated(stmt, frame, is_loop_data)  # and the lists it would go on appending to
         shown = ", ".join(f"`{n}`" for n in names[:6]) + (", ..." if len(names) > 6 else "")
         self.note(stmt, f"loop stopped after {done}: it builds no layers, so the rest is not followed"
                         + (f"; {shown} are unknown after it" if names else ""))
@@ -877,10 +900,12 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 self.mutated[-1] |= changed
 
     def forget(self, ids: set[int], frame: Frame, plain_only: bool = False) -> None:
-        """Names in this frame or the module that hold one of these objects now hold a symbol."""
+        """Names in this frame or the module that hold one of these objects now hold a symbol (with
+        ``plain_only``, those holding data: see is_loop_data)."""
         for scope in _scopes(frame):
+            # a name holding a changed list, or a container of it (`d["a"].append(v)` changes what `d` holds)
             hits = [name for name, value in scope.vars.items()
-                    if id(value) in ids and (not plain_only or is_plain_data(value))]
+                    if (id(value) in ids or _holds_any(value, ids)) and (not plain_only or is_loop_data(value))]
             for name in hits:
                 scope.vars[name] = Expr.symbol(name)
 
@@ -971,6 +996,14 @@ def _holds_tensor(v: Any) -> bool:
 def _made_since(v: TensorVal, start: int) -> bool:
     producer = v.tensor.producer
     return isinstance(producer, Node) and producer.created > start
+
+
+def _holds_any(value: Any, ids: set[int], depth: int = 0) -> bool:
+    """Whether a list, tuple or dict holds (within 3 levels) one of the objects ``ids`` names."""
+    if depth >= 3 or not isinstance(value, (list, tuple, dict)):
+        return False
+    items = value.values() if isinstance(value, dict) else value
+    return any(id(x) in ids or _holds_any(x, ids, depth + 1) for x in items)
 
 
 def _scopes(frame: Frame) -> list:

@@ -15,6 +15,7 @@ from layerlint.extract.formatting import MAX_SIZE, OverBudget, is_plain, plain_r
 from layerlint.extract.values import (
     ArrayVal,
     DatasetVal,
+    InstanceVal,
     KerasObj,
     Ref,
     what_it_is,
@@ -133,6 +134,23 @@ def is_plain_data(v: Any, depth: int = 0) -> bool:
         return all(is_plain_data(x, depth + 1) for x in v)
     if depth < 3 and isinstance(v, dict):
         return all(is_plain_data(x, depth + 1) for x in v.values())
+    return False
+
+
+def is_loop_data(v: Any, depth: int = 0) -> bool:
+    """Plain data, what Keras utilities and the file's own classes hold (a parsed example, a loaded
+    image, a config record): what a loop of unknown count changes is unknown after it.  Layers, tensors and
+    models, and what holds them, keep the one pass's structure (see Interpreter.forget_counts)."""
+    if v is None or isinstance(v, (bool, int, float, str, Expr, ArrayVal, DatasetVal, KerasObj, Ref)):
+        return True  # KerasObj: what a Keras utility returns (`keras.utils.img_to_array(image)`), not a layer
+    if depth >= 4:
+        return False
+    if isinstance(v, (list, tuple)):
+        return all(is_loop_data(x, depth + 1) for x in v)
+    if isinstance(v, dict):
+        return all(is_loop_data(x, depth + 1) for x in v.values())
+    if isinstance(v, InstanceVal):
+        return not v.weights and all(is_loop_data(x, depth + 1) for x in v.attrs.values())
     return False
 
 
@@ -339,6 +357,71 @@ def assigned_names(stmt: cst.CSTNode) -> set[str]:
     visitor = _Assigned()
     _visit(stmt, visitor)
     return visitor.names
+
+
+def mutated_names(stmt: cst.CSTNode) -> set[str]:
+    """The names whose value ``stmt`` may change in place, read from the code (whether or not one pass
+    reaches the line): ``xs.append(v)``, ``d[k].append(v)``, ``d[k] = v``, ``x.attr += 1``, ``del xs[0]``
+    change what ``xs``, ``d`` and ``x`` hold.  Not inside nested functions or classes (their code runs
+    when called, and what it changes then is seen)."""
+    visitor = _Mutated()
+    _visit(stmt, visitor)
+    return visitor.names
+
+
+# The methods of list, dict and set that change the container
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update",
+                       "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+                       "symmetric_difference_update"})
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+class _Mutated(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def store(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Subscript, cst.Attribute)):
+            root = _root_name(target.value)
+            if root is not None:
+                self.names.add(root)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self.store(el.value)
+        elif isinstance(target, cst.StarredElement):
+            self.store(target.value)
+
+    def _elsewhere(self, node: cst.CSTNode) -> bool:
+        return False
+
+    visit_FunctionDef = visit_ClassDef = visit_Lambda = _elsewhere
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
+            root = _root_name(func.value)
+            if root is not None:
+                self.names.add(root)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.store(node.target)
+        if isinstance(node.target, cst.Name):  # xs += [v] extends the list xs holds
+            self.names.add(node.target.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.store(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self.store(node.target)
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:

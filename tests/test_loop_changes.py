@@ -1,0 +1,142 @@
+"""What a loop of unknown count changes in place is unknown after it.
+
+The interpreter follows such a loop once.  The lists it appends to were forgotten only when that
+one pass reached the append and a name held the list itself, so:
+
+- ``rows.append(r)`` after a ``continue`` taken on the first line of a file (keras-io's
+  imbalanced_classification.py) left ``rows == []``;
+- ``d["ids"].append(v)`` (keras-io's text_extraction_with_bert.py) left ``len(d["ids"]) == 1``;
+- a list of the file's own records (``examples.append(Example(line))``) kept its one element.
+
+With ``np.array`` of a list followed (tests/test_numpy_literals.py), each became a wrong shape and a
+false LL601.  Layers a loop makes keep the one pass's structure, as before.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from layerlint.analyze import analyze_text
+from layerlint.runner.check import CheckSettings, check_analysis
+
+from tests.live_rows import our_rows
+
+
+def first_dense_params(source: str) -> object:
+    rows = our_rows(textwrap.dedent(source))
+    return next(r["params"] for r in rows if r["name"].startswith("dense"))
+
+
+def test_an_append_the_one_pass_skips_is_still_a_change() -> None:
+    params = first_dense_params("""\
+        import keras
+        import numpy as np
+        rows = []
+        with open("data.csv") as f:
+            for i, line in enumerate(f):
+                if i == 0:
+                    continue  # the header
+                rows.append([float(v) for v in line.split(",")])
+        X = np.array(rows, dtype="float32")
+        model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(2)])
+    """)
+    assert params == "2*X.shape[1] + 2"
+
+
+def test_a_list_changed_through_its_container() -> None:
+    params = first_dense_params("""\
+        import keras
+        d = {"ids": []}
+        for line in open("x.txt"):
+            d["ids"].append(line)
+        model = keras.Sequential([keras.Input((len(d["ids"]),)), keras.layers.Dense(2)])
+    """)
+    assert params == '2*len(d["ids"]) + 2'  # was 4: len 1, from the one pass
+
+
+def test_records_of_the_files_own_class() -> None:
+    params = first_dense_params("""\
+        import keras
+
+        class Example:
+            def __init__(self, text):
+                self.text = text
+                self.ids = [1, 2, 3]
+
+        examples = []
+        for line in open("x.txt"):
+            examples.append(Example(line))
+        model = keras.Sequential([keras.Input((len(examples),)), keras.layers.Dense(2)])
+    """)
+    assert params == "2*len(examples) + 2"  # was 4
+
+
+def test_no_false_finding_on_data_built_in_such_a_loop() -> None:
+    source = textwrap.dedent("""\
+        import keras
+        import numpy as np
+
+        def to_arrays(examples):
+            feats = {"ids": [], "mask": []}
+            for ex in examples:
+                if ex.skip == False:
+                    for key in feats:
+                        feats[key].append(getattr(ex, key))
+            for key in feats:
+                feats[key] = np.array(feats[key])
+            return [feats["ids"], feats["mask"]]
+
+        x = to_arrays(load_examples())
+        ids, mask = keras.Input((384,)), keras.Input((384,))
+        model = keras.Model([ids, mask], keras.layers.Dense(1)(keras.layers.Concatenate()([ids, mask])))
+        model.compile(loss="mse")
+        model.fit(x, np.zeros((10, 1)))
+    """)
+    assert not [d for d in check_analysis(analyze_text(source, "t.py"), CheckSettings(select=["LL6"]))]
+
+
+def test_a_known_loop_is_still_followed_exactly() -> None:
+    params = first_dense_params("""\
+        import keras
+        sizes = []
+        for k in range(3):
+            sizes.append(k)
+        model = keras.Sequential([keras.Input((len(sizes),)), keras.layers.Dense(2)])
+    """)
+    assert params == 8  # 3*2 + 2
+
+
+def test_layers_made_in_the_loop_keep_the_one_pass_structure() -> None:
+    rows = our_rows(textwrap.dedent("""\
+        import keras
+        blocks = []
+        for _ in range(int(input())):
+            blocks.append(keras.layers.Dense(4))
+        model = keras.Sequential([keras.Input((3,)), *blocks])
+    """))
+    assert [r["name"] for r in rows] == ["dense"]
+
+
+def test_what_keras_utilities_return_is_data_too() -> None:
+    """keras-io's object_detection_using_vision_transformer.py: images loaded in a loop over the files of
+    a folder, split 80/20 by len(images); the one pass left `images` one image long, so the training
+    part was empty (`images[:int(1 * 0.8)]`) and fit() seemed to get samples of shape ()."""
+    source = textwrap.dedent("""\
+        import os
+        import keras
+        import numpy as np
+
+        paths = [f for f in os.listdir("images")]
+        images, targets = [], []
+        for i in range(0, len(paths)):
+            image = keras.utils.load_img(paths[i]).resize((224, 224))
+            images.append(keras.utils.img_to_array(image))
+            targets.append((0.1, 0.2, 0.3, 0.4))
+        x_train = np.asarray(images[: int(len(images) * 0.8)])
+        y_train = np.asarray(targets[: int(len(targets) * 0.8)])
+        inputs = keras.Input((224, 224, 3))
+        model = keras.Model(inputs, keras.layers.Dense(4)(keras.layers.GlobalAveragePooling2D()(inputs)))
+        model.compile(loss="mse")
+        model.fit(x_train, y_train)
+    """)
+    assert not check_analysis(analyze_text(source, "t.py"), CheckSettings(select=["LL6"]))
