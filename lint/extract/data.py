@@ -23,6 +23,7 @@ from layerlint.extract.numpy_shapes import (
     broadcast_shape,
     choice_shape,
     eye_shape,
+    literal_shape,
     reduced_shape,
     take_rows_shape,
 )
@@ -329,6 +330,12 @@ class Data:
         if name in ("tril", "triu") and isinstance(first, ArrayVal) and first.shape is not None \
                 and len(first.shape) >= 2 and set(kwargs) <= {"k"}:
             return first.derived(self.text(node), labels=None)  # the same shape, values zeroed
+        if name in ("array", "asarray") and isinstance(first, (list, tuple)) and len(args) == 1 \
+                and set(kwargs) <= {"dtype"}:
+            written = literal_shape(first)  # toy data written out: X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+            if written is not None:
+                dtype = dtype_name(kwargs["dtype"]) if "dtype" in kwargs else written[1]
+                return ArrayVal(written[0], dtype, None, self.text(node))
         made = self.numpy_from_numbers(name, args, kwargs, node)
         if made is not None:
             return made

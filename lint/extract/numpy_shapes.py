@@ -1,5 +1,5 @@
-"""Shapes of the NumPy arrays real model code makes from numbers: ``np.eye``,
-``np.arange``, ``np.random.choice``, what integer-array indexing returns, reductions
+"""Shapes of the NumPy arrays real model code makes from numbers: ``np.array`` of a
+nested list written out, ``np.eye``, ``np.arange``, ``np.random.choice``, what integer-array indexing returns, reductions
 along axes (``x.mean(axis=0)``) and arithmetic between arrays (broadcasting).
 
 Only shapes are followed (values, random or not, stay unknown).  Each function
@@ -21,6 +21,33 @@ def _int(v: Any) -> bool:
 
 def _dim(v: Any) -> bool:
     return _int(v) and v >= 0 or isinstance(v, Expr)
+
+
+def literal_shape(v: Any) -> tuple[tuple, str] | None:
+    """``np.array(v)`` of nested lists or tuples of plain numbers: (shape, dtype) as NumPy makes them,
+    bool below int64 below float64 (int64 is NumPy 2's default integer on every platform); None for
+    ragged nesting (which NumPy refuses), a value we do not know, or anything but numbers."""
+    kinds: set[type] = set()
+    shape = _nested(v, kinds, 0)
+    if shape is None:
+        return None
+    dtype = "float64" if float in kinds or not kinds else "int64" if int in kinds else "bool"
+    return shape, dtype
+
+
+def _nested(v: Any, kinds: set, depth: int) -> tuple | None:
+    if type(v) in (bool, int, float):  # exactly: a NumpyInt or a symbol's number is not a literal
+        kinds.add(type(v))
+        return ()
+    if not isinstance(v, (list, tuple)) or depth > 32:
+        return None
+    inner: tuple | None = None
+    for x in v:
+        got = _nested(x, kinds, depth + 1)
+        if got is None or inner is not None and got != inner:
+            return None
+        inner = got
+    return (len(v), *(inner or ()))
 
 
 def eye_shape(n: Any, m: Any) -> tuple | None:
