@@ -13,7 +13,7 @@ import libcst as cst
 from layerlint.engine.data import TrainingCall
 from layerlint.engine.keras3_removed import RemovedUse
 from layerlint.engine.model import BackendUse, ExtractedModel, FileResult, LayerDef, Note, Span
-from layerlint.engine.shapes import NestedMemo, ShapedModel, file_names, shape_model
+from layerlint.engine.shapes import NestedMemo, ShapedModel, built_when_made, file_names, shape_model
 from layerlint.engine.summary_shape import show_latest_calls
 from layerlint.engine.symbolic import Expr, shape_str
 from layerlint.extract.interp import BudgetExceeded, extract_module
@@ -282,7 +282,10 @@ def _analyze(fa: FileAnalysis, layout: Layout | None, keras_defaults: dict) -> N
             names = None if symbolic else namers[epoch] if epoch in namers else namers.setdefault(epoch, file_names(
                 [c for c in result.constructions if sum(r < c.created for r in resets) == epoch]))
             sm = shape_model(m, fa.keras_version, names, memo=memo)
-            first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) else None
+            # only a Sequential declaring no input is built by its first call or fit(): one declaring an input
+            # of symbolic size (`keras.Input((maxlen, len(chars)))`) was built when made, batch axis None
+            first = _first_build(m) if m.api == "sequential" and not symbolic and _symbolic_input(sm) \
+                and not built_when_made(m) else None
             # a first call on data came before any model's call; fit() builds only one no model called
             if first is not None and (m.built_on_data is not None or not _called(m, result.models)):
                 shape, note = first
