@@ -140,3 +140,27 @@ def test_what_keras_utilities_return_is_data_too() -> None:
         model.fit(x_train, y_train)
     """)
     assert not check_analysis(analyze_text(source, "t.py"), CheckSettings(select=["LL6"]))
+
+
+def test_setting_elements_of_an_array_keeps_its_shape() -> None:
+    """Deep Learning with Python's multi-hot encoding (chapters 4 and 5, both editions): `results[i, j] = 1.`
+    in a loop over the reviews changes values, not the (len(sequences), 10000) shape fit() builds on."""
+    rows = our_rows(textwrap.dedent("""\
+        import json
+        import numpy as np
+        import keras
+
+        def vectorize_sequences(sequences, dimension=10000):
+            results = np.zeros((len(sequences), dimension))
+            for i, sequence in enumerate(sequences):
+                for j in sequence:
+                    results[i, j] = 1.
+            return results
+
+        train_data = json.load(open("reviews.json"))
+        x_train = vectorize_sequences(train_data)
+        model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+        model.fit(x_train, np.zeros((len(train_data),)), epochs=1, batch_size=512)
+    """))
+    assert [r["params"] for r in rows] == [10000 * 16 + 16, 16 + 1]

@@ -64,6 +64,7 @@ from layerlint.extract.runtime import (
 from layerlint.extract.snippets import FreeNames, describe
 from layerlint.extract.tensor_ops import TensorOps
 from layerlint.extract.values import (
+    ArrayVal,
     ClassVal,
     FunctionVal,
     InstanceVal,
@@ -379,7 +380,9 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         for name in self.mutated_in(stmt):
             for scope in _scopes(frame):
                 if name in scope.vars:
-                    if plain(scope.vars[name]):
+                    value = scope.vars[name]
+                    # a NumPy array keeps its shape and dtype when elements are set (`results[i, j] = 1.`)
+                    if plain(value) and not isinstance(value, ArrayVal):
                         scope.vars[name] = Expr.symbol(name)
                     break
 
