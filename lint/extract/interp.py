@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -944,7 +945,28 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
             return [self.shape_dim(value, i, f"{value.text}[{i}]") for i in range(n)]
         if isinstance(value, TensorVal) and value.tensor.index is None:
             return [TensorVal(Tensor(value.tensor.producer, i)) for i in range(n)]
-        return [Expr.symbol(f"{self.text(node)}[{i}]") for i in range(n)]
+        # Each part of what cannot be followed is named by the user's expression: `N, D = X.shape` makes
+        # `X.shape[1]`, never the text of the targets (`N, D[1]`, which read as two dims in a shape)
+        if isinstance(value, Expr) and _one_symbol(value):
+            text = str(value)
+            cut = _FROM_INDEX.match(text)  # rows, cols = X.shape[1:]: X.shape[1] and X.shape[2]
+            if cut is not None:
+                return [Expr.symbol(f"{cut.group(1)}[{int(cut.group(2)) + i}]") for i in range(n)]
+            return [Expr.symbol(f"{text}[{i}]") for i in range(n)]
+        targets = [e.value for e in node.elements] if isinstance(node, (cst.Tuple, cst.List)) else []
+        return [Expr.symbol(self.text(targets[i]) if i < len(targets) and isinstance(targets[i], cst.Name)
+                            else f"({self.text(node)})[{i}]") for i in range(n)]
+
+
+_FROM_INDEX = re.compile(r"^(.*\.shape)\[(\d+):\]$")
+
+
+def _one_symbol(e: Expr) -> bool:
+    """Whether ``e`` is one unknown value as it is (``X.shape``), not arithmetic on some."""
+    if len(e.terms) != 1:
+        return False
+    ((mono, coef),) = e.terms.items()
+    return coef == 1 and len(mono) == 1 and mono[0][1] == 1
 
 
 def _mentions_model(code: str) -> bool:
