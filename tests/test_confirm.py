@@ -322,3 +322,48 @@ def test_assume_without_confirm_is_a_warning(tmp_path, capsys) -> None:
     for cmd in ("summary", "check"):
         main([cmd, "--assume", "nClasses=10", str(tmp_path / "m.py")])
         assert "layerlint: warning: --assume has no effect without --confirm" in capsys.readouterr().err
+
+
+def test_a_numpy_integer_size_is_rebuilt_as_one(keras) -> None:
+    """python_for_microscopists' GAN (125_126_GAN_training_mnist.py): Dense(np.prod(img_shape)) is refused by
+    Keras 3; the rebuild passed 784 as a Python int, which Keras took, and reported a disagreement."""
+    (result,) = confirm_models(_models("""
+import numpy as np
+from keras import Input, Sequential, layers
+img_shape = (28, 28, 1)
+model = Sequential([Input((100,)), layers.Dense(256), layers.Dense(np.prod(img_shape), activation="tanh"),
+                    layers.Reshape(img_shape)])
+"""))
+    assert result.status == "confirmed", (result.status, result.reason, [d.message for d in result.differences])
+
+
+def test_a_sequential_of_a_backbones_own_layers(keras) -> None:
+    """python_for_microscopists' colorizer (092-autoencoder_colorize_transfer_learning_VGG16_V0.1.py) adds
+    VGG16's layers to a Sequential one by one; the rebuild made each from its row's (empty) arguments and
+    reported `Conv2D.__init__() missing 2 required positional arguments` as a disagreement."""
+    (result,) = confirm_models(_models("""
+import keras
+from keras import Sequential
+vgg = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
+model = Sequential()
+for i, layer in enumerate(vgg.layers):
+    if i < 19:
+        model.add(layer)
+"""))
+    assert result.status == "confirmed", (result.status, result.reason, [d.message for d in result.differences])
+    assert result.layers_compared == 18
+
+
+def test_a_backbones_layers_on_an_unknown_input_say_so_in_words() -> None:
+    # without the backbone's InputLayer the Sequential has no input: its shape is shown, never a repr
+    (sm,) = _models("""
+import keras
+from keras import Sequential
+vgg = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
+model = Sequential()
+for i, layer in enumerate(vgg.layers):
+    if i > 0:
+        model.add(layer)
+""")
+    assert sm.layers[0].reason == ("input shape (None, input_shape[0], input_shape[1], input_shape[2]) is "
+                                   "symbolic: the applications table needs numbers")

@@ -22,7 +22,7 @@ from layerlint.confirm.offline import FileArgument, guarded, named_strings, offl
 from layerlint.engine.graph import model_nodes
 from layerlint.engine.layers.base import LayerArg
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Tensor
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, NumpyInt
 from layerlint.extract.keras_names import keras_path
 from layerlint.extract.values import KerasObj, Ref
 from layerlint.sources.notebook import plain_line_ref
@@ -434,6 +434,17 @@ class Rebuilder:
     def _layer(self, ld: LayerDef) -> Any:
         if id(ld) in self.build.layer_of:
             return self.build.layer_of[id(ld)]
+        rec = ld.recorded
+        if rec is not None and rec.application is not None and rec.application.model is not None:
+            # a backbone's own layer the file reuses (`for layer in vgg.layers: model.add(layer)`): the
+            # rebuilt backbone's, as the file adds the loaded one's; its row holds no arguments to make it from
+            self._model(rec.application.model)
+            if id(ld) in self.build.layer_of:
+                return self.build.layer_of[id(ld)]
+            raise NotConfirmable(f"`{ld.kwargs.get('name')}` was not found in the rebuilt {rec.application.ctor}")
+        if rec is not None:
+            raise NotConfirmable(f"`{ld.cls}` at {self.line_ref(ld.span.line)} is recorded from Keras, not written: "
+                                 "it is not rebuilt alone")
         if ld.submodel is not None:
             try:
                 layer = self._model(ld.submodel)
@@ -520,6 +531,10 @@ class Rebuilder:
 
     # -- argument values -----------------------------------------------------------
     def _value(self, v: Any) -> Any:
+        if isinstance(v, NumpyInt):  # np.prod(shape) is a NumPy integer, which Keras 3's Dense(units) refuses
+            import numpy as np
+
+            return np.dtype(v.dtype).type(int(v))
         if v is None or isinstance(v, (bool, int, float, str)):
             return v
         if isinstance(v, tuple):

@@ -6,7 +6,7 @@ from layerlint.engine.applications.predict import layer_output
 from layerlint.engine.applications.spatial import SpatialError
 from layerlint.engine.layers.base import Built, Unanalysable, Weight
 from layerlint.engine.model import RecordedLayer
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, shape_str
 
 
 def _op_output(cls: str, inputs: list[tuple]) -> tuple:
@@ -24,7 +24,7 @@ def compute_recorded(rec: RecordedLayer, inputs: list[tuple]) -> Built:
     if rec.application is None:
         return Built(_op_output(rec.row[0], inputs))
     if any(isinstance(d, Expr) for s in inputs for d in s):
-        raise Unanalysable(f"input shape {inputs[0]} is symbolic: the applications table needs numbers")
+        raise Unanalysable(f"input shape {shape_str(inputs[0])} is symbolic: the applications table needs numbers")
     try:
         out = layer_output(rec.row, inputs)
     except SpatialError as e:
