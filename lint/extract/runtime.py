@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
@@ -241,6 +242,17 @@ def dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
+def _target_parts(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """What an assignment target stores into, its tuples and lists and stars taken apart."""
+    if isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            yield from _target_parts(el.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_parts(node.value)
+    else:
+        yield node
+
+
 class _Assigned(cst.CSTVisitor):
     """Names a block binds, as Python scopes them: not inside nested functions,
     classes, lambdas or comprehensions (whose names stay local)."""
@@ -249,13 +261,7 @@ class _Assigned(cst.CSTVisitor):
         self.names: set[str] = set()
 
     def target(self, node: cst.BaseExpression) -> None:
-        if isinstance(node, cst.Name):
-            self.names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for el in node.elements:
-                self.target(el.value)
-        elif isinstance(node, cst.StarredElement):
-            self.target(node.value)
+        self.names.update(part.value for part in _target_parts(node) if isinstance(part, cst.Name))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.names.add(node.name.value)
@@ -386,15 +392,10 @@ class _Mutated(cst.CSTVisitor):
         self.names: set[str] = set()
 
     def store(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, (cst.Subscript, cst.Attribute)):
-            root = _root_name(target.value)
+        for part in _target_parts(target):
+            root = _root_name(part.value) if isinstance(part, (cst.Subscript, cst.Attribute)) else None
             if root is not None:
                 self.names.add(root)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self.store(el.value)
-        elif isinstance(target, cst.StarredElement):
-            self.store(target.value)
 
     def _elsewhere(self, node: cst.CSTNode) -> bool:
         return False
