@@ -128,3 +128,17 @@ def test_a_layer_of_another_module_is_named_with_its_file(tmp_path: Path) -> Non
     out = run("summary", "main.py", cwd=tmp_path).stdout
     # before, "at line 6": main.py's line 6 is the Model(...) call, not the hub layer
     assert "input unknown: `hub.KerasLayer` at blocks.py:6 has an unknown output" in out, out
+
+
+def test_pythons_own_words_are_kept(tmp_path: Path) -> None:
+    """A cell Python cannot parse is reported in Python's words, whose lines are the cell's own
+    ("(detected at line 3)" is line 3 of cell 3): never retold as a line of the joined program."""
+    (tmp_path / "bad.ipynb").write_text(notebook(
+        ("code", "import keras\nx = 1\ny = 2\nz = 3\n"),
+        ("code", "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"),
+        ("code", "a = 1\ns = '''never closed\nmore\n"),
+    ), encoding="utf-8")
+    out = run("check", "bad.ipynb", cwd=tmp_path).stdout
+    assert "LL001 syntax error: unterminated triple-quoted string literal (detected at line 3)" in out, out
+    doc = json.loads(run("summary", "--format", "json", "bad.ipynb", cwd=tmp_path).stdout)
+    assert doc["problems"][0]["message"].endswith("(detected at line 3)")

@@ -35,7 +35,7 @@ def problem_line(fa: FileAnalysis, code: str, message: str, span: Any, color: bo
     """A file's analysis problem as ``check`` prints a finding: ``path:line:col: LL001 message``."""
     palette = Palette(color)
     where = f"{place(fa.notebook, span.line)}:{span.col + 1}"
-    return f"{palette.path(fa.path)}:{where}: {palette.code(code, 'error')} {line_teller(fa.notebook)(message)}"
+    return f"{palette.path(fa.path)}:{where}: {palette.code(code, 'error')} {line_teller(fa.notebook, code)(message)}"
 
 
 
@@ -335,7 +335,7 @@ def file_json(fa: FileAnalysis) -> dict[str, list]:
             for m in fa.subclassed
         ],
         "problems": [
-            {"path": fa.path, "code": code, "message": line_teller(fa.notebook)(msg), **json_place(fa.notebook, span.line),
+            {"path": fa.path, "code": code, "message": line_teller(fa.notebook, code)(msg), **json_place(fa.notebook, span.line),
              "column": span.col + 1}
             for code, msg, span in fa.problems
         ],

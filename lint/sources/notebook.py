@@ -90,9 +90,10 @@ class NotebookSource:
         if end_cell != cell:  # a span may not run past its cell in the output
             end_line = len(self.cells.get(cell, [])) or line
             end_col = len(self.cells.get(cell, [""])[end_line - 1]) if self.cells.get(cell) else col
+        told = diagnostic.code not in PYTHONS_OWN
         return dataclasses.replace(diagnostic, line=line, col=col, end_line=end_line, end_col=end_col, cell=cell,
-                                   message=self.retell(diagnostic.message),
-                                   fix=None if diagnostic.fix is None else self.retell(diagnostic.fix))
+                                   message=self.retell(diagnostic.message) if told else diagnostic.message,
+                                   fix=None if diagnostic.fix is None or not told else self.retell(diagnostic.fix))
 
     def remap_all(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         return [self.remap(d) for d in diagnostics]
@@ -107,9 +108,15 @@ def line_namer(notebook: NotebookSource | None) -> Callable[[int], str]:
     return plain_line_ref if notebook is None else notebook.line_ref
 
 
-def line_teller(notebook: NotebookSource | None) -> Callable[[str], str]:
-    """How a message's mentions of lines reach its reader: as written in a plain file, by cell in a notebook."""
-    return _as_written if notebook is None else notebook.retell
+# Findings in Python's own words, where a line is one of the cell Python parsed ("expected an indented
+# block after 'if' statement on line 3", "(detected at line 5)"): never retold.
+PYTHONS_OWN = frozenset({"LL001"})
+
+
+def line_teller(notebook: NotebookSource | None, code: str | None = None) -> Callable[[str], str]:
+    """How a message's mentions of lines reach its reader: as written in a plain file, by cell in a
+    notebook (``code``: the finding's, whose message may be in Python's own words)."""
+    return _as_written if notebook is None or code in PYTHONS_OWN else notebook.retell
 
 
 def _as_written(text: str) -> str:
