@@ -164,3 +164,67 @@ def test_setting_elements_of_an_array_keeps_its_shape() -> None:
         model.fit(x_train, np.zeros((len(train_data),)), epochs=1, batch_size=512)
     """))
     assert [r["params"] for r in rows] == [10000 * 16 + 16, 16 + 1]
+
+
+def test_layers_added_in_such_a_loop_are_not_counted_once() -> None:
+    """`for _ in range(n): model.add(Dense(4))` and `x = Dense(4)(x)` with n unknown: Keras makes n
+    layers, so the one pass's Dense is opaque ("made in the loop ..."), never one Dense of 16 params
+    shown as the whole model."""
+    (seq,) = analyze_text(textwrap.dedent("""\
+        import keras
+        model = keras.Sequential([keras.Input((3,))])
+        for _ in range(int(input())):
+            model.add(keras.layers.Dense(4))
+    """), "t.py").models
+    assert [(r.status, r.reason) for r in seq.layers] == [
+        ("opaque", "added in the loop `for _ in range(int(input()))`, whose count is not known")]
+    assert not seq.complete
+    (chain,) = analyze_text(textwrap.dedent("""\
+        import keras
+        inp = keras.Input((3,))
+        x = inp
+        for _ in range(int(input())):
+            x = keras.layers.Dense(4)(x)
+        model = keras.Model(inp, keras.layers.Dense(1)(x))
+    """), "t.py").models
+    assert [(r.cls, r.status) for r in chain.layers] == [("InputLayer", "ok"), ("Dense", "opaque"), ("Dense", "unknown")]
+    assert chain.layers[1].reason == "made in the loop `for _ in range(int(input()))`, whose count is not known"
+
+
+def test_a_model_made_in_the_loop_keeps_what_each_pass_adds() -> None:
+    rows = our_rows(textwrap.dedent("""\
+        import keras
+        for line in open("configs.txt"):
+            model = keras.Sequential([keras.Input((3,))])
+            model.add(keras.layers.Dense(4))
+    """))
+    assert [(r["name"], r["params"]) for r in rows] == [("dense", 16)]
+
+
+def test_both_branches_of_an_undecided_if_elif_are_conditional() -> None:
+    """pspnet's ResNet(inp, layers) builds its stage 4 under `if layers == 50:` / `elif layers == 101:`. With
+    `layers` unknown, the rows of the first branch were shown as built (marking stopped at the second
+    branch's rows, marked first), and counted in the totals."""
+    (sm,) = analyze_text(textwrap.dedent("""\
+        import keras
+        from keras import layers
+
+        def build(inp, depth):
+            x = layers.Dense(4)(inp)
+            if depth == 50:
+                x = layers.Dense(5)(x)
+                for i in range(2):
+                    x = layers.Dense(6)(x)
+            elif depth == 101:
+                x = layers.Dense(7)(x)
+            else:
+                print("not implemented")
+            return layers.Dense(8)(x)
+
+        inp = keras.Input((3,))
+        model = keras.Model(inp, build(inp, int(input())))
+    """), "t.py").models
+    assert [(r.span.line, r.status, r.reason) for r in sm.layers[2:5]] == [
+        (line, "opaque", "made only if `depth == 50`, which cannot be decided") for line in (7, 9, 9)]
+    assert sm.layers[5].reason == "made only if `depth == 101`, which cannot be decided"
+    assert sm.total_params == 16  # the first Dense alone: 3*4 + 4

@@ -1182,7 +1182,9 @@ class Engine:
         first_call = len(row.calls) == 1
         if node is not None and node.condition is not None:
             if row.status == "ok":
-                row.status, row.reason = "opaque", f"made only if `{node.condition}`, which cannot be decided"
+                row.status, row.reason = "opaque", (
+                    f"made in the loop `{node.condition}`, whose count is not known" if node.condition.startswith("for ")
+                    else f"made only if `{node.condition}`, which cannot be decided")
             return call
         if ld.op_error is not None:
             call.error = row.error = ShapeError("tf-function", ld.op_error)

@@ -244,6 +244,10 @@ class Building:
             if self.undecided and isinstance(item, LayerObj):  # Keras may never add it: its row is not shown as built
                 item = LayerObj(LayerDef(item.layer.cls, (), {}, self.span(node), known=False,
                                          opaque_reason=f"added only if `{self.undecided[-1]}`, which cannot be decided"))
+            elif len(self.unknown_loops) > self.made_in_loops.get(id(m), 0) and isinstance(item, LayerObj):
+                # added in a loop the model outlives, of a count not known: Keras may add it any number of times
+                item = LayerObj(LayerDef(item.layer.cls, (), {}, self.span(node), known=False, opaque_reason=(
+                    f"added in the loop `{self.unknown_loops[-1]}`, whose count is not known")))
             self.seq_append(m, item, node, self.text(first.value) if first is not None else None)
             self.rebuild_sequential(m)
         elif name == "pop" and m.api == "sequential" and m.layers:
@@ -532,6 +536,7 @@ class Building:
         self.name_model(m, name, "sequential")
         if self.undecided or self.unknown_loops:
             self.made_uncertain.add(id(m))
+        self.made_in_loops[id(m)] = len(self.unknown_loops)
         layers = kwargs.get("layers", args[0] if args else None)
         self.register(m)
         mv = ModelVal(m)

@@ -157,6 +157,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         # stems of automatic model names whose count is not known after a model made (or built) an unknown
         # number of times: stem -> the condition or loop it was made under (as the engine's _Namer.unknown)
         self.names_unknown: dict[str, str] = {}
+        self.made_in_loops: dict[int, int] = {}  # id(Sequential) -> how many loops of unknown count it was made in
         self.made_uncertain: set[int] = set()  # ids of Sequentials made under an undecided condition or loop
         self.vocabulary_replaced: set[int] = set()  # ids of lookup layers given a vocabulary after construction
         self.built_sequentials: set[int] = set()  # ids of Sequentials Keras has built (made their Functional)
@@ -694,11 +695,14 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
     def _mark_conditional(self, value: Any, start: int, text: str) -> None:
         """Mark the calls made since ``start`` that ``value``'s tensors come from."""
         stack = [v.tensor for v in _tensors_in(value)]
+        seen: set[int] = set()
         while stack:
             node = stack.pop().producer
-            if isinstance(node, Node) and node.created > start and node.condition is None:
-                node.condition = text
-                self.layers_changed()
+            if isinstance(node, Node) and node.created > start and id(node) not in seen:
+                seen.add(id(node))
+                if node.condition is None:  # one made in an inner loop or `if` keeps that, its inputs take this
+                    node.condition = text
+                    self.layers_changed()
                 stack.extend(t for t in node.inputs if isinstance(t, Tensor))
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
@@ -707,12 +711,19 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         items = self.iterate(over)
         if items is None:
             self.note(stmt.iter, f"loop over `{self.text(stmt.iter)}` cannot be followed; its body is analysed once")
-            with self.followed_once(self.unknown_loops, f"for {self.text(stmt.target)} in {self.text(stmt.iter)}") as changed:
+            label = f"for {self.text(stmt.target)} in {self.text(stmt.iter)}"
+            start = creation_mark()
+            with self.followed_once(self.unknown_loops, label) as changed:
                 self.bind(stmt.target, self.symbol(stmt.target), frame)
                 try:
                     self.exec_block(stmt.body.body, frame)
                 except (ContinueSignal, BreakSignal):
                     pass
+            # `for _ in range(n): x = block(x)`: Keras makes the calls the pass made any number of times,
+            # so the tensors leaving the loop come from calls whose count is not known
+            for name in self.assigned_in(stmt):
+                if name in frame.vars and _holds_tensor(frame.vars[name]):
+                    self._mark_conditional(frame.vars[name], start, label)
             self.forget_counts(stmt, changed, frame)
             if stmt.orelse is not None:
                 self.exec_block(stmt.orelse.body.body, frame)
