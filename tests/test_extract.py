@@ -242,9 +242,12 @@ def test_after_a_loop_analysed_once_its_counts_are_unknown() -> None:
         model = keras.Model(inputs, layers.Dense(len(class_names), activation="softmax")(x))
     """)
     head = m.layers[-1]
-    assert str(head.output[-1]) == "len(class_names)"
-    # The layer chain of a loop analysed once keeps its one pass.
+    assert str(head.source.args[0]) == "len(class_names)"
+    # The layer chain of a loop analysed once keeps its one pass, shown as made an unknown number of
+    # times (so what follows it has an unknown input).
     assert [row.cls for row in m.layers] == ["InputLayer", "Dense", "Dense"]
+    assert m.layers[1].reason == "made in the loop `for units in hidden_sizes`, whose count is not known"
+    assert head.status == "unknown"
 
 
 def test_inputs_collected_in_a_dict_by_key() -> None:
