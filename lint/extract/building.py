@@ -32,6 +32,7 @@ from layerlint.extract.keras_names import KerasName, classify, keras_path
 from layerlint.extract.runtime import (
     flatten,
     layer_label,
+    row_text,
     short,
 )
 from layerlint.extract.tensor_ops import known_dims
@@ -549,8 +550,7 @@ class Building:
             # one opaque row stands for them all, so the model is never shown empty and complete
             arg = self.layers_argument(node)
             text = self.short_text(arg.value) if arg is not None else short(layers)
-            label = text if len(text) <= 40 else text[:37] + "..."
-            m.layers.append(LayerDef(label, (), {}, self.span(node), known=False, auto_name="layers",
+            m.layers.append(LayerDef(row_text(text), (), {}, self.span(node), known=False, auto_name="layers",
                                      opaque_reason=f"layers `{text}` cannot be followed"))
         return mv
 

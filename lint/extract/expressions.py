@@ -27,6 +27,7 @@ from layerlint.extract.runtime import (
     StopSignal,
     fits,
     over_budget,
+    row_text,
 )
 from layerlint.extract.tensor_ops import COMPARISONS, MULTI_OUTPUT_OPS, OPERATORS, known_dims
 from layerlint.extract.values import (
@@ -596,8 +597,7 @@ class Expressions:
     def unfollowed_tensor(self, node: cst.CSTNode, tensors: list) -> Any:
         """A tensor expression we do not follow: an opaque row carrying its inputs on, never a symbol."""
         text = self.text(node)
-        layer = LayerDef(text if len(text) <= 40 else text[:37] + "...", (), {}, self.span(node), known=False,
-                         opaque_reason=f"`{text}` is not followed")
+        layer = LayerDef(row_text(text), (), {}, self.span(node), known=False, opaque_reason=f"`{text}` is not followed")
         return self.make_node(layer, [t.tensor for t in tensors], {}, node, list_input=False)
 
     def probe_output(self, tensor: Tensor, report: bool = False) -> Any:

@@ -59,6 +59,7 @@ from layerlint.extract.runtime import (
     is_loop_data,
     is_plain_data,
     mutated_names,
+    row_text,
     sets_attribute,
     strict,
 )
@@ -688,8 +689,7 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
             return made[0]
         reason = f"its value depends on `{text}`, which cannot be decided"
         expr = self.text(node)
-        layer = LayerDef(expr if len(expr) <= 40 else expr[:37] + "...", (), {}, self.span(node), known=False,
-                         opaque_reason=reason)
+        layer = LayerDef(row_text(expr), (), {}, self.span(node), known=False, opaque_reason=reason)
         return self.make_node(layer, [t.tensor for v in sides for t in _tensors_in(v)], {}, node, list_input=False)
 
     def _mark_conditional(self, value: Any, start: int, text: str) -> None:

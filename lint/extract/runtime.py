@@ -129,30 +129,40 @@ BUILTIN_NAMES = {"len", "range", "int", "float", "min", "max", "abs", "sum", "li
 def is_plain_data(v: Any, depth: int = 0) -> bool:
     """Numbers, strings and containers of them, as opposed to Keras values (layers,
     tensors, models) and functions."""
-    if v is None or isinstance(v, (bool, int, float, str, Expr, ArrayVal, DatasetVal)):
-        return True
-    if depth < 3 and isinstance(v, (list, tuple)):
-        return all(is_plain_data(x, depth + 1) for x in v)
-    if depth < 3 and isinstance(v, dict):
-        return all(is_plain_data(x, depth + 1) for x in v.values())
-    return False
+    return _data(v, depth, _PLAIN, 3, False)
 
 
 def is_loop_data(v: Any, depth: int = 0) -> bool:
     """Plain data, what Keras utilities and the file's own classes hold (a parsed example, a loaded
     image, a config record): what a loop of unknown count changes is unknown after it.  Layers, tensors and
     models, and what holds them, keep the one pass's structure (see Interpreter.forget_counts)."""
-    if v is None or isinstance(v, (bool, int, float, str, Expr, ArrayVal, DatasetVal, KerasObj, Ref)):
-        return True  # KerasObj: what a Keras utility returns (`keras.utils.img_to_array(image)`), not a layer
-    if depth >= 4:
+    return _data(v, depth, _LOOP, 4, True)
+
+
+_PLAIN = (bool, int, float, str, Expr, ArrayVal, DatasetVal)
+# KerasObj: what a Keras utility returns (`keras.utils.img_to_array(image)`), not a layer
+_LOOP = (*_PLAIN, KerasObj, Ref)
+
+
+def _data(v: Any, depth: int, leaves: tuple, deepest: int, records: bool) -> bool:
+    """``v`` is one of ``leaves``, or holds only them (within ``deepest`` levels); with ``records``,
+    objects of the file's own classes holding no weights count as containers of their attributes."""
+    if v is None or isinstance(v, leaves):
+        return True
+    if depth >= deepest:
         return False
     if isinstance(v, (list, tuple)):
-        return all(is_loop_data(x, depth + 1) for x in v)
+        return all(_data(x, depth + 1, leaves, deepest, records) for x in v)
     if isinstance(v, dict):
-        return all(is_loop_data(x, depth + 1) for x in v.values())
-    if isinstance(v, InstanceVal):
-        return not v.weights and all(is_loop_data(x, depth + 1) for x in v.attrs.values())
+        return all(_data(x, depth + 1, leaves, deepest, records) for x in v.values())
+    if records and isinstance(v, InstanceVal):
+        return not v.weights and all(_data(x, depth + 1, leaves, deepest, records) for x in v.attrs.values())
     return False
+
+
+def row_text(text: str) -> str:
+    """The user's expression as the name of a row standing for it: cut to 40 characters."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def bounded(v: Any) -> Any:
