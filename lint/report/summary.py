@@ -40,6 +40,21 @@ def problem_line(fa: FileAnalysis, code: str, message: str, span: Any, color: bo
 
 
 
+def model_totals(sm: ShapedModel) -> tuple[Dim, Dim, Dim]:
+    """Total, trainable and non-trainable params; None for each when layers could not be analysed
+    and those that could hold no weights: a partial sum of 0 is no count Keras would print.  (An
+    unbuilt layer's 0 is Keras' own.)"""
+    total = sm.total_params
+    if isinstance(total, int) and total == 0 and _rows_uncounted(sm):
+        return None, None, None
+    return total, sm.trainable_params, sm.non_trainable_params
+
+
+def _rows_uncounted(sm: ShapedModel) -> bool:
+    """Whether a row's weights are missing from the totals: not analysed, and none of its own known."""
+    return any(r.status not in ("ok", "unbuilt") and not r.weights for r in sm.layers)
+
+
 def fmt_count(d: Dim) -> str:
     if d is None:
         return "?"
@@ -158,16 +173,18 @@ def render_summary(sm: ShapedModel, path: str, explain: bool = False, notebook: 
                 out.append(f"    {tell(note)}")
     out.append("=" * len(sep))
     wide = sm.wide_bytes
-    out.append(count_line("Total params", sm.total_params, wide))
-    out.append(count_line("Trainable params", sm.trainable_params))
-    out.append(count_line("Non-trainable params", sm.non_trainable_params, wide))
+    total, trainable, non_trainable = model_totals(sm)
+    out.append(count_line("Total params", total, wide))
+    out.append(count_line("Trainable params", trainable))
+    out.append(count_line("Non-trainable params", non_trainable, wide))
     if sm.own_weights:
         # Keras counts them in the totals above but shows them in no row
         own = ", ".join(f"{w.name} {shape_str(w.shape)}" + ("" if w.trainable else " non-trainable") for w in sm.own_weights)
         out.append(f"Including the model's own weights (add_weight, no row): {own}")
-    if not sm.complete:
-        out.append("Totals cover only the layers that could be analysed." if any(
-            r.status not in ("ok", "unbuilt") and not r.weights for r in sm.layers) else "")
+    if total is None:
+        out.append("Totals unknown: the layers that could be analysed hold no weights.")
+    elif not sm.complete:
+        out.append("Totals cover only the layers that could be analysed." if _rows_uncounted(sm) else "")
         out = [o for o in out if o != ""]
     for note in sm.model.notes:
         at = f"line {note.span.line}" if notebook is None else place(notebook, note.span.line).replace(":", ", line ")
@@ -306,9 +323,7 @@ def model_json(sm: ShapedModel, path: str, notebook: NotebookSource | None = Non
         "api": m.api,
         "context": _told(tell, m.context),
         "layers": [layer_json(r, notebook) for r in sm.layers],
-        "total_params": _json_count(sm.total_params),
-        "trainable_params": _json_count(sm.trainable_params),
-        "non_trainable_params": _json_count(sm.non_trainable_params),
+        **dict(zip(("total_params", "trainable_params", "non_trainable_params"), map(_json_count, model_totals(sm)))),
         "complete": sm.complete,
         "notes": [{**json_place(notebook, n.span.line), "message": tell(n.message)} for n in m.notes],
     }
