@@ -17,9 +17,10 @@ from __future__ import annotations
 import textwrap
 
 from layerlint.analyze import analyze_text
+from layerlint.report.summary import model_json
 from layerlint.runner.check import CheckSettings, check_analysis
 
-from tests.live_rows import our_rows
+from tests.live_rows import our_models, our_rows
 
 
 def first_dense_params(source: str) -> object:
@@ -106,15 +107,51 @@ def test_a_known_loop_is_still_followed_exactly() -> None:
     assert params == 8  # 3*2 + 2
 
 
-def test_layers_made_in_the_loop_keep_the_one_pass_structure() -> None:
-    rows = our_rows(textwrap.dedent("""\
+def all_rows(source: str) -> list[dict]:
+    return [r for sm in our_models(textwrap.dedent(source)) for r in model_json(sm, "prog.py")["layers"]]
+
+
+def test_layers_collected_by_the_loop_are_not_one_pass_of_them() -> None:
+    """Keras makes one Dense per pass, int(input()) of them: the list is not the one pass's one Dense
+    (that showed a complete model of 16 params).  The Sequential of it is one opaque row."""
+    rows = all_rows("""\
         import keras
         blocks = []
         for _ in range(int(input())):
             blocks.append(keras.layers.Dense(4))
         model = keras.Sequential([keras.Input((3,)), *blocks])
-    """))
-    assert [r["name"] for r in rows] == ["dense"]
+    """)
+    assert [(r["status"], r["params"]) for r in rows] == [("opaque", None)]
+    assert "*blocks" in rows[0]["reason"]
+
+
+def test_layers_collected_by_the_loop_and_called_after_it() -> None:
+    rows = all_rows("""\
+        import keras
+        blocks = []
+        for _ in range(int(input())):
+            blocks.append(keras.layers.Dense(4))
+        inputs = keras.Input((3,))
+        x = inputs
+        for block in blocks:
+            x = block(x)
+        model = keras.Model(inputs, x)
+    """)
+    assert [r["status"] for r in rows] == ["ok", "opaque"]
+    assert "for block in blocks" in rows[1]["reason"]
+
+
+def test_tensors_collected_by_the_loop_leave_the_concatenation_unknown() -> None:
+    rows = all_rows("""\
+        import keras
+        inputs = keras.Input((3,))
+        heads = []
+        for _ in range(int(input())):
+            heads.append(keras.layers.Dense(1)(inputs))
+        model = keras.Model(inputs, keras.layers.Concatenate()(heads))
+    """)
+    concat = [r for r in rows if r["class"] == "Concatenate"]
+    assert len(concat) == 1 and concat[0]["output_shape"] is None  # was (None, 1): one head of n
 
 
 def test_what_keras_utilities_return_is_data_too() -> None:

@@ -780,12 +780,14 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         """After a loop analysed once for an unknown number of passes, the plain values it
         assigns (counters, ``len()`` of a list it appends to) are unknown: one pass would
         make ``class_names.append(d)`` give ``len(class_names) == 1``.  Layers, tensors
-        and models keep the one pass's structure, which is what the pass is for."""
+        and models it assigns keep the one pass's structure, which is what the pass is for;
+        a list or dict it changes in place is unknown whatever it holds, since it holds what
+        every pass put there (``blocks.append(Dense(4))`` n times, not once)."""
         for name in self.assigned_in(stmt):
             if name in frame.vars and is_plain_data(frame.vars[name]):
                 frame.vars[name] = Expr.symbol(name)
         if changed:  # lists and dicts changed in place: whichever names hold them
-            self.forget(changed, frame, plain_only=True)
+            self.forget(changed, frame)
         self.forget_mutated(stmt, frame, is_loop_data)
 
     def loop_builds_nothing(self, start: tuple[int, int], passes: int = 0, stmt: cst.CSTNode | None = None) -> bool:
