@@ -231,3 +231,35 @@ def test_a_finding_in_a_dedented_cell_points_at_the_cells_own_column() -> None:
     assert nb.text.splitlines() == ["import keras", "x = keras.layers.Dense(4)"]
     r = nb.remap(Diagnostic("LL201", "x", "msg", "error", "n.ipynb", 2, 4, 2, 25))
     assert (r.cell, r.line, r.col, r.end_col) == (1, 2, 6, 27)
+
+
+# rasbt/python-machine-learning-book-3rd-edition ch15_part1, cell 48: the author's IPython (before 9.1) removed
+# the first line's indentation from the lines starting with it and ran the cell (the notebook's saved summary
+# counts the Flatten: 3,274,634 params); IPython 9.1 and later remove only what every line shares, so the
+# cell fails there (ipython/ipython#14822).
+FIRST_LINE_INDENTED = notebook(
+    ("code", "import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input((7, 7, 64))])"),
+    ("code", "    model.add(layers.Flatten())\n    \nmodel.compute_output_shape(input_shape=(16, 7, 7, 64))"),
+    ("code", "model.add(layers.Dense(10))"),
+)
+
+
+def test_a_cell_only_older_ipython_ran_is_analysed_as_it_ran_with_todays_error_said() -> None:
+    theirs = _ipython_shell().transform_cell("".join(json.loads(FIRST_LINE_INDENTED)["cells"][1]["source"]))
+    with pytest.raises(SyntaxError):  # the installed IPython refuses it, as 9.1 and later do
+        compile(theirs, "cell", "exec")
+    nb = parse_notebook(FIRST_LINE_INDENTED)
+    assert [(p[0], p[2].line) for p in nb.problems] == [("LL001", 4)]
+    assert "IPython before 9.1 removed the first line's indentation and ran this cell" in nb.problems[0][1]
+    assert nb.text.splitlines()[3:6] == ["model.add(layers.Flatten())", "",
+                                         "model.compute_output_shape(input_shape=(16, 7, 7, 64))"]
+    fa = analyze_text(nb.text, "n.ipynb")
+    rows = [(r.cls, r.output, r.params) for r in fa.models[0].layers]
+    assert rows == [("Flatten", (None, 3136), 0), ("Dense", (None, 10), 31370)]  # 3136*10 + 10
+
+
+def test_a_cell_neither_ipython_runs_is_left_out_with_pythons_words() -> None:
+    nb = parse_notebook(notebook(("code", "x = 1\n    y = 2")))
+    assert [p[0] for p in nb.problems] == ["LL001"]
+    assert "IPython" not in nb.problems[0][1]
+    assert nb.text.strip() == ""

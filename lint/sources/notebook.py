@@ -158,6 +158,19 @@ def dedent_cell(lines: list[str]) -> tuple[list[str], list[int]]:
     return [line[n:] if line.strip() else "" for line in lines], [n if line.strip() else 0 for line in lines]
 
 
+def dedent_by_first_line(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The cell as IPython before 9.1 ran it (ipython/ipython#14822 made it dedent_cell's rule): leading
+    blank lines skipped, the first line's indentation removed from every line that starts with it (the
+    others left as they are), and how many characters left each line."""
+    first = next((line for line in lines if line.strip()), "")
+    margin = first[: len(first) - len(first.lstrip(" \t"))]
+    if not margin:
+        return lines, [0] * len(lines)
+    n = len(margin)
+    cut = [line.startswith(margin) for line in lines]
+    return [line[n:] if c else line for line, c in zip(lines, cut)], [n if c else 0 for c in cut]
+
+
 def _statement_starts(lines: list[str]) -> set[int]:
     """Indexes of the lines that begin a statement, as IPython finds its escaped commands
     (``%``, ``!``, ``?``): not a line inside brackets, a string or after a backslash."""
@@ -251,6 +264,21 @@ def parse_notebook(raw: str) -> NotebookSource:
         dedented, shifts = dedent_cell(lines)
         python = _neutralise(dedented)
         problem = _cell_syntax_problem(python, len(joined))
+        if problem is not None and problem is not _SKIPPED:
+            older, older_shifts = dedent_by_first_line(lines)
+            if older != dedented and _cell_syntax_problem(_neutralise(older), len(joined)) is None:
+                # it ran where it was written: analysed as that IPython ran it, the error kept for today's
+                python, shifts = _neutralise(older), older_shifts
+                code, message, span = problem
+                # Python's column on the cell as written; the cell's lines are shifted back by the cut made here
+                k = span.line - len(joined) - 1
+                cut = older_shifts[k] if 0 <= k < len(older_shifts) else 0
+                span = Span(span.line, max(span.col - cut, 0), span.end_line, max(span.end_col - cut, 0))
+                problem = (code, f"{message} in IPython 9.1 and later, which remove only the indentation all lines "
+                                 "share; IPython before 9.1 removed the first line's indentation and ran this cell, "
+                                 "as it is analysed here", span)
+                problems.append(problem)
+                problem = None
         if problem is not None:
             python = ["" for _ in python]
             if problem is not _SKIPPED:
