@@ -90,3 +90,25 @@ def test_split_datasets_match_keras_loaders(case, tmp_path, monkeypatch):
 def test_maxlen_leaves_the_sample_count_symbolic():
     got = loaded("keras.datasets.imdb.load_data(num_words=10000, maxlen=200)")
     assert str(got["x_train"].shape[0]).startswith("len(")
+
+
+@pytest.mark.parametrize("reduce", ["np.amax", "np.max", "numpy.amax"])
+def test_amax_of_a_datasets_labels_is_a_numpy_integer_as_max_is(reduce):
+    """Advanced Deep Learning with Keras, classifier-autoencoder-mnist-3.3.1.py: `num_labels = np.amax(y_train) + 1`
+    then Dense(num_labels).  np.amax is NumPy's other name for np.max: mnist's labels are uint8 0..9, so it is
+    np.uint8(10), which Keras 3.15.1's Dense refuses ("Received an invalid value for `units`"); int() of it is 10."""
+    from layerlint.analyze import analyze_text
+
+    source = f"""
+import numpy
+import numpy as np
+import keras
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+num_labels = {reduce}(y_train) + 1
+model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(num_labels)])
+fixed = keras.Sequential([keras.Input((784,)), keras.layers.Dense(int({reduce}(y_train)) + 1)])
+"""
+    fa = analyze_text(source, "m.py")
+    refused, fixed = fa.models
+    assert refused.layers[0].status == "error" and "units=10" in str(refused.layers[0].error)
+    assert (fixed.layers[0].output, fixed.layers[0].params) == ((None, 10), 7850)

@@ -58,6 +58,8 @@ _FLOAT_OPS = ("Divide",)
 # a mean or deviation of floats keeps their dtype (of integers NumPy gives float64, not followed here).
 _MEANS = ("mean", "std", "var")
 _REDUCTIONS = (*_MEANS, "sum", "prod", "max", "min")
+# NumPy functions that are another function under a second name (np.amax is np.max)
+_ALIASES = {"amax": "max", "amin": "min"}
 _REDUCTION_KEYWORDS = {name: {"axis", "keepdims", *(("ddof",) if name in ("std", "var") else ())} for name in _REDUCTIONS}
 _FLOATS = ("float16", "float32", "float64")
 
@@ -317,6 +319,7 @@ class Data:
         return ArrayVal((n, maxlen), dtype, None, self.text(node))
 
     def numpy_call(self, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
+        name = _ALIASES.get(name, name)
         first = args[0] if args else None
         # np.mean(x, axis=0) and the other reductions along an axis are x.mean(axis=0)
         along = name in _REDUCTIONS and (len(args) > 1 or "axis" in kwargs)
