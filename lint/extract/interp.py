@@ -70,6 +70,7 @@ from layerlint.extract.values import (
     ClassVal,
     FunctionVal,
     InstanceVal,
+    LayerObj,
     ModelVal,
     Ref,
     ShapeVal,
@@ -725,6 +726,8 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
                 if name in frame.vars and _holds_tensor(frame.vars[name]):
                     self._mark_conditional(frame.vars[name], start, label)
             self.forget_counts(stmt, changed, frame)
+            if changed:
+                self.mark_collected(changed, frame, start, label)
             if stmt.orelse is not None:
                 self.exec_block(stmt.orelse.body.body, frame)
             return
@@ -780,15 +783,41 @@ class Interpreter(Expressions, Calls, Building, CustomLayers, FitSteps, Lambdas,
         """After a loop analysed once for an unknown number of passes, the plain values it
         assigns (counters, ``len()`` of a list it appends to) are unknown: one pass would
         make ``class_names.append(d)`` give ``len(class_names) == 1``.  Layers, tensors
-        and models it assigns keep the one pass's structure, which is what the pass is for;
-        a list or dict it changes in place is unknown whatever it holds, since it holds what
-        every pass put there (``blocks.append(Dense(4))`` n times, not once)."""
+        and models keep the one pass's structure, which is what the pass is for."""
         for name in self.assigned_in(stmt):
             if name in frame.vars and is_plain_data(frame.vars[name]):
                 frame.vars[name] = Expr.symbol(name)
         if changed:  # lists and dicts changed in place: whichever names hold them
-            self.forget(changed, frame)
+            self.forget(changed, frame, plain_only=True)
         self.forget_mutated(stmt, frame, is_loop_data)
+
+    def mark_collected(self, changed: set[int], frame: Frame, start: int, label: str) -> None:
+        """What a loop of unknown count put in lists and dicts (``blocks.append(Dense(4))``,
+        ``heads.append(Dense(1)(x))``) Keras makes once per pass: a layer made in the pass is
+        an opaque row wherever it is used after the loop, and a tensor's calls are marked as
+        those the loop makes; the containers keep the pass's structure, as a name it assigns does."""
+        why = f"made in the loop `{label}`, whose count is not known"
+        seen: set[int] = set()
+        for scope in _scopes(frame):
+            for value in list(scope.vars.values()):
+                if id(value) in changed or _holds_any(value, changed):
+                    self._mark_items(value, start, label, why, seen, 0)
+
+    def _mark_items(self, value: Any, start: int, label: str, why: str, seen: set[int], depth: int) -> None:
+        if depth >= 3 or id(value) in seen or not isinstance(value, (list, dict, tuple)):
+            return
+        seen.add(id(value))
+        keys = list(value.keys()) if isinstance(value, dict) else range(len(value))
+        for k in keys:
+            item = value[k]
+            if isinstance(item, LayerObj) and item.layer.created > start and item.layer.known:
+                if isinstance(value, tuple):
+                    continue  # not changed in place, so not the loop's collecting
+                value[k] = LayerObj(LayerDef(item.layer.cls, (), {}, item.layer.span, known=False, opaque_reason=why))
+            elif isinstance(item, TensorVal):
+                self._mark_conditional(item, start, label)
+            else:
+                self._mark_items(item, start, label, why, seen, depth + 1)
 
     def loop_builds_nothing(self, start: tuple[int, int], passes: int = 0, stmt: cst.CSTNode | None = None) -> bool:
         """A loop that has run LOOP_STEPS steps without making, calling or changing a
