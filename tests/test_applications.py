@@ -200,3 +200,40 @@ def test_lambda_of_preprocess_input_keeps_the_shape(tmp_path: Path, monkeypatch:
     [doc] = [model_json(sm, fa.path) for sm in fa.models]
     rows = [(r["class"], r["output_shape"], r["params"]) for r in doc["layers"]]
     assert rows[1:3] == [("Lambda", [None, 75, 75, 3], 0), ("Functional", [None, 1, 1, 2048], 21_802_784)]
+
+
+# -- an application the file uses as it is ---------------------------------------------------
+# Hvass-Labs' and t81_558's notebooks, keras-io's grad_cam: `model = VGG16(...)`, then `model.summary()` or
+# `model.predict(x)`; the table rows are Keras' (test_table_is_live_keras), the published MobileNetV2 count below.
+@pytest.mark.parametrize("use", ["model.summary()", "model.predict(x)", "model.compile(loss='mse')"])
+def test_an_application_used_as_it_is_is_the_files_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         use: str) -> None:
+    (tmp_path / "m.py").write_text(
+        "import numpy as np\nimport keras\n"
+        "model = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights='imagenet')\n"
+        f"x = np.zeros((1, 96, 96, 3))\n{use}\n")
+    monkeypatch.chdir(tmp_path)
+    fa = analyze_path("m.py")
+    [doc] = [model_json(sm, fa.path) for sm in fa.models]
+    assert (doc["name"], doc["line"], doc["total_params"], doc["complete"]) == ("mobilenetv2_1.00_96", 3, 2_257_984, True)
+    assert doc["layers"][0]["name"] == "input_layer"
+
+
+def test_an_application_made_and_not_used_is_not_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "m.py").write_text(
+        "import keras\nbase = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False)\n")
+    monkeypatch.chdir(tmp_path)
+    assert analyze_path("m.py").models == []
+
+
+def test_an_applications_input_layer_takes_its_name_used_or_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras makes the application's InputLayer when it is constructed: the file's own Input after it is
+    input_layer_1 (Keras 3.15.1), whether or not any model uses the application."""
+    from tests.live_rows import rows_as_keras
+
+    rows = rows_as_keras(tmp_path, monkeypatch, (
+        "import keras\n"
+        "base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)\n"
+        "inputs = keras.Input((4,))\n"
+        "model = keras.Model(inputs, keras.layers.Dense(2)(inputs))\n"))
+    assert [r["name"] for r in rows] == ["input_layer_1", "dense"]

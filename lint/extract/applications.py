@@ -85,6 +85,8 @@ class Applications:
         else:
             start = Tensor(InputDef(conf.input_shape, span))
             inputs = [start]
+            # Keras makes the model's InputLayer here, named from the file's counter, used or not
+            self.constructed(TensorVal(start))
         tensors: list[Tensor] = []
         used = 0
         for row in conf.layers:

@@ -223,6 +223,10 @@ class Building:
 
     def model_method(self, mv: ModelVal, name: str, args: list, kwargs: dict, node: cst.Call) -> Any:
         m = mv.model
+        if m.application is not None and (name == "summary" or name in ("compile", *TRAINING_METHODS)) \
+                and not any(x is m for x in self.result.models):
+            # a keras.applications model the file uses as it is (`VGG16().summary()`, `.predict(x)`): its model
+            self.register(m)
         if name in ("pop", "compile", "build"):
             self.touch(m)
         if name in TRAINING_METHODS:
