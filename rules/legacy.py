@@ -87,7 +87,11 @@ model = Sequential([Input((28, 28, 1)), Conv2D(32, (3, 3), padding="same")])
                 verdict = "Keras 3 still accepts it as an alias"
             else:
                 verdict = f"Keras 3 ignores it; shaped as Keras {version} read it"
-            modern = modern_call(row.cls, ld.args, ld.kwargs)
+            kwargs = ld.kwargs
+            if any(u.written == "input_length" for u in uses):
+                # the input_shape stands in for Keras 2's reading; Keras 3's spelling is the Input the rename names
+                kwargs = {k: v for k, v in kwargs.items() if k != "input_shape"}
+            modern = modern_call(row.cls, ld.args, kwargs)
             yield Finding(ld.span, f"{row.cls} `{row.name}`: Keras {version} API ({renames}); {verdict}; "
                                    f"in Keras 3 write `{modern}`", fix=f"write `{modern}`")
 

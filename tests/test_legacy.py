@@ -163,3 +163,18 @@ def test_legacy_models_are_not_confirmable() -> None:
     fa = analyse(CASES["conv2d_keras1"][0])
     with pytest.raises(NotConfirmable, match="Keras 1 API that Keras 3 rejects .ValueError: Unrecognized keyword"):
         rebuild(fa.models[0].model)
+
+
+def test_input_length_fix_is_the_layer_after_an_input_not_an_input_shape_keyword() -> None:
+    """trekhleb's text-generation notebooks: Embedding(..., input_length=8).  The rename says Keras 3's
+    spelling (keras.Input before the layer); the written-out call must agree, not pass input_shape=,
+    which Keras 3 only tolerates with a warning to use an Input instead."""
+    fa = analyse("""
+import keras
+model = keras.Sequential()
+model.add(keras.layers.Embedding(input_dim=10, output_dim=5, input_length=8))
+""")
+    [finding] = check_analysis(fa, CheckSettings(select=["LL501"]))
+    assert "`input_length` -> `keras.Input(shape=(8,)) before the layer`" in finding.message
+    assert finding.message.endswith("in Keras 3 write `Embedding(input_dim=10, output_dim=5)`")
+    assert fa.models[0].layers[0].output == (None, 8, 5)  # still shaped as Keras 2 read it
