@@ -180,7 +180,16 @@ def value_text(v: Any) -> str:
     text = getattr(v, "text", None)
     if isinstance(text, str) and text:
         return text
-    return _py(v) if isinstance(v, (int, float, str, tuple, list, type(None))) else f"a {type(v).__name__}"
+    if isinstance(v, (int, float, str, tuple, list, type(None))):
+        return _py(v)
+    return _IN_WORDS.get(type(v).__name__, "a value layerlint cannot follow")
+
+
+# The interpreter's objects, as the user knows what they stand for (their class names are ours)
+_IN_WORDS = {"TensorVal": "a tensor", "ConstTensor": "a tensor", "ArrayVal": "an array", "LayerObj": "a layer",
+             "ModelVal": "a model", "OpaqueModelVal": "a model", "FunctionVal": "a function", "ClassVal": "a class",
+             "InstanceVal": "an object", "BoundMethod": "a method", "Ref": "a name", "DatasetVal": "a dataset",
+             "ShapeVal": "a shape", "WeightVal": "a weight", "dict": "a dict", "set": "a set"}
 
 
 _PLAIN = frozenset({int, str, bool, float, tuple, list, type(None)})
