@@ -88,7 +88,17 @@ class LayerDef:
     def declares_input(self) -> bool:
         """Whether it gives its model's input by a legacy keyword (input_shape=, batch_input_shape=,
         input_dim=): a Sequential it comes first in is built, and its InputLayer made, when it is added."""
-        return any(k in self.kwargs for k in ("input_shape", "batch_input_shape", "input_dim"))
+        return any(k in self.kwargs for k in ("input_shape", "batch_input_shape")) or gives_input_dim(self.cls, self.kwargs)
+
+
+# Layers with an argument of their own named input_dim (Embedding's vocabulary size): there it is never
+# Keras 2's keyword for the input's size (tests/test_layer_table.py holds it to the layer table).
+OWN_INPUT_DIM = frozenset({"Embedding"})
+
+
+def gives_input_dim(cls: str, kwargs: dict) -> bool:
+    """Whether ``input_dim=`` is Keras 2's input-size keyword here (``Dense(12, input_dim=8)``)."""
+    return "input_dim" in kwargs and cls not in OWN_INPUT_DIM
 
 
 @dataclass(eq=False)

@@ -27,7 +27,7 @@ from layerlint.engine.layers.base import Built, LayerArg, ShapeError, Unanalysab
 from layerlint.engine.layers.ops import ALREADY_BUILT, KERAS_VERSION
 from layerlint.engine.layers.third_party import class_name
 from layerlint.engine.masks import MaskOp
-from layerlint.engine.model import Construction, ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
+from layerlint.engine.model import Construction, ExtractedModel, InputDef, LayerDef, Node, Span, Tensor, gives_input_dim
 from layerlint.engine.model_input_spec import input_spec_error
 from layerlint.engine.op_apply import apply_op, substitute
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
@@ -782,7 +782,7 @@ class Engine:
                 if self.input_error is not None:
                     return None, f"Keras refuses `{first.cls}`'s input_shape at {first.span.mention()}"
                 return _input_shape(inp, rank), None
-            if "input_dim" in kw:
+            if gives_input_dim(first.cls, kw):
                 return (None, _as_dim(kw["input_dim"])), None
         if rank is None:
             return None, "the input shape is not given"

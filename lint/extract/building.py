@@ -20,6 +20,7 @@ from layerlint.engine.model import (
     Note,
     Tensor,
     creation_mark,
+    gives_input_dim,
 )
 from layerlint.engine.ops import lookup_op
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
@@ -101,7 +102,7 @@ class Building:
         first = m.layers[0] if m.layers else None
         if first is not None:  # Dense(12, input_dim=8) / LSTM(.., input_shape=(10, 3))
             shape = first.kwargs.get("input_shape")
-            if shape is None and "input_dim" in first.kwargs:
+            if shape is None and gives_input_dim(first.cls, first.kwargs):
                 shape = (first.kwargs["input_dim"],)
             if isinstance(shape, list):
                 shape = tuple(shape)
@@ -605,7 +606,7 @@ class Building:
     def rebuild_sequential(self, m: ExtractedModel) -> None:
         """Sequential's _maybe_rebuild: with an input and more than one layer it builds."""
         first = m.layers[0] if m.layers else None
-        legacy = first is not None and any(k in first.kwargs for k in ("input_shape", "input_dim", "batch_input_shape"))
+        legacy = first is not None and first.declares_input
         input_layer = m.seq_input is not None or legacy or id(m) in self.input_layered
         # a model as its first layer has an input_shape to build on (a custom layer has none)
         has_input = input_layer or (
