@@ -92,7 +92,7 @@ class LayerDef:
 
 
 # Layers with an argument of their own named input_dim (Embedding's vocabulary size): there it is never
-# Keras 2's keyword for the input's size (tests/test_layer_table.py holds it to the layer table).
+# Keras 2's keyword for the input's size (tests/test_embedding_input_dim.py holds it to the layer table).
 OWN_INPUT_DIM = frozenset({"Embedding"})
 
 
