@@ -37,7 +37,9 @@ class ChannelsFirstInput(Rule):
 Finds a model input of rank 3 or 4 (after the batch axis) whose first axis
 looks like a channel count (1, 3 or 4) while its last axis is at least 8 times
 longer, e.g. `(3, 32, 32)`, feeding a convolution that reads channels last (the
-default since Keras 2). It is a heuristic: it says why it thinks so.
+default since Keras 2). An input whose first two axes are equal, `(1, 1, 100)`
+or `(4, 4, 512)`, reads as a square channels-last map and is left alone. It is
+a heuristic: it says why it thinks so.
 """
     why = """
 The convolution treats the 32 columns as channels and the 3 colour planes as
@@ -67,6 +69,10 @@ x = downsample(64)(inp)
 x = downsample(512)(x)
 x = downsample(512)(x)  # reads (None, 4, 4, 512): a feature map, not channels-first data
 model = Model(inp, x)
+""", IMPORTS + """
+# a DCGAN generator (d2l's dcgan): the latent vector as a 1x1 map of 100 channels
+model = Sequential([Input((1, 1, 100)), layers.Conv2DTranspose(512, 4, padding="valid"),
+                    layers.Conv2DTranspose(256, 4, strides=2, padding="same")])
 """)
 
     def check_model(self, model: ShapedModel, ctx: Context) -> Iterator[Finding]:
@@ -85,6 +91,8 @@ model = Model(inp, x)
             if not isinstance(shape, tuple) or len(shape) not in (4, 5):
                 continue
             first, last = as_int(shape[1]), as_int(shape[-1])
+            if first is not None and first == as_int(shape[2]):
+                continue  # (1, 1, 100), (4, 4, 512): a square map read channels last, as written
             if first in CHANNEL_COUNTS and last is not None and last >= RATIO * first and last > 4:
                 yield Finding(span_of(call), f"input {shape_str(shape)} looks channels-first ({first} channels, "
                                              f"then {shape_str(shape[2:])}), but `{call.row.name}` reads channels last: "
