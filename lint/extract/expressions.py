@@ -556,6 +556,11 @@ class Expressions:
                 p.layer.op is None or p.layer.op in MULTI_OUTPUT_OPS)
             if many:  # a layer's list of outputs: Python indexes the list
                 return TensorVal(Tensor(p, key))
+        if isinstance(key, slice) and obj.tensor.index is None and all(
+                b is None or isinstance(b, int) and not isinstance(b, bool) for b in (key.start, key.stop, key.step)):
+            outs = self.output_list(obj)
+            if outs is not None:  # `skips[:-1]` of a model's several outputs: a slice of Python's list of them
+                return outs[key]
         return self.tensor_item(obj, key, node)
 
     def tensor_binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
