@@ -144,3 +144,16 @@ def test_the_finding_says_the_size_is_a_numpy_integer(keras: ModuleType) -> None
     fixed = program.replace("layers.Dense(np.prod(img_shape)", "layers.Dense(int(np.prod(img_shape))")
     assert live_params(fixed) == 100 * 784 + 784
     assert not check_analysis(analyze_text(fixed, "gan.py"), CheckSettings(select=["LL105"]))
+
+
+def test_arithmetic_on_a_numpy_integer_is_quoted_whole() -> None:
+    """Advanced Deep Learning with Keras: `num_labels = np.amax(y_train) + 1`, then Dense(num_labels).  The
+    finding quoted `(np.amax(y_train))`, the operand in parentheses, where the NumPy integer is the sum."""
+    from layerlint.runner.check import CheckSettings, check_analysis
+
+    program = ("import numpy as np\nimport keras\nfrom keras import layers\n\nimg_shape = (28, 28, 1)\n"
+               "units = np.prod(img_shape) * 2\n"
+               "model = keras.Sequential([keras.Input((100,)), layers.Dense(units)])\n")
+    (d,) = check_analysis(analyze_text(program, "gan.py"), CheckSettings(select=["LL105"]))
+    assert d.message.endswith("Received: units=1568: `np.prod(img_shape) * 2` is a NumPy integer, not a Python int")
+    assert d.fix == "write `int(np.prod(img_shape) * 2)`"

@@ -8,7 +8,7 @@ from typing import Any
 import libcst as cst
 from layerlint.engine.model import ExtractedModel, InputDef, LayerDef, Node, Span, Tensor
 from layerlint.engine.ops.base import ConstTensor, Unfollowed
-from layerlint.engine.symbolic import Expr
+from layerlint.engine.symbolic import Expr, NumpyInt
 from layerlint.extract.building import same_dim
 from layerlint.extract.compare import AutoName, compare
 from layerlint.extract.formatting import OverBudget, Unformattable, check_size, fstring_part, percent_format
@@ -676,6 +676,8 @@ class Expressions:
             return self.too_big(node, str(e))
         if not fits(result):
             return self.too_big(node, over_budget(result))
+        if type(result) is NumpyInt:  # named by the whole expression, as a finding quotes it
+            return NumpyInt(int(result), self.text(node), result.dtype)
         return result
 
     def _binop(self, op: str, a: Any, b: Any, node: cst.CSTNode) -> Any:
