@@ -103,6 +103,8 @@ def test_remap_points_at_the_cell_and_clamps_spans_to_it() -> None:
 
 @pytest.mark.parametrize("raw, words", [
     ("{not json", "invalid JSON at line 1"),
+    ("", "the file is empty"),  # 49 of d2l-tensorflow-colab's notebooks in our copy: was "invalid JSON at line 1 column 1"
+    ("\n  \n", "the file is empty"),
     ("[]", "top level must be a JSON object"),
     ('{"nbformat": 4}', "missing the `cells` list"),
     ('{"worksheets": []}', "nbformat 3"),

@@ -230,6 +230,9 @@ def _one_line_magic(lines: list[str]) -> bool:
 
 def parse_notebook(raw: str) -> NotebookSource:
     """Build the joined program from notebook JSON text; raises NotebookError."""
+    if not raw.strip():
+        # (a notebook saved by nobody, or a copy that lost its content) Jupyter refuses to open it too
+        raise NotebookError("not a valid notebook: the file is empty")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
