@@ -269,9 +269,10 @@ def parse_notebook(raw: str) -> NotebookSource:
         problem = _cell_syntax_problem(python, len(joined))
         if problem is not None and problem is not _SKIPPED:
             older, older_shifts = dedent_by_first_line(lines)
-            if older != dedented and _cell_syntax_problem(_neutralise(older), len(joined)) is None:
+            older_python = _neutralise(older) if older != dedented else None
+            if older_python is not None and _cell_syntax_problem(older_python, len(joined)) is None:
                 # it ran where it was written: analysed as that IPython ran it, the error kept for today's
-                python, shifts = _neutralise(older), older_shifts
+                python, shifts = older_python, older_shifts
                 code, message, span = problem
                 # Python's column on the cell as written; the cell's lines are shifted back by the cut made here
                 k = span.line - len(joined) - 1
